@@ -1,0 +1,14 @@
+//! Connections Assistant's core: everything the desktop app and the `connassist`
+//! CLI have in common, with no dependency on Tauri or a display, so that it builds
+//! and tests on a headless CI machine and can be driven by either front end.
+//!
+//! `src-tauri` and `crates/cli` only adapt these modules to IPC and to a terminal.
+
+pub mod error;
+pub mod logging;
+pub mod secret;
+pub mod tenant_url;
+
+pub use error::{ApiError, ErrorCode};
+pub use secret::Secret;
+pub use tenant_url::{TenantUrl, TenantUrlError};

@@ -1,0 +1,69 @@
+//! `connassist`: the desktop app's jobs for terminals, scripts and CI pipelines.
+//!
+//! Parsing and output live here; the work is done by `connassist-core`, so the
+//! CLI and the app cannot disagree. Exit codes are part of the interface (see
+//! [`exit`]) and so is `--format json`, which prints results as JSON on stdout
+//! and errors as the shared `{code, message}` shape.
+
+mod exit;
+mod output;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use connassist_core::{ApiError, TenantUrl};
+use output::Format;
+
+/// Keep automations' connections alive: list, check, reconnect and audit them.
+#[derive(Debug, Parser)]
+#[command(name = "connassist", version, about, long_about = None)]
+#[command(
+    after_help = "Exit codes: 0 ok, 1 findings at or above --fail-on, 2 usage or invalid input, 3 sign-in failed, 4 tenant or network error.\nLogging: set CONNASSIST_LOG=debug for more detail on stderr."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Check a tenant URL the way the app does, and print its normalized form.
+    CheckUrl {
+        /// The tenant's address, e.g. https://cloud.uipath.com/acme/DefaultTenant.
+        url: String,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    // The CLI writes no log file: its stderr is the log.
+    let _guard = match connassist_core::logging::init("warn", None, "connassist") {
+        Ok(guard) => Some(guard),
+        Err(e) => {
+            eprintln!("connassist: logging is off: {e}");
+            None
+        }
+    };
+    match cli.command {
+        Command::CheckUrl { url, format } => check_url(&url, format),
+    }
+}
+
+fn check_url(input: &str, format: Format) -> ExitCode {
+    match TenantUrl::parse(input) {
+        Ok(tenant) => {
+            tracing::debug!(url = %tenant.url, "tenant URL accepted");
+            match format {
+                Format::Text => output::line(&tenant.url),
+                Format::Json => output::json(&tenant),
+            }
+            exit::code(exit::OK)
+        }
+        Err(e) => {
+            output::error(format, &ApiError::from(e));
+            exit::code(exit::USAGE)
+        }
+    }
+}

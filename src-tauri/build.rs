@@ -1,0 +1,14 @@
+//! Generates the Tauri context and the ACL manifest for our own commands.
+//! Declaring the commands here turns each into a permission
+//! (`allow-check-tenant-url`, …) that only `capabilities/main.json` grants, so a
+//! window without that capability (the consent windows) can invoke none of them.
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let manifest = tauri_build::AppManifest::new().commands(&[
+        "check_tenant_url",
+        "connect_tenant",
+        "start_sandbox",
+    ]);
+    tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest))?;
+    Ok(())
+}

@@ -1,0 +1,65 @@
+//! The desktop shell. It only adapts `connassist-core` to Tauri: commands are
+//! thin wrappers (see [`commands`]), the window and plugins are configured
+//! here, and no domain logic lives in this crate.
+
+mod commands;
+mod display;
+mod shutdown;
+
+use std::process::ExitCode;
+
+use tauri::Manager;
+
+/// Label of the one window that capabilities grant IPC to.
+pub const MAIN_WINDOW: &str = "main";
+
+/// Starts the app; returns when its last window closes.
+pub fn run() -> ExitCode {
+    let no_display = display::missing_display(|name| std::env::var_os(name))
+        .or_else(display::unreachable_display);
+    if let Some(message) = no_display {
+        eprintln!("{message}");
+        return ExitCode::from(1);
+    }
+
+    let built = tauri::Builder::default()
+        // Must be the first plugin: a second launch focuses the running window and exits.
+        .plugin(tauri_plugin_single_instance::init(|app, _argv, _cwd| {
+            if let Some(window) = app.get_webview_window(MAIN_WINDOW) {
+                // Best effort: a window manager may refuse focus; nothing to recover.
+                let _ = window.unminimize();
+                let _ = window.set_focus();
+            }
+        }))
+        .plugin(tauri_plugin_window_state::Builder::default().build())
+        .setup(|app| {
+            let log_dir = app.path().app_log_dir()?;
+            match connassist_core::logging::init("info", Some(&log_dir), "connassist-app") {
+                Ok(guard) => {
+                    tracing::info!(log_dir = %log_dir.display(), version = env!("CARGO_PKG_VERSION"), "Connections Assistant started");
+                    app.manage(guard);
+                }
+                // The app stays usable without a log file; say why on stderr.
+                Err(e) => eprintln!("connassist-app: logging to a file is off: {e}"),
+            }
+            shutdown::exit_cleanly_on_signals(app.handle().clone());
+            Ok(())
+        })
+        .invoke_handler(tauri::generate_handler![
+            commands::check_tenant_url,
+            commands::connect_tenant,
+            commands::start_sandbox,
+        ])
+        .build(tauri::generate_context!());
+
+    match built {
+        Ok(app) => {
+            app.run(|_, _| {});
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("connassist-app: cannot start the desktop app: {e}");
+            ExitCode::from(1)
+        }
+    }
+}

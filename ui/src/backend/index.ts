@@ -1,0 +1,10 @@
+// Picks the backend once: Tauri IPC inside the desktop app, the fake in a
+// plain browser. Screens receive it as a prop so tests can pass their own.
+import { fakeBackend } from "./fake";
+import { inTauri, tauriBackend } from "./tauri";
+import type { Backend } from "./types";
+
+export type { ApiError, Backend, ErrorCode, TenantUrl } from "./types";
+export { toApiError } from "./errors";
+
+export const backend: Backend = inTauri() ? tauriBackend : fakeBackend;

@@ -1,0 +1,24 @@
+// The only module that imports @tauri-apps/*: the desktop app's IPC.
+// Commands and their arguments mirror src-tauri/src/commands.rs.
+import { invoke } from "@tauri-apps/api/core";
+import { toApiError } from "./errors";
+import type { Backend, TenantUrl } from "./types";
+
+async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
+  try {
+    return await invoke<T>(command, args);
+  } catch (e) {
+    throw toApiError(e);
+  }
+}
+
+export const tauriBackend: Backend = {
+  kind: "tauri",
+  checkTenantUrl: (url) => call<TenantUrl>("check_tenant_url", { url }),
+  connectTenant: (url) => call<TenantUrl>("connect_tenant", { url }),
+  startSandbox: () => call<TenantUrl>("start_sandbox"),
+};
+
+export function inTauri(): boolean {
+  return typeof window !== "undefined" && "__TAURI_INTERNALS__" in window;
+}

@@ -1,0 +1,105 @@
+import { useCallback, useEffect, useReducer } from "react";
+import { toApiError, type Backend } from "../backend";
+import { fieldMessage, initialState, normalizedHint, reduce, type Action } from "./chooseTenantState";
+
+const CHECK_DELAY_MS = 250;
+
+async function check(backend: Backend, input: string, dispatch: (a: Action) => void) {
+  dispatch({ type: "checkStarted", input });
+  try {
+    const tenant = await backend.checkTenantUrl(input);
+    dispatch({ type: "checked", input, result: { ok: true, tenant } });
+    return true;
+  } catch (e) {
+    dispatch({ type: "checked", input, result: { ok: false, error: toApiError(e) } });
+    return false;
+  }
+}
+
+export function ChooseTenant({ backend }: { backend: Backend }) {
+  const [state, dispatch] = useReducer(reduce, initialState);
+  const message = fieldMessage(state);
+  const hint = normalizedHint(state);
+  const busy = state.pending !== "none";
+
+  // Validate as the user types, after a short pause.
+  useEffect(() => {
+    if (state.input.trim() === "") return;
+    const timer = setTimeout(() => void check(backend, state.input, dispatch), CHECK_DELAY_MS);
+    return () => clearTimeout(timer);
+  }, [backend, state.input]);
+
+  const signIn = useCallback(
+    async (event: React.FormEvent) => {
+      event.preventDefault();
+      dispatch({ type: "submitted", pending: "signIn" });
+      if (!(await check(backend, state.input, dispatch))) {
+        dispatch({ type: "finished" });
+        return;
+      }
+      try {
+        await backend.connectTenant(state.input);
+        dispatch({ type: "finished" });
+      } catch (e) {
+        dispatch({ type: "failed", error: toApiError(e) });
+      }
+    },
+    [backend, state.input],
+  );
+
+  const trySandbox = useCallback(async () => {
+    dispatch({ type: "submitted", pending: "sandbox" });
+    try {
+      await backend.startSandbox();
+      dispatch({ type: "finished" });
+    } catch (e) {
+      dispatch({ type: "failed", error: toApiError(e) });
+    }
+  }, [backend]);
+
+  return (
+    <section className="card" aria-labelledby="choose-tenant-title">
+      <h1 id="choose-tenant-title">Choose a tenant</h1>
+      <p className="lead">
+        Sign in to the Automation Cloud or Automation Suite tenant whose connections you look after.
+      </p>
+      <form onSubmit={signIn} noValidate>
+        <label htmlFor="tenant-url">Tenant URL</label>
+        <input
+          id="tenant-url"
+          name="tenant-url"
+          type="text"
+          inputMode="url"
+          autoComplete="url"
+          spellCheck={false}
+          autoFocus
+          placeholder="https://cloud.uipath.com/acme/DefaultTenant"
+          value={state.input}
+          aria-invalid={message !== null}
+          aria-describedby="tenant-url-message"
+          onChange={(e) => dispatch({ type: "edited", input: e.target.value })}
+          onBlur={() => dispatch({ type: "left" })}
+          disabled={busy}
+        />
+        <p id="tenant-url-message" className={message ? "field-error" : "field-hint"} aria-live="polite">
+          {message ?? (hint ? `Signs in to ${hint}` : "Paste the address you use in the browser; anything after the tenant name is ignored.")}
+        </p>
+        <button id="sign-in" type="submit" className="primary" disabled={busy}>
+          {state.pending === "signIn" ? "Signing in…" : "Sign in"}
+        </button>
+      </form>
+      <div className="divider" aria-hidden="true">
+        <span>or</span>
+      </div>
+      <button id="try-sandbox" type="button" className="secondary" onClick={trySandbox} disabled={busy}>
+        {state.pending === "sandbox" ? "Starting the sandbox…" : "Try the sandbox"}
+      </button>
+      <p className="field-hint">A built-in demo tenant with realistic connections and processes. No account needed.</p>
+      {state.failure && (
+        <div id="failure" className={`banner banner-${state.failure.code}`} role="alert">
+          {state.failure.message}
+        </div>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,343 @@
+//! Harness for end-to-end tests against the real desktop window.
+//!
+//! Each [`Desktop`] starts, and on drop stops, everything a test needs so that no
+//! manual set-up is involved and nothing outlives the test: a virtual display
+//! (Xvfb), a private D-Bus session bus, private XDG folders (the app's data,
+//! config, logs and window state go there, not under the user's home), and
+//! `tauri-driver` with Debian's `WebKitWebDriver`. [`Desktop::open_app`] then
+//! launches the built app through WebDriver and returns a client for its window.
+
+use std::io::{BufRead, BufReader};
+use std::net::{TcpListener, TcpStream};
+use std::os::unix::fs::PermissionsExt;
+use std::os::unix::process::CommandExt;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use fantoccini::{Client, ClientBuilder};
+pub use nix::sys::signal::Signal;
+use nix::sys::signal::killpg;
+use nix::unistd::Pid;
+
+pub type Error = Box<dyn std::error::Error + Send + Sync>;
+pub type Result<T> = std::result::Result<T, Error>;
+
+const START_TIMEOUT: Duration = Duration::from_secs(20);
+/// `identifier` in src-tauri/tauri.conf.json: names the app's folders.
+pub const APP_IDENTIFIER: &str = "io.connassist.desktop";
+
+/// A child process in its own process group, killed with the group on drop.
+#[derive(Debug)]
+struct Service {
+    name: &'static str,
+    child: Child,
+}
+
+impl Service {
+    fn spawn(name: &'static str, cmd: &mut Command) -> Result<Self> {
+        let child = cmd.process_group(0).spawn().map_err(|e| {
+            format!("cannot start {name} ({cmd:?}): {e}. Run scripts/test, which installs it.")
+        })?;
+        Ok(Self { name, child })
+    }
+
+    /// Reads the first line the service prints on stdout (a display number, a bus address).
+    fn first_line(&mut self) -> Result<String> {
+        let stdout = self
+            .child
+            .stdout
+            .take()
+            .ok_or_else(|| format!("{}: stdout is not piped", self.name))?;
+        let (tx, rx) = mpsc::channel();
+        std::thread::spawn(move || {
+            let mut line = String::new();
+            let _ = BufReader::new(stdout).read_line(&mut line);
+            let _ = tx.send(line);
+        });
+        let line = rx
+            .recv_timeout(START_TIMEOUT)
+            .map_err(|_| format!("{} printed nothing within {START_TIMEOUT:?}", self.name))?;
+        let line = line.trim().to_owned();
+        if line.is_empty() {
+            return Err(format!("{} exited before it was ready", self.name).into());
+        }
+        Ok(line)
+    }
+}
+
+impl Drop for Service {
+    fn drop(&mut self) {
+        if let Ok(pid) = i32::try_from(self.child.id()) {
+            let _ = killpg(Pid::from_raw(pid), Signal::SIGTERM);
+        }
+        let deadline = Instant::now() + Duration::from_secs(3);
+        while Instant::now() < deadline {
+            if let Ok(Some(_)) = self.child.try_wait() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        if let Ok(pid) = i32::try_from(self.child.id()) {
+            let _ = killpg(Pid::from_raw(pid), Signal::SIGKILL);
+        }
+        let _ = self.child.wait();
+    }
+}
+
+/// A private desktop session with tauri-driver listening on loopback.
+#[derive(Debug)]
+pub struct Desktop {
+    // Dropped in reverse order of start: driver (and the app), bus, display, folders.
+    driver: Service,
+    _bus: Service,
+    _display: Service,
+    pub dirs: tempfile::TempDir,
+    pub display: String,
+    bus_address: String,
+    webdriver_url: String,
+}
+
+/// The environment of this private session: display, bus, XDG folders.
+fn session_env<'c>(cmd: &'c mut Command, display: &str, bus: &str, dirs: &Path) -> &'c mut Command {
+    cmd.env("DISPLAY", display)
+        .env_remove("WAYLAND_DISPLAY")
+        .env("GDK_BACKEND", "x11")
+        .env("DBUS_SESSION_BUS_ADDRESS", bus)
+        // No accessibility bus: it would outlive the test.
+        .env("NO_AT_BRIDGE", "1")
+        .env("XDG_DATA_HOME", dirs.join("data"))
+        .env("XDG_CONFIG_HOME", dirs.join("config"))
+        .env("XDG_CACHE_HOME", dirs.join("cache"))
+        .env("XDG_RUNTIME_DIR", dirs.join("runtime"))
+}
+
+impl Desktop {
+    pub fn start() -> Result<Self> {
+        let dirs = tempfile::Builder::new()
+            .prefix("connassist-e2e-")
+            .tempdir()?;
+        for sub in ["data", "config", "cache", "runtime", "bus"] {
+            std::fs::create_dir_all(dirs.path().join(sub))?;
+        }
+        std::fs::set_permissions(
+            dirs.path().join("runtime"),
+            std::fs::Permissions::from_mode(0o700),
+        )?;
+
+        let mut display = Service::spawn(
+            "Xvfb",
+            Command::new("Xvfb")
+                .args([
+                    "-displayfd",
+                    "1",
+                    "-screen",
+                    "0",
+                    "1280x800x24",
+                    "-nolisten",
+                    "tcp",
+                ])
+                .stdout(Stdio::piped())
+                .stderr(Stdio::null()),
+        )?;
+        let display_name = format!(":{}", display.first_line()?);
+
+        let mut bus = Service::spawn(
+            "dbus-daemon",
+            Command::new("dbus-daemon")
+                .args(["--session", "--nofork", "--nopidfile", "--print-address=1"])
+                .arg(format!(
+                    "--address=unix:dir={}",
+                    dirs.path().join("bus").display()
+                ))
+                .stdout(Stdio::piped())
+                .stderr(Stdio::null()),
+        )?;
+        let bus_address = bus.first_line()?;
+
+        let port = free_port()?;
+        let native_port = free_port()?;
+        let driver = Service::spawn(
+            "tauri-driver",
+            session_env(
+                Command::new(tauri_driver()).args([
+                    "--port",
+                    &port.to_string(),
+                    "--native-port",
+                    &native_port.to_string(),
+                ]),
+                &display_name,
+                &bus_address,
+                dirs.path(),
+            )
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit()),
+        )?;
+        wait_for_port(port)?;
+
+        Ok(Self {
+            driver,
+            bus_address,
+            _bus: bus,
+            _display: display,
+            dirs,
+            display: display_name,
+            webdriver_url: format!("http://127.0.0.1:{port}"),
+        })
+    }
+
+    /// A command that runs `program` in this session, outside WebDriver (a
+    /// second launch of the app, say).
+    pub fn command(&self, program: &Path) -> Command {
+        let mut cmd = Command::new(program);
+        session_env(&mut cmd, &self.display, &self.bus_address, self.dirs.path());
+        cmd
+    }
+
+    /// The app's private configuration folder (window state, settings).
+    pub fn app_config_dir(&self) -> PathBuf {
+        self.dirs.path().join("config").join(APP_IDENTIFIER)
+    }
+
+    /// Process ids of the app processes started through this desktop's driver
+    /// (they share its process group).
+    pub fn app_pids(&self) -> Vec<i32> {
+        let Ok(group) = i32::try_from(self.driver.child.id()) else {
+            return vec![];
+        };
+        let Ok(entries) = std::fs::read_dir("/proc") else {
+            return vec![];
+        };
+        entries
+            .flatten()
+            .filter_map(|e| e.file_name().to_str()?.parse::<i32>().ok())
+            .filter(|pid| {
+                // /proc/PID/stat: "pid (comm) state ppid pgrp ..."; comm may hold spaces.
+                let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else {
+                    return false;
+                };
+                let Some((head, tail)) = stat.rsplit_once(')') else {
+                    return false;
+                };
+                let comm = head.split_once('(').map(|(_, c)| c).unwrap_or_default();
+                let pgrp = tail
+                    .split_whitespace()
+                    .nth(2)
+                    .and_then(|g| g.parse::<i32>().ok());
+                comm == "connassist-app" && pgrp == Some(group)
+            })
+            .collect()
+    }
+
+    /// Sends `signal` to the running app and waits until it has exited.
+    pub fn signal_app(&self, signal: Signal) -> Result<()> {
+        let pids = self.app_pids();
+        if pids.is_empty() {
+            return Err("the app is not running".into());
+        }
+        for pid in &pids {
+            nix::sys::signal::kill(Pid::from_raw(*pid), signal)?;
+        }
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while !self.app_pids().is_empty() {
+            if Instant::now() > deadline {
+                return Err(format!("the app did not exit within 10 s of {signal}").into());
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        Ok(())
+    }
+
+    /// Launches the app binary through WebDriver; its main window is the current one.
+    pub async fn open_app(&self, app: &Path) -> Result<Client> {
+        if !app.exists() {
+            return Err(format!(
+                "the app is not built at {}: run `cargo build -p connassist-app` (scripts/test does)",
+                app.display()
+            )
+            .into());
+        }
+        let mut caps = serde_json::Map::new();
+        caps.insert(
+            "tauri:options".into(),
+            serde_json::json!({ "application": app }),
+        );
+        let client = ClientBuilder::rustls()?
+            .capabilities(caps)
+            .connect(&self.webdriver_url)
+            .await
+            .map_err(|e| {
+                format!(
+                    "tauri-driver ({}) did not start the app: {e}",
+                    self.driver.name
+                )
+            })?;
+        Ok(client)
+    }
+}
+
+/// The debug build of the desktop app in this workspace's target directory.
+pub fn app_binary() -> PathBuf {
+    // Integration tests run from <target>/debug/deps/<test>-<hash>.
+    let exe = std::env::current_exe().unwrap_or_default();
+    let profile_dir = exe
+        .parent()
+        .and_then(Path::parent)
+        .map(Path::to_path_buf)
+        .unwrap_or_default();
+    profile_dir.join("connassist-app")
+}
+
+/// `$TAURI_DRIVER`, else the copy scripts/test installs, else `tauri-driver` on PATH.
+pub fn tauri_driver() -> PathBuf {
+    if let Some(path) = std::env::var_os("TAURI_DRIVER") {
+        return PathBuf::from(path);
+    }
+    if let Some(home) = std::env::var_os("HOME") {
+        let cached = PathBuf::from(home).join(".cache/connassist/tools/bin/tauri-driver");
+        if cached.exists() {
+            return cached;
+        }
+    }
+    PathBuf::from("tauri-driver")
+}
+
+fn free_port() -> Result<u16> {
+    Ok(TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
+}
+
+fn wait_for_port(port: u16) -> Result<()> {
+    let deadline = Instant::now() + START_TIMEOUT;
+    while Instant::now() < deadline {
+        if TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            return Ok(());
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    Err(format!("tauri-driver did not listen on 127.0.0.1:{port} within {START_TIMEOUT:?}").into())
+}
+
+/// Polls `probe` until it returns `Some`, or fails after `timeout` with `what`.
+pub async fn eventually<T, F, Fut>(timeout: Duration, what: &str, mut probe: F) -> Result<T>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<Option<T>>>,
+{
+    let deadline = Instant::now() + timeout;
+    let mut last_error = None;
+    loop {
+        match probe().await {
+            Ok(Some(v)) => return Ok(v),
+            Ok(None) => {}
+            Err(e) => last_error = Some(e),
+        }
+        if Instant::now() >= deadline {
+            let cause = last_error
+                .map(|e| format!(" (last error: {e})"))
+                .unwrap_or_default();
+            return Err(format!("timed out after {timeout:?} waiting for {what}{cause}").into());
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}

@@ -1,0 +1,103 @@
+// The first screen in a real browser (Debian's Chromium via playwright-core),
+// against the web build with its fake backend. Writes the README's screenshots.
+import { after, before, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtempSync, mkdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { chromium } from "playwright-core";
+import { preview } from "vite";
+
+const uiDir = fileURLToPath(new URL("..", import.meta.url));
+const shots = fileURLToPath(new URL("../../docs/screenshots/", import.meta.url));
+const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+
+let server;
+let baseUrl;
+let profile;
+let context;
+
+before(async () => {
+  server = await preview({
+    root: uiDir,
+    logLevel: "warn",
+    preview: { host: "127.0.0.1", port: 0, strictPort: true, open: false },
+  });
+  const { port } = server.httpServer.address();
+  baseUrl = `http://127.0.0.1:${port}/`;
+  profile = mkdtempSync(join(tmpdir(), "connassist-chromium-"));
+  context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    viewport: { width: 1100, height: 720 },
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--no-first-run",
+    ],
+  });
+  // Nothing leaves this machine: only the preview server may answer.
+  await context.route((url) => url.hostname !== "127.0.0.1", (route) => route.abort());
+  mkdirSync(shots, { recursive: true });
+});
+
+after(async () => {
+  await context?.close();
+  await server?.close();
+  if (profile) rmSync(profile, { recursive: true, force: true });
+});
+
+async function openFirstScreen(colorScheme) {
+  const page = await context.newPage();
+  await page.emulateMedia({ colorScheme });
+  await page.goto(baseUrl);
+  await page.getByRole("heading", { name: "Choose a tenant" }).waitFor();
+  return page;
+}
+
+describe("Choose a tenant (web build, fake backend)", () => {
+  it("explains why http://example.com is refused, accepts a tenant URL, and reports the sandbox through the error path", async () => {
+    const page = await openFirstScreen("light");
+    const field = page.getByLabel("Tenant URL");
+    assert.equal(await field.evaluate((el) => el === document.activeElement), true, "the URL field has focus");
+
+    await field.fill("http://example.com");
+    await page.getByRole("button", { name: "Sign in" }).click();
+    const message = page.locator("#tenant-url-message");
+    await message.filter({ hasText: "Use https://" }).waitFor();
+    assert.equal(await field.getAttribute("aria-invalid"), "true");
+
+    await field.fill("cloud.uipath.com/acme/DefaultTenant/orchestrator_/folders");
+    await message.filter({ hasText: "Signs in to https://cloud.uipath.com/acme/DefaultTenant" }).waitFor();
+    assert.equal(await field.getAttribute("aria-invalid"), "false");
+
+    await page.getByRole("button", { name: "Try the sandbox" }).click();
+    const alert = page.getByRole("alert");
+    await alert.waitFor();
+    assert.match(await alert.innerText(), /sandbox tenant is not available in this build yet/);
+
+    await field.fill("http://example.com");
+    await field.blur();
+    await message.filter({ hasText: "Use https://" }).waitFor();
+    await page.screenshot({ path: join(shots, "first-screen.png") });
+    await page.close();
+  });
+
+  it("follows the operating system's dark theme", async () => {
+    const light = await openFirstScreen("light");
+    const dark = await openFirstScreen("dark");
+    const bg = (p) => p.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    const [lightBg, darkBg] = [await bg(light), await bg(dark)];
+    assert.notEqual(lightBg, darkBg);
+    // Dark means dark: the body's luminance is low.
+    const [r, g, b] = darkBg.match(/\d+/g).map(Number);
+    assert.ok(r + g + b < 120, `dark background ${darkBg}`);
+    await dark.screenshot({ path: join(shots, "first-screen-dark.png") });
+    await light.close();
+    await dark.close();
+  });
+});

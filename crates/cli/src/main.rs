@@ -7,6 +7,7 @@
 
 mod exit;
 mod output;
+mod sandbox;
 
 use std::process::ExitCode;
 
@@ -34,12 +35,19 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
+    /// Serve the sandbox tenant: an emulated UiPath tenant on 127.0.0.1 with seeded data.
+    Sandbox(sandbox::Args),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     // The CLI writes no log file: its stderr is the log.
-    let _guard = match connassist_core::logging::init("warn", None, "connassist") {
+    let default_level = if matches!(cli.command, Command::Sandbox(_)) {
+        "info"
+    } else {
+        "warn"
+    };
+    let _guard = match connassist_core::logging::init(default_level, None, "connassist") {
         Ok(guard) => Some(guard),
         Err(e) => {
             eprintln!("connassist: logging is off: {e}");
@@ -48,6 +56,7 @@ fn main() -> ExitCode {
     };
     match cli.command {
         Command::CheckUrl { url, format } => check_url(&url, format),
+        Command::Sandbox(args) => sandbox::run(args),
     }
 }
 

@@ -83,3 +83,84 @@ fn check_url_json_errors_use_the_shared_shape() {
     );
     assert_eq!(value.as_object().unwrap().len(), 2);
 }
+
+#[test]
+fn sandbox_serves_the_tenant_and_prints_its_url_first() {
+    use std::io::{BufRead, BufReader, Read, Write};
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("connassist"))
+        .args(["sandbox", "--port", "0"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    let base = first.trim().to_owned();
+    assert!(
+        base.starts_with("http://127.0.0.1:") && base.ends_with("/sandbox/DefaultTenant"),
+        "{base}"
+    );
+
+    // An API call without a token is refused the way Orchestrator refuses it.
+    let authority = base
+        .trim_start_matches("http://")
+        .split('/')
+        .next()
+        .unwrap()
+        .to_owned();
+    let mut stream = std::net::TcpStream::connect(&authority).unwrap();
+    write!(stream, "GET /sandbox/DefaultTenant/orchestrator_/odata/Folders HTTP/1.1\r\nHost: {authority}\r\nConnection: close\r\n\r\n").unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).unwrap();
+    assert!(response.starts_with("HTTP/1.1 401"), "{response}");
+    assert!(response.contains("no bearer token"), "{response}");
+
+    terminate(child.id());
+    let status = child.wait().unwrap();
+    let mut stderr = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut stderr)
+        .unwrap();
+    assert!(status.success(), "{status:?} {stderr}");
+    assert!(stderr.contains("Sign in as alex, hana or dana"), "{stderr}");
+    assert!(stderr.contains("secret"), "{stderr}");
+}
+
+fn terminate(pid: u32) {
+    let status = std::process::Command::new("kill")
+        .args(["-TERM", &pid.to_string()])
+        .status()
+        .expect("kill(1) runs");
+    assert!(status.success());
+}
+
+#[test]
+fn sandbox_names_the_scenarios_when_one_is_unknown() {
+    connassist()
+        .args(["sandbox", "--scenario", "nope"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "unknown scenario \"nope\"; the scenarios are: forum",
+        ));
+}
+
+#[test]
+fn sandbox_says_when_its_data_folder_is_unusable() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("a-file");
+    std::fs::write(&file, "x").unwrap();
+    connassist()
+        .args(["sandbox", "--data"])
+        .arg(&file)
+        .assert()
+        .code(4)
+        .stderr(predicate::str::contains(
+            "error: cannot create the sandbox's data folder",
+        ));
+}

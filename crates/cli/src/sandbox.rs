@@ -1,0 +1,87 @@
+//! `connassist sandbox`: serves the sandbox tenant until Ctrl+C. The first line
+//! on stdout is the tenant's base URL (for scripts); the rest goes to stderr.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use connassist_sandbox::{CI_CLIENT_ID, Config, SANDBOX_PASSWORD, Sandbox, Scenario};
+
+use crate::exit;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Port on 127.0.0.1; 0 picks a free one.
+    #[arg(long, default_value_t = 0)]
+    port: u16,
+    /// Seeded data: forum (the multi-machine case from the UiPath forum).
+    #[arg(long, default_value = "forum", value_parser = parse_scenario)]
+    scenario: Scenario,
+    /// Folder for the SQLite state, kept across restarts. Default: a temporary folder.
+    #[arg(long)]
+    data: Option<PathBuf>,
+    /// Latency added to every response, in milliseconds.
+    #[arg(long, default_value_t = 0)]
+    latency_ms: u64,
+}
+
+fn parse_scenario(name: &str) -> Result<Scenario, String> {
+    Scenario::parse(name)
+        .ok_or_else(|| format!("unknown scenario {name:?}; the scenarios are: forum"))
+}
+
+pub fn run(args: Args) -> ExitCode {
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return exit::code(exit::TENANT);
+        }
+    };
+    runtime.block_on(async {
+        let config = Config {
+            port: args.port,
+            data_dir: args.data,
+            scenario: args.scenario,
+            latency: Duration::from_millis(args.latency_ms),
+        };
+        let sandbox = match Sandbox::start(config).await {
+            Ok(s) => s,
+            Err(e) => {
+                eprintln!("error: {e}");
+                return exit::code(exit::TENANT);
+            }
+        };
+        crate::output::line(&sandbox.base_url);
+        eprintln!("Sandbox tenant ({} scenario) at {}", args.scenario.name(), sandbox.base_url);
+        eprintln!("Sign in as alex, hana or dana with the password \"{SANDBOX_PASSWORD}\".");
+        match &sandbox.ci_client_secret {
+            Some(secret) => eprintln!(
+                "Client credentials: client id {CI_CLIENT_ID}, secret {secret} (shown once: only its hash is stored)."
+            ),
+            None => eprintln!("Client credentials: client id {CI_CLIENT_ID}; its secret was shown when this data folder was created."),
+        }
+        eprintln!("State: {}. Press Ctrl+C to stop.", sandbox.data_dir().display());
+        stopped().await;
+        sandbox.stop().await;
+        exit::code(exit::OK)
+    })
+}
+
+/// Ctrl+C, or SIGTERM from a process manager.
+async fn stopped() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        if let Ok(mut term) = signal(SignalKind::terminate()) {
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {}
+                _ = term.recv() => {}
+            }
+            return;
+        }
+    }
+    if let Err(e) = tokio::signal::ctrl_c().await {
+        eprintln!("error: cannot wait for Ctrl+C: {e}");
+    }
+}

@@ -1,0 +1,301 @@
+//! What every sandbox API shares: the state, bearer-token authentication
+//! (the caller is a user, a robot account or an app), folder resolution from
+//! the headers the real clients send, and each API's error body shape.
+
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+
+use axum::Json;
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
+use serde_json::{Value, json};
+use uuid::Uuid;
+
+use crate::db::{Db, DbError};
+use crate::model::{Folder, User};
+use crate::secrets::sha256_hex;
+
+#[derive(Debug)]
+pub struct State {
+    db: Mutex<Db>,
+    pub latency: Duration,
+    /// `http://127.0.0.1:PORT`, the issuer's origin.
+    pub origin: String,
+}
+
+pub type Shared = Arc<State>;
+
+impl State {
+    pub fn new(db: Db, latency: Duration, origin: String) -> Self {
+        Self {
+            db: Mutex::new(db),
+            latency,
+            origin,
+        }
+    }
+
+    /// The database; a poisoned lock (a panic mid-request) is still usable:
+    /// every write is a single statement or a transaction.
+    pub fn db(&self) -> MutexGuard<'_, Db> {
+        self.db.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    pub fn issuer(&self) -> String {
+        format!("{}/identity_", self.origin)
+    }
+}
+
+/// An API error, rendered in the shape of the API that raised it.
+#[derive(Debug)]
+pub struct ApiError {
+    pub status: StatusCode,
+    pub body: Value,
+    pub www_authenticate: bool,
+}
+
+impl ApiError {
+    /// Orchestrator: `{message, errorCode, traceId}`.
+    pub fn orchestrator(status: StatusCode, error_code: i64, message: &str) -> Self {
+        Self {
+            status,
+            body: json!({"message": message, "errorCode": error_code, "traceId": trace_id()}),
+            www_authenticate: false,
+        }
+    }
+
+    /// Integration Service (Connection Service): `{code, message, traceId}`.
+    pub fn connections(status: StatusCode, code: &str, message: &str) -> Self {
+        Self {
+            status,
+            body: json!({"code": code, "message": message, "traceId": trace_id()}),
+            www_authenticate: false,
+        }
+    }
+
+    /// OAuth 2.0 (RFC 6749 §5.2): `{error, error_description}`.
+    pub fn oauth(status: StatusCode, error: &str, description: &str) -> Self {
+        Self {
+            status,
+            body: json!({"error": error, "error_description": description}),
+            www_authenticate: false,
+        }
+    }
+
+    fn unauthorized(message: &str) -> Self {
+        Self {
+            status: StatusCode::UNAUTHORIZED,
+            body: json!({"message": message, "errorCode": 0, "traceId": trace_id()}),
+            www_authenticate: true,
+        }
+    }
+}
+
+impl From<DbError> for ApiError {
+    fn from(e: DbError) -> Self {
+        tracing::error!(error = %e, "sandbox database error");
+        Self::orchestrator(StatusCode::INTERNAL_SERVER_ERROR, 0, &e.to_string())
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let mut response = (self.status, Json(self.body)).into_response();
+        if self.www_authenticate {
+            response.headers_mut().insert(
+                header::WWW_AUTHENTICATE,
+                HeaderValue::from_static("Bearer error=\"invalid_token\""),
+            );
+        }
+        response
+    }
+}
+
+pub type ApiResult<T> = Result<T, ApiError>;
+
+fn trace_id() -> String {
+    Uuid::new_v4().simple().to_string()
+}
+
+/// The authenticated caller of an API request.
+#[derive(Debug, Clone)]
+pub struct Caller {
+    pub user: User,
+    pub scope: String,
+}
+
+impl FromRequestParts<Shared> for Caller {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &Shared,
+    ) -> Result<Self, Self::Rejection> {
+        let token = parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| {
+                v.strip_prefix("Bearer ")
+                    .or_else(|| v.strip_prefix("bearer "))
+            })
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .ok_or_else(|| {
+                ApiError::unauthorized("Sign in first: this request has no bearer token.")
+            })?;
+        let db = state.db();
+        let grant = crate::identity::access_grant(&db, &sha256_hex(token))?.ok_or_else(|| {
+            ApiError::unauthorized(
+                "The access token is expired, revoked or unknown. Refresh it or sign in again.",
+            )
+        })?;
+        let user = db.get::<User>(&grant.user.to_string())?.ok_or_else(|| {
+            ApiError::unauthorized("The account behind this token no longer exists.")
+        })?;
+        Ok(Caller {
+            user,
+            scope: grant.scope,
+        })
+    }
+}
+
+impl Caller {
+    /// Checks that the token grants one of `any_of`; a granted `OR.Folders`
+    /// covers `OR.Folders.Read`. The error names what to request.
+    pub fn require(&self, any_of: &[&str]) -> Result<(), String> {
+        let granted = |wanted: &str| {
+            self.scope.split(' ').any(|g| {
+                !g.is_empty()
+                    && (g == wanted
+                        || wanted
+                            .strip_prefix(g)
+                            .is_some_and(|rest| rest.starts_with('.')))
+            })
+        };
+        if any_of.iter().any(|w| granted(w)) {
+            Ok(())
+        } else {
+            Err(format!(
+                "The access token lacks the {} scope. Sign in again requesting it; for an external application, add it to the application's scopes.",
+                any_of.join(" or ")
+            ))
+        }
+    }
+
+    /// Folders this caller may see: members, and owners of a personal workspace.
+    pub fn visible_folders(&self, db: &Db) -> Result<Vec<Folder>, DbError> {
+        Ok(db
+            .all::<Folder>()?
+            .into_iter()
+            .filter(|f| f.visible_to(self.user.key))
+            .collect())
+    }
+}
+
+/// A folder named by request headers, the way the real clients name one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FolderRef {
+    Key(String),
+    Id(i64),
+    Path(String),
+}
+
+/// Reads `X-UIPATH-FolderKey` (preferred, as clients may send both),
+/// `X-UIPATH-OrganizationUnitId`, `X-UIPATH-FolderPath` or
+/// `X-UIPATH-FolderPath-Encoded` (Base64 of UTF-16LE). Header names are
+/// case-insensitive. `Ok(None)`: no folder named.
+pub fn folder_ref(headers: &HeaderMap) -> Result<Option<FolderRef>, String> {
+    let text = |name: &str| {
+        headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::trim)
+    };
+    if let Some(key) = text("x-uipath-folderkey").filter(|k| !k.is_empty()) {
+        return Ok(Some(FolderRef::Key(key.to_owned())));
+    }
+    if let Some(id) = text("x-uipath-organizationunitid").filter(|k| !k.is_empty()) {
+        return id
+            .parse()
+            .map(|id| Some(FolderRef::Id(id)))
+            .map_err(|_| format!("X-UIPATH-OrganizationUnitId must be a number, not {id:?}."));
+    }
+    if let Some(encoded) = text("x-uipath-folderpath-encoded").filter(|k| !k.is_empty()) {
+        let bytes = STANDARD
+            .decode(encoded)
+            .map_err(|_| "X-UIPATH-FolderPath-Encoded is not Base64.".to_owned())?;
+        let units: Vec<u16> = bytes
+            .chunks_exact(2)
+            .map(|c| u16::from_le_bytes([c[0], c[1]]))
+            .collect();
+        let path = String::from_utf16(&units)
+            .map_err(|_| "X-UIPATH-FolderPath-Encoded is not UTF-16LE.".to_owned())?;
+        return Ok(Some(FolderRef::Path(path)));
+    }
+    if let Some(path) = text("x-uipath-folderpath").filter(|k| !k.is_empty()) {
+        return Ok(Some(FolderRef::Path(path.to_owned())));
+    }
+    Ok(None)
+}
+
+/// Finds the folder `reference` names among `folders` (those visible to the caller).
+pub fn find_folder<'f>(folders: &'f [Folder], reference: &FolderRef) -> Option<&'f Folder> {
+    folders.iter().find(|f| match reference {
+        FolderRef::Key(k) => f.key.to_string().eq_ignore_ascii_case(k),
+        FolderRef::Id(id) => f.id == *id,
+        FolderRef::Path(p) => f.fully_qualified_name == *p,
+    })
+}
+
+/// A short delay added to every API response (`--latency-ms`).
+pub async fn latency(
+    axum::extract::State(state): axum::extract::State<Shared>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    if !state.latency.is_zero() {
+        tokio::time::sleep(state.latency).await;
+    }
+    next.run(request).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_folder_key_wins_over_a_path_sent_with_it() {
+        let mut h = HeaderMap::new();
+        h.insert("x-uipath-folderpath", HeaderValue::from_static("Shared"));
+        h.insert("X-UIPATH-FolderKey", HeaderValue::from_static("abc"));
+        assert_eq!(folder_ref(&h), Ok(Some(FolderRef::Key("abc".into()))));
+    }
+
+    #[test]
+    fn an_encoded_path_is_utf16le_base64() {
+        let mut h = HeaderMap::new();
+        // What uipath-platform sends for "Fïnance/Sub".
+        h.insert(
+            "x-uipath-folderpath-encoded",
+            HeaderValue::from_static("RgDvAG4AYQBuAGMAZQAvAFMAdQBiAA=="),
+        );
+        assert_eq!(
+            folder_ref(&h),
+            Ok(Some(FolderRef::Path("Fïnance/Sub".into())))
+        );
+    }
+
+    #[test]
+    fn a_non_numeric_unit_id_is_a_clear_error() {
+        let mut h = HeaderMap::new();
+        h.insert(
+            "X-UIPATH-OrganizationUnitId",
+            HeaderValue::from_static("Shared"),
+        );
+        assert!(folder_ref(&h).unwrap_err().contains("must be a number"));
+    }
+}

@@ -1,0 +1,706 @@
+//! The sandbox's identity server, shaped like UiPath Identity
+//! (`/identity_/connect/{authorize,token,revocation}`): authorization code with
+//! PKCE S256 (required: every client of ours is public or native), refresh
+//! tokens with rotation (reusing a rotated one revokes the whole sign-in, as
+//! RFC 9700 §4.14.2 advises), client credentials for confidential apps, and
+//! revocation. The sign-in page is a real HTML form.
+//!
+//! Redirect URIs match exactly, except that a registered loopback URI matches
+//! any port (RFC 8252 §7.3). A bad client or redirect URI is shown on the page,
+//! never redirected to (RFC 6749 §4.1.2.1). Successful redirects carry `iss`
+//! (RFC 9207) so clients can defend against mix-up.
+
+use std::collections::HashMap;
+
+use axum::Form;
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
+use chrono::Utc;
+use rusqlite::{OptionalExtension, params};
+use serde_json::json;
+use url::Url;
+use uuid::Uuid;
+
+use crate::db::{Db, DbResult};
+use crate::http::{ApiError, ApiResult, Shared};
+use crate::model::{Client, User, UserKind};
+use crate::secrets::{pkce_s256, random_token, sha256_hex, verify_secret};
+
+pub const ACCESS_TOKEN_SECONDS: i64 = 3600;
+pub const REFRESH_TOKEN_SECONDS: i64 = 90 * 24 * 3600;
+const CODE_SECONDS: i64 = 300;
+
+const ACTIVE: i64 = 0;
+const USED: i64 = 1;
+const REVOKED: i64 = 2;
+
+#[derive(Debug, Clone)]
+pub struct AccessGrant {
+    pub user: Uuid,
+    pub scope: String,
+}
+
+/// The live access grant for a token hash, if any.
+pub fn access_grant(db: &Db, token_hash: &str) -> DbResult<Option<AccessGrant>> {
+    let row: Option<(Option<String>, String)> = db
+        .conn()
+        .query_row(
+            "SELECT user_key, scope FROM grants
+             WHERE token_hash = ?1 AND kind = 'access' AND used = ?2 AND expires_at > ?3",
+            params![token_hash, ACTIVE, Utc::now().timestamp()],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?;
+    Ok(row.and_then(|(user, scope)| {
+        Some(AccessGrant {
+            user: user?.parse().ok()?,
+            scope,
+        })
+    }))
+}
+
+/// A grant to store: the token itself is hashed on the way in.
+struct NewGrant<'a> {
+    kind: &'a str,
+    client_id: &'a str,
+    user: Uuid,
+    scope: &'a str,
+    family: &'a str,
+    lifetime: i64,
+    extra: serde_json::Value,
+}
+
+fn insert_grant(db: &Db, token: &str, g: NewGrant<'_>) -> DbResult<()> {
+    db.conn().execute(
+        "INSERT INTO grants (token_hash, kind, client_id, user_key, scope, family, expires_at, extra)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        params![
+            sha256_hex(token),
+            g.kind,
+            g.client_id,
+            g.user.to_string(),
+            g.scope,
+            g.family,
+            Utc::now().timestamp() + g.lifetime,
+            g.extra.to_string()
+        ],
+    )?;
+    Ok(())
+}
+
+/// A stored code or refresh token.
+struct GrantRow {
+    client_id: String,
+    user: Option<Uuid>,
+    scope: String,
+    family: String,
+    expires_at: i64,
+    used: i64,
+    extra: serde_json::Value,
+}
+
+fn load_grant(db: &Db, token: &str, kind: &str) -> DbResult<Option<GrantRow>> {
+    Ok(db
+        .conn()
+        .query_row(
+            "SELECT client_id, user_key, scope, family, expires_at, used, extra FROM grants
+             WHERE token_hash = ?1 AND kind = ?2",
+            params![sha256_hex(token), kind],
+            |r| {
+                Ok(GrantRow {
+                    client_id: r.get(0)?,
+                    user: r.get::<_, Option<String>>(1)?.and_then(|u| u.parse().ok()),
+                    scope: r.get(2)?,
+                    family: r.get(3)?,
+                    expires_at: r.get(4)?,
+                    used: r.get(5)?,
+                    extra: serde_json::from_str(&r.get::<_, String>(6)?).unwrap_or_default(),
+                })
+            },
+        )
+        .optional()?)
+}
+
+fn mark_used(db: &Db, token: &str) -> DbResult<()> {
+    db.conn().execute(
+        "UPDATE grants SET used = ?1 WHERE token_hash = ?2",
+        params![USED, sha256_hex(token)],
+    )?;
+    Ok(())
+}
+
+fn revoke_family(db: &Db, family: &str) -> DbResult<()> {
+    db.conn().execute(
+        "UPDATE grants SET used = ?1 WHERE family = ?2",
+        params![REVOKED, family],
+    )?;
+    Ok(())
+}
+
+/// Issues an access token (and a refresh token when `offline_access` was granted).
+fn issue_tokens(
+    db: &Db,
+    client_id: &str,
+    user: Uuid,
+    scope: &str,
+    family: &str,
+) -> DbResult<serde_json::Value> {
+    let access = random_token();
+    let grant = |kind, lifetime| NewGrant {
+        kind,
+        client_id,
+        user,
+        scope,
+        family,
+        lifetime,
+        extra: json!({}),
+    };
+    insert_grant(db, &access, grant("access", ACCESS_TOKEN_SECONDS))?;
+    let mut body = json!({
+        "access_token": access,
+        "token_type": "Bearer",
+        "expires_in": ACCESS_TOKEN_SECONDS,
+        "scope": scope,
+    });
+    if scope.split(' ').any(|s| s == "offline_access") {
+        let refresh = random_token();
+        insert_grant(db, &refresh, grant("refresh", REFRESH_TOKEN_SECONDS))?;
+        body["refresh_token"] = json!(refresh);
+    }
+    Ok(body)
+}
+
+fn no_store(body: serde_json::Value) -> Response {
+    (
+        [
+            (header::CACHE_CONTROL, "no-store"),
+            (header::PRAGMA, "no-cache"),
+        ],
+        axum::Json(body),
+    )
+        .into_response()
+}
+
+/// Exact match, but a registered loopback URI matches any port.
+pub fn redirect_allowed(registered: &[String], requested: &str) -> bool {
+    let Ok(req) = Url::parse(requested) else {
+        return false;
+    };
+    if req.fragment().is_some() {
+        return false;
+    }
+    registered.iter().any(|r| {
+        if r == requested {
+            return true;
+        }
+        let Ok(reg) = Url::parse(r) else { return false };
+        let loopback = matches!(reg.host_str(), Some("127.0.0.1" | "[::1]"));
+        loopback
+            && reg.scheme() == req.scheme()
+            && reg.host_str() == req.host_str()
+            && reg.path() == req.path()
+            && reg.query() == req.query()
+    })
+}
+
+/// The parameters of an authorization request, carried through the form.
+#[derive(Debug, Clone, serde::Deserialize, serde::Serialize, Default)]
+pub struct AuthorizeParams {
+    #[serde(default)]
+    response_type: String,
+    #[serde(default)]
+    client_id: String,
+    #[serde(default)]
+    redirect_uri: String,
+    #[serde(default)]
+    scope: String,
+    #[serde(default)]
+    state: String,
+    #[serde(default)]
+    code_challenge: String,
+    #[serde(default)]
+    code_challenge_method: String,
+    #[serde(default)]
+    nonce: String,
+}
+
+#[derive(Debug, serde::Deserialize)]
+pub struct SignInForm {
+    #[serde(flatten)]
+    params: AuthorizeParams,
+    #[serde(default)]
+    username: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    action: String,
+}
+
+/// Checks client and redirect URI; errors here are shown, not redirected.
+fn check_client(db: &Db, p: &AuthorizeParams) -> Result<Client, String> {
+    let client = db
+        .get::<Client>(&p.client_id)
+        .map_err(|e| e.to_string())?
+        .ok_or_else(|| {
+            format!(
+                "Unknown application {:?}. Check the client id the app was configured with.",
+                p.client_id
+            )
+        })?;
+    if !redirect_allowed(&client.redirect_uris, &p.redirect_uri) {
+        return Err(format!(
+            "The address {:?} is not registered for {}; sign-in stops here so that no code is sent to it.",
+            p.redirect_uri, client.name
+        ));
+    }
+    Ok(client)
+}
+
+/// Errors the client must hear about, sent to its redirect URI.
+fn check_request(p: &AuthorizeParams) -> Result<(), (&'static str, &'static str)> {
+    if p.response_type != "code" {
+        return Err((
+            "unsupported_response_type",
+            "Only response_type=code is supported.",
+        ));
+    }
+    if p.code_challenge.is_empty() || p.code_challenge_method != "S256" {
+        return Err((
+            "invalid_request",
+            "PKCE is required: send code_challenge with code_challenge_method=S256.",
+        ));
+    }
+    if p.state.is_empty() {
+        return Err(("invalid_request", "state is required."));
+    }
+    Ok(())
+}
+
+fn redirect_with(p: &AuthorizeParams, issuer: &str, pairs: &[(&str, &str)]) -> Response {
+    let Ok(mut url) = Url::parse(&p.redirect_uri) else {
+        return error_page(
+            StatusCode::BAD_REQUEST,
+            "The redirect address is not a URL.",
+        );
+    };
+    {
+        let mut q = url.query_pairs_mut();
+        for (k, v) in pairs {
+            q.append_pair(k, v);
+        }
+        q.append_pair("state", &p.state);
+        q.append_pair("iss", issuer);
+    }
+    Redirect::to(url.as_str()).into_response()
+}
+
+pub async fn authorize_page(
+    State(state): State<Shared>,
+    Query(p): Query<AuthorizeParams>,
+) -> Response {
+    let db = state.db();
+    if let Err(message) = check_client(&db, &p) {
+        return error_page(StatusCode::BAD_REQUEST, &message);
+    }
+    if let Err((error, description)) = check_request(&p) {
+        return redirect_with(
+            &p,
+            &state.issuer(),
+            &[("error", error), ("error_description", description)],
+        );
+    }
+    sign_in_page(&p, None).into_response()
+}
+
+pub async fn authorize_submit(
+    State(state): State<Shared>,
+    Form(form): Form<SignInForm>,
+) -> Response {
+    let p = &form.params;
+    let db = state.db();
+    let client = match check_client(&db, p) {
+        Ok(c) => c,
+        Err(message) => return error_page(StatusCode::BAD_REQUEST, &message),
+    };
+    if let Err((error, description)) = check_request(p) {
+        return redirect_with(
+            p,
+            &state.issuer(),
+            &[("error", error), ("error_description", description)],
+        );
+    }
+    if form.action == "cancel" {
+        return redirect_with(
+            p,
+            &state.issuer(),
+            &[
+                ("error", "access_denied"),
+                ("error_description", "The user cancelled the sign-in."),
+            ],
+        );
+    }
+    let user = db.all::<User>().ok().and_then(|users| {
+        users.into_iter().find(|u| {
+            u.kind == UserKind::User
+                && (u.user_name.eq_ignore_ascii_case(form.username.trim())
+                    || u.email.eq_ignore_ascii_case(form.username.trim()))
+        })
+    });
+    let Some(user) = user.filter(|u| {
+        u.password_hash
+            .as_deref()
+            .is_some_and(|h| verify_secret(&form.password, h))
+    }) else {
+        return sign_in_page(
+            p,
+            Some("That user name and password do not match a sandbox account."),
+        )
+        .into_response();
+    };
+    let code = random_token();
+    let family = Uuid::new_v4().to_string();
+    let stored = insert_grant(
+        &db,
+        &code,
+        NewGrant {
+            kind: "code",
+            client_id: &client.client_id,
+            user: user.key,
+            scope: &p.scope,
+            family: &family,
+            lifetime: CODE_SECONDS,
+            extra: json!({"redirect_uri": p.redirect_uri, "code_challenge": p.code_challenge, "nonce": p.nonce}),
+        },
+    );
+    if let Err(e) = stored {
+        return error_page(StatusCode::INTERNAL_SERVER_ERROR, &e.to_string());
+    }
+    tracing::info!(user = %user.user_name, client = %client.client_id, "sandbox sign-in");
+    redirect_with(p, &state.issuer(), &[("code", &code)])
+}
+
+/// Client authentication: HTTP Basic or form fields (RFC 6749 §2.3.1).
+fn client_credentials(
+    headers: &HeaderMap,
+    form: &HashMap<String, String>,
+) -> (String, Option<String>) {
+    let basic = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Basic "))
+        .and_then(|b| STANDARD.decode(b.trim()).ok())
+        .and_then(|b| String::from_utf8(b).ok())
+        .and_then(|s| {
+            s.split_once(':')
+                .map(|(id, secret)| (id.to_owned(), secret.to_owned()))
+        });
+    match basic {
+        Some((id, secret)) => (id, Some(secret)),
+        None => (
+            form.get("client_id").cloned().unwrap_or_default(),
+            form.get("client_secret").cloned(),
+        ),
+    }
+}
+
+pub async fn token(
+    State(state): State<Shared>,
+    headers: HeaderMap,
+    Form(form): Form<HashMap<String, String>>,
+) -> ApiResult<Response> {
+    let (client_id, secret) = client_credentials(&headers, &form);
+    let mut db = state.db();
+    let client = db.get::<Client>(&client_id)?.ok_or_else(|| {
+        ApiError::oauth(
+            StatusCode::UNAUTHORIZED,
+            "invalid_client",
+            "Unknown client_id.",
+        )
+    })?;
+    if let Some(hash) = &client.secret_hash {
+        let ok = secret.as_deref().is_some_and(|s| verify_secret(s, hash));
+        if !ok {
+            return Err(ApiError::oauth(
+                StatusCode::UNAUTHORIZED,
+                "invalid_client",
+                "The client secret is wrong or missing.",
+            ));
+        }
+    }
+    let field = |name: &str| form.get(name).map(String::as_str).unwrap_or_default();
+    let body = match field("grant_type") {
+        "authorization_code" => db.transaction(|db| {
+            exchange_code(
+                db,
+                &client,
+                field("code"),
+                field("redirect_uri"),
+                field("code_verifier"),
+            )
+        })?,
+        "refresh_token" => db.transaction(|db| refresh(db, &client, field("refresh_token")))?,
+        "client_credentials" => {
+            let Some(app) = client.app_user.filter(|_| client.secret_hash.is_some()) else {
+                return Err(ApiError::oauth(
+                    StatusCode::BAD_REQUEST,
+                    "unauthorized_client",
+                    "This client may not use client_credentials.",
+                ));
+            };
+            let scope = form.get("scope").cloned().unwrap_or_default();
+            let family = Uuid::new_v4().to_string();
+            // No refresh token for client credentials: the app signs in again.
+            let scope = scope
+                .split(' ')
+                .filter(|s| *s != "offline_access")
+                .collect::<Vec<_>>()
+                .join(" ");
+            Ok(issue_tokens(&db, &client.client_id, app, &scope, &family)?)
+        }
+        other => Err(ApiError::oauth(
+            StatusCode::BAD_REQUEST,
+            "unsupported_grant_type",
+            &format!("grant_type {other:?} is not supported."),
+        )),
+    }?;
+    Ok(no_store(body))
+}
+
+type Exchange = Result<serde_json::Value, ApiError>;
+
+fn invalid_grant(description: &str) -> ApiError {
+    ApiError::oauth(StatusCode::BAD_REQUEST, "invalid_grant", description)
+}
+
+fn exchange_code(
+    db: &Db,
+    client: &Client,
+    code: &str,
+    redirect_uri: &str,
+    verifier: &str,
+) -> DbResult<Exchange> {
+    let Some(g) = load_grant(db, code, "code")? else {
+        return Ok(Err(invalid_grant("Unknown authorization code.")));
+    };
+    if g.used != ACTIVE {
+        // A replayed code: revoke everything issued from it (RFC 6749 §4.1.2).
+        revoke_family(db, &g.family)?;
+        return Ok(Err(invalid_grant(
+            "The authorization code was already used; the tokens issued from it are revoked.",
+        )));
+    }
+    // Burn the code before any check: a failed attempt must not be retried.
+    mark_used(db, code)?;
+    if g.expires_at <= Utc::now().timestamp() {
+        return Ok(Err(invalid_grant(
+            "The authorization code expired; sign in again.",
+        )));
+    }
+    if g.client_id != client.client_id {
+        return Ok(Err(invalid_grant("The code was issued to another client.")));
+    }
+    if g.extra["redirect_uri"].as_str() != Some(redirect_uri) {
+        return Ok(Err(invalid_grant(
+            "redirect_uri differs from the one in the authorization request.",
+        )));
+    }
+    if verifier.is_empty()
+        || g.extra["code_challenge"].as_str() != Some(pkce_s256(verifier).as_str())
+    {
+        return Ok(Err(invalid_grant(
+            "PKCE verification failed: the code_verifier does not match the code_challenge.",
+        )));
+    }
+    let Some(user) = g.user else {
+        return Ok(Err(invalid_grant("The code has no user.")));
+    };
+    Ok(Ok(issue_tokens(
+        db,
+        &client.client_id,
+        user,
+        &g.scope,
+        &g.family,
+    )?))
+}
+
+fn refresh(db: &Db, client: &Client, token: &str) -> DbResult<Exchange> {
+    let Some(g) = load_grant(db, token, "refresh")? else {
+        return Ok(Err(invalid_grant("Unknown refresh token; sign in again.")));
+    };
+    if g.client_id != client.client_id {
+        return Ok(Err(invalid_grant(
+            "The refresh token was issued to another client.",
+        )));
+    }
+    match g.used {
+        ACTIVE => {}
+        USED => {
+            // Reuse of a rotated token: someone else may hold it. Revoke the sign-in.
+            revoke_family(db, &g.family)?;
+            return Ok(Err(invalid_grant(
+                "This refresh token was already used (rotated); the sign-in is revoked. Sign in again.",
+            )));
+        }
+        _ => {
+            return Ok(Err(invalid_grant(
+                "The sign-in was revoked; sign in again.",
+            )));
+        }
+    }
+    if g.expires_at <= Utc::now().timestamp() {
+        return Ok(Err(invalid_grant(
+            "The refresh token expired; sign in again.",
+        )));
+    }
+    mark_used(db, token)?;
+    let Some(user) = g.user else {
+        return Ok(Err(invalid_grant("The token has no user.")));
+    };
+    Ok(Ok(issue_tokens(
+        db,
+        &client.client_id,
+        user,
+        &g.scope,
+        &g.family,
+    )?))
+}
+
+/// RFC 7009: revokes the sign-in the token belongs to; always 200.
+pub async fn revocation(
+    State(state): State<Shared>,
+    Form(form): Form<HashMap<String, String>>,
+) -> ApiResult<StatusCode> {
+    let token = form.get("token").cloned().unwrap_or_default();
+    let db = state.db();
+    let family: Option<String> = db
+        .conn()
+        .query_row(
+            "SELECT family FROM grants WHERE token_hash = ?1",
+            [sha256_hex(&token)],
+            |r| r.get(0),
+        )
+        .optional()
+        .map_err(crate::db::DbError::from)?;
+    if let Some(family) = family {
+        revoke_family(&db, &family)?;
+    }
+    Ok(StatusCode::OK)
+}
+
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&#39;")
+}
+
+const PAGE_STYLE: &str = "body{font-family:system-ui,sans-serif;background:#f6f8fa;color:#1f2328;display:flex;justify-content:center;padding:48px 16px;margin:0}
+main{background:#fff;border:1px solid #d0d7de;border-radius:12px;padding:28px 32px;max-width:380px;width:100%}
+h1{font-size:1.3rem;margin:0 0 4px}p{color:#59636e}label{display:block;font-weight:600;margin:14px 0 6px}
+input{width:100%;box-sizing:border-box;padding:8px 10px;font:inherit;border:1px solid #d0d7de;border-radius:6px}
+button{width:100%;margin-top:18px;padding:9px;font:inherit;font-weight:600;border-radius:6px;border:1px solid #d0d7de;cursor:pointer}
+.primary{background:#1f6feb;color:#fff;border-color:transparent}.error{color:#cf222e}.hint{font-size:.85rem}
+@media (prefers-color-scheme: dark){body{background:#0d1117;color:#e6edf3}main{background:#161b22;border-color:#30363d}input{background:#0d1117;color:#e6edf3;border-color:#30363d}p{color:#9198a1}}";
+
+fn sign_in_page(p: &AuthorizeParams, error: Option<&str>) -> Html<String> {
+    let hidden: String = [
+        ("response_type", &p.response_type),
+        ("client_id", &p.client_id),
+        ("redirect_uri", &p.redirect_uri),
+        ("scope", &p.scope),
+        ("state", &p.state),
+        ("code_challenge", &p.code_challenge),
+        ("code_challenge_method", &p.code_challenge_method),
+        ("nonce", &p.nonce),
+    ]
+    .iter()
+    .map(|(k, v)| {
+        format!(
+            "<input type=\"hidden\" name=\"{k}\" value=\"{}\">",
+            escape(v)
+        )
+    })
+    .collect();
+    let error = error
+        .map(|e| {
+            format!(
+                "<p class=\"error\" role=\"alert\" id=\"sign-in-error\">{}</p>",
+                escape(e)
+            )
+        })
+        .unwrap_or_default();
+    Html(format!(
+        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"color-scheme\" content=\"light dark\">
+<title>Sign in to the sandbox tenant</title><style>{PAGE_STYLE}</style></head><body><main>
+<h1>Sign in to the sandbox tenant</h1><p>An emulated UiPath tenant on this computer.</p>{error}
+<form method=\"post\" action=\"authorize\">{hidden}
+<label for=\"username\">User name or email</label><input id=\"username\" name=\"username\" autocomplete=\"username\" autofocus required>
+<label for=\"password\">Password</label><input id=\"password\" name=\"password\" type=\"password\" autocomplete=\"current-password\" required>
+<button class=\"primary\" id=\"sign-in\" type=\"submit\" name=\"action\" value=\"sign-in\">Sign in</button>
+<button id=\"cancel\" type=\"submit\" name=\"action\" value=\"cancel\" formnovalidate>Cancel</button></form>
+<p class=\"hint\">Sandbox accounts: <b>alex</b> (attended user), <b>hana</b> (helpdesk), <b>dana</b> (developer). Password: <b>{}</b>.</p>
+</main></body></html>",
+        crate::scenario::SANDBOX_PASSWORD
+    ))
+}
+
+fn error_page(status: StatusCode, message: &str) -> Response {
+    (
+        status,
+        Html(format!(
+            "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Sign-in stopped</title><style>{PAGE_STYLE}</style></head>
+<body><main><h1>Sign-in stopped</h1><p class=\"error\" role=\"alert\">{}</p></main></body></html>",
+            escape(message)
+        )),
+    )
+        .into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn loopback_redirects_match_any_port_but_nothing_else_changes() {
+        let reg = vec!["http://127.0.0.1/callback".to_owned()];
+        assert!(redirect_allowed(&reg, "http://127.0.0.1:53123/callback"));
+        assert!(redirect_allowed(&reg, "http://127.0.0.1/callback"));
+        assert!(!redirect_allowed(
+            &reg,
+            "http://127.0.0.1:53123/callback/extra"
+        ));
+        assert!(!redirect_allowed(
+            &reg,
+            "http://127.0.0.1:53123/callback?x=1"
+        ));
+        assert!(!redirect_allowed(&reg, "http://localhost:53123/callback"));
+        assert!(!redirect_allowed(&reg, "https://127.0.0.1:53123/callback"));
+        assert!(!redirect_allowed(
+            &reg,
+            "http://127.0.0.1.evil.example/callback"
+        ));
+        assert!(!redirect_allowed(&reg, "http://127.0.0.1:1/callback#frag"));
+    }
+
+    #[test]
+    fn non_loopback_redirects_match_exactly() {
+        let reg = vec!["https://app.example/cb".to_owned()];
+        assert!(redirect_allowed(&reg, "https://app.example/cb"));
+        assert!(!redirect_allowed(&reg, "https://app.example:8443/cb"));
+    }
+
+    #[test]
+    fn form_values_are_escaped() {
+        let p = AuthorizeParams {
+            state: "\"><script>alert(1)</script>".into(),
+            ..Default::default()
+        };
+        let html = sign_in_page(&p, None).0;
+        assert!(!html.contains("<script>alert"));
+        assert!(html.contains("&quot;&gt;&lt;script&gt;"));
+    }
+}

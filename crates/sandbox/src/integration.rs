@@ -1,0 +1,340 @@
+//! Integration Service (`/{org}/{tenant}/connections_/api/v1`): the connector
+//! catalogue and connections, in the camelCase shapes of the TypeScript and
+//! Python SDKs. `Connections` answers a plain JSON array (as the live API does;
+//! the Python SDK also accepts `{value}`), is scoped by `X-UIPATH-FolderKey`
+//! (no folder: every folder the caller sees), pages with `pageIndex`/`pageSize`
+//! or `$skip`/`$top`, and filters with the OData subset in [`crate::odata`].
+
+use std::collections::HashMap;
+
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Json;
+use chrono::{DateTime, SecondsFormat, Utc};
+use serde_json::{Value, json};
+
+use crate::http::{ApiError, ApiResult, Caller, Shared, find_folder, folder_ref};
+use crate::model::*;
+use crate::odata::parse_filter;
+
+type Params = Query<HashMap<String, String>>;
+
+const MAX_PAGE: usize = 1000;
+
+fn time(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::Millis, true)
+}
+
+fn state_name(s: ConnectionState) -> &'static str {
+    match s {
+        ConnectionState::Enabled => "Enabled",
+        ConnectionState::Disabled => "Disabled",
+        ConnectionState::Expired => "Expired",
+        ConnectionState::Failed => "Failed",
+    }
+}
+
+fn folder_json(f: &Folder) -> Value {
+    // Both field sets seen in the wild: the browser capture's and the TS SDK's.
+    json!({
+        "key": f.key,
+        "name": f.display_name,
+        "path": f.fully_qualified_name,
+        "displayName": f.display_name,
+        "fullyQualifiedName": f.fully_qualified_name,
+        "folderType": if f.is_personal() { "Personal" } else { "Standard" },
+        "personalWorkspace": f.is_personal(),
+        "id": f.id,
+    })
+}
+
+fn connector_json(c: &Connector) -> Value {
+    json!({"id": c.id, "key": c.key, "name": c.name, "lifeCycleStage": "GA", "image": format!("/connections_/api/v1/Connectors/{}/image", c.key)})
+}
+
+pub fn connection_json(
+    c: &Connection,
+    connector: Option<&Connector>,
+    folder: &Folder,
+    owner: Option<&User>,
+) -> Value {
+    json!({
+        "id": c.id,
+        "name": c.name,
+        "owner": owner.map(|u| u.email.clone()).unwrap_or_default(),
+        "createTime": time(c.created),
+        "updateTime": time(c.updated),
+        "lastUsedTime": c.last_used.map(time),
+        "state": state_name(c.state),
+        "apiBaseUri": connector.map(|k| k.api_base_uri.clone()),
+        "elementInstanceId": c.element_instance_id,
+        "connector": connector.map(connector_json).unwrap_or_else(|| json!({"key": c.connector})),
+        "isDefault": c.is_default,
+        "connectionIdentity": c.identity,
+        "pollingIntervalInMinutes": 5,
+        "folder": folder_json(folder),
+        "elementVersion": "1.0.0",
+        "disabledReason": c.failure.as_ref().filter(|_| c.state == ConnectionState::Disabled).map(|f| f.message.clone()),
+        "byoaConnection": c.auth_type == AuthType::BringYourOwnApp,
+        // Inferred fields (not in the public shapes): auth type, scopes, shared mailbox.
+        "authenticationType": c.auth_type.wire_name(),
+        "scopes": c.scopes,
+        "sharedMailbox": c.shared_mailbox,
+    })
+}
+
+const READ_CONNECTIONS: &[&str] = &["IS.Connections.Read", "ConnectionService"];
+
+fn require(caller: &Caller, scopes: &[&str]) -> ApiResult<()> {
+    caller
+        .require(scopes)
+        .map_err(|m| cns(StatusCode::FORBIDDEN, "CNS1044", &m))
+}
+
+fn cns(status: StatusCode, code: &str, message: &str) -> ApiError {
+    ApiError::connections(status, code, message)
+}
+
+/// Connections the caller may see, each with its folder, and what rendering them needs.
+struct Visible {
+    rows: Vec<(Connection, Folder)>,
+    connectors: Vec<Connector>,
+    users: Vec<User>,
+}
+
+fn visible_connections(state: &Shared, caller: &Caller) -> ApiResult<Visible> {
+    let db = state.db();
+    let folders = caller.visible_folders(&db)?;
+    let rows = db
+        .all::<Connection>()?
+        .into_iter()
+        .filter_map(|c| {
+            folders
+                .iter()
+                .find(|f| f.key == c.folder)
+                .cloned()
+                .map(|f| (c, f))
+        })
+        .collect();
+    Ok(Visible {
+        rows,
+        connectors: db.all::<Connector>()?,
+        users: db.all::<User>()?,
+    })
+}
+
+pub async fn connectors(State(state): State<Shared>, caller: Caller) -> ApiResult<Json<Value>> {
+    require(&caller, &["IS.Connectors.Read", "ConnectionService"])?;
+    let Visible {
+        rows: connections,
+        connectors,
+        ..
+    } = visible_connections(&state, &caller)?;
+    Ok(Json(Value::Array(
+        connectors
+            .iter()
+            .map(|k| {
+                json!({
+                    "id": k.id,
+                    "key": k.key,
+                    "name": k.name,
+                    "description": k.description,
+                    "isPrivate": false,
+                    "hasEvents": k.has_events,
+                    "lifeCycleStage": "GA",
+                    "tier": "Standard",
+                    "enabled": true,
+                    "authentication": {"type": k.auth_types.first().map(|a| a.wire_name())},
+                    "authenticationTypes": k.auth_types.iter().map(|a| a.wire_name()).collect::<Vec<_>>(),
+                    "connectionCount": connections.iter().filter(|(c, _)| c.connector == k.key).count(),
+                    "image": format!("/connections_/api/v1/Connectors/{}/image", k.key),
+                })
+            })
+            .collect(),
+    )))
+}
+
+pub async fn connector(
+    State(state): State<Shared>,
+    caller: Caller,
+    Path(key): Path<String>,
+) -> ApiResult<Json<Value>> {
+    require(&caller, &["IS.Connectors.Read", "ConnectionService"])?;
+    let db = state.db();
+    let found = db
+        .all::<Connector>()?
+        .into_iter()
+        .find(|k| k.key == key || k.id.to_string() == key);
+    match found {
+        Some(k) => Ok(Json(connector_json(&k))),
+        None => Err(cns(
+            StatusCode::NOT_FOUND,
+            "CNS1000",
+            &format!("No connector {key:?}."),
+        )),
+    }
+}
+
+/// The fields `$filter` may name, as [`field_of`] reads them.
+const FILTER_FIELDS: &[&str] = &[
+    "name",
+    "connector/key",
+    "connectorkey",
+    "state",
+    "connectionidentity",
+    "owner",
+    "folder/key",
+    "id",
+];
+
+fn field_of(field: &str, c: &Connection, f: &Folder, owner: Option<&User>) -> Option<String> {
+    Some(match field {
+        "name" => c.name.clone(),
+        "connector/key" | "connectorkey" => c.connector.clone(),
+        "state" => state_name(c.state).to_owned(),
+        "connectionidentity" => c.identity.clone(),
+        "owner" => owner.map(|u| u.email.clone()).unwrap_or_default(),
+        "folder/key" => f.key.to_string(),
+        "id" => c.id.to_string(),
+        _ => return None,
+    })
+}
+
+pub async fn connections(
+    State(state): State<Shared>,
+    caller: Caller,
+    headers: HeaderMap,
+    Query(params): Params,
+) -> ApiResult<Json<Value>> {
+    require(&caller, READ_CONNECTIONS)?;
+    let Visible {
+        mut rows,
+        connectors,
+        users,
+    } = visible_connections(&state, &caller)?;
+    if let Some(reference) =
+        folder_ref(&headers).map_err(|e| cns(StatusCode::BAD_REQUEST, "CNS1001", &e))?
+    {
+        let visible: Vec<Folder> = {
+            let db = state.db();
+            caller.visible_folders(&db)?
+        };
+        let folder = find_folder(&visible, &reference).ok_or_else(|| {
+            cns(
+                StatusCode::FORBIDDEN,
+                "CNS1045",
+                "You do not have access to this folder, or it does not exist.",
+            )
+        })?;
+        rows.retain(|(_, f)| f.key == folder.key);
+    }
+    if let Some(filter) = params.get("$filter").or_else(|| params.get("filter")) {
+        let clauses =
+            parse_filter(filter).map_err(|e| cns(StatusCode::BAD_REQUEST, "CNS1001", &e))?;
+        for c in &clauses {
+            if !FILTER_FIELDS.contains(&c.field.as_str()) {
+                return Err(cns(
+                    StatusCode::BAD_REQUEST,
+                    "CNS1001",
+                    &format!(
+                        "Cannot filter connections on {:?}; use name, connector/key, state, connectionIdentity, owner or folder/key.",
+                        c.field
+                    ),
+                ));
+            }
+        }
+        rows.retain(|(c, f)| {
+            let owner = users.iter().find(|u| u.key == c.owner);
+            clauses
+                .iter()
+                .all(|cl| field_of(&cl.field, c, f, owner).is_some_and(|v| cl.matches(&v)))
+        });
+    }
+    let number = |name: &str| -> ApiResult<Option<usize>> {
+        params
+            .get(name)
+            .map(|v| {
+                v.parse().map_err(|_| {
+                    cns(
+                        StatusCode::BAD_REQUEST,
+                        "CNS1001",
+                        &format!("{name} must be a whole number, not {v:?}."),
+                    )
+                })
+            })
+            .transpose()
+    };
+    let page_size = number("pageSize")?.unwrap_or(MAX_PAGE).clamp(1, MAX_PAGE);
+    let skip = number("$skip")?.unwrap_or(0) + number("pageIndex")?.unwrap_or(0) * page_size;
+    let top = number("$top")?.unwrap_or(page_size).min(page_size);
+    let items = rows
+        .iter()
+        .skip(skip)
+        .take(top)
+        .map(|(c, f)| {
+            let connector = connectors.iter().find(|k| k.key == c.connector);
+            connection_json(c, connector, f, users.iter().find(|u| u.key == c.owner))
+        })
+        .collect();
+    Ok(Json(Value::Array(items)))
+}
+
+fn find_visible(
+    state: &Shared,
+    caller: &Caller,
+    id: &str,
+) -> ApiResult<(Connection, Folder, Option<Connector>, Option<User>)> {
+    require(caller, READ_CONNECTIONS)?;
+    let Visible {
+        rows,
+        connectors,
+        users,
+    } = visible_connections(state, caller)?;
+    // Not visible and not existing look the same: no leak of other folders' ids.
+    let (c, f) = rows
+        .into_iter()
+        .find(|(c, _)| c.id.to_string().eq_ignore_ascii_case(id))
+        .ok_or_else(|| {
+            cns(
+                StatusCode::NOT_FOUND,
+                "CNS1006",
+                &format!("Connection {id} was not found, or you cannot see its folder."),
+            )
+        })?;
+    let connector = connectors.into_iter().find(|k| k.key == c.connector);
+    let owner = users.into_iter().find(|u| u.key == c.owner);
+    Ok((c, f, connector, owner))
+}
+
+pub async fn connection(
+    State(state): State<Shared>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> ApiResult<Json<Value>> {
+    let (c, f, connector, owner) = find_visible(&state, &caller, &id)?;
+    Ok(Json(connection_json(
+        &c,
+        connector.as_ref(),
+        &f,
+        owner.as_ref(),
+    )))
+}
+
+/// `GET Connections/{id}/ping`: `{connector, status, error?}`.
+pub async fn ping(
+    State(state): State<Shared>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> ApiResult<Json<Value>> {
+    let (c, _, _, _) = find_visible(&state, &caller, &id)?;
+    let mut body = json!({"connector": c.connector, "status": state_name(c.state)});
+    if c.state != ConnectionState::Enabled {
+        let failure = c.failure.clone().unwrap_or(Failure {
+            code: "CNS1008".into(),
+            provider_code: None,
+            message: "The connection is not authorized.".into(),
+        });
+        body["error"] = json!({"code": failure.code, "providerCode": failure.provider_code, "message": failure.message});
+    }
+    Ok(Json(body))
+}

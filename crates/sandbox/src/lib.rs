@@ -1,0 +1,223 @@
+//! The sandbox tenant: an emulator of the UiPath platform APIs the app uses
+//! (Identity, Orchestrator, Integration Service), faithful to their wire shapes
+//! (see shared/domain/uipath-api.md; where that and the official Python client
+//! disagree, the client wins). It is the app's embedded default, so anyone can
+//! try the app without an account, and the backend of every test.
+//!
+//! It serves over HTTP on 127.0.0.1 only. Its base URL is
+//! `http://127.0.0.1:PORT/sandbox/DefaultTenant`, the `/{org}/{tenant}` shape
+//! clients expect; the identity server is at `http://127.0.0.1:PORT/identity_`.
+
+pub mod db;
+mod http;
+mod identity;
+mod integration;
+pub mod model;
+mod odata;
+mod orchestrator;
+pub mod scenario;
+mod secrets;
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use axum::routing::get;
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+pub use scenario::{CI_CLIENT_ID, PUBLIC_CLIENT_ID, SANDBOX_PASSWORD, Scenario};
+
+pub const ORGANIZATION: &str = "sandbox";
+pub const TENANT: &str = "DefaultTenant";
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// 0 picks a free port.
+    pub port: u16,
+    /// Where the SQLite state lives; `None`: a temporary folder removed on shutdown.
+    pub data_dir: Option<PathBuf>,
+    pub scenario: Scenario,
+    /// Added to every response.
+    pub latency: Duration,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            port: 0,
+            data_dir: None,
+            scenario: Scenario::Forum,
+            latency: Duration::ZERO,
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SandboxError {
+    #[error("cannot create the sandbox's data folder: {0}")]
+    DataDir(std::io::Error),
+    #[error(transparent)]
+    Db(#[from] db::DbError),
+    #[error(
+        "the data folder {dir} holds the {found:?} scenario, not {wanted:?}: use another --data folder or --scenario {found}"
+    )]
+    ScenarioMismatch {
+        dir: PathBuf,
+        found: String,
+        wanted: String,
+    },
+    #[error("cannot listen on 127.0.0.1:{port}: {source}")]
+    Bind { port: u16, source: std::io::Error },
+}
+
+/// A running sandbox; shut down on drop.
+#[derive(Debug)]
+pub struct Sandbox {
+    pub addr: SocketAddr,
+    /// `http://127.0.0.1:PORT`.
+    pub origin: String,
+    /// The tenant's base URL, `http://127.0.0.1:PORT/sandbox/DefaultTenant`.
+    pub base_url: String,
+    /// Set when this start seeded a fresh database: the confidential client's
+    /// secret exists only here (the database keeps its hash).
+    pub ci_client_secret: Option<String>,
+    pub data_dir: PathBuf,
+    shutdown: Option<oneshot::Sender<()>>,
+    task: Option<JoinHandle<()>>,
+    _temp: Option<tempfile::TempDir>,
+}
+
+impl Sandbox {
+    pub async fn start(config: Config) -> Result<Self, SandboxError> {
+        let (data_dir, temp) = match &config.data_dir {
+            Some(dir) => {
+                std::fs::create_dir_all(dir).map_err(SandboxError::DataDir)?;
+                (dir.clone(), None)
+            }
+            None => {
+                let temp = tempfile::Builder::new()
+                    .prefix("connassist-sandbox-")
+                    .tempdir()
+                    .map_err(SandboxError::DataDir)?;
+                (temp.path().to_owned(), Some(temp))
+            }
+        };
+        let mut db = db::Db::open(&data_dir)?;
+        let ci_client_secret = match db.meta("scenario")? {
+            Some(found) if found == config.scenario.name() => None,
+            Some(found) => {
+                return Err(SandboxError::ScenarioMismatch {
+                    dir: data_dir,
+                    found,
+                    wanted: config.scenario.name().to_owned(),
+                });
+            }
+            None => Some(scenario::seed(&mut db, config.scenario)?.ci_client_secret),
+        };
+
+        let listener = TcpListener::bind(("127.0.0.1", config.port))
+            .await
+            .map_err(|source| SandboxError::Bind {
+                port: config.port,
+                source,
+            })?;
+        let addr = listener.local_addr().map_err(|source| SandboxError::Bind {
+            port: config.port,
+            source,
+        })?;
+        let origin = format!("http://{addr}");
+        let state = Arc::new(http::State::new(db, config.latency, origin.clone()));
+        let (tx, rx) = oneshot::channel::<()>();
+        let app = router(state);
+        let task = tokio::spawn(async move {
+            let served = axum::serve(listener, app).with_graceful_shutdown(async {
+                let _ = rx.await;
+            });
+            if let Err(e) = served.await {
+                tracing::error!(error = %e, "sandbox server stopped");
+            }
+        });
+        tracing::info!(%origin, scenario = config.scenario.name(), data = %data_dir.display(), "sandbox tenant listening");
+        Ok(Self {
+            addr,
+            base_url: format!("{origin}/{ORGANIZATION}/{TENANT}"),
+            origin,
+            ci_client_secret,
+            data_dir,
+            shutdown: Some(tx),
+            task: Some(task),
+            _temp: temp,
+        })
+    }
+
+    /// Stops serving and waits for in-flight requests.
+    pub async fn stop(mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        if let Some(task) = self.task.take() {
+            let _ = task.await;
+        }
+    }
+
+    pub fn data_dir(&self) -> &Path {
+        &self.data_dir
+    }
+}
+
+impl Drop for Sandbox {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+    }
+}
+
+fn router(state: http::Shared) -> Router {
+    let orchestrator = Router::new()
+        .route(
+            "/api/Folders/GetAllForCurrentUser",
+            get(orchestrator::folders_for_current_user),
+        )
+        .route(
+            "/api/FoldersNavigation/GetFoldersForCurrentUser",
+            get(orchestrator::folders_navigation),
+        )
+        .route("/odata/Folders", get(orchestrator::folders))
+        .route("/odata/{*path}", get(orchestrator::odata_route));
+    let connections = Router::new()
+        .route("/Connectors", get(integration::connectors))
+        .route("/Connectors/{key}", get(integration::connector))
+        .route("/Connections", get(integration::connections))
+        .route("/Connections/{id}", get(integration::connection))
+        .route("/Connections/{id}/ping", get(integration::ping));
+    let identity = Router::new()
+        .route(
+            "/connect/authorize",
+            get(identity::authorize_page).post(identity::authorize_submit),
+        )
+        .route("/connect/token", axum::routing::post(identity::token))
+        .route(
+            "/connect/revocation",
+            axum::routing::post(identity::revocation),
+        );
+    Router::new()
+        .nest("/identity_", identity)
+        .nest(
+            &format!("/{ORGANIZATION}/{TENANT}/orchestrator_"),
+            orchestrator,
+        )
+        .nest(
+            &format!("/{ORGANIZATION}/{TENANT}/connections_/api/v1"),
+            connections,
+        )
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            http::latency,
+        ))
+        .with_state(state)
+}

@@ -1,0 +1,281 @@
+//! The sandbox tenant's entities, stored as documents (see [`crate::db`]).
+//! Field names here are ours; the wire shapes of each API are built from them
+//! in `orchestrator.rs` and `integration.rs`.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::db::Document;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum UserKind {
+    /// A person who signs in interactively.
+    User,
+    /// The account an unattended robot runs as.
+    Robot,
+    /// A confidential external application (client credentials).
+    App,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct User {
+    pub key: Uuid,
+    pub id: i64,
+    pub user_name: String,
+    pub email: String,
+    pub name: String,
+    pub surname: String,
+    pub kind: UserKind,
+    /// `salt$sha256(salt + password)`, hex; `None` for accounts that cannot sign in.
+    pub password_hash: Option<String>,
+}
+
+impl Document for User {
+    const KIND: &'static str = "user";
+    fn id(&self) -> String {
+        self.key.to_string()
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum FolderType {
+    Standard,
+    Personal,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Folder {
+    pub key: Uuid,
+    pub id: i64,
+    pub display_name: String,
+    pub fully_qualified_name: String,
+    pub folder_type: FolderType,
+    pub parent_key: Option<Uuid>,
+    /// The user a personal workspace belongs to.
+    pub owner: Option<Uuid>,
+    /// Users (people, robots, apps) assigned to the folder.
+    pub members: Vec<Uuid>,
+}
+
+impl Document for Folder {
+    const KIND: &'static str = "folder";
+    fn id(&self) -> String {
+        self.key.to_string()
+    }
+}
+
+impl Folder {
+    pub fn is_personal(&self) -> bool {
+        self.folder_type == FolderType::Personal
+    }
+
+    /// Folder permissions: members see a folder, and owners their workspace.
+    pub fn visible_to(&self, user: Uuid) -> bool {
+        self.owner == Some(user) || self.members.contains(&user)
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Machine {
+    pub key: Uuid,
+    pub id: i64,
+    pub name: String,
+    pub unattended_slots: u32,
+}
+
+impl Document for Machine {
+    const KIND: &'static str = "machine";
+    fn id(&self) -> String {
+        self.key.to_string()
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum RobotType {
+    Unattended,
+    Attended,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Robot {
+    pub key: Uuid,
+    pub id: i64,
+    pub name: String,
+    pub user: Uuid,
+    pub machine: Option<Uuid>,
+    pub robot_type: RobotType,
+    /// Folders the robot may run in.
+    pub folders: Vec<Uuid>,
+}
+
+impl Document for Robot {
+    const KIND: &'static str = "robot";
+    fn id(&self) -> String {
+        self.key.to_string()
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum AuthType {
+    /// OAuth 2.0 authorization code, acting as the signed-in user.
+    Delegated,
+    /// Bring your own OAuth 2.0 app (still delegated, the customer's app registration).
+    BringYourOwnApp,
+    ClientCredentials,
+    ClientCertificate,
+}
+
+impl AuthType {
+    pub fn wire_name(self) -> &'static str {
+        match self {
+            Self::Delegated => "OAuth2AuthorizationCode",
+            Self::BringYourOwnApp => "OAuth2BringYourOwnApp",
+            Self::ClientCredentials => "OAuth2ClientCredentials",
+            Self::ClientCertificate => "OAuth2ClientCertificate",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Connector {
+    pub id: i64,
+    pub key: String,
+    pub name: String,
+    pub description: String,
+    pub auth_types: Vec<AuthType>,
+    pub api_base_uri: String,
+    pub has_events: bool,
+}
+
+impl Document for Connector {
+    const KIND: &'static str = "connector";
+    fn id(&self) -> String {
+        self.key.clone()
+    }
+}
+
+/// Integration Service connection states as the API sends them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ConnectionState {
+    Enabled,
+    Disabled,
+    Expired,
+    Failed,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Connection {
+    pub id: Uuid,
+    pub name: String,
+    pub connector: String,
+    pub folder: Uuid,
+    /// Who created it; delegated connections act as this user.
+    pub owner: Uuid,
+    pub identity: String,
+    pub auth_type: AuthType,
+    pub state: ConnectionState,
+    /// Why a Failed/Disabled connection is broken, for the ping answer.
+    pub failure: Option<Failure>,
+    pub is_default: bool,
+    pub element_instance_id: i64,
+    pub scopes: Vec<String>,
+    pub shared_mailbox: Option<String>,
+    pub created: DateTime<Utc>,
+    pub updated: DateTime<Utc>,
+    pub last_used: Option<DateTime<Utc>>,
+}
+
+impl Document for Connection {
+    const KIND: &'static str = "connection";
+    fn id(&self) -> String {
+        self.id.to_string()
+    }
+}
+
+/// A provider-side failure recorded on a connection.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Failure {
+    /// `CNS1008`-style Connection Service code.
+    pub code: String,
+    /// The provider's own code, e.g. `AADSTS700082`.
+    pub provider_code: Option<String>,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum BindingMode {
+    /// Package Requirements fix the connection for everybody.
+    Fixed { connection: Uuid },
+    /// "Configurable by users": the attended user picks one of theirs.
+    ByUser,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Binding {
+    /// The resource key from `bindings_v2.json`.
+    pub key: Uuid,
+    pub connector: String,
+    pub mode: BindingMode,
+    /// Activities using the binding, e.g. "For Each Email".
+    pub activities: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Release {
+    pub key: Uuid,
+    pub id: i64,
+    pub name: String,
+    pub description: String,
+    pub process_key: String,
+    pub process_version: String,
+    pub folder: Uuid,
+    pub is_attended: bool,
+    pub bindings: Vec<Binding>,
+}
+
+impl Document for Release {
+    const KIND: &'static str = "release";
+    fn id(&self) -> String {
+        self.key.to_string()
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Schedule {
+    pub key: Uuid,
+    pub id: i64,
+    pub name: String,
+    pub release: Uuid,
+    pub enabled: bool,
+    pub runtime_type: RobotType,
+    pub cron: Option<String>,
+    pub queue: Option<String>,
+}
+
+impl Document for Schedule {
+    const KIND: &'static str = "schedule";
+    fn id(&self) -> String {
+        self.key.to_string()
+    }
+}
+
+/// An OAuth client of the sandbox's identity server.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Client {
+    pub client_id: String,
+    pub name: String,
+    /// `salt$sha256` of the secret for confidential clients; `None` for public ones.
+    pub secret_hash: Option<String>,
+    /// Exact redirect URIs; a loopback one matches any port (RFC 8252 §7.3).
+    pub redirect_uris: Vec<String>,
+    /// The identity a client-credentials token acts as.
+    pub app_user: Option<Uuid>,
+}
+
+impl Document for Client {
+    const KIND: &'static str = "client";
+    fn id(&self) -> String {
+        self.client_id.clone()
+    }
+}

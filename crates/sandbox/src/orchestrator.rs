@@ -1,0 +1,498 @@
+//! Orchestrator (`/{org}/{tenant}/orchestrator_`): folders, the current user,
+//! processes (Releases) with their package requirements (GetResources),
+//! triggers (ProcessSchedules), robots and machines, in the PascalCase OData
+//! shapes of Orchestrator's swagger and of what cloud tenants return.
+//!
+//! Folder permissions are enforced: a caller sees the folders it is assigned
+//! to and its own personal workspace, nothing else.
+
+use std::collections::HashMap;
+
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Json;
+use serde_json::{Value, json};
+
+use crate::db::Db;
+use crate::http::{ApiError, ApiResult, Caller, Shared, find_folder, folder_ref};
+use crate::model::*;
+use crate::odata::{Clause, parse_filter};
+
+type Params = Query<HashMap<String, String>>;
+
+fn forbidden(message: String) -> ApiError {
+    ApiError::orchestrator(StatusCode::FORBIDDEN, 0, &message)
+}
+
+fn bad_request(message: &str) -> ApiError {
+    ApiError::orchestrator(StatusCode::BAD_REQUEST, 1001, message)
+}
+
+pub fn folder_dto(f: &Folder) -> Value {
+    json!({
+        "Id": f.id,
+        "Key": f.key,
+        "DisplayName": f.display_name,
+        "FullyQualifiedName": f.fully_qualified_name,
+        "FullyQualifiedNameOrderable": f.fully_qualified_name,
+        "Description": null,
+        "FolderType": if f.is_personal() { "Personal" } else { "Standard" },
+        "IsPersonal": f.is_personal(),
+        "ProvisionType": "Automatic",
+        "PermissionModel": "FineGrained",
+        "ParentId": null,
+        "ParentKey": f.parent_key,
+        "IsActive": true,
+        "FeedType": "Processes",
+    })
+}
+
+fn user_dto(u: &User) -> Value {
+    json!({
+        "Id": u.id,
+        "Key": u.key,
+        "UserName": u.user_name,
+        "Name": u.name,
+        "Surname": u.surname,
+        "FullName": format!("{} {}", u.name, u.surname).trim().to_owned(),
+        "EmailAddress": u.email,
+        "Type": match u.kind { UserKind::User => "User", UserKind::Robot => "Robot", UserKind::App => "DirectoryExternalApplication" },
+        "IsActive": true,
+    })
+}
+
+/// `{@odata.context, @odata.count, value}` with `$top`/`$skip` applied.
+fn odata(
+    entity: &str,
+    items: Vec<Value>,
+    params: &HashMap<String, String>,
+) -> ApiResult<Json<Value>> {
+    let count = items.len();
+    let number = |name: &str| -> ApiResult<Option<usize>> {
+        params
+            .get(name)
+            .map(|v| {
+                v.parse()
+                    .map_err(|_| bad_request(&format!("{name} must be a whole number, not {v:?}.")))
+            })
+            .transpose()
+    };
+    let skip = number("$skip")?.unwrap_or(0);
+    let top = number("$top")?.unwrap_or(usize::MAX);
+    let value: Vec<Value> = items.into_iter().skip(skip).take(top).collect();
+    Ok(Json(json!({
+        "@odata.context": format!("$metadata#{entity}"),
+        "@odata.count": count,
+        "value": value,
+    })))
+}
+
+fn filters(params: &HashMap<String, String>) -> ApiResult<Vec<Clause>> {
+    params
+        .get("$filter")
+        .map(|f| parse_filter(f).map_err(|e| bad_request(&e)))
+        .transpose()
+        .map(Option::unwrap_or_default)
+}
+
+/// Applies `$filter` clauses to DTOs by their PascalCase properties.
+fn filtered(items: Vec<Value>, clauses: &[Clause]) -> ApiResult<Vec<Value>> {
+    if let Some(first) = items.first() {
+        for c in clauses {
+            let known = first
+                .as_object()
+                .is_some_and(|o| o.keys().any(|k| k.eq_ignore_ascii_case(&c.field)));
+            if !known {
+                return Err(bad_request(&format!(
+                    "Cannot filter on {:?}: no such property.",
+                    c.field
+                )));
+            }
+        }
+    }
+    Ok(items
+        .into_iter()
+        .filter(|item| {
+            clauses.iter().all(|c| {
+                let value = item
+                    .as_object()
+                    .and_then(|o| o.iter().find(|(k, _)| k.eq_ignore_ascii_case(&c.field)))
+                    .map(|(_, v)| v);
+                match value {
+                    Some(Value::String(s)) => c.matches(s),
+                    Some(v) => c.matches(&v.to_string()),
+                    None => false,
+                }
+            })
+        })
+        .collect())
+}
+
+/// The folder a folder-scoped call names; required.
+fn scoped_folder(db: &Db, caller: &Caller, headers: &HeaderMap) -> ApiResult<Folder> {
+    let reference = folder_ref(headers)
+        .map_err(|e| bad_request(&e))?
+        .ok_or_else(|| ApiError::orchestrator(StatusCode::BAD_REQUEST, 1101, "A folder is required for this action. Send X-UIPATH-OrganizationUnitId or X-UIPATH-FolderKey."))?;
+    let visible = caller.visible_folders(db)?;
+    if let Some(f) = find_folder(&visible, &reference) {
+        return Ok(f.clone());
+    }
+    let all = db.all::<Folder>()?;
+    if find_folder(&all, &reference).is_some() {
+        Err(ApiError::orchestrator(
+            StatusCode::FORBIDDEN,
+            1100,
+            "You do not have access to this folder. Ask an administrator to assign you to it.",
+        ))
+    } else {
+        Err(ApiError::orchestrator(
+            StatusCode::NOT_FOUND,
+            1002,
+            "The folder does not exist.",
+        ))
+    }
+}
+
+pub async fn folders(
+    State(state): State<Shared>,
+    caller: Caller,
+    Query(params): Params,
+) -> ApiResult<Json<Value>> {
+    caller.require(&["OR.Folders.Read"]).map_err(forbidden)?;
+    let db = state.db();
+    let items = caller
+        .visible_folders(&db)?
+        .iter()
+        .map(folder_dto)
+        .collect();
+    odata("Folders", filtered(items, &filters(&params)?)?, &params)
+}
+
+/// `GET /api/Folders/GetAllForCurrentUser?take&skip` → `{Count, PageItems}`.
+pub async fn folders_for_current_user(
+    State(state): State<Shared>,
+    caller: Caller,
+    Query(params): Params,
+) -> ApiResult<Json<Value>> {
+    caller.require(&["OR.Folders.Read"]).map_err(forbidden)?;
+    let db = state.db();
+    page_items(caller.visible_folders(&db)?, &params, None)
+}
+
+/// `GET /api/FoldersNavigation/GetFoldersForCurrentUser?searchText&skip&take`,
+/// what uipath-platform uses to turn a folder path into a key.
+pub async fn folders_navigation(
+    State(state): State<Shared>,
+    caller: Caller,
+    Query(params): Params,
+) -> ApiResult<Json<Value>> {
+    caller.require(&["OR.Folders.Read"]).map_err(forbidden)?;
+    let db = state.db();
+    let search = params.get("searchText").map(|s| s.to_lowercase());
+    page_items(caller.visible_folders(&db)?, &params, search.as_deref())
+}
+
+fn page_items(
+    mut folders: Vec<Folder>,
+    params: &HashMap<String, String>,
+    search: Option<&str>,
+) -> ApiResult<Json<Value>> {
+    if let Some(s) = search.filter(|s| !s.is_empty()) {
+        folders.retain(|f| {
+            f.display_name.to_lowercase().contains(s)
+                || f.fully_qualified_name.to_lowercase().contains(s)
+        });
+    }
+    folders.sort_by(|a, b| a.fully_qualified_name.cmp(&b.fully_qualified_name));
+    let number = |name: &str, default: usize| -> ApiResult<usize> {
+        params.get(name).map_or(Ok(default), |v| {
+            v.parse()
+                .map_err(|_| bad_request(&format!("{name} must be a whole number.")))
+        })
+    };
+    let (skip, take) = (number("skip", 0)?, number("take", 1000)?.min(1000));
+    let count = folders.len();
+    let items: Vec<Value> = folders
+        .iter()
+        .skip(skip)
+        .take(take)
+        .map(folder_dto)
+        .collect();
+    Ok(Json(json!({"Count": count, "PageItems": items})))
+}
+
+fn release_dto(r: &Release, folder: &Folder) -> Value {
+    json!({
+        "Id": r.id,
+        "Key": r.key,
+        "Name": r.name,
+        "ProcessKey": r.process_key,
+        "ProcessVersion": r.process_version,
+        "IsLatestVersion": true,
+        "IsProcessDeleted": false,
+        "Description": r.description,
+        "ProcessType": "Process",
+        "FeedId": crate::scenario::key("feed/tenant"),
+        "JobPriority": "Normal",
+        "SpecificPriorityValue": 45,
+        "TargetFramework": "Portable",
+        "RequiresUserInteraction": r.is_attended,
+        "IsAttended": r.is_attended,
+        "IsCompiled": true,
+        "HiddenForAttendedUser": false,
+        "RetentionAction": "Delete",
+        "RetentionPeriod": 30,
+        "StaleRetentionAction": "Delete",
+        "StaleRetentionPeriod": 180,
+        "Tags": [],
+        "EntryPointPath": "Main.xaml",
+        "OrganizationUnitId": folder.id,
+        "OrganizationUnitFullyQualifiedName": folder.fully_qualified_name,
+        "FolderKey": folder.key,
+        "ResourceOverwrites": [],
+    })
+}
+
+fn schedule_dto(s: &Schedule, r: &Release) -> Value {
+    json!({
+        "Id": s.id,
+        "Key": s.key,
+        "Enabled": s.enabled,
+        "Name": s.name,
+        "ReleaseId": r.id,
+        "ReleaseKey": r.key,
+        "ReleaseName": r.name,
+        "PackageName": r.process_key,
+        "RuntimeType": match s.runtime_type { RobotType::Unattended => "Unattended", RobotType::Attended => "Attended" },
+        "StartProcessCron": s.cron.clone().unwrap_or_default(),
+        "StartProcessCronSummary": s.cron.as_ref().map(|_| "Recurring").unwrap_or(""),
+        "TimeZoneId": "UTC",
+        "QueueDefinitionId": s.queue.as_ref().map(|_| s.id),
+        "QueueDefinitionName": s.queue,
+        "RunAsMe": false,
+        "IsConnected": false,
+        "StartStrategy": 1,
+    })
+}
+
+fn resources(db: &Db, r: &Release, folder: &Folder) -> ApiResult<Vec<Value>> {
+    let folders = db.all::<Folder>()?;
+    let mut out = vec![];
+    for (i, b) in r.bindings.iter().enumerate() {
+        let connector = db.get::<Connector>(&b.connector)?;
+        let connector_name = connector
+            .map(|c| c.name)
+            .unwrap_or_else(|| b.connector.clone());
+        let (conn, configurable) = match &b.mode {
+            BindingMode::Fixed { connection } => {
+                (db.get::<Connection>(&connection.to_string())?, "Fixed")
+            }
+            BindingMode::ByUser => (None, "ByUser"),
+        };
+        let conn_folder = conn
+            .as_ref()
+            .and_then(|c| folders.iter().find(|f| f.key == c.folder));
+        let (validation, error) = match (&b.mode, &conn, conn_folder) {
+            (BindingMode::ByUser, _, _) => ("Success", None),
+            (_, None, _) => ("Unknown", Some("The connection does not exist.")),
+            (_, Some(_), Some(cf)) if cf.is_personal() && cf.key != folder.key => (
+                "Unknown",
+                Some("The connection is in a personal workspace."),
+            ),
+            _ => ("Success", None),
+        };
+        let id = conn.as_ref().map(|c| c.id.to_string());
+        out.push(json!({
+            "Id": i + 1,
+            "ResourceId": id,
+            "ResourceName": conn.as_ref().map(|c| c.name.clone()).unwrap_or(connector_name),
+            "ResourceType": "Connection",
+            "Comment": "",
+            "ResourceKey": b.key,
+            "FolderFullyQualifiedName": conn_folder.map(|f| f.fully_qualified_name.clone()),
+            "FolderId": conn_folder.map(|f| f.id),
+            "FolderType": conn_folder.map(|f| if f.is_personal() { "Personal" } else { "Standard" }),
+            "ValidationResult": validation,
+            "ValidationError": error,
+            "IsOverwritable": true,
+            // Inferred: the real field that marks "configurable by users" is not public.
+            "Configurable": configurable,
+            "Properties": [
+                {"Name": "ConnectionId", "Value": id, "DefaultValue": id, "IsExpression": false},
+                {"Name": "Connector", "Value": b.connector, "DefaultValue": b.connector, "IsExpression": false},
+            ],
+            "Metadata": {
+                "SubType": b.connector,
+                "Connector": b.connector,
+                "ActivityName": b.activities.join(", "),
+                "BindingsVersion": "2.2",
+                "UseConnectionService": "True",
+                "SolutionsSupport": "true",
+            },
+        }));
+    }
+    Ok(out)
+}
+
+const GET_RESOURCES: &str = "/UiPath.Server.Configuration.OData.GetResources(processKey='";
+
+/// Everything under `/odata/`: entity sets, and the function calls whose
+/// paths hold parentheses (`Releases(1)/…GetResources(processKey='K:V')`).
+pub async fn odata_route(
+    State(state): State<Shared>,
+    caller: Caller,
+    headers: HeaderMap,
+    Path(path): Path<String>,
+    Query(params): Params,
+) -> ApiResult<Json<Value>> {
+    let needed: &[&str] = match path.split(['/', '(']).next().unwrap_or_default() {
+        "Folders" => &["OR.Folders.Read"],
+        "Users" => &["OR.Users.Read"],
+        "Releases" => &["OR.Execution.Read"],
+        "ProcessSchedules" => &["OR.Jobs.Read"],
+        "Robots" => &["OR.Robots.Read"],
+        "Machines" => &["OR.Machines.Read"],
+        _ => &[],
+    };
+    if !needed.is_empty() {
+        caller.require(needed).map_err(forbidden)?;
+    }
+    let db = state.db();
+    let clauses = filters(&params)?;
+    match path.as_str() {
+        "Folders" => odata(
+            "Folders",
+            filtered(
+                caller
+                    .visible_folders(&db)?
+                    .iter()
+                    .map(folder_dto)
+                    .collect(),
+                &clauses,
+            )?,
+            &params,
+        ),
+        "Users/UiPath.Server.Configuration.OData.GetCurrentUser" => {
+            Ok(Json(user_dto(&caller.user)))
+        }
+        "Users/UiPath.Server.Configuration.OData.GetCurrentUserExtended" => {
+            let mut user = user_dto(&caller.user);
+            let workspace = db
+                .all::<Folder>()?
+                .into_iter()
+                .find(|f| f.is_personal() && f.owner == Some(caller.user.key));
+            user["PersonalWorkspace"] = workspace.as_ref().map(folder_dto).unwrap_or(Value::Null);
+            Ok(Json(user))
+        }
+        "Releases" | "Releases/UiPath.Server.Configuration.OData.ListReleases" => {
+            let folder = scoped_folder(&db, &caller, &headers)?;
+            let items = db
+                .all::<Release>()?
+                .iter()
+                .filter(|r| r.folder == folder.key)
+                .map(|r| release_dto(r, &folder))
+                .collect();
+            odata("Releases", filtered(items, &clauses)?, &params)
+        }
+        "ProcessSchedules" => {
+            let folder = scoped_folder(&db, &caller, &headers)?;
+            let releases: Vec<Release> = db
+                .all::<Release>()?
+                .into_iter()
+                .filter(|r| r.folder == folder.key)
+                .collect();
+            let items = db
+                .all::<Schedule>()?
+                .iter()
+                .filter_map(|s| {
+                    releases
+                        .iter()
+                        .find(|r| r.key == s.release)
+                        .map(|r| schedule_dto(s, r))
+                })
+                .collect();
+            odata("ProcessSchedules", filtered(items, &clauses)?, &params)
+        }
+        "Robots" => {
+            let folder = match folder_ref(&headers).map_err(|e| bad_request(&e))? {
+                Some(_) => Some(scoped_folder(&db, &caller, &headers)?),
+                None => None,
+            };
+            let visible: Vec<_> = caller.visible_folders(&db)?.iter().map(|f| f.key).collect();
+            let machines = db.all::<Machine>()?;
+            let users = db.all::<User>()?;
+            let items = db
+                .all::<Robot>()?
+                .iter()
+                .filter(|r| match &folder {
+                    Some(f) => r.folders.contains(&f.key),
+                    None => r.folders.iter().any(|k| visible.contains(k)),
+                })
+                .map(|r| {
+                    let machine = machines.iter().find(|m| Some(m.key) == r.machine);
+                    let user = users.iter().find(|u| u.key == r.user);
+                    json!({
+                        "Id": r.id,
+                        "Key": r.key,
+                        "Name": r.name,
+                        "MachineName": machine.map(|m| m.name.clone()),
+                        "MachineId": machine.map(|m| m.id),
+                        "Username": user.map(|u| u.user_name.clone()),
+                        "UserId": user.map(|u| u.id),
+                        "Type": match r.robot_type { RobotType::Unattended => "Unattended", RobotType::Attended => "Attended" },
+                        "ProvisionType": "Automatic",
+                        "Description": "",
+                    })
+                })
+                .collect();
+            odata("Robots", filtered(items, &clauses)?, &params)
+        }
+        "Machines" => {
+            let items = db
+                .all::<Machine>()?
+                .iter()
+                .map(|m| json!({"Id": m.id, "Key": m.key, "Name": m.name, "Type": "Standard", "UnattendedSlots": m.unattended_slots, "NonProductionSlots": 0, "HeadlessSlots": 0}))
+                .collect();
+            odata("Machines", filtered(items, &clauses)?, &params)
+        }
+        other => {
+            if let Some((head, tail)) = other.split_once(GET_RESOURCES) {
+                let id = head
+                    .strip_prefix("Releases(")
+                    .and_then(|s| s.strip_suffix(')'))
+                    .and_then(|s| s.parse::<i64>().ok())
+                    .ok_or_else(|| {
+                        bad_request(
+                            "Expected Releases(<id>)/…GetResources(processKey='<key>:<version>').",
+                        )
+                    })?;
+                let process_key = tail.strip_suffix("')").unwrap_or(tail);
+                let folder = scoped_folder(&db, &caller, &headers)?;
+                let release = db
+                    .all::<Release>()?
+                    .into_iter()
+                    .find(|r| r.id == id && r.folder == folder.key)
+                    .ok_or_else(|| {
+                        ApiError::orchestrator(
+                            StatusCode::NOT_FOUND,
+                            1002,
+                            "The process does not exist in this folder.",
+                        )
+                    })?;
+                if process_key != format!("{}:{}", release.process_key, release.process_version) {
+                    return Err(ApiError::orchestrator(
+                        StatusCode::NOT_FOUND,
+                        1002,
+                        "No package with that key and version for this process.",
+                    ));
+                }
+                return Ok(Json(json!({"value": resources(&db, &release, &folder)?})));
+            }
+            Err(ApiError::orchestrator(
+                StatusCode::NOT_FOUND,
+                0,
+                &format!("The sandbox does not emulate /odata/{other}."),
+            ))
+        }
+    }
+}

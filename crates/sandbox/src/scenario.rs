@@ -1,0 +1,379 @@
+//! Seeded tenants. `forum` reproduces the multi-machine case users ask about
+//! most (the forum thread in shared/domain/sources): one Dispatcher+Performer
+//! process, two unattended machines each with its own robot account, delegated
+//! Outlook/OneDrive connections owned by different people, one expired, one
+//! revoked, and a personal-workspace connection bound from a shared folder.
+//!
+//! Keys are UUIDv5 of stable names, so every run of a scenario has the same ids
+//! (tests, docs and screenshots can name them).
+
+use chrono::{Duration, Utc};
+use uuid::Uuid;
+
+use crate::db::{Db, DbResult};
+use crate::model::*;
+use crate::secrets::{hash_secret, random_token};
+
+/// Password of every seeded person; the sign-in page says so (it is a sandbox).
+pub const SANDBOX_PASSWORD: &str = "sandbox";
+/// The desktop app's and CLI's public client (PKCE, loopback redirect).
+pub const PUBLIC_CLIENT_ID: &str = "connassist";
+/// A confidential external application for client-credentials sign-in.
+pub const CI_CLIENT_ID: &str = "connassist-ci";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scenario {
+    Forum,
+}
+
+impl Scenario {
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Forum => "forum",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<Self> {
+        match name {
+            "forum" => Some(Self::Forum),
+            _ => None,
+        }
+    }
+}
+
+/// What seeding produced that exists nowhere else in plain text.
+#[derive(Debug, Clone)]
+pub struct Seeded {
+    /// The confidential client's secret; only its hash is stored.
+    pub ci_client_secret: String,
+}
+
+const NAMESPACE: Uuid = Uuid::from_u128(0x6c0e_7a1d_1f3b_4c55_9a0e_5c0d_2f55_a001);
+
+pub fn key(name: &str) -> Uuid {
+    Uuid::new_v5(&NAMESPACE, name.as_bytes())
+}
+
+fn person(id: i64, user_name: &str, name: &str, surname: &str) -> User {
+    User {
+        key: key(&format!("user/{user_name}")),
+        id,
+        user_name: user_name.to_owned(),
+        email: format!("{user_name}@contoso.example"),
+        name: name.to_owned(),
+        surname: surname.to_owned(),
+        kind: UserKind::User,
+        password_hash: Some(hash_secret(SANDBOX_PASSWORD)),
+    }
+}
+
+fn robot_account(id: i64, user_name: &str) -> User {
+    User {
+        key: key(&format!("user/{user_name}")),
+        id,
+        user_name: user_name.to_owned(),
+        email: format!("{user_name}@contoso.example"),
+        name: user_name.to_owned(),
+        surname: String::new(),
+        kind: UserKind::Robot,
+        password_hash: None,
+    }
+}
+
+fn folder(id: i64, name: &str, members: &[&User]) -> Folder {
+    Folder {
+        key: key(&format!("folder/{name}")),
+        id,
+        display_name: name.to_owned(),
+        fully_qualified_name: name.to_owned(),
+        folder_type: FolderType::Standard,
+        parent_key: None,
+        owner: None,
+        members: members.iter().map(|u| u.key).collect(),
+    }
+}
+
+fn workspace(id: i64, owner: &User) -> Folder {
+    let name = format!("{} {}'s workspace", owner.name, owner.surname);
+    Folder {
+        key: key(&format!("folder/personal/{}", owner.user_name)),
+        id,
+        display_name: name.clone(),
+        fully_qualified_name: name,
+        folder_type: FolderType::Personal,
+        parent_key: None,
+        owner: Some(owner.key),
+        members: vec![],
+    }
+}
+
+fn connectors() -> Vec<Connector> {
+    use AuthType::*;
+    let c = |id, key: &str, name: &str, desc: &str, auth: Vec<AuthType>, api: &str| Connector {
+        id,
+        key: key.to_owned(),
+        name: name.to_owned(),
+        description: desc.to_owned(),
+        auth_types: auth,
+        api_base_uri: api.to_owned(),
+        has_events: true,
+    };
+    vec![
+        c(
+            7074,
+            "uipath-microsoft-outlook365",
+            "Microsoft Outlook 365",
+            "Email, calendar and contacts through Microsoft Graph.",
+            vec![Delegated, BringYourOwnApp, ClientCredentials],
+            "https://graph.microsoft.com/v1.0",
+        ),
+        c(
+            7075,
+            "uipath-microsoft-onedrive",
+            "Microsoft OneDrive & SharePoint",
+            "Files, folders and lists in OneDrive and SharePoint.",
+            vec![Delegated, BringYourOwnApp, ClientCredentials],
+            "https://graph.microsoft.com/v1.0",
+        ),
+        c(
+            7076,
+            "uipath-microsoft-teams",
+            "Microsoft Teams",
+            "Channels, chats and meetings.",
+            vec![Delegated, BringYourOwnApp],
+            "https://graph.microsoft.com/v1.0",
+        ),
+        c(
+            7077,
+            "uipath-microsoft-azureactivedirectory",
+            "Microsoft Entra ID",
+            "Users, groups and app registrations.",
+            vec![Delegated, ClientCredentials, ClientCertificate],
+            "https://graph.microsoft.com/v1.0",
+        ),
+        c(
+            7080,
+            "uipath-google-gmail",
+            "Gmail",
+            "Google mail for Workspace accounts.",
+            vec![Delegated, BringYourOwnApp],
+            "https://gmail.googleapis.com",
+        ),
+        c(
+            7090,
+            "uipath-salesforce-sfdc",
+            "Salesforce",
+            "Records, queries and reports.",
+            vec![Delegated, BringYourOwnApp],
+            "https://login.salesforce.com",
+        ),
+        c(
+            7095,
+            "uipath-salesforce-slack",
+            "Slack",
+            "Messages and channels.",
+            vec![Delegated, BringYourOwnApp],
+            "https://slack.com/api",
+        ),
+    ]
+}
+
+const MAIL_SCOPES: &[&str] = &[
+    "openid",
+    "offline_access",
+    "User.Read",
+    "Mail.ReadWrite",
+    "Mail.Send",
+];
+const FILE_SCOPES: &[&str] = &[
+    "openid",
+    "offline_access",
+    "User.Read",
+    "Files.ReadWrite.All",
+    "Sites.Read.All",
+];
+
+/// Seeds `scenario` into an empty database, in one transaction.
+pub fn seed(db: &mut Db, scenario: Scenario) -> DbResult<Seeded> {
+    match scenario {
+        Scenario::Forum => seed_forum(db),
+    }
+}
+
+fn seed_forum(db: &mut Db) -> DbResult<Seeded> {
+    let now = Utc::now();
+    let secret = random_token();
+    db.transaction(|db| {
+        let alex = person(11, "alex", "Alex", "Attended");
+        let hana = person(12, "hana", "Hana", "Helpdesk");
+        let dana = person(13, "dana", "Dana", "Developer");
+        let robot1 = robot_account(21, "robot-prod-01");
+        let robot2 = robot_account(22, "robot-prod-02");
+        let app = User {
+            key: key("user/app/connassist-ci"),
+            id: 31,
+            user_name: CI_CLIENT_ID.to_owned(),
+            email: String::new(),
+            name: "Connections Assistant CI".to_owned(),
+            surname: String::new(),
+            kind: UserKind::App,
+            password_hash: None,
+        };
+
+        let shared = folder(1, "Shared", &[&alex, &hana, &dana, &robot1, &robot2, &app]);
+        let finance = folder(2, "Finance", &[&hana, &dana, &robot1, &app]);
+        let alex_ws = workspace(101, &alex);
+        let hana_ws = workspace(102, &hana);
+        let dana_ws = workspace(103, &dana);
+
+        let vm1 = Machine { key: key("machine/PROD-VM-01"), id: 1, name: "PROD-VM-01".into(), unattended_slots: 1 };
+        let vm2 = Machine { key: key("machine/PROD-VM-02"), id: 2, name: "PROD-VM-02".into(), unattended_slots: 1 };
+        let laptop = Machine { key: key("machine/ALEX-LAPTOP"), id: 3, name: "ALEX-LAPTOP".into(), unattended_slots: 0 };
+        let robots = [
+            Robot { key: key("robot/robot-prod-01"), id: 1, name: "robot-prod-01".into(), user: robot1.key, machine: Some(vm1.key), robot_type: RobotType::Unattended, folders: vec![shared.key, finance.key] },
+            Robot { key: key("robot/robot-prod-02"), id: 2, name: "robot-prod-02".into(), user: robot2.key, machine: Some(vm2.key), robot_type: RobotType::Unattended, folders: vec![shared.key] },
+            Robot { key: key("robot/alex"), id: 3, name: "alex".into(), user: alex.key, machine: Some(laptop.key), robot_type: RobotType::Attended, folders: vec![shared.key] },
+        ];
+
+        let conn = |name: &str, connector: &str, folder: &Folder, owner: &User, auth: AuthType, scopes: &[&str]| Connection {
+            id: key(&format!("connection/{name}")),
+            name: name.to_owned(),
+            connector: connector.to_owned(),
+            folder: folder.key,
+            owner: owner.key,
+            identity: owner.email.clone(),
+            auth_type: auth,
+            state: ConnectionState::Enabled,
+            failure: None,
+            is_default: false,
+            element_instance_id: 0,
+            scopes: scopes.iter().map(|s| (*s).to_owned()).collect(),
+            shared_mailbox: None,
+            created: now - Duration::days(200),
+            updated: now - Duration::days(3),
+            last_used: Some(now - Duration::hours(2)),
+        };
+        let outlook = "uipath-microsoft-outlook365";
+        let onedrive = "uipath-microsoft-onedrive";
+        let mut connections = vec![
+            Connection { is_default: true, ..conn("robot-prod-01@contoso.example", outlook, &shared, &robot1, AuthType::Delegated, MAIL_SCOPES) },
+            Connection {
+                state: ConnectionState::Expired,
+                updated: now - Duration::days(95),
+                last_used: Some(now - Duration::days(95)),
+                failure: Some(Failure { code: "CNS1008".into(), provider_code: Some("AADSTS700082".into()), message: "The refresh token has expired due to inactivity (90 days).".into() }),
+                ..conn("robot-prod-02@contoso.example", outlook, &shared, &robot2, AuthType::Delegated, MAIL_SCOPES)
+            },
+            Connection { is_default: true, ..conn("Dana's OneDrive", onedrive, &shared, &dana, AuthType::Delegated, FILE_SCOPES) },
+            Connection {
+                state: ConnectionState::Failed,
+                updated: now - Duration::days(6),
+                failure: Some(Failure { code: "CNS1008".into(), provider_code: Some("AADSTS50173".into()), message: "The grant was revoked: the owner's password changed.".into() }),
+                ..conn("Finance SharePoint", onedrive, &finance, &hana, AuthType::Delegated, FILE_SCOPES)
+            },
+            Connection {
+                shared_mailbox: Some("finance@contoso.example".into()),
+                identity: "finance-mailbox-app".into(),
+                ..conn("Finance mailbox (app)", outlook, &finance, &dana, AuthType::ClientCredentials, &["https://graph.microsoft.com/.default"])
+            },
+            Connection { is_default: true, ..conn("alex@contoso.example", outlook, &alex_ws, &alex, AuthType::Delegated, MAIL_SCOPES) },
+            Connection { is_default: true, ..conn("hana@contoso.example", "uipath-google-gmail", &hana_ws, &hana, AuthType::Delegated, &["openid", "email", "https://mail.google.com/"]) },
+            Connection {
+                state: ConnectionState::Disabled,
+                failure: Some(Failure { code: "DAP-GE-3005".into(), provider_code: None, message: "Disabled by its owner.".into() }),
+                ..conn("Dana's Teams (old)", "uipath-microsoft-teams", &dana_ws, &dana, AuthType::Delegated, &["openid", "offline_access", "ChannelMessage.Send"])
+            },
+        ];
+        for (i, c) in connections.iter_mut().enumerate() {
+            c.element_instance_id = 120_001 + i64::try_from(i).unwrap_or_default();
+        }
+
+        let release = |id: i64, name: &str, folder: &Folder, attended: bool, bindings: Vec<Binding>| Release {
+            key: key(&format!("release/{name}")),
+            id,
+            name: name.to_owned(),
+            description: String::new(),
+            process_key: name.replace([' ', '+'], "."),
+            process_version: "1.0.4".to_owned(),
+            folder: folder.key,
+            is_attended: attended,
+            bindings,
+        };
+        let binding = |name: &str, connector: &str, mode: BindingMode, activities: &[&str]| Binding {
+            key: key(&format!("binding/{name}")),
+            connector: connector.to_owned(),
+            mode,
+            activities: activities.iter().map(|a| (*a).to_owned()).collect(),
+        };
+        let fixed = |c: &Connection| BindingMode::Fixed { connection: c.id };
+        let releases = vec![
+            Release {
+                description: "Reads invoices from the mailbox, queues them and processes the queue (one package).".into(),
+                ..release(1, "Invoice Dispatcher+Performer", &shared, false, vec![
+                    binding("invoices/outlook", outlook, BindingMode::ByUser, &["For Each Email", "Move Email"]),
+                    binding("invoices/onedrive", onedrive, fixed(&connections[2]), &["Upload File"]),
+                ])
+            },
+            Release {
+                description: "Sorts the user's own inbox while they watch.".into(),
+                ..release(2, "Email Triage (Attended)", &shared, true, vec![
+                    binding("triage/outlook", outlook, BindingMode::ByUser, &["For Each Email", "Reply to Email"]),
+                ])
+            },
+            Release {
+                description: "Mails the month-end report.".into(),
+                ..release(3, "Month-End Report", &shared, false, vec![
+                    binding("month-end/outlook", outlook, fixed(&connections[5]), &["Send Email"]),
+                ])
+            },
+            Release {
+                description: "Copies vendor files to SharePoint.".into(),
+                ..release(4, "Vendor Sync", &finance, false, vec![
+                    binding("vendor/onedrive", onedrive, fixed(&connections[3]), &["Upload File", "Get File List"]),
+                ])
+            },
+        ];
+        let schedules = vec![
+            Schedule { key: key("schedule/invoices"), id: 1, name: "Invoices every 15 minutes".into(), release: releases[0].key, enabled: true, runtime_type: RobotType::Unattended, cron: Some("0 0/15 * 1/1 * ? *".into()), queue: None },
+            Schedule { key: key("schedule/month-end"), id: 2, name: "Month end".into(), release: releases[2].key, enabled: true, runtime_type: RobotType::Unattended, cron: Some("0 0 6 L * ? *".into()), queue: None },
+            Schedule { key: key("schedule/vendor"), id: 3, name: "New vendor files".into(), release: releases[3].key, enabled: true, runtime_type: RobotType::Unattended, cron: None, queue: Some("VendorFiles".into()) },
+        ];
+        let clients = [
+            Client { client_id: PUBLIC_CLIENT_ID.into(), name: "Connections Assistant".into(), secret_hash: None, redirect_uris: vec!["http://127.0.0.1/callback".into(), "http://[::1]/callback".into()], app_user: None },
+            Client { client_id: CI_CLIENT_ID.into(), name: "Connections Assistant CI".into(), secret_hash: Some(hash_secret(&secret)), redirect_uris: vec![], app_user: Some(app.key) },
+        ];
+
+        for u in [&alex, &hana, &dana, &robot1, &robot2, &app] {
+            db.put(u)?;
+        }
+        for f in [&shared, &finance, &alex_ws, &hana_ws, &dana_ws] {
+            db.put(f)?;
+        }
+        for m in [&vm1, &vm2, &laptop] {
+            db.put(m)?;
+        }
+        for r in &robots {
+            db.put(r)?;
+        }
+        for c in &connectors() {
+            db.put(c)?;
+        }
+        for c in &connections {
+            db.put(c)?;
+        }
+        for r in &releases {
+            db.put(r)?;
+        }
+        for s in &schedules {
+            db.put(s)?;
+        }
+        for c in &clients {
+            db.put(c)?;
+        }
+        db.set_meta("scenario", "forum")?;
+        Ok(())
+    })?;
+    Ok(Seeded {
+        ci_client_secret: secret,
+    })
+}

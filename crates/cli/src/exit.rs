@@ -7,6 +7,7 @@ use std::process::ExitCode;
 
 pub const OK: u8 = 0;
 pub const USAGE: u8 = 2;
+pub const AUTH: u8 = 3;
 pub const TENANT: u8 = 4;
 
 pub fn code(value: u8) -> ExitCode {

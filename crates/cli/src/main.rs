@@ -5,9 +5,11 @@
 //! [`exit`]) and so is `--format json`, which prints results as JSON on stdout
 //! and errors as the shared `{code, message}` shape.
 
+mod connections;
 mod exit;
 mod output;
 mod sandbox;
+mod tenant;
 
 use std::process::ExitCode;
 
@@ -35,6 +37,8 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
+    /// List every connection you can see, across folders.
+    Connections(connections::Args),
     /// Serve the sandbox tenant: an emulated UiPath tenant on 127.0.0.1 with seeded data.
     Sandbox(sandbox::Args),
 }
@@ -57,6 +61,7 @@ fn main() -> ExitCode {
     match cli.command {
         Command::CheckUrl { url, format } => check_url(&url, format),
         Command::Sandbox(args) => sandbox::run(args),
+        Command::Connections(args) => connections::run(args),
     }
 }
 

@@ -10,6 +10,19 @@ pub enum Format {
     Json,
 }
 
+/// Formats of listings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ListFormat {
+    Table,
+    Json,
+    Csv,
+}
+
+#[allow(clippy::print_stdout)]
+pub fn text(text: &str) {
+    print!("{text}");
+}
+
 #[allow(clippy::print_stdout)]
 pub fn line(text: &str) {
     println!("{text}");

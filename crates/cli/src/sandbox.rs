@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use connassist_sandbox::{CI_CLIENT_ID, Config, SANDBOX_PASSWORD, Sandbox, Scenario};
+use connassist_sandbox::{CI_CLIENT_ID, Config, FaultSpec, SANDBOX_PASSWORD, Sandbox, Scenario};
 
 use crate::exit;
 
@@ -23,6 +23,9 @@ pub struct Args {
     /// Latency added to every response, in milliseconds.
     #[arg(long, default_value_t = 0)]
     latency_ms: u64,
+    /// Injected failures, e.g. rate=0.1,kinds=429+503+truncated+timeout,seed=7,forbid=Finance.
+    #[arg(long, value_parser = FaultSpec::parse)]
+    faults: Option<FaultSpec>,
 }
 
 fn parse_scenario(name: &str) -> Result<Scenario, String> {
@@ -44,6 +47,7 @@ pub fn run(args: Args) -> ExitCode {
             data_dir: args.data,
             scenario: args.scenario,
             latency: Duration::from_millis(args.latency_ms),
+            faults: args.faults.unwrap_or_default(),
         };
         let sandbox = match Sandbox::start(config).await {
             Ok(s) => s,

@@ -18,6 +18,16 @@ pub enum ErrorCode {
     InvalidInput,
     /// The feature exists in the product plan but this build cannot do it yet.
     NotAvailable,
+    /// Signing in is needed (again): no session, or it expired or was revoked.
+    Unauthorized,
+    /// Signed in, but this account or token may not do that (folder, scope).
+    Forbidden,
+    /// The thing asked for does not exist, or cannot be seen by this account.
+    NotFound,
+    /// The tenant could not be reached: DNS, connection, TLS or timeout.
+    Unreachable,
+    /// The tenant answered with an error or with something we cannot read.
+    TenantError,
     /// A bug or an unexpected state on our side; the message says what happened.
     Internal,
 }

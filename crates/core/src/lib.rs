@@ -4,9 +4,13 @@
 //!
 //! `src-tauri` and `crates/cli` only adapt these modules to IPC and to a terminal.
 
+pub mod connections;
 pub mod error;
 pub mod logging;
+pub mod retry;
 pub mod secret;
+pub mod session;
+pub mod tenant_client;
 pub mod tenant_url;
 
 pub use error::{ApiError, ErrorCode};

@@ -101,6 +101,15 @@ fn is_loopback(host: &Host<&str>) -> bool {
 }
 
 impl TenantUrl {
+    /// `scheme://host[:port]`: where the identity server lives (`/identity_`).
+    pub fn origin(&self) -> &str {
+        let after_scheme = self.url.find("://").map_or(0, |i| i + 3);
+        match self.url[after_scheme..].find('/') {
+            Some(i) => &self.url[..after_scheme + i],
+            None => &self.url,
+        }
+    }
+
     /// Validates what a user typed. A missing scheme means `https://`.
     pub fn parse(input: &str) -> Result<Self, TenantUrlError> {
         let input = input.trim();
@@ -204,6 +213,28 @@ mod tests {
         assert!(t.loopback);
         assert!(TenantUrl::parse("http://[::1]:8080").unwrap().loopback);
         assert!(TenantUrl::parse("http://localhost:8080").unwrap().loopback);
+    }
+
+    #[test]
+    fn the_origin_is_scheme_host_and_port() {
+        assert_eq!(
+            TenantUrl::parse("https://cloud.uipath.com/acme/T")
+                .unwrap()
+                .origin(),
+            "https://cloud.uipath.com"
+        );
+        assert_eq!(
+            TenantUrl::parse("http://127.0.0.1:9/sandbox/T")
+                .unwrap()
+                .origin(),
+            "http://127.0.0.1:9"
+        );
+        assert_eq!(
+            TenantUrl::parse("https://rpa.contoso.com:8443")
+                .unwrap()
+                .origin(),
+            "https://rpa.contoso.com:8443"
+        );
     }
 
     #[test]

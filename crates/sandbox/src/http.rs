@@ -23,6 +23,7 @@ use crate::secrets::sha256_hex;
 pub struct State {
     db: Mutex<Db>,
     pub latency: Duration,
+    pub faults: crate::faults::Injector,
     /// `http://127.0.0.1:PORT`, the issuer's origin.
     pub origin: String,
 }
@@ -30,10 +31,16 @@ pub struct State {
 pub type Shared = Arc<State>;
 
 impl State {
-    pub fn new(db: Db, latency: Duration, origin: String) -> Self {
+    pub fn new(
+        db: Db,
+        latency: Duration,
+        faults: crate::faults::FaultSpec,
+        origin: String,
+    ) -> Self {
         Self {
             db: Mutex::new(db),
             latency,
+            faults: crate::faults::Injector::new(faults),
             origin,
         }
     }
@@ -251,16 +258,68 @@ pub fn find_folder<'f>(folders: &'f [Folder], reference: &FolderRef) -> Option<&
     })
 }
 
-/// A short delay added to every API response (`--latency-ms`).
-pub async fn latency(
+/// Latency (`--latency-ms`) on every response, and faults (`--faults`) on
+/// API responses; the identity server is spared faults so sign-in still works.
+pub async fn latency_and_faults(
     axum::extract::State(state): axum::extract::State<Shared>,
     request: axum::extract::Request,
     next: axum::middleware::Next,
 ) -> Response {
+    use crate::faults::{Fault, error_response};
     if !state.latency.is_zero() {
         tokio::time::sleep(state.latency).await;
     }
-    next.run(request).await
+    let path = request.uri().path().to_owned();
+    if path.starts_with("/identity_") {
+        return next.run(request).await;
+    }
+    let connections_api = path.contains("/connections_/");
+    if let Some(forbid) = &state.faults.spec().forbid {
+        let named = match folder_ref(request.headers()) {
+            Ok(Some(FolderRef::Key(k))) => {
+                k.eq_ignore_ascii_case(forbid)
+                    || state
+                        .db()
+                        .get::<Folder>(&k.to_ascii_lowercase())
+                        .ok()
+                        .flatten()
+                        .is_some_and(|f| f.fully_qualified_name.eq_ignore_ascii_case(forbid))
+            }
+            Ok(Some(FolderRef::Path(p))) => p.eq_ignore_ascii_case(forbid),
+            Ok(Some(FolderRef::Id(id))) => id.to_string() == *forbid,
+            _ => false,
+        };
+        if named {
+            let message =
+                "You do not have access to this folder. Ask an administrator to assign you to it.";
+            let error = if connections_api {
+                ApiError::connections(StatusCode::FORBIDDEN, "CNS1045", message)
+            } else {
+                ApiError::orchestrator(StatusCode::FORBIDDEN, 1100, message)
+            };
+            return error.into_response();
+        }
+    }
+    match state.faults.draw() {
+        None => next.run(request).await,
+        Some(Fault::Timeout) => {
+            tokio::time::sleep(state.faults.spec().hang).await;
+            next.run(request).await
+        }
+        Some(Fault::Truncated) => {
+            let response = next.run(request).await;
+            let (parts, body) = response.into_parts();
+            let bytes = axum::body::to_bytes(body, usize::MAX)
+                .await
+                .unwrap_or_default();
+            let half = bytes.slice(0..bytes.len() / 2);
+            let mut parts = parts;
+            parts.headers.remove(header::CONTENT_LENGTH);
+            Response::from_parts(parts, axum::body::Body::from(half))
+        }
+        Some(other) => error_response(other)
+            .unwrap_or_else(|| StatusCode::INTERNAL_SERVER_ERROR.into_response()),
+    }
 }
 
 #[cfg(test)]

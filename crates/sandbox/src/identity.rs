@@ -141,7 +141,7 @@ fn revoke_family(db: &Db, family: &str) -> DbResult<()> {
 }
 
 /// Issues an access token (and a refresh token when `offline_access` was granted).
-fn issue_tokens(
+pub(crate) fn issue_tokens(
     db: &Db,
     client_id: &str,
     user: Uuid,

@@ -9,6 +9,7 @@
 //! clients expect; the identity server is at `http://127.0.0.1:PORT/identity_`.
 
 pub mod db;
+mod faults;
 mod http;
 mod identity;
 mod integration;
@@ -29,6 +30,7 @@ use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
+pub use faults::{Fault, FaultSpec};
 pub use scenario::{CI_CLIENT_ID, PUBLIC_CLIENT_ID, SANDBOX_PASSWORD, Scenario};
 
 pub const ORGANIZATION: &str = "sandbox";
@@ -43,6 +45,8 @@ pub struct Config {
     pub scenario: Scenario,
     /// Added to every response.
     pub latency: Duration,
+    /// Failures injected into API responses.
+    pub faults: FaultSpec,
 }
 
 impl Default for Config {
@@ -52,6 +56,7 @@ impl Default for Config {
             data_dir: None,
             scenario: Scenario::Forum,
             latency: Duration::ZERO,
+            faults: FaultSpec::default(),
         }
     }
 }
@@ -70,6 +75,8 @@ pub enum SandboxError {
         found: String,
         wanted: String,
     },
+    #[error("there is no sandbox person {0:?}; the people are alex, hana and dana")]
+    UnknownUser(String),
     #[error("cannot listen on 127.0.0.1:{port}: {source}")]
     Bind { port: u16, source: std::io::Error },
 }
@@ -86,6 +93,7 @@ pub struct Sandbox {
     /// secret exists only here (the database keeps its hash).
     pub ci_client_secret: Option<String>,
     pub data_dir: PathBuf,
+    state: http::Shared,
     shutdown: Option<oneshot::Sender<()>>,
     task: Option<JoinHandle<()>>,
     _temp: Option<tempfile::TempDir>,
@@ -130,9 +138,14 @@ impl Sandbox {
             source,
         })?;
         let origin = format!("http://{addr}");
-        let state = Arc::new(http::State::new(db, config.latency, origin.clone()));
+        let state = Arc::new(http::State::new(
+            db,
+            config.latency,
+            config.faults.clone(),
+            origin.clone(),
+        ));
         let (tx, rx) = oneshot::channel::<()>();
-        let app = router(state);
+        let app = router(state.clone());
         let task = tokio::spawn(async move {
             let served = axum::serve(listener, app).with_graceful_shutdown(async {
                 let _ = rx.await;
@@ -148,6 +161,7 @@ impl Sandbox {
             origin,
             ci_client_secret,
             data_dir,
+            state,
             shutdown: Some(tx),
             task: Some(task),
             _temp: temp,
@@ -166,6 +180,46 @@ impl Sandbox {
 
     pub fn data_dir(&self) -> &Path {
         &self.data_dir
+    }
+
+    /// Signs a seeded person in without the sign-in page, issuing tokens exactly
+    /// as the token endpoint does. Only for a sandbox running in this process
+    /// (the CLI's `--sandbox`): the caller already holds the whole tenant.
+    pub fn sign_in_as(&self, user_name: &str, scope: &str) -> Result<Tokens, SandboxError> {
+        let mut db = self.state.db();
+        let user = db
+            .all::<model::User>()?
+            .into_iter()
+            .find(|u| {
+                u.kind == model::UserKind::User && u.user_name.eq_ignore_ascii_case(user_name)
+            })
+            .ok_or_else(|| SandboxError::UnknownUser(user_name.to_owned()))?;
+        let body = db.transaction(|db| {
+            identity::issue_tokens(
+                db,
+                PUBLIC_CLIENT_ID,
+                user.key,
+                scope,
+                &uuid::Uuid::new_v4().to_string(),
+            )
+        })?;
+        Ok(Tokens {
+            access_token: body["access_token"].as_str().unwrap_or_default().to_owned(),
+            refresh_token: body["refresh_token"].as_str().map(str::to_owned),
+        })
+    }
+}
+
+/// Tokens from [`Sandbox::sign_in_as`]. Plain strings: the sandbox has no
+/// keychain; callers wrap them in their own secret types at once.
+pub struct Tokens {
+    pub access_token: String,
+    pub refresh_token: Option<String>,
+}
+
+impl std::fmt::Debug for Tokens {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Tokens([redacted])")
     }
 }
 
@@ -217,7 +271,7 @@ fn router(state: http::Shared) -> Router {
         )
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
-            http::latency,
+            http::latency_and_faults,
         ))
         .with_state(state)
 }

@@ -2,7 +2,16 @@
 // and branch on `code`, never on message text.
 import type { ApiError, ErrorCode } from "./types";
 
-const ERROR_CODES = ["invalid_input", "not_available", "internal"] as const satisfies readonly ErrorCode[];
+const ERROR_CODES = [
+  "invalid_input",
+  "not_available",
+  "internal",
+  "unauthorized",
+  "forbidden",
+  "not_found",
+  "unreachable",
+  "tenant_error",
+] as const satisfies readonly ErrorCode[];
 // Fails to compile when Rust adds a code that this list lacks.
 type Missing = Exclude<ErrorCode, (typeof ERROR_CODES)[number]>;
 const exhaustive: Missing extends never ? true : false = true;

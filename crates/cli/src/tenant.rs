@@ -1,0 +1,91 @@
+//! The options every tenant command shares, and turning them into a signed-in
+//! client: `--sandbox` starts the sandbox tenant in this process and signs in
+//! as one of its people; `--url` with `--client-id`/`--client-secret` signs an
+//! external application in with client credentials.
+
+use connassist_core::session::{READ_SCOPES, client_credentials};
+use connassist_core::tenant_client::TenantClient;
+use connassist_core::{ApiError, ErrorCode, Secret, TenantUrl};
+use connassist_sandbox::{Config, Sandbox};
+
+use crate::exit;
+
+#[derive(Debug, clap::Args)]
+pub struct TenantArgs {
+    /// Use the built-in sandbox tenant (started in this process).
+    #[arg(long, conflicts_with_all = ["url", "client_id"])]
+    sandbox: bool,
+    /// Who to be in the sandbox: alex (attended user), hana (helpdesk) or dana (developer).
+    #[arg(long, default_value = "hana", requires = "sandbox")]
+    sandbox_user: String,
+    /// The tenant, e.g. https://cloud.uipath.com/acme/DefaultTenant.
+    #[arg(long, env = "CONNASSIST_URL", required_unless_present = "sandbox")]
+    url: Option<String>,
+    /// An external application's id (confidential, with the read scopes).
+    #[arg(
+        long,
+        env = "CONNASSIST_CLIENT_ID",
+        requires = "url",
+        required_unless_present = "sandbox"
+    )]
+    client_id: Option<String>,
+    /// Its secret; prefer the environment variable, which stays out of shell history.
+    #[arg(
+        long,
+        env = "CONNASSIST_CLIENT_SECRET",
+        hide_env_values = true,
+        requires = "client_id"
+    )]
+    client_secret: Option<String>,
+}
+
+/// A signed-in client; keeps an in-process sandbox alive as long as needed.
+#[derive(Debug)]
+pub struct Tenant {
+    pub client: TenantClient,
+    _sandbox: Option<Sandbox>,
+}
+
+/// What failed, with the exit code it maps to.
+pub fn fail(err: &ApiError) -> u8 {
+    eprintln!("error: {}", err.message);
+    match err.code {
+        ErrorCode::Unauthorized => exit::AUTH,
+        ErrorCode::InvalidInput => exit::USAGE,
+        _ => exit::TENANT,
+    }
+}
+
+impl TenantArgs {
+    pub async fn connect(&self) -> Result<Tenant, ApiError> {
+        if self.sandbox {
+            let sandbox = Sandbox::start(Config::default()).await.map_err(|e| {
+                ApiError::new(
+                    ErrorCode::Internal,
+                    format!("The sandbox did not start: {e}"),
+                )
+            })?;
+            let tokens = sandbox
+                .sign_in_as(&self.sandbox_user, &READ_SCOPES.join(" "))
+                .map_err(|e| ApiError::new(ErrorCode::InvalidInput, e.to_string()))?;
+            let url = TenantUrl::parse(&sandbox.base_url)?;
+            let client = TenantClient::new(url, Secret::new(tokens.access_token))?;
+            return Ok(Tenant {
+                client,
+                _sandbox: Some(sandbox),
+            });
+        }
+        let url = TenantUrl::parse(self.url.as_deref().unwrap_or_default())?;
+        let (Some(id), Some(secret)) = (&self.client_id, &self.client_secret) else {
+            return Err(ApiError::new(
+                ErrorCode::InvalidInput,
+                "Give --client-id and --client-secret (or CONNASSIST_CLIENT_SECRET) of an external application, or use --sandbox.",
+            ));
+        };
+        let token = client_credentials(&url, id, &Secret::new(secret.clone()), READ_SCOPES).await?;
+        Ok(Tenant {
+            client: TenantClient::new(url, token)?,
+            _sandbox: None,
+        })
+    }
+}

@@ -1,0 +1,216 @@
+//! `connassist connections` as scripts use it: the built binary against an
+//! in-process sandbox (`--sandbox`) or one started here (`--url` with client
+//! credentials), checking output formats, the JSON schema and exit codes.
+
+use assert_cmd::Command;
+use connassist_sandbox::{CI_CLIENT_ID, Config, FaultSpec, Sandbox};
+use predicates::prelude::*;
+use serde_json::Value;
+
+fn connassist() -> Command {
+    Command::cargo_bin("connassist").expect("the connassist binary is built by cargo test")
+}
+
+async fn sandbox(faults: &str) -> Sandbox {
+    Sandbox::start(Config {
+        faults: FaultSpec::parse(faults).expect("valid spec"),
+        ..Config::default()
+    })
+    .await
+    .expect("the sandbox starts")
+}
+
+const ROW_FIELDS: &[&str] = &[
+    "authType",
+    "connectorKey",
+    "connectorName",
+    "folder",
+    "id",
+    "identity",
+    "isDefault",
+    "lastUsed",
+    "name",
+    "owner",
+    "state",
+    "updated",
+];
+
+#[test]
+fn the_sandbox_lists_the_forum_connections_as_a_table() {
+    connassist()
+        .args(["connections", "--sandbox", "--sandbox-user", "alex"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("robot-prod-02@contoso.example"))
+        .stdout(predicate::str::contains(
+            "Alex Attended's workspace (personal)",
+        ))
+        .stdout(predicate::str::contains("Expired"))
+        .stdout(predicate::str::contains("4 connections"))
+        .stdout(predicate::str::contains("Finance").not());
+}
+
+#[test]
+fn json_follows_the_documented_schema() {
+    let out = connassist()
+        .args(["connections", "--sandbox", "--format", "json"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let json: Value = serde_json::from_slice(&out).unwrap();
+    let rows = json["connections"].as_array().unwrap();
+    assert_eq!(rows.len(), 6);
+    for row in rows {
+        let mut keys: Vec<_> = row
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
+        keys.sort_unstable();
+        assert_eq!(keys, ROW_FIELDS);
+        assert!(
+            ["Enabled", "Disabled", "Expired", "Failed", "Unknown"]
+                .contains(&row["state"].as_str().unwrap())
+        );
+        let folder: Vec<_> = row["folder"]
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
+        assert_eq!(folder, ["key", "path", "personal"]);
+    }
+    assert_eq!(json["errors"], serde_json::json!([]));
+}
+
+#[test]
+fn csv_has_a_header_and_one_line_per_connection() {
+    let out = connassist()
+        .args([
+            "connections",
+            "--sandbox",
+            "--format",
+            "csv",
+            "--connector",
+            "uipath-microsoft-outlook365",
+        ])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let text = String::from_utf8(out).unwrap();
+    let lines: Vec<_> = text.lines().collect();
+    assert!(lines[0].starts_with("id,name,connector_key,"), "{text}");
+    assert_eq!(lines.len(), 1 + 3, "{text}");
+    assert!(
+        lines[1..]
+            .iter()
+            .all(|l| l.contains(",uipath-microsoft-outlook365,")),
+        "{text}"
+    );
+}
+
+#[test]
+fn bad_filters_are_usage_errors() {
+    connassist()
+        .args(["connections", "--sandbox", "--state", "Broken"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "the states are Enabled, Disabled, Expired, Failed",
+        ));
+    connassist()
+        .args(["connections", "--sandbox", "--folder", "Payroll"])
+        .assert()
+        .code(4)
+        .stderr(predicate::str::contains(
+            "no folder \"Payroll\" among the 3 you can see",
+        ));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn client_credentials_sign_in_an_external_application() {
+    let sb = sandbox("").await;
+    let secret = sb.ci_client_secret.clone().unwrap();
+    let base = sb.base_url.clone();
+    let ok = tokio::task::spawn_blocking({
+        let base = base.clone();
+        move || {
+            connassist()
+                .args([
+                    "connections",
+                    "--url",
+                    &base,
+                    "--client-id",
+                    CI_CLIENT_ID,
+                    "--format",
+                    "json",
+                ])
+                .env("CONNASSIST_CLIENT_SECRET", secret)
+                .assert()
+                .success()
+                .get_output()
+                .stdout
+                .clone()
+        }
+    })
+    .await
+    .unwrap();
+    let json: Value = serde_json::from_slice(&ok).unwrap();
+    let folders: std::collections::BTreeSet<_> = json["connections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["folder"]["path"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(
+        folders.into_iter().collect::<Vec<_>>(),
+        ["Finance", "Shared"]
+    );
+
+    tokio::task::spawn_blocking(move || {
+        connassist()
+            .args(["connections", "--url", &base, "--client-id", CI_CLIENT_ID])
+            .env("CONNASSIST_CLIENT_SECRET", "wrong")
+            .assert()
+            .code(3)
+            .stderr(predicate::str::contains(
+                "refused the application's credentials (invalid_client)",
+            ));
+    })
+    .await
+    .unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_failing_folder_still_prints_the_others_and_exits_4() {
+    let sb = sandbox("forbid=Finance").await;
+    let secret = sb.ci_client_secret.clone().unwrap();
+    let base = sb.base_url.clone();
+    tokio::task::spawn_blocking(move || {
+        connassist()
+            .args([
+                "connections",
+                "--url",
+                &base,
+                "--client-id",
+                CI_CLIENT_ID,
+                "--format",
+                "csv",
+            ])
+            .env("CONNASSIST_CLIENT_SECRET", secret)
+            .assert()
+            .code(4)
+            .stdout(predicate::str::contains("Dana's OneDrive"))
+            .stdout(predicate::str::contains("Finance SharePoint").not())
+            .stderr(predicate::str::contains(
+                "error: folder Finance: Not allowed: You do not have access to this folder",
+            ));
+    })
+    .await
+    .unwrap();
+}

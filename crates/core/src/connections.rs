@@ -1,0 +1,398 @@
+//! Listing every connection a user can see, across folders: the folders the
+//! user belongs to (Orchestrator), then each folder's connections (Integration
+//! Service, scoped by `X-UIPATH-FolderKey`) with bounded concurrency. Results
+//! stream as folders complete, and a folder that fails (403, 5xx after retries)
+//! becomes an error next to the other folders' rows, never a failed list: a
+//! helpdesk user with one broken folder still sees everything else.
+//!
+//! Asking folder by folder (rather than the API's all-folders form) is what
+//! makes per-folder errors and streaming possible, and it is how the platform's
+//! own clients scope connections.
+
+use futures::StreamExt;
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::error::ApiError;
+use crate::tenant_client::{TenantClient, TenantError};
+
+/// Folders per page, and connections per page (the APIs' maximum).
+const PAGE: usize = 1000;
+pub const DEFAULT_CONCURRENCY: usize = 8;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+#[serde(rename_all = "camelCase")]
+pub struct FolderSummary {
+    pub key: String,
+    pub path: String,
+    pub personal: bool,
+}
+
+/// Integration Service connection states, plus what we could not recognise.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub enum ConnectionState {
+    Enabled,
+    Disabled,
+    Expired,
+    Failed,
+    Unknown,
+}
+
+impl ConnectionState {
+    pub fn parse(text: &str) -> Self {
+        match text.to_ascii_lowercase().as_str() {
+            "enabled" => Self::Enabled,
+            "disabled" => Self::Disabled,
+            "expired" => Self::Expired,
+            "failed" => Self::Failed,
+            _ => Self::Unknown,
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Enabled => "Enabled",
+            Self::Disabled => "Disabled",
+            Self::Expired => "Expired",
+            Self::Failed => "Failed",
+            Self::Unknown => "Unknown",
+        }
+    }
+}
+
+/// One connection as the list shows it. Part of the CLI's JSON schema: add
+/// fields, never rename or remove them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+#[serde(rename_all = "camelCase")]
+pub struct ConnectionRow {
+    pub id: String,
+    pub name: String,
+    pub connector_key: String,
+    pub connector_name: String,
+    /// The account the connection acts as (`connectionIdentity`).
+    pub identity: String,
+    /// Who created it.
+    pub owner: String,
+    pub folder: FolderSummary,
+    pub state: ConnectionState,
+    pub is_default: bool,
+    pub auth_type: Option<String>,
+    pub last_used: Option<String>,
+    pub updated: Option<String>,
+}
+
+/// A folder whose connections could not be listed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct FolderError {
+    pub folder: FolderSummary,
+    pub error: ApiError,
+}
+
+/// Progress of a listing, in the order things happen.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+#[serde(tag = "event", content = "data", rename_all = "camelCase")]
+pub enum ListEvent {
+    /// The folders are known; this many will be listed.
+    Started {
+        folders: usize,
+    },
+    /// One folder's connections.
+    Folder {
+        folder: FolderSummary,
+        connections: Vec<ConnectionRow>,
+    },
+    FolderFailed(FolderError),
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct ListOptions {
+    /// A folder path: that folder and its subfolders.
+    pub folder: Option<String>,
+    pub connector: Option<String>,
+    pub state: Option<ConnectionState>,
+    /// Folders listed at once; 0 means [`DEFAULT_CONCURRENCY`].
+    pub concurrency: usize,
+}
+
+/// Every row and every folder error, sorted by folder path then name.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct Listing {
+    pub connections: Vec<ConnectionRow>,
+    pub errors: Vec<FolderError>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct WireFolder {
+    key: String,
+    fully_qualified_name: String,
+    #[serde(default)]
+    is_personal: bool,
+    #[serde(default)]
+    folder_type: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct FolderPage {
+    count: usize,
+    page_items: Vec<WireFolder>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct WireConnector {
+    #[serde(default)]
+    key: String,
+    #[serde(default)]
+    name: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct WireConnection {
+    id: String,
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    owner: String,
+    #[serde(default)]
+    state: String,
+    #[serde(default)]
+    connector: Option<WireConnector>,
+    #[serde(default)]
+    connection_identity: Option<String>,
+    #[serde(default)]
+    is_default: bool,
+    #[serde(default)]
+    authentication_type: Option<String>,
+    #[serde(default)]
+    last_used_time: Option<String>,
+    #[serde(default)]
+    update_time: Option<String>,
+}
+
+/// The live API answers a bare array; the Python SDK also accepts `{value}`.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum ConnectionPage {
+    Array(Vec<WireConnection>),
+    OData { value: Vec<WireConnection> },
+}
+
+impl ConnectionPage {
+    fn into_vec(self) -> Vec<WireConnection> {
+        match self {
+            Self::Array(v) | Self::OData { value: v } => v,
+        }
+    }
+}
+
+impl WireFolder {
+    fn summary(&self) -> FolderSummary {
+        FolderSummary {
+            key: self.key.clone(),
+            path: self.fully_qualified_name.clone(),
+            personal: self.is_personal || self.folder_type.as_deref() == Some("Personal"),
+        }
+    }
+}
+
+fn row(c: WireConnection, folder: &FolderSummary) -> ConnectionRow {
+    let connector = c.connector.unwrap_or_default();
+    ConnectionRow {
+        id: c.id,
+        name: c.name,
+        connector_name: if connector.name.is_empty() {
+            connector.key.clone()
+        } else {
+            connector.name
+        },
+        connector_key: connector.key,
+        identity: c.connection_identity.unwrap_or_default(),
+        owner: c.owner,
+        folder: folder.clone(),
+        state: ConnectionState::parse(&c.state),
+        is_default: c.is_default,
+        auth_type: c.authentication_type,
+        last_used: c.last_used_time,
+        updated: c.update_time,
+    }
+}
+
+/// Every folder the signed-in account can see.
+pub async fn folders(client: &TenantClient) -> Result<Vec<FolderSummary>, TenantError> {
+    let mut out = vec![];
+    loop {
+        let query = [("take", PAGE.to_string()), ("skip", out.len().to_string())];
+        let page: FolderPage = client
+            .get_json(
+                "orchestrator_/api/Folders/GetAllForCurrentUser",
+                &query,
+                None,
+            )
+            .await?;
+        let got = page.page_items.len();
+        out.extend(page.page_items.iter().map(WireFolder::summary));
+        if got == 0 || out.len() >= page.count {
+            return Ok(out);
+        }
+    }
+}
+
+/// `path` itself or a folder below it, case-insensitively as Orchestrator compares.
+fn in_folder(folder: &FolderSummary, path: &str) -> bool {
+    let (f, p) = (
+        folder.path.to_lowercase(),
+        path.trim_matches('/').to_lowercase(),
+    );
+    f == p || f.starts_with(&format!("{p}/"))
+}
+
+async fn folder_connections(
+    client: &TenantClient,
+    folder: &FolderSummary,
+    connector: Option<&str>,
+) -> Result<Vec<ConnectionRow>, TenantError> {
+    let mut rows = vec![];
+    for page_index in 0.. {
+        let mut query = vec![
+            ("pageIndex", page_index.to_string()),
+            ("pageSize", PAGE.to_string()),
+        ];
+        if let Some(key) = connector {
+            query.push((
+                "$filter",
+                format!("connector/key eq '{}'", key.replace('\'', "''")),
+            ));
+        }
+        let page: ConnectionPage = client
+            .get_json("connections_/api/v1/Connections", &query, Some(&folder.key))
+            .await?;
+        let page = page.into_vec();
+        let full = page.len() >= PAGE;
+        rows.extend(page.into_iter().map(|c| row(c, folder)));
+        if !full {
+            break;
+        }
+    }
+    Ok(rows)
+}
+
+/// Lists connections across folders, reporting each folder as it completes.
+/// Fails as a whole only when the folders themselves cannot be listed.
+pub async fn list(
+    client: &TenantClient,
+    options: &ListOptions,
+    mut on_event: impl FnMut(&ListEvent),
+) -> Result<Listing, TenantError> {
+    let mut visible = folders(client).await?;
+    if let Some(path) = &options.folder {
+        let all = visible.clone();
+        visible.retain(|f| in_folder(f, path));
+        if visible.is_empty() {
+            let names: Vec<_> = all.iter().map(|f| f.path.as_str()).collect();
+            return Err(TenantError::NotFound {
+                message: format!(
+                    "no folder {path:?} among the {} you can see ({}).",
+                    all.len(),
+                    names.join(", ")
+                ),
+            });
+        }
+    }
+    on_event(&ListEvent::Started {
+        folders: visible.len(),
+    });
+
+    let concurrency = if options.concurrency == 0 {
+        DEFAULT_CONCURRENCY
+    } else {
+        options.concurrency
+    };
+    let connector = options.connector.as_deref();
+    let mut results = futures::stream::iter(visible)
+        .map(|folder| async move {
+            let outcome = folder_connections(client, &folder, connector).await;
+            (folder, outcome)
+        })
+        .buffer_unordered(concurrency);
+
+    let mut listing = Listing::default();
+    while let Some((folder, outcome)) = results.next().await {
+        let event = match outcome {
+            Ok(mut rows) => {
+                if let Some(state) = options.state {
+                    rows.retain(|r| r.state == state);
+                }
+                ListEvent::Folder {
+                    folder,
+                    connections: rows,
+                }
+            }
+            Err(e) => ListEvent::FolderFailed(FolderError {
+                folder,
+                error: e.into(),
+            }),
+        };
+        on_event(&event);
+        match event {
+            ListEvent::Folder { connections, .. } => listing.connections.extend(connections),
+            ListEvent::FolderFailed(e) => listing.errors.push(e),
+            ListEvent::Started { .. } => {}
+        }
+    }
+    listing
+        .connections
+        .sort_by(|a, b| (&a.folder.path, &a.name).cmp(&(&b.folder.path, &b.name)));
+    listing
+        .errors
+        .sort_by(|a, b| a.folder.path.cmp(&b.folder.path));
+    Ok(listing)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_folder_path_selects_the_folder_and_its_subfolders() {
+        let f = |path: &str| FolderSummary {
+            key: String::new(),
+            path: path.into(),
+            personal: false,
+        };
+        assert!(in_folder(&f("Finance"), "finance"));
+        assert!(in_folder(&f("Finance/Payables"), "Finance"));
+        assert!(in_folder(&f("Finance/Payables"), "/Finance/"));
+        assert!(!in_folder(&f("FinanceOld"), "Finance"));
+        assert!(!in_folder(&f("Shared"), "Finance"));
+    }
+
+    #[test]
+    fn both_page_shapes_are_read_and_unknown_states_are_kept() {
+        let array: ConnectionPage =
+            serde_json::from_str(r#"[{"id":"1","state":"Enabled"}]"#).unwrap();
+        let odata: ConnectionPage =
+            serde_json::from_str(r#"{"value":[{"id":"2","state":"Reauthorizing"}]}"#).unwrap();
+        let folder = FolderSummary {
+            key: "k".into(),
+            path: "Shared".into(),
+            personal: false,
+        };
+        let rows: Vec<_> = array
+            .into_vec()
+            .into_iter()
+            .chain(odata.into_vec())
+            .map(|c| row(c, &folder))
+            .collect();
+        assert_eq!(rows[0].state, ConnectionState::Enabled);
+        assert_eq!(rows[1].state, ConnectionState::Unknown);
+        assert_eq!(rows[1].folder.path, "Shared");
+    }
+}

@@ -1,0 +1,84 @@
+//! When and how long to wait before retrying an idempotent request: 429 and
+//! the 5xx codes that mean "try later", connection failures and timeouts;
+//! exponential backoff with full jitter, and the server's `Retry-After` wins
+//! when it gives one (capped, so a hostile or broken server cannot park us).
+
+use std::time::Duration;
+
+#[derive(Debug, Clone)]
+pub struct RetryPolicy {
+    /// Attempts in total, the first included.
+    pub attempts: u32,
+    pub base: Duration,
+    pub max_backoff: Duration,
+    /// Longest `Retry-After` honoured.
+    pub max_retry_after: Duration,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        Self {
+            attempts: 4,
+            base: Duration::from_millis(200),
+            max_backoff: Duration::from_secs(5),
+            max_retry_after: Duration::from_secs(30),
+        }
+    }
+}
+
+/// HTTP statuses worth another try.
+pub fn retryable_status(status: u16) -> bool {
+    matches!(status, 408 | 429 | 500 | 502 | 503 | 504)
+}
+
+impl RetryPolicy {
+    /// The wait before attempt `attempt + 1` (attempt counts from 1), given a
+    /// `Retry-After` in seconds if the server sent one, and `unit` in [0, 1)
+    /// drawn at random for jitter.
+    pub fn delay(&self, attempt: u32, retry_after_secs: Option<u64>, unit: f64) -> Duration {
+        if let Some(secs) = retry_after_secs {
+            return Duration::from_secs(secs).min(self.max_retry_after);
+        }
+        let exp = self
+            .base
+            .saturating_mul(2u32.saturating_pow(attempt.saturating_sub(1)));
+        exp.min(self.max_backoff).mul_f64(unit.clamp(0.0, 1.0))
+    }
+
+    pub fn jittered(&self, attempt: u32, retry_after_secs: Option<u64>) -> Duration {
+        self.delay(attempt, retry_after_secs, rand::random::<f64>())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_doubles_then_caps_and_jitter_scales_it() {
+        let p = RetryPolicy::default();
+        assert_eq!(p.delay(1, None, 1.0), Duration::from_millis(200));
+        assert_eq!(p.delay(2, None, 1.0), Duration::from_millis(400));
+        assert_eq!(p.delay(3, None, 1.0), Duration::from_millis(800));
+        assert_eq!(p.delay(10, None, 1.0), Duration::from_secs(5));
+        assert_eq!(p.delay(3, None, 0.5), Duration::from_millis(400));
+        assert_eq!(p.delay(3, None, 0.0), Duration::ZERO);
+    }
+
+    #[test]
+    fn retry_after_wins_but_is_capped() {
+        let p = RetryPolicy::default();
+        assert_eq!(p.delay(1, Some(2), 0.1), Duration::from_secs(2));
+        assert_eq!(p.delay(1, Some(3600), 0.1), Duration::from_secs(30));
+    }
+
+    #[test]
+    fn only_try_later_statuses_are_retried() {
+        for s in [408, 429, 500, 502, 503, 504] {
+            assert!(retryable_status(s), "{s}");
+        }
+        for s in [200, 400, 401, 403, 404, 409, 501] {
+            assert!(!retryable_status(s), "{s}");
+        }
+    }
+}

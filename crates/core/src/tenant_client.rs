@@ -1,0 +1,286 @@
+//! The HTTP client for a tenant's APIs (UiPath or the sandbox). GET requests
+//! are idempotent, so they are retried on "try later" answers and transport
+//! failures ([`crate::retry`]); everything else fails once, with an error that
+//! says what happened and what to do. Redirects are not followed (a token must
+//! not be replayed to wherever a server points), and every request has a
+//! timeout so a stalled tenant cannot hang a listing.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+use reqwest::StatusCode;
+use reqwest::header::{HeaderValue, RETRY_AFTER};
+use serde::de::DeserializeOwned;
+
+use crate::error::{ApiError, ErrorCode};
+use crate::retry::{RetryPolicy, retryable_status};
+use crate::secret::Secret;
+use crate::tenant_url::TenantUrl;
+
+pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TenantError {
+    #[error("The tenant did not accept the session ({message}). Sign in again.")]
+    Unauthorized { message: String },
+    #[error("Not allowed: {message}")]
+    Forbidden { message: String },
+    #[error("Not found: {message}")]
+    NotFound { message: String },
+    #[error("The tenant answered HTTP {status} to {path}: {message}")]
+    Http {
+        status: u16,
+        path: String,
+        message: String,
+    },
+    #[error(
+        "Cannot reach {host}: {reason}. Check the address, your network and any proxy, then try again."
+    )]
+    Unreachable { host: String, reason: String },
+    #[error(
+        "The tenant's answer to {path} could not be read ({reason}). Try again; if it persists, the tenant may be on a version we do not know."
+    )]
+    Malformed { path: String, reason: String },
+}
+
+impl TenantError {
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            Self::Unauthorized { .. } => ErrorCode::Unauthorized,
+            Self::Forbidden { .. } => ErrorCode::Forbidden,
+            Self::NotFound { .. } => ErrorCode::NotFound,
+            Self::Unreachable { .. } => ErrorCode::Unreachable,
+            Self::Http { .. } | Self::Malformed { .. } => ErrorCode::TenantError,
+        }
+    }
+}
+
+impl From<TenantError> for ApiError {
+    fn from(e: TenantError) -> Self {
+        ApiError::new(e.code(), e.to_string())
+    }
+}
+
+#[derive(Debug)]
+pub struct TenantClient {
+    http: reqwest::Client,
+    tenant: TenantUrl,
+    token: Secret<String>,
+    retry: RetryPolicy,
+    requests: AtomicU64,
+}
+
+/// The message a UiPath API put in its error body, else the start of the body.
+fn error_message(body: &[u8]) -> String {
+    if let Ok(json) = serde_json::from_slice::<serde_json::Value>(body) {
+        for field in ["message", "error_description", "error"] {
+            if let Some(text) = json
+                .get(field)
+                .and_then(|v| v.as_str())
+                .filter(|t| !t.is_empty())
+            {
+                return text.to_owned();
+            }
+        }
+    }
+    let text = String::from_utf8_lossy(body);
+    let text = text.trim();
+    if text.is_empty() {
+        "no details given".to_owned()
+    } else {
+        text.chars().take(200).collect()
+    }
+}
+
+fn transport_reason(e: &reqwest::Error) -> String {
+    if e.is_timeout() {
+        return format!("no answer within {} s", REQUEST_TIMEOUT.as_secs());
+    }
+    // The innermost cause names the real problem (refused, DNS, certificate…).
+    let mut cause: &dyn std::error::Error = e;
+    while let Some(next) = cause.source() {
+        cause = next;
+    }
+    let what = if e.is_connect() {
+        "the connection failed"
+    } else {
+        "the request failed"
+    };
+    format!("{what}: {cause}")
+}
+
+impl TenantClient {
+    pub fn new(tenant: TenantUrl, token: Secret<String>) -> Result<Self, TenantError> {
+        let http = reqwest::Client::builder()
+            .timeout(REQUEST_TIMEOUT)
+            .connect_timeout(CONNECT_TIMEOUT)
+            .redirect(reqwest::redirect::Policy::none())
+            .user_agent(concat!("ConnectionsAssistant/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|e| TenantError::Unreachable {
+                host: tenant.host.clone(),
+                reason: transport_reason(&e),
+            })?;
+        Ok(Self {
+            http,
+            tenant,
+            token,
+            retry: RetryPolicy::default(),
+            requests: AtomicU64::new(0),
+        })
+    }
+
+    pub fn with_retry(mut self, retry: RetryPolicy) -> Self {
+        self.retry = retry;
+        self
+    }
+
+    pub fn tenant(&self) -> &TenantUrl {
+        &self.tenant
+    }
+
+    /// HTTP requests sent so far, retries included.
+    pub fn requests_made(&self) -> u64 {
+        self.requests.load(Ordering::Relaxed)
+    }
+
+    /// GETs `path` (relative to the tenant URL) as JSON, scoped to a folder by
+    /// its key when given, retrying what may succeed later.
+    pub async fn get_json<T: DeserializeOwned>(
+        &self,
+        path: &str,
+        query: &[(&str, String)],
+        folder_key: Option<&str>,
+    ) -> Result<T, TenantError> {
+        let url = format!("{}/{}", self.tenant.url, path.trim_start_matches('/'));
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            let mut request = self
+                .http
+                .get(&url)
+                .query(query)
+                .bearer_auth(self.token.expose())
+                .header("Accept", "application/json");
+            if let Some(key) = folder_key {
+                request = request.header("X-UIPATH-FolderKey", key);
+            }
+            self.requests.fetch_add(1, Ordering::Relaxed);
+            let outcome = request.send().await;
+            let (retry_after, failure) = match outcome {
+                Ok(response) => {
+                    let status = response.status();
+                    let retry_after = response
+                        .headers()
+                        .get(RETRY_AFTER)
+                        .and_then(parse_retry_after);
+                    match response.bytes().await {
+                        Ok(body) if status.is_success() => {
+                            return serde_json::from_slice(&body).map_err(|e| {
+                                TenantError::Malformed {
+                                    path: path.to_owned(),
+                                    reason: e.to_string(),
+                                }
+                            });
+                        }
+                        Ok(body) => {
+                            let error = status_error(status, path, &body);
+                            if !retryable_status(status.as_u16()) {
+                                return Err(error);
+                            }
+                            (retry_after, error)
+                        }
+                        // The body broke off mid-way: a transport failure.
+                        Err(e) => (
+                            retry_after,
+                            TenantError::Unreachable {
+                                host: self.tenant.host.clone(),
+                                reason: transport_reason(&e),
+                            },
+                        ),
+                    }
+                }
+                Err(e) => (
+                    None,
+                    TenantError::Unreachable {
+                        host: self.tenant.host.clone(),
+                        reason: transport_reason(&e),
+                    },
+                ),
+            };
+            if attempt >= self.retry.attempts {
+                return Err(failure);
+            }
+            let wait = self.retry.jittered(attempt, retry_after);
+            tracing::debug!(%path, attempt, ?wait, error = %failure, "retrying");
+            tokio::time::sleep(wait).await;
+        }
+    }
+}
+
+fn parse_retry_after(value: &HeaderValue) -> Option<u64> {
+    value.to_str().ok()?.trim().parse().ok()
+}
+
+fn status_error(status: StatusCode, path: &str, body: &[u8]) -> TenantError {
+    let message = error_message(body);
+    match status {
+        StatusCode::UNAUTHORIZED => TenantError::Unauthorized { message },
+        StatusCode::FORBIDDEN => TenantError::Forbidden { message },
+        StatusCode::NOT_FOUND => TenantError::NotFound { message },
+        _ => TenantError::Http {
+            status: status.as_u16(),
+            path: path.to_owned(),
+            message,
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn error_messages_come_from_the_body_when_it_has_one() {
+        assert_eq!(
+            error_message(br#"{"message":"You do not have access.","errorCode":1100}"#),
+            "You do not have access."
+        );
+        assert_eq!(
+            error_message(br#"{"error":"invalid_grant","error_description":"Expired."}"#),
+            "Expired."
+        );
+        assert_eq!(
+            error_message(b"<html>Bad gateway</html>"),
+            "<html>Bad gateway</html>"
+        );
+        assert_eq!(error_message(b""), "no details given");
+        assert_eq!(error_message(&[b'x'; 500]).len(), 200);
+    }
+
+    #[test]
+    fn statuses_map_to_what_the_user_must_do() {
+        assert_eq!(
+            status_error(StatusCode::UNAUTHORIZED, "p", b"").code(),
+            ErrorCode::Unauthorized
+        );
+        assert_eq!(
+            status_error(StatusCode::FORBIDDEN, "p", b"").code(),
+            ErrorCode::Forbidden
+        );
+        assert_eq!(
+            status_error(StatusCode::BAD_GATEWAY, "p", b"").code(),
+            ErrorCode::TenantError
+        );
+        let e = status_error(
+            StatusCode::UNAUTHORIZED,
+            "p",
+            br#"{"message":"Token expired."}"#,
+        );
+        assert_eq!(
+            e.to_string(),
+            "The tenant did not accept the session (Token expired.). Sign in again."
+        );
+    }
+}

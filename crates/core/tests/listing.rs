@@ -1,0 +1,236 @@
+//! Listing connections against a real sandbox on loopback, healthy and with
+//! injected faults: every row arrives, per-folder failures stay per folder,
+//! and retries absorb transient errors.
+
+// Helpers below unwrap: a panic there is the calling test failing.
+#![allow(clippy::unwrap_used)]
+
+use std::time::Duration;
+
+use connassist_core::connections::{ConnectionState, ListEvent, ListOptions, list};
+use connassist_core::retry::RetryPolicy;
+use connassist_core::tenant_client::{TenantClient, TenantError};
+use connassist_core::{ErrorCode, Secret, TenantUrl};
+use connassist_sandbox::{Config, FaultSpec, Sandbox};
+
+const SCOPES: &str = "OR.Folders.Read IS.Connections.Read";
+
+async fn signed_in(faults: &str, user: &str) -> (Sandbox, TenantClient) {
+    let sb = Sandbox::start(Config {
+        faults: FaultSpec::parse(faults).unwrap(),
+        ..Config::default()
+    })
+    .await
+    .unwrap();
+    let tokens = sb.sign_in_as(user, SCOPES).unwrap();
+    let client = TenantClient::new(
+        TenantUrl::parse(&sb.base_url).unwrap(),
+        Secret::new(tokens.access_token),
+    )
+    .unwrap()
+    .with_retry(RetryPolicy {
+        attempts: 6,
+        base: Duration::from_millis(2),
+        ..RetryPolicy::default()
+    });
+    (sb, client)
+}
+
+fn names(rows: &[connassist_core::connections::ConnectionRow]) -> Vec<(&str, &str)> {
+    rows.iter()
+        .map(|r| (r.folder.path.as_str(), r.name.as_str()))
+        .collect()
+}
+
+#[tokio::test]
+async fn every_visible_connection_arrives_folder_by_folder() {
+    let (_sb, client) = signed_in("", "hana").await;
+    let mut events = vec![];
+    let listing = list(&client, &ListOptions::default(), |e| events.push(e.clone()))
+        .await
+        .unwrap();
+    assert_eq!(
+        names(&listing.connections),
+        [
+            ("Finance", "Finance SharePoint"),
+            ("Finance", "Finance mailbox (app)"),
+            ("Hana Helpdesk's workspace", "hana@contoso.example"),
+            ("Shared", "Dana's OneDrive"),
+            ("Shared", "robot-prod-01@contoso.example"),
+            ("Shared", "robot-prod-02@contoso.example"),
+        ]
+    );
+    assert!(listing.errors.is_empty());
+    assert_eq!(events[0], ListEvent::Started { folders: 3 });
+    assert_eq!(
+        events
+            .iter()
+            .filter(|e| matches!(e, ListEvent::Folder { .. }))
+            .count(),
+        3
+    );
+    let personal = listing
+        .connections
+        .iter()
+        .find(|r| r.folder.personal)
+        .unwrap();
+    assert_eq!(personal.connector_name, "Gmail");
+    let revoked = listing
+        .connections
+        .iter()
+        .find(|r| r.name == "Finance SharePoint")
+        .unwrap();
+    assert_eq!(
+        (revoked.state, revoked.owner.as_str()),
+        (ConnectionState::Failed, "hana@contoso.example")
+    );
+    assert_eq!(
+        revoked.auth_type.as_deref(),
+        Some("OAuth2AuthorizationCode")
+    );
+}
+
+#[tokio::test]
+async fn folder_connector_and_state_narrow_the_list() {
+    let (_sb, client) = signed_in("", "hana").await;
+    let only = |o: ListOptions| {
+        let client = &client;
+        async move { list(client, &o, |_| {}).await.unwrap().connections }
+    };
+    let finance = only(ListOptions {
+        folder: Some("finance".into()),
+        ..ListOptions::default()
+    })
+    .await;
+    assert_eq!(
+        names(&finance),
+        [
+            ("Finance", "Finance SharePoint"),
+            ("Finance", "Finance mailbox (app)")
+        ]
+    );
+    let expired = only(ListOptions {
+        state: Some(ConnectionState::Expired),
+        ..ListOptions::default()
+    })
+    .await;
+    assert_eq!(
+        names(&expired),
+        [("Shared", "robot-prod-02@contoso.example")]
+    );
+    let gmail = only(ListOptions {
+        connector: Some("uipath-google-gmail".into()),
+        ..ListOptions::default()
+    })
+    .await;
+    assert_eq!(
+        names(&gmail),
+        [("Hana Helpdesk's workspace", "hana@contoso.example")]
+    );
+
+    let err = list(
+        &client,
+        &ListOptions {
+            folder: Some("Payroll".into()),
+            ..ListOptions::default()
+        },
+        |_| {},
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(err.code(), ErrorCode::NotFound);
+    assert!(err.to_string().contains("no folder \"Payroll\" among the 3 you can see (Finance, Hana Helpdesk's workspace, Shared)"), "{err}");
+}
+
+#[tokio::test]
+async fn a_forbidden_folder_is_an_error_beside_the_other_folders_rows() {
+    let (_sb, client) = signed_in("forbid=Finance", "hana").await;
+    let mut failed = vec![];
+    let listing = list(&client, &ListOptions::default(), |e| {
+        if let ListEvent::FolderFailed(f) = e {
+            failed.push(f.folder.path.clone());
+        }
+    })
+    .await
+    .unwrap();
+    assert_eq!(failed, ["Finance"]);
+    assert_eq!(listing.errors.len(), 1);
+    assert_eq!(listing.errors[0].error.code, ErrorCode::Forbidden);
+    assert!(
+        listing.errors[0]
+            .error
+            .message
+            .contains("Ask an administrator"),
+        "{:?}",
+        listing.errors[0]
+    );
+    assert_eq!(
+        listing.connections.len(),
+        4,
+        "Shared and the workspace still listed"
+    );
+}
+
+#[tokio::test]
+async fn transient_failures_are_retried_until_every_row_arrives() {
+    let (_sb, client) = signed_in("rate=0.4,kinds=503+500+truncated,seed=11", "hana").await;
+    let listing = list(&client, &ListOptions::default(), |_| {})
+        .await
+        .unwrap();
+    assert!(listing.errors.is_empty(), "{:?}", listing.errors);
+    assert_eq!(listing.connections.len(), 6);
+    // 1 folders call + 3 folder calls without faults; the rest were retries.
+    assert!(
+        client.requests_made() > 4,
+        "faults were injected: {}",
+        client.requests_made()
+    );
+}
+
+#[tokio::test]
+async fn failures_that_persist_end_with_a_clear_error() {
+    let (_sb, client) = signed_in("rate=1.0,kinds=503", "hana").await;
+    let err = list(&client, &ListOptions::default(), |_| {})
+        .await
+        .unwrap_err();
+    assert_eq!(client.requests_made(), 6, "bounded retries");
+    assert!(
+        matches!(err, TenantError::Http { status: 503, .. }),
+        "{err}"
+    );
+    assert!(err.to_string().contains("temporarily unavailable"), "{err}");
+}
+
+#[tokio::test]
+async fn a_dead_session_or_an_unreachable_tenant_says_what_to_do() {
+    let (sb, _) = signed_in("", "alex").await;
+    let url = TenantUrl::parse(&sb.base_url).unwrap();
+    let stale = TenantClient::new(url.clone(), Secret::new("not-a-token".into())).unwrap();
+    let err = list(&stale, &ListOptions::default(), |_| {})
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), ErrorCode::Unauthorized);
+    assert!(err.to_string().ends_with("Sign in again."), "{err}");
+
+    let port = sb.addr.port();
+    sb.stop().await;
+    let gone = TenantClient::new(
+        TenantUrl::parse(&format!("http://127.0.0.1:{port}/sandbox/DefaultTenant")).unwrap(),
+        Secret::new("t".into()),
+    )
+    .unwrap()
+    .with_retry(RetryPolicy {
+        attempts: 2,
+        base: Duration::from_millis(1),
+        ..RetryPolicy::default()
+    });
+    let err = list(&gone, &ListOptions::default(), |_| {})
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), ErrorCode::Unreachable);
+    assert!(
+        err.to_string()
+            .starts_with("Cannot reach 127.0.0.1: the connection failed"),
+        "{err}"
+    );
+}

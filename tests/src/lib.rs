@@ -115,6 +115,8 @@ fn session_env<'c>(cmd: &'c mut Command, display: &str, bus: &str, dirs: &Path) 
 
 impl Desktop {
     pub fn start() -> Result<Self> {
+        // Already installed by an earlier test in this process: fine.
+        let _ = rustls::crypto::ring::default_provider().install_default();
         let dirs = tempfile::Builder::new()
             .prefix("connassist-e2e-")
             .tempdir()?;

@@ -8,6 +8,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         "check_tenant_url",
         "connect_tenant",
         "start_sandbox",
+        "list_connections",
+        "sign_out",
     ]);
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest))?;
     Ok(())

@@ -5,6 +5,8 @@
 mod commands;
 mod display;
 mod shutdown;
+mod sign_in_window;
+mod state;
 
 use std::process::ExitCode;
 
@@ -31,7 +33,9 @@ pub fn run() -> ExitCode {
                 let _ = window.set_focus();
             }
         }))
-        .plugin(tauri_plugin_window_state::Builder::default().build())
+        // Only the main window's state is kept; sign-in windows are throwaway.
+        .plugin(tauri_plugin_window_state::Builder::default().with_filter(|label| label == MAIN_WINDOW).build())
+        .manage(state::AppState::default())
         .setup(|app| {
             let log_dir = app.path().app_log_dir()?;
             match connassist_core::logging::init("info", Some(&log_dir), "connassist-app") {
@@ -49,6 +53,8 @@ pub fn run() -> ExitCode {
             commands::check_tenant_url,
             commands::connect_tenant,
             commands::start_sandbox,
+            commands::list_connections,
+            commands::sign_out,
         ])
         .build(tauri::generate_context!());
 

@@ -34,14 +34,21 @@ async fn exercise_first_screen(client: &Client) -> Result<()> {
     );
     assert_eq!(field.attr("aria-invalid").await?.as_deref(), Some("true"));
 
-    client
-        .find(Locator::Id("try-sandbox"))
-        .await?
-        .click()
+    // A valid address reaches Rust, which answers through the real IPC error path.
+    // Delete the text as a user does (WebDriver's clear() skips React's input events).
+    let backspaces: String = std::iter::repeat_n(
+        char::from(fantoccini::key::Key::Backspace),
+        "http://example.com".len(),
+    )
+    .collect();
+    field.send_keys(&backspaces).await?;
+    field
+        .send_keys("cloud.uipath.com/acme/DefaultTenant")
         .await?;
+    client.find(Locator::Id("sign-in")).await?.click().await?;
     let failure = eventually(
         Duration::from_secs(10),
-        "the sandbox error banner",
+        "the sign-in error banner",
         || async {
             match client.find(Locator::Id("failure")).await {
                 Ok(el) => Ok(Some(el.text().await?)),
@@ -51,7 +58,7 @@ async fn exercise_first_screen(client: &Client) -> Result<()> {
     )
     .await?;
     assert!(
-        failure.contains("sandbox tenant is not available in this build yet"),
+        failure.contains("Signing in to cloud.uipath.com is not available in this build yet"),
         "{failure}"
     );
     // The banner is styled by the error code that crossed IPC, not by text.

@@ -60,7 +60,7 @@ async function openFirstScreen(colorScheme) {
 }
 
 describe("Choose a tenant (web build, fake backend)", () => {
-  it("explains why http://example.com is refused, accepts a tenant URL, and reports the sandbox through the error path", async () => {
+  it("explains why http://example.com is refused, accepts a tenant URL, and reports what is not built yet through the error path", async () => {
     const page = await openFirstScreen("light");
     const field = page.getByLabel("Tenant URL");
     assert.equal(await field.evaluate((el) => el === document.activeElement), true, "the URL field has focus");
@@ -75,10 +75,10 @@ describe("Choose a tenant (web build, fake backend)", () => {
     await message.filter({ hasText: "Signs in to https://cloud.uipath.com/acme/DefaultTenant" }).waitFor();
     assert.equal(await field.getAttribute("aria-invalid"), "false");
 
-    await page.getByRole("button", { name: "Try the sandbox" }).click();
+    await page.getByRole("button", { name: "Sign in" }).click();
     const alert = page.getByRole("alert");
     await alert.waitFor();
-    assert.match(await alert.innerText(), /sandbox tenant is not available in this build yet/);
+    assert.match(await alert.innerText(), /Signing in to cloud\.uipath\.com is not available in this build yet/);
 
     await field.fill("http://example.com");
     await field.blur();
@@ -99,5 +99,47 @@ describe("Choose a tenant (web build, fake backend)", () => {
     await dark.screenshot({ path: join(shots, "first-screen-dark.png") });
     await light.close();
     await dark.close();
+  });
+});
+
+describe("Connections (web build, fake backend)", () => {
+  it("streams folders, shows a failed folder with a working Retry, and searches, filters and details rows", async () => {
+    const page = await openFirstScreen("light");
+    await page.getByRole("button", { name: "Try the sandbox" }).click();
+    await page.getByRole("heading", { name: "Connections" }).waitFor();
+    const rows = page.locator("table.grid tbody tr[data-id]");
+    const status = page.locator("#list-status");
+    await status.filter({ hasText: "4 connections in 3 folders" }).waitFor();
+    assert.equal(await rows.count(), 4);
+
+    // Finance failed: its error is shown with a Retry that lists it.
+    const folderError = page.locator(".folder-error");
+    assert.match(await folderError.innerText(), /Finance: Not allowed/);
+    await folderError.getByRole("button", { name: "Retry" }).click();
+    await status.filter({ hasText: "5 connections in 3 folders" }).waitFor();
+    assert.equal(await folderError.count(), 0);
+
+    await page.getByLabel("Search connections").fill("ROBOT");
+    await status.filter({ hasText: "2 shown" }).waitFor();
+    assert.equal(await rows.count(), 2);
+    await page.getByLabel("Search connections").fill("");
+    await page.getByLabel("State").selectOption("Expired");
+    assert.equal(await rows.count(), 1);
+    assert.match(await rows.first().innerText(), /robot-prod-02@contoso\.example/);
+    await page.getByLabel("State").selectOption("all");
+
+    // Keyboard: focus a row, move down, the detail pane follows.
+    await rows.first().click();
+    await page.keyboard.press("ArrowDown");
+    const detail = page.getByRole("complementary");
+    await detail.waitFor();
+    const secondName = (await rows.nth(1).locator("td.name").innerText()).replace(/default$/, "").trim();
+    assert.match(await detail.innerText(), new RegExp(`Acts as[\\s\\S]*Owner`));
+    assert.equal((await detail.locator("h2").innerText()).trim(), secondName);
+    await page.screenshot({ path: join(shots, "connections.png") });
+
+    await page.getByRole("button", { name: "Sign out" }).click();
+    await page.getByRole("heading", { name: "Choose a tenant" }).waitFor();
+    await page.close();
   });
 });

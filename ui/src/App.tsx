@@ -1,15 +1,26 @@
-import { backend } from "./backend";
+import { useState } from "react";
+import { backend, type SessionInfo } from "./backend";
 import { ChooseTenant } from "./screens/ChooseTenant";
+import { Connections } from "./screens/Connections";
 
 export function App() {
+  const [session, setSession] = useState<SessionInfo | null>(null);
+  const signOut = async () => {
+    await backend.signOut().catch(() => undefined);
+    setSession(null);
+  };
   return (
     <div className="app">
       <header className="app-header">
         <img src="/icon.png" alt="" width={28} height={28} />
         <span className="app-name">Connections Assistant</span>
       </header>
-      <main className="app-main">
-        <ChooseTenant backend={backend} />
+      <main className={session ? "app-main wide" : "app-main"}>
+        {session ? (
+          <Connections backend={backend} session={session} onSignOut={() => void signOut()} />
+        ) : (
+          <ChooseTenant backend={backend} onSignedIn={setSession} />
+        )}
       </main>
       {backend.kind === "fake" && (
         <footer className="demo-note" role="note">

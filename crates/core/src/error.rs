@@ -28,6 +28,8 @@ pub enum ErrorCode {
     Unreachable,
     /// The tenant answered with an error or with something we cannot read.
     TenantError,
+    /// The user stopped it (closed the sign-in window, pressed Cancel), or it timed out.
+    Cancelled,
     /// A bug or an unexpected state on our side; the message says what happened.
     Internal,
 }

@@ -10,6 +10,7 @@ pub mod logging;
 pub mod retry;
 pub mod secret;
 pub mod session;
+pub mod sign_in;
 pub mod tenant_client;
 pub mod tenant_url;
 

@@ -11,8 +11,12 @@ use oauth2::{
     TokenUrl,
 };
 
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
 use crate::error::{ApiError, ErrorCode};
 use crate::secret::Secret;
+use crate::tenant_client::{TenantClient, TenantError};
 use crate::tenant_url::TenantUrl;
 
 /// Everything the app reads: folders, processes and triggers, robots,
@@ -45,6 +49,16 @@ pub enum SignInError {
     Unreachable { url: String, reason: String },
     #[error("The identity server's answer could not be read ({0}).")]
     Malformed(String),
+    #[error("The sign-in was cancelled.")]
+    Cancelled,
+    #[error(
+        "The sign-in answer does not belong to this sign-in (its state does not match), so it was ignored. Start the sign-in again."
+    )]
+    StateMismatch,
+    #[error(
+        "The sign-in answer came from {got}, not from this tenant's identity server ({expected}), so it was refused. Start the sign-in again; if it repeats, tell your administrator."
+    )]
+    IssuerMismatch { expected: String, got: String },
 }
 
 impl From<SignInError> for ApiError {
@@ -55,6 +69,10 @@ impl From<SignInError> for ApiError {
             }
             SignInError::Unreachable { .. } => ErrorCode::Unreachable,
             SignInError::Malformed(_) => ErrorCode::TenantError,
+            SignInError::Cancelled => ErrorCode::Cancelled,
+            SignInError::StateMismatch | SignInError::IssuerMismatch { .. } => {
+                ErrorCode::Unauthorized
+            }
         };
         ApiError::new(code, e.to_string())
     }
@@ -65,7 +83,7 @@ pub fn token_url(tenant: &TenantUrl) -> String {
 }
 
 /// An HTTP client for identity calls: no redirects (RFC 9700 §4.11, SSRF).
-fn http() -> Result<reqwest::Client, SignInError> {
+pub(crate) fn http() -> Result<reqwest::Client, SignInError> {
     reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .timeout(crate::tenant_client::REQUEST_TIMEOUT)
@@ -78,7 +96,10 @@ fn http() -> Result<reqwest::Client, SignInError> {
 
 type OAuthError<RE> = RequestTokenError<RE, StandardErrorResponse<BasicErrorResponseType>>;
 
-fn explain<RE: std::error::Error + 'static>(url: &str, e: OAuthError<RE>) -> SignInError {
+pub(crate) fn explain<RE: std::error::Error + 'static>(
+    url: &str,
+    e: OAuthError<RE>,
+) -> SignInError {
     match e {
         RequestTokenError::ServerResponse(r) => {
             let error = r.error().as_ref().to_owned();
@@ -129,4 +150,46 @@ pub async fn client_credentials(
         .await
         .map_err(|e| explain(&url, e))?;
     Ok(Secret::new(response.access_token().secret().clone()))
+}
+
+/// Who is signed in where, as the app shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+#[serde(rename_all = "camelCase")]
+pub struct SessionInfo {
+    pub tenant: TenantUrl,
+    /// The signed-in account's name and email, e.g. "Alex Attended <alex@contoso.example>".
+    pub user: String,
+    /// The built-in sandbox tenant rather than a real one.
+    pub sandbox: bool,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct CurrentUser {
+    #[serde(default)]
+    user_name: String,
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    surname: String,
+    #[serde(default)]
+    email_address: Option<String>,
+}
+
+/// The signed-in account, for display.
+pub async fn current_user(client: &TenantClient) -> Result<String, TenantError> {
+    let me: CurrentUser = client
+        .get_json(
+            "orchestrator_/odata/Users/UiPath.Server.Configuration.OData.GetCurrentUser",
+            &[],
+            None,
+        )
+        .await?;
+    let full = format!("{} {}", me.name, me.surname).trim().to_owned();
+    let name = if full.is_empty() { me.user_name } else { full };
+    Ok(match me.email_address.filter(|e| !e.is_empty()) {
+        Some(email) => format!("{name} <{email}>"),
+        None => name,
+    })
 }

@@ -11,6 +11,7 @@ const ERROR_CODES = [
   "not_found",
   "unreachable",
   "tenant_error",
+  "cancelled",
 ] as const satisfies readonly ErrorCode[];
 // Fails to compile when Rust adds a code that this list lacks.
 type Missing = Exclude<ErrorCode, (typeof ERROR_CODES)[number]>;

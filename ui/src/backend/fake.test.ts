@@ -37,7 +37,12 @@ describe("fake backend tenant URL rules", () => {
     });
   });
 
-  it("reports the sandbox as not available through the error path", async () => {
-    await expect(fakeBackend.startSandbox()).rejects.toMatchObject({ code: "not_available" });
+  it("streams a failing folder first, and lists it on a retry", async () => {
+    const events: string[] = [];
+    await fakeBackend.listConnections((e) => events.push(e.event));
+    expect(events).toEqual(["started", "folder", "folderFailed", "folder"]);
+    const retry: string[] = [];
+    await fakeBackend.listConnections((e) => retry.push(e.event), "Finance");
+    expect(retry).toEqual(["started", "folder"]);
   });
 });

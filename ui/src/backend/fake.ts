@@ -1,7 +1,7 @@
 // A backend for the browser (dev server, Playwright specs). Its tenant-URL
 // rules follow crates/core/src/tenant_url.rs; fake.test.ts runs it over the
 // same case table as the Rust tests, so the two cannot drift apart silently.
-import type { ApiError, Backend, TenantUrl } from "./types";
+import type { ApiError, Backend, ConnectionRow, FolderSummary, SessionInfo, TenantUrl } from "./types";
 
 function invalid(message: string): ApiError {
   return { code: "invalid_input", message };
@@ -69,9 +69,71 @@ export const fakeBackend: Backend = {
     } satisfies ApiError;
   },
   async startSandbox() {
-    throw {
-      code: "not_available",
-      message: "The sandbox tenant is not available in this build yet. Enter your tenant's URL to continue.",
-    } satisfies ApiError;
+    return fakeSession;
   },
+  async listConnections(onEvent, folder) {
+    const folders = folder ? fakeFolders.filter((f) => f.path === folder) : fakeFolders;
+    onEvent({ event: "started", data: { folders: folders.length } });
+    for (const f of folders) {
+      await new Promise((resolve) => setTimeout(resolve, 30));
+      // "Finance" fails on the first listing and works on a retry.
+      if (f.path === "Finance" && !folder) {
+        onEvent({
+          event: "folderFailed",
+          data: { folder: f, error: { code: "forbidden", message: "Not allowed: You do not have access to this folder." } },
+        });
+      } else {
+        onEvent({ event: "folder", data: { folder: f, connections: fakeRows.filter((r) => r.folder.key === f.key) } });
+      }
+    }
+  },
+  async signOut() {},
 };
+
+// Sample data for the browser preview, shaped like the sandbox's forum scenario.
+const fakeSession: SessionInfo = {
+  tenant: {
+    url: "http://127.0.0.1:8080/sandbox/DefaultTenant",
+    host: "127.0.0.1",
+    organization: "sandbox",
+    tenant: "DefaultTenant",
+    loopback: true,
+  },
+  user: "Hana Helpdesk <hana@contoso.example>",
+  sandbox: true,
+};
+
+const fakeFolders: FolderSummary[] = [
+  { key: "f-shared", path: "Shared", personal: false },
+  { key: "f-finance", path: "Finance", personal: false },
+  { key: "f-hana", path: "Hana Helpdesk's workspace", personal: true },
+];
+
+function fakeRow(id: string, name: string, connector: [string, string], folder: FolderSummary, state: ConnectionRow["state"], owner: string): ConnectionRow {
+  return {
+    id,
+    name,
+    connectorKey: connector[0],
+    connectorName: connector[1],
+    identity: owner,
+    owner,
+    folder,
+    state,
+    isDefault: false,
+    authType: "OAuth2AuthorizationCode",
+    lastUsed: "2026-11-20T09:30:00.000Z",
+    updated: "2026-11-19T08:00:00.000Z",
+  };
+}
+
+const outlook: [string, string] = ["uipath-microsoft-outlook365", "Microsoft Outlook 365"];
+const onedrive: [string, string] = ["uipath-microsoft-onedrive", "Microsoft OneDrive & SharePoint"];
+const [shared, finance, hanaWs] = fakeFolders as [FolderSummary, FolderSummary, FolderSummary];
+const fakeRows: ConnectionRow[] = [
+  fakeRow("c1", "robot-prod-01@contoso.example", outlook, shared, "Enabled", "robot-prod-01@contoso.example"),
+  fakeRow("c2", "robot-prod-02@contoso.example", outlook, shared, "Expired", "robot-prod-02@contoso.example"),
+  fakeRow("c3", "Dana's OneDrive", onedrive, shared, "Enabled", "dana@contoso.example"),
+  fakeRow("c4", "Finance SharePoint", onedrive, finance, "Failed", "hana@contoso.example"),
+  fakeRow("c5", "hana@contoso.example", ["uipath-google-gmail", "Gmail"], hanaWs, "Enabled", "hana@contoso.example"),
+];
+

@@ -4,7 +4,18 @@ import { fakeBackend } from "./fake";
 import { inTauri, tauriBackend } from "./tauri";
 import type { Backend } from "./types";
 
-export type { ApiError, Backend, ErrorCode, TenantUrl } from "./types";
+export type {
+  ApiError,
+  Backend,
+  ConnectionRow,
+  ConnectionState,
+  ErrorCode,
+  FolderError,
+  FolderSummary,
+  ListEvent,
+  SessionInfo,
+  TenantUrl,
+} from "./types";
 export { toApiError } from "./errors";
 
 export const backend: Backend = inTauri() ? tauriBackend : fakeBackend;

@@ -1,8 +1,8 @@
 // The only module that imports @tauri-apps/*: the desktop app's IPC.
 // Commands and their arguments mirror src-tauri/src/commands.rs.
-import { invoke } from "@tauri-apps/api/core";
+import { Channel, invoke } from "@tauri-apps/api/core";
 import { toApiError } from "./errors";
-import type { Backend, TenantUrl } from "./types";
+import type { Backend, ListEvent, SessionInfo, TenantUrl } from "./types";
 
 async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
   try {
@@ -16,7 +16,13 @@ export const tauriBackend: Backend = {
   kind: "tauri",
   checkTenantUrl: (url) => call<TenantUrl>("check_tenant_url", { url }),
   connectTenant: (url) => call<TenantUrl>("connect_tenant", { url }),
-  startSandbox: () => call<TenantUrl>("start_sandbox"),
+  startSandbox: () => call<SessionInfo>("start_sandbox"),
+  listConnections: (onEvent, folder) => {
+    const channel = new Channel<ListEvent>();
+    channel.onmessage = onEvent;
+    return call<void>("list_connections", { onEvent: channel, folder: folder ?? null });
+  },
+  signOut: () => call<void>("sign_out"),
 };
 
 export function inTauri(): boolean {

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useReducer } from "react";
-import { toApiError, type Backend } from "../backend";
+import { toApiError, type Backend, type SessionInfo } from "../backend";
 import { fieldMessage, initialState, normalizedHint, reduce, type Action } from "./chooseTenantState";
 
 const CHECK_DELAY_MS = 250;
@@ -16,7 +16,7 @@ async function check(backend: Backend, input: string, dispatch: (a: Action) => v
   }
 }
 
-export function ChooseTenant({ backend }: { backend: Backend }) {
+export function ChooseTenant({ backend, onSignedIn }: { backend: Backend; onSignedIn: (session: SessionInfo) => void }) {
   const [state, dispatch] = useReducer(reduce, initialState);
   const message = fieldMessage(state);
   const hint = normalizedHint(state);
@@ -50,12 +50,13 @@ export function ChooseTenant({ backend }: { backend: Backend }) {
   const trySandbox = useCallback(async () => {
     dispatch({ type: "submitted", pending: "sandbox" });
     try {
-      await backend.startSandbox();
+      const session = await backend.startSandbox();
       dispatch({ type: "finished" });
+      onSignedIn(session);
     } catch (e) {
       dispatch({ type: "failed", error: toApiError(e) });
     }
-  }, [backend]);
+  }, [backend, onSignedIn]);
 
   return (
     <section className="card" aria-labelledby="choose-tenant-title">
@@ -92,9 +93,13 @@ export function ChooseTenant({ backend }: { backend: Backend }) {
         <span>or</span>
       </div>
       <button id="try-sandbox" type="button" className="secondary" onClick={trySandbox} disabled={busy}>
-        {state.pending === "sandbox" ? "Starting the sandbox…" : "Try the sandbox"}
+        {state.pending === "sandbox" ? "Waiting for you to sign in…" : "Try the sandbox"}
       </button>
-      <p className="field-hint">A built-in demo tenant with realistic connections and processes. No account needed.</p>
+      <p className="field-hint">
+        {state.pending === "sandbox"
+          ? "Sign in in the window that opened: alex, hana or dana, password sandbox."
+          : "A built-in demo tenant with realistic connections and processes. No account needed."}
+      </p>
       {state.failure && (
         <div id="failure" className={`banner banner-${state.failure.code}`} role="alert">
           {state.failure.message}

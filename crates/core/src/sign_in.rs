@@ -1,0 +1,170 @@
+//! Interactive sign-in: OAuth 2.0 authorization code with PKCE (S256), a
+//! one-time `state`, and RFC 9207's `iss` check, through the `oauth2` crate.
+//! [`PendingSignIn::start`] gives the URL to open (in the app's sign-in window
+//! or the system browser); whoever sees the redirect hands it to
+//! [`PendingSignIn::complete`], which refuses an answer that does not belong to
+//! this sign-in (state), comes from another server (iss), or carries an error,
+//! and otherwise exchanges the code. The verifier and state never leave this
+//! struct: the sign-in window gets only the authorize URL.
+
+use oauth2::basic::BasicClient;
+use oauth2::{
+    AuthUrl, AuthorizationCode, ClientId, CsrfToken, PkceCodeChallenge, PkceCodeVerifier,
+    RedirectUrl, Scope, TokenResponse, TokenUrl,
+};
+use url::Url;
+
+use crate::secret::Secret;
+use crate::session::{SignInError, explain, http, token_url};
+use crate::tenant_url::TenantUrl;
+
+/// The tokens of a signed-in session.
+#[derive(Debug)]
+pub struct TokenSet {
+    pub access: Secret<String>,
+    pub refresh: Option<Secret<String>>,
+    pub expires_in: Option<std::time::Duration>,
+    pub scope: Option<String>,
+}
+
+#[derive(Debug)]
+pub struct PendingSignIn {
+    tenant: TenantUrl,
+    client_id: String,
+    redirect: Url,
+    state: Secret<String>,
+    verifier: Secret<String>,
+    authorize_url: Url,
+}
+
+pub fn authorize_url(tenant: &TenantUrl) -> String {
+    format!("{}/identity_/connect/authorize", tenant.origin())
+}
+
+/// The issuer the tenant's identity server names itself with (`iss`).
+pub fn issuer(tenant: &TenantUrl) -> String {
+    format!("{}/identity_", tenant.origin())
+}
+
+impl PendingSignIn {
+    /// Prepares a sign-in; `redirect_uri` is where the answer will be caught
+    /// (a loopback URL for native apps, RFC 8252).
+    pub fn start(
+        tenant: &TenantUrl,
+        client_id: &str,
+        redirect_uri: &str,
+        scopes: &[&str],
+    ) -> Result<Self, SignInError> {
+        let bad = |e: &dyn std::fmt::Display| SignInError::Malformed(e.to_string());
+        let redirect = Url::parse(redirect_uri).map_err(|e| bad(&e))?;
+        let client = BasicClient::new(ClientId::new(client_id.to_owned()))
+            .set_auth_uri(AuthUrl::new(authorize_url(tenant)).map_err(|e| bad(&e))?)
+            .set_redirect_uri(RedirectUrl::new(redirect_uri.to_owned()).map_err(|e| bad(&e))?);
+        let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
+        let (url, state) = client
+            .authorize_url(CsrfToken::new_random)
+            .add_scopes(scopes.iter().map(|s| Scope::new((*s).to_owned())))
+            .set_pkce_challenge(challenge)
+            .url();
+        Ok(Self {
+            tenant: tenant.clone(),
+            client_id: client_id.to_owned(),
+            redirect,
+            state: Secret::new(state.secret().clone()),
+            verifier: Secret::new(verifier.secret().clone()),
+            authorize_url: url,
+        })
+    }
+
+    /// The page to show the user. It carries the PKCE challenge, never the verifier.
+    pub fn authorize_url(&self) -> &Url {
+        &self.authorize_url
+    }
+
+    /// Whether a navigation is the redirect this sign-in waits for: same
+    /// scheme, host, port and path (the query carries the answer).
+    pub fn is_callback(&self, url: &Url) -> bool {
+        is_redirect_to(&self.redirect, url)
+    }
+
+    /// Checks the redirect and exchanges its code for tokens.
+    pub async fn complete(self, callback: &Url) -> Result<TokenSet, SignInError> {
+        if !self.is_callback(callback) {
+            return Err(SignInError::Malformed(format!(
+                "{} is not this sign-in's redirect address",
+                redact(callback)
+            )));
+        }
+        let param = |name: &str| {
+            callback
+                .query_pairs()
+                .find(|(k, _)| k == name)
+                .map(|(_, v)| v.into_owned())
+        };
+        // state first: an answer for another sign-in must not even report its error.
+        match param("state") {
+            Some(s) if crate::secret::constant_time_eq(&s, self.state.expose()) => {}
+            _ => return Err(SignInError::StateMismatch),
+        }
+        if let Some(iss) = param("iss") {
+            let expected = issuer(&self.tenant);
+            if iss != expected {
+                return Err(SignInError::IssuerMismatch { expected, got: iss });
+            }
+        }
+        if let Some(error) = param("error") {
+            return Err(if error == "access_denied" {
+                SignInError::Cancelled
+            } else {
+                SignInError::Refused {
+                    error,
+                    description: param("error_description"),
+                }
+            });
+        }
+        let code = param("code").ok_or_else(|| {
+            SignInError::Malformed("the redirect has neither a code nor an error".into())
+        })?;
+        let url = token_url(&self.tenant);
+        let client = BasicClient::new(ClientId::new(self.client_id.clone()))
+            .set_token_uri(
+                TokenUrl::new(url.clone()).map_err(|e| SignInError::Malformed(e.to_string()))?,
+            )
+            .set_redirect_uri(
+                RedirectUrl::new(self.redirect.to_string())
+                    .map_err(|e| SignInError::Malformed(e.to_string()))?,
+            );
+        let response = client
+            .exchange_code(AuthorizationCode::new(code))
+            .set_pkce_verifier(PkceCodeVerifier::new(self.verifier.expose().clone()))
+            .request_async(&http()?)
+            .await
+            .map_err(|e| explain(&url, e))?;
+        Ok(TokenSet {
+            access: Secret::new(response.access_token().secret().clone()),
+            refresh: response
+                .refresh_token()
+                .map(|t| Secret::new(t.secret().clone())),
+            expires_in: response.expires_in(),
+            scope: response
+                .scopes()
+                .map(|s| s.iter().map(|x| x.as_str()).collect::<Vec<_>>().join(" ")),
+        })
+    }
+}
+
+/// Whether `url` goes to `redirect`: same scheme, host, port and path.
+pub fn is_redirect_to(redirect: &Url, url: &Url) -> bool {
+    url.scheme() == redirect.scheme()
+        && url.host_str() == redirect.host_str()
+        && url.port_or_known_default() == redirect.port_or_known_default()
+        && url.path() == redirect.path()
+}
+
+/// A URL for messages and logs: the query (code, state) is dropped.
+pub fn redact(url: &Url) -> String {
+    let mut shown = url.clone();
+    shown.set_query(None);
+    shown.set_fragment(None);
+    shown.to_string()
+}

@@ -1,0 +1,170 @@
+//! Interactive sign-in against the sandbox's real identity server. The test
+//! plays the browser: it opens the authorize URL, submits the sign-in form and
+//! hands the redirect to the pending sign-in, as the sign-in window does.
+
+// Helpers below unwrap: a panic there is the calling test failing.
+#![allow(clippy::unwrap_used)]
+
+use connassist_core::session::{READ_SCOPES, SignInError};
+use connassist_core::sign_in::PendingSignIn;
+use connassist_core::tenant_client::TenantClient;
+use connassist_core::{TenantUrl, connections};
+use connassist_sandbox::{Config, PUBLIC_CLIENT_ID, SANDBOX_PASSWORD, Sandbox};
+use url::Url;
+
+const REDIRECT: &str = "http://127.0.0.1:49999/callback";
+
+fn scopes() -> Vec<&'static str> {
+    let mut s = vec!["openid", "offline_access"];
+    s.extend_from_slice(READ_SCOPES);
+    s
+}
+
+/// What a person does in the window: the page, the form, the redirect.
+async fn browse(sb: &Sandbox, authorize: &Url, action: &str) -> Url {
+    let http = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let page = http.get(authorize.clone()).send().await.unwrap();
+    assert_eq!(page.status(), 200);
+    assert!(
+        page.text()
+            .await
+            .unwrap()
+            .contains("Sign in to the sandbox tenant")
+    );
+    let mut form: Vec<(String, String)> = authorize
+        .query_pairs()
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect();
+    form.extend([
+        ("username".into(), "alex".into()),
+        ("password".into(), SANDBOX_PASSWORD.into()),
+        ("action".into(), action.into()),
+    ]);
+    let answer = http
+        .post(format!("{}/identity_/connect/authorize", sb.origin))
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    Url::parse(answer.headers()["location"].to_str().unwrap()).unwrap()
+}
+
+async fn setup() -> (Sandbox, TenantUrl, PendingSignIn) {
+    let sb = Sandbox::start(Config::default()).await.unwrap();
+    let tenant = TenantUrl::parse(&sb.base_url).unwrap();
+    let pending = PendingSignIn::start(&tenant, PUBLIC_CLIENT_ID, REDIRECT, &scopes()).unwrap();
+    (sb, tenant, pending)
+}
+
+#[tokio::test]
+async fn signing_in_yields_tokens_that_list_connections() {
+    let (sb, tenant, pending) = setup().await;
+    let url = pending.authorize_url().clone();
+    let query: String = url.query().unwrap().to_owned();
+    assert!(
+        query.contains("code_challenge_method=S256") && query.contains("state="),
+        "{query}"
+    );
+    assert!(
+        !query.contains("code_verifier"),
+        "the verifier never leaves the app"
+    );
+
+    let redirect = browse(&sb, &url, "sign-in").await;
+    assert!(pending.is_callback(&redirect));
+    let tokens = pending.complete(&redirect).await.unwrap();
+    assert!(
+        tokens.refresh.is_some(),
+        "offline_access gives a refresh token"
+    );
+    assert!(
+        !format!("{tokens:?}").contains(tokens.access.expose().as_str()),
+        "Debug is redacted"
+    );
+
+    let client = TenantClient::new(tenant, tokens.access).unwrap();
+    let listing = connections::list(&client, &Default::default(), |_| {})
+        .await
+        .unwrap();
+    assert_eq!(listing.connections.len(), 4, "alex's connections");
+}
+
+/// `url` with parameter `key` set to `value`, or removed when `None`.
+fn with_param(url: &Url, key: &str, value: Option<&str>) -> Url {
+    let pairs: Vec<(String, String)> = url
+        .query_pairs()
+        .filter_map(|(k, v)| match (k == key, value) {
+            (true, Some(new)) => Some((k.into_owned(), new.to_owned())),
+            (true, None) => None,
+            (false, _) => Some((k.into_owned(), v.into_owned())),
+        })
+        .collect();
+    let mut out = url.clone();
+    out.query_pairs_mut().clear().extend_pairs(pairs);
+    out
+}
+
+#[tokio::test]
+async fn a_redirect_for_another_sign_in_is_refused() {
+    let (sb, _tenant, pending) = setup().await;
+    let redirect = browse(&sb, pending.authorize_url(), "sign-in").await;
+    let forged = with_param(&redirect, "state", Some("forged"));
+    assert!(matches!(
+        pending.complete(&forged).await,
+        Err(SignInError::StateMismatch)
+    ));
+
+    let (sb, _tenant, pending) = setup().await;
+    let redirect = browse(&sb, pending.authorize_url(), "sign-in").await;
+    let err = pending
+        .complete(&with_param(&redirect, "state", None))
+        .await
+        .unwrap_err();
+    assert!(
+        err.to_string().contains("does not belong to this sign-in"),
+        "{err}"
+    );
+}
+
+#[tokio::test]
+async fn an_answer_from_another_issuer_is_refused() {
+    let (sb, _tenant, pending) = setup().await;
+    let redirect = browse(&sb, pending.authorize_url(), "sign-in").await;
+    let mixed = with_param(
+        &redirect,
+        "iss",
+        Some("https://login.evil.example/identity_"),
+    );
+    let err = pending.complete(&mixed).await.unwrap_err();
+    assert!(matches!(err, SignInError::IssuerMismatch { .. }), "{err}");
+    assert!(err.to_string().contains("login.evil.example"), "{err}");
+}
+
+#[tokio::test]
+async fn cancelling_on_the_page_is_a_cancel_not_an_error() {
+    let (sb, _tenant, pending) = setup().await;
+    let redirect = browse(&sb, pending.authorize_url(), "cancel").await;
+    assert!(matches!(
+        pending.complete(&redirect).await,
+        Err(SignInError::Cancelled)
+    ));
+}
+
+#[tokio::test]
+async fn a_navigation_elsewhere_is_not_the_callback() {
+    let (_sb, _tenant, pending) = setup().await;
+    for other in [
+        "http://127.0.0.1:49998/callback?code=x",
+        "http://127.0.0.1:49999/other?code=x",
+        "https://127.0.0.1:49999/callback",
+        "http://localhost:49999/callback",
+    ] {
+        assert!(!pending.is_callback(&Url::parse(other).unwrap()), "{other}");
+    }
+    assert!(
+        pending.is_callback(&Url::parse("http://127.0.0.1:49999/callback?code=x&state=y").unwrap())
+    );
+}

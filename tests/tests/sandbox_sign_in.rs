@@ -1,0 +1,132 @@
+//! "Try the sandbox" in the real window: the app starts its sandbox tenant,
+//! opens the sign-in page in an embedded window of its own, the user signs in
+//! through the form, the window closes, and the main window lists every
+//! connection the user can see. The sign-in page gets no IPC.
+
+use std::time::Duration;
+
+use connassist_e2e::{Desktop, Result, app_binary, eventually};
+use fantoccini::{Client, Locator};
+
+const HANAS_CONNECTIONS: &[&str] = &[
+    "Dana's OneDrive",
+    "Finance SharePoint",
+    "Finance mailbox (app)",
+    "hana@contoso.example",
+    "robot-prod-01@contoso.example",
+    "robot-prod-02@contoso.example",
+];
+
+async fn sign_in_through_the_window(client: &Client) -> Result<()> {
+    client
+        .wait()
+        .at_most(Duration::from_secs(20))
+        .for_element(Locator::Id("try-sandbox"))
+        .await?
+        .click()
+        .await?;
+    let main = client.window().await?;
+    let sign_in = eventually(Duration::from_secs(20), "the sign-in window", || async {
+        let handles = client.windows().await?;
+        Ok(handles.into_iter().find(|h| *h != main))
+    })
+    .await?;
+    client.switch_to_window(sign_in).await?;
+    client
+        .wait()
+        .at_most(Duration::from_secs(20))
+        .for_element(Locator::Id("username"))
+        .await?;
+    assert_eq!(client.title().await?, "Sign in to the sandbox tenant");
+
+    // The page is the identity server's, not ours: no command may be called from it.
+    let ipc = client
+        .execute_async(
+            "const done = arguments[arguments.length - 1];
+             const ipc = window.__TAURI_INTERNALS__;
+             if (!ipc || !ipc.invoke) { done('no ipc'); return; }
+             ipc.invoke('sign_out').then(() => done('allowed'), (e) => done('refused: ' + e));",
+            vec![],
+        )
+        .await?;
+    assert_ne!(
+        ipc.as_str(),
+        Some("allowed"),
+        "the sign-in page could call a command: {ipc}"
+    );
+
+    client
+        .find(Locator::Id("username"))
+        .await?
+        .send_keys("hana")
+        .await?;
+    client
+        .find(Locator::Id("password"))
+        .await?
+        .send_keys("sandbox")
+        .await?;
+    client.find(Locator::Id("sign-in")).await?.click().await?;
+    eventually(
+        Duration::from_secs(20),
+        "the sign-in window to close",
+        || async { Ok((client.windows().await?.len() == 1).then_some(())) },
+    )
+    .await?;
+    client.switch_to_window(main).await?;
+    Ok(())
+}
+
+async fn rows(client: &Client) -> Result<Vec<String>> {
+    let mut names = vec![];
+    for cell in client
+        .find_all(Locator::Css("table.grid tbody tr[data-id] td.name"))
+        .await?
+    {
+        let text = cell.text().await?;
+        names.push(text.trim_end_matches("default").trim().to_owned());
+    }
+    names.sort();
+    Ok(names)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn try_the_sandbox_signs_in_through_the_embedded_form_and_lists_the_rows() -> Result<()> {
+    let desktop = Desktop::start()?;
+    let client = desktop.open_app(&app_binary()).await?;
+    let outcome = async {
+        sign_in_through_the_window(&client).await?;
+        let status = eventually(Duration::from_secs(20), "the listing to finish", || async {
+            let text = client
+                .find(Locator::Id("list-status"))
+                .await?
+                .text()
+                .await?;
+            Ok(text.contains("connections in").then_some(text))
+        })
+        .await?;
+        assert!(status.starts_with("6 connections in 3 folders"), "{status}");
+        assert!(status.contains("2 need attention"), "{status}");
+        assert_eq!(rows(&client).await?, HANAS_CONNECTIONS);
+        let lead = client
+            .find(Locator::Css(".session-bar .lead"))
+            .await?
+            .text()
+            .await?;
+        assert!(
+            lead.contains("Hana Helpdesk <hana@contoso.example>"),
+            "{lead}"
+        );
+        Ok(())
+    }
+    .await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    if let Ok(png) = client.screenshot().await {
+        let _ = std::fs::write(
+            std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
+                .join("sandbox-connections-window.png"),
+            png,
+        );
+    }
+    client.close().await?;
+    outcome
+}

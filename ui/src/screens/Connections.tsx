@@ -1,0 +1,220 @@
+import { useCallback, useEffect, useReducer, useRef } from "react";
+import { toApiError, type Backend, type ConnectionRow, type ConnectionState, type SessionInfo } from "../backend";
+import { brokenCount, folderPaths, initialState, reduce, visibleRows, type SortKey } from "./connectionsState";
+
+const COLUMNS: { key: SortKey; label: string }[] = [
+  { key: "state", label: "State" },
+  { key: "name", label: "Name" },
+  { key: "connectorName", label: "Connector" },
+  { key: "identity", label: "Identity" },
+  { key: "owner", label: "Owner" },
+  { key: "folder", label: "Folder" },
+];
+const STATES: ConnectionState[] = ["Enabled", "Expired", "Failed", "Disabled", "Unknown"];
+
+function when(iso: string | null): string {
+  if (!iso) return "never";
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? iso : d.toLocaleString();
+}
+
+function Detail({ row }: { row: ConnectionRow }) {
+  const fields: [string, string][] = [
+    ["State", row.state],
+    ["Connector", `${row.connectorName} (${row.connectorKey})`],
+    ["Acts as", row.identity || "—"],
+    ["Owner", row.owner || "—"],
+    ["Folder", `${row.folder.path}${row.folder.personal ? " (personal workspace)" : ""}`],
+    ["Default for its connector", row.isDefault ? "yes" : "no"],
+    ["Authentication", row.authType ?? "unknown"],
+    ["Last used", when(row.lastUsed)],
+    ["Updated", when(row.updated)],
+    ["Id", row.id],
+  ];
+  return (
+    <aside className="detail" aria-label={`Details of ${row.name}`}>
+      <h2>{row.name}</h2>
+      <dl>
+        {fields.map(([k, v]) => (
+          <div key={k}>
+            <dt>{k}</dt>
+            <dd>{v}</dd>
+          </div>
+        ))}
+      </dl>
+    </aside>
+  );
+}
+
+export function Connections({ backend, session, onSignOut }: { backend: Backend; session: SessionInfo; onSignOut: () => void }) {
+  const [state, dispatch] = useReducer(reduce, initialState);
+  const tableRef = useRef<HTMLTableSectionElement>(null);
+  const rows = visibleRows(state);
+  const selected = state.rows.find((r) => r.id === state.selected) ?? null;
+
+  const load = useCallback(
+    async (folder?: string) => {
+      dispatch({ type: "listing", folder });
+      try {
+        await backend.listConnections((event) => dispatch({ type: "event", event }), folder);
+        dispatch({ type: "finished" });
+      } catch (e) {
+        dispatch({ type: "failed", error: toApiError(e) });
+      }
+    },
+    [backend],
+  );
+
+  useEffect(() => {
+    void load();
+  }, [load]);
+
+  // Keep keyboard focus on the selected row.
+  useEffect(() => {
+    if (!state.selected) return;
+    const el = tableRef.current?.querySelector<HTMLTableRowElement>(`tr[data-id="${CSS.escape(state.selected)}"]`);
+    if (el && document.activeElement?.closest("tbody") === tableRef.current) el.focus();
+  }, [state.selected]);
+
+  const onKeyDown = (e: React.KeyboardEvent) => {
+    if (e.key === "ArrowDown" || e.key === "ArrowUp") {
+      e.preventDefault();
+      dispatch({ type: "move", by: e.key === "ArrowDown" ? 1 : -1 });
+    } else if (e.key === "Escape") {
+      dispatch({ type: "select", id: null });
+    }
+  };
+
+  const progress = state.folders > 0 ? Math.round((100 * state.done) / state.folders) : 0;
+  return (
+    <section className="connections" aria-labelledby="connections-title">
+      <div className="session-bar">
+        <div>
+          <h1 id="connections-title">Connections</h1>
+          <p className="lead">
+            {session.user} · {session.tenant.url}
+            {session.sandbox && <span className="tag">Sandbox</span>}
+          </p>
+        </div>
+        <button type="button" className="secondary narrow" id="sign-out" onClick={onSignOut}>
+          Sign out
+        </button>
+      </div>
+
+      <div className="toolbar" role="search">
+        <input
+          id="search"
+          type="search"
+          placeholder="Search name, identity, owner, connector, folder"
+          aria-label="Search connections"
+          value={state.query}
+          onChange={(e) => dispatch({ type: "query", query: e.target.value })}
+        />
+        <select aria-label="State" id="state-filter" value={state.stateFilter} onChange={(e) => dispatch({ type: "stateFilter", value: e.target.value as ConnectionState | "all" })}>
+          <option value="all">All states</option>
+          {STATES.map((s) => (
+            <option key={s} value={s}>
+              {s}
+            </option>
+          ))}
+        </select>
+        <select aria-label="Folder" id="folder-filter" value={state.folderFilter} onChange={(e) => dispatch({ type: "folderFilter", value: e.target.value })}>
+          <option value="all">All folders</option>
+          {folderPaths(state).map((p) => (
+            <option key={p} value={p}>
+              {p}
+            </option>
+          ))}
+        </select>
+        <button type="button" className="secondary narrow" id="refresh" onClick={() => void load()} disabled={state.loading}>
+          Refresh
+        </button>
+      </div>
+
+      <div className="status-line" aria-live="polite" id="list-status">
+        {state.loading ? (
+          <>
+            <progress max={100} value={progress} aria-label="Folders listed" />
+            <span>
+              Listing folders… {state.done} of {state.folders || "?"}
+            </span>
+          </>
+        ) : (
+          <span>
+            {state.rows.length} connections in {state.folders} folders
+            {brokenCount(state) > 0 && ` · ${brokenCount(state)} need attention`}
+            {rows.length !== state.rows.length && ` · ${rows.length} shown`}
+          </span>
+        )}
+      </div>
+
+      {state.failure && (
+        <div className="banner banner-internal" role="alert" id="list-failure">
+          {state.failure.message}
+        </div>
+      )}
+      {state.errors.map((e) => (
+        <div key={e.folder.key} className="banner banner-invalid_input folder-error" role="alert">
+          <span>
+            <b>{e.folder.path}</b>: {e.error.message}
+          </span>
+          <button type="button" className="secondary narrow" onClick={() => void load(e.folder.path)} disabled={state.loading}>
+            Retry
+          </button>
+        </div>
+      ))}
+
+      <div className="list-and-detail">
+        <table className="grid" aria-label="Connections" aria-rowcount={rows.length}>
+          <thead>
+            <tr>
+              {COLUMNS.map((c) => (
+                <th key={c.key} scope="col" aria-sort={state.sort.key === c.key ? (state.sort.ascending ? "ascending" : "descending") : "none"}>
+                  <button type="button" className="sort" onClick={() => dispatch({ type: "sort", key: c.key })}>
+                    {c.label}
+                    {state.sort.key === c.key ? (state.sort.ascending ? " ▲" : " ▼") : ""}
+                  </button>
+                </th>
+              ))}
+            </tr>
+          </thead>
+          <tbody ref={tableRef} onKeyDown={onKeyDown}>
+            {rows.map((r) => (
+              <tr
+                key={r.id}
+                data-id={r.id}
+                tabIndex={0}
+                aria-selected={r.id === state.selected}
+                onClick={() => dispatch({ type: "select", id: r.id })}
+                onFocus={() => r.id !== state.selected && dispatch({ type: "select", id: r.id })}
+              >
+                <td>
+                  <span className={`badge badge-${r.state}`}>{r.state}</span>
+                </td>
+                <td className="name">
+                  {r.name}
+                  {r.isDefault && <span className="tag">default</span>}
+                </td>
+                <td>{r.connectorName}</td>
+                <td>{r.identity}</td>
+                <td>{r.owner}</td>
+                <td>
+                  {r.folder.path}
+                  {r.folder.personal && <span className="tag">personal</span>}
+                </td>
+              </tr>
+            ))}
+            {!state.loading && rows.length === 0 && (
+              <tr>
+                <td colSpan={COLUMNS.length} className="empty">
+                  {state.rows.length === 0 ? "No connections in the folders you can see." : "No connection matches the search and filters."}
+                </td>
+              </tr>
+            )}
+          </tbody>
+        </table>
+        {selected && <Detail row={selected} />}
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,93 @@
+import { describe, expect, it } from "vitest";
+import type { ConnectionRow, FolderSummary, ListEvent } from "../backend";
+import { brokenCount, folderPaths, initialState, reduce, visibleRows, type Action, type State } from "./connectionsState";
+
+const shared: FolderSummary = { key: "s", path: "Shared", personal: false };
+const finance: FolderSummary = { key: "f", path: "Finance", personal: false };
+const sub: FolderSummary = { key: "fs", path: "Finance/Payables", personal: false };
+
+function row(id: string, name: string, folder: FolderSummary, state: ConnectionRow["state"] = "Enabled", owner = "dana@contoso.example"): ConnectionRow {
+  return {
+    id,
+    name,
+    connectorKey: "uipath-microsoft-outlook365",
+    connectorName: "Microsoft Outlook 365",
+    identity: owner,
+    owner,
+    folder,
+    state,
+    isDefault: false,
+    authType: null,
+    lastUsed: null,
+    updated: null,
+  };
+}
+
+const ev = (event: ListEvent): Action => ({ type: "event", event });
+const run = (...actions: Action[]): State => actions.reduce(reduce, initialState);
+
+const listed = run(
+  { type: "listing" },
+  ev({ event: "started", data: { folders: 3 } }),
+  ev({ event: "folder", data: { folder: shared, connections: [row("1", "b-mail", shared), row("2", "A-mail", shared, "Expired")] } }),
+  ev({ event: "folderFailed", data: { folder: finance, error: { code: "forbidden", message: "No access." } } }),
+  ev({ event: "folder", data: { folder: sub, connections: [row("3", "payables", sub, "Failed", "hana@contoso.example")] } }),
+  { type: "finished" },
+);
+
+describe("connections list", () => {
+  it("collects rows and errors folder by folder, with progress", () => {
+    expect(listed.rows).toHaveLength(3);
+    expect(listed.errors.map((e) => e.folder.path)).toEqual(["Finance"]);
+    expect([listed.done, listed.folders, listed.loading]).toEqual([3, 3, false]);
+    expect(brokenCount(listed)).toBe(2);
+  });
+
+  it("a retry replaces that folder's error with its rows and keeps the rest", () => {
+    const retried = [
+      { type: "listing", folder: "Finance" } as Action,
+      ev({ event: "started", data: { folders: 2 } }),
+      ev({ event: "folder", data: { folder: finance, connections: [row("4", "fin", finance)] } }),
+      { type: "finished" } as Action,
+    ].reduce(reduce, listed);
+    expect(retried.errors).toEqual([]);
+    expect(retried.rows.map((r) => r.id).sort()).toEqual(["1", "2", "3", "4"]);
+    expect([retried.done, retried.folders]).toEqual([3, 3]);
+  });
+
+  it("a new full listing starts over", () => {
+    const again = reduce(listed, { type: "listing" });
+    expect([again.rows.length, again.errors.length, again.done, again.loading]).toEqual([0, 0, 0, true]);
+  });
+
+  it("searches names, identities, owners, connectors and folders, case-insensitively", () => {
+    const names = (s: State) => visibleRows(s).map((r) => r.name);
+    expect(names(reduce(listed, { type: "query", query: "HANA@" }))).toEqual(["payables"]);
+    expect(names(reduce(listed, { type: "query", query: "payables" }))).toEqual(["payables"]);
+    expect(names(reduce(listed, { type: "query", query: "outlook" }))).toHaveLength(3);
+    expect(names(reduce(listed, { type: "query", query: "nothing-matches" }))).toEqual([]);
+  });
+
+  it("filters by state and by folder, including subfolders", () => {
+    expect(visibleRows(reduce(listed, { type: "stateFilter", value: "Expired" })).map((r) => r.id)).toEqual(["2"]);
+    expect(visibleRows(reduce(listed, { type: "folderFilter", value: "Finance" })).map((r) => r.id)).toEqual(["3"]);
+    expect(folderPaths(listed)).toEqual(["Finance", "Finance/Payables", "Shared"]);
+  });
+
+  it("sorts by folder then name by default, and toggles direction on the same column", () => {
+    expect(visibleRows(listed).map((r) => r.name)).toEqual(["payables", "A-mail", "b-mail"]);
+    const byState = reduce(listed, { type: "sort", key: "state" });
+    expect(visibleRows(byState).map((r) => r.state)).toEqual(["Failed", "Expired", "Enabled"]);
+    const reversed = reduce(byState, { type: "sort", key: "state" });
+    expect(visibleRows(reversed).map((r) => r.state)).toEqual(["Enabled", "Expired", "Failed"]);
+  });
+
+  it("moves the selection within the visible rows and stops at the ends", () => {
+    let s = reduce(listed, { type: "move", by: 1 });
+    expect(s.selected).toBe("3");
+    s = reduce(reduce(reduce(s, { type: "move", by: 1 }), { type: "move", by: 1 }), { type: "move", by: 1 });
+    expect(s.selected).toBe("1");
+    s = reduce(s, { type: "move", by: -5 });
+    expect(s.selected).toBe("3");
+  });
+});

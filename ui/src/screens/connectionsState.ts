@@ -1,0 +1,162 @@
+// State of the connections list as a pure reducer, so its rules are tested
+// without a browser: rows arrive folder by folder (a retry replaces that
+// folder's rows and error), filters and sorting never lose rows, and the
+// selection follows the keyboard within what is visible.
+import type { ApiError, ConnectionRow, ConnectionState, FolderError, ListEvent } from "../backend";
+
+export type SortKey = "state" | "name" | "connectorName" | "identity" | "owner" | "folder";
+
+export interface State {
+  rows: ConnectionRow[];
+  errors: FolderError[];
+  /** Folders in the current listing, and how many have answered. */
+  folders: number;
+  done: number;
+  loading: boolean;
+  /** What is being listed: everything, or one folder path being retried. */
+  scope: "all" | string;
+  /** The listing as a whole failed (no folders at all). */
+  failure: ApiError | null;
+  query: string;
+  stateFilter: ConnectionState | "all";
+  folderFilter: string | "all";
+  sort: { key: SortKey; ascending: boolean };
+  selected: string | null;
+}
+
+export type Action =
+  | { type: "listing"; folder?: string }
+  | { type: "event"; event: ListEvent }
+  | { type: "finished" }
+  | { type: "failed"; error: ApiError }
+  | { type: "query"; query: string }
+  | { type: "stateFilter"; value: ConnectionState | "all" }
+  | { type: "folderFilter"; value: string | "all" }
+  | { type: "sort"; key: SortKey }
+  | { type: "select"; id: string | null }
+  | { type: "move"; by: number };
+
+export const initialState: State = {
+  rows: [],
+  errors: [],
+  folders: 0,
+  done: 0,
+  loading: false,
+  scope: "all",
+  failure: null,
+  query: "",
+  stateFilter: "all",
+  folderFilter: "all",
+  sort: { key: "folder", ascending: true },
+  selected: null,
+};
+
+function inFolder(path: string, folder: string): boolean {
+  return path === folder || path.startsWith(`${folder}/`);
+}
+
+export function reduce(state: State, action: Action): State {
+  switch (action.type) {
+    case "listing":
+      // A full listing starts over; a folder retry keeps the other folders.
+      return action.folder === undefined
+        ? { ...state, rows: [], errors: [], folders: 0, done: 0, loading: true, scope: "all", failure: null }
+        : { ...state, loading: true, scope: action.folder, failure: null };
+    case "event": {
+      const e = action.event;
+      // Progress counts the full listing only; a retry re-lists a counted folder.
+      const counted = state.scope === "all" ? 1 : 0;
+      switch (e.event) {
+        case "started":
+          return state.scope === "all" ? { ...state, folders: e.data.folders, done: 0 } : state;
+        case "folder": {
+          const key = e.data.folder.key;
+          return {
+            ...state,
+            rows: [...state.rows.filter((r) => r.folder.key !== key), ...e.data.connections],
+            errors: state.errors.filter((x) => x.folder.key !== key),
+            done: state.done + counted,
+          };
+        }
+        case "folderFailed": {
+          const key = e.data.folder.key;
+          return {
+            ...state,
+            rows: state.rows.filter((r) => r.folder.key !== key),
+            errors: [...state.errors.filter((x) => x.folder.key !== key), e.data],
+            done: state.done + counted,
+          };
+        }
+      }
+      return state;
+    }
+    case "finished":
+      return { ...state, loading: false };
+    case "failed":
+      return { ...state, loading: false, failure: action.error };
+    case "query":
+      return { ...state, query: action.query };
+    case "stateFilter":
+      return { ...state, stateFilter: action.value };
+    case "folderFilter":
+      return { ...state, folderFilter: action.value };
+    case "sort":
+      return {
+        ...state,
+        sort: { key: action.key, ascending: state.sort.key === action.key ? !state.sort.ascending : true },
+      };
+    case "select":
+      return { ...state, selected: action.id };
+    case "move": {
+      const rows = visibleRows(state);
+      if (rows.length === 0) return state;
+      const at = rows.findIndex((r) => r.id === state.selected);
+      const next = at < 0 ? (action.by > 0 ? 0 : rows.length - 1) : Math.max(0, Math.min(rows.length - 1, at + action.by));
+      return { ...state, selected: rows[next]?.id ?? null };
+    }
+  }
+}
+
+const STATE_ORDER: Record<ConnectionState, number> = { Failed: 0, Expired: 1, Disabled: 2, Unknown: 3, Enabled: 4 };
+
+function sortValue(r: ConnectionRow, key: SortKey): string | number {
+  switch (key) {
+    case "state":
+      return STATE_ORDER[r.state];
+    case "folder":
+      return r.folder.path.toLowerCase();
+    default:
+      return r[key].toLowerCase();
+  }
+}
+
+/** The rows to show: filtered by search, state and folder, then sorted (name breaks ties). */
+export function visibleRows(state: State): ConnectionRow[] {
+  const q = state.query.trim().toLowerCase();
+  const rows = state.rows.filter(
+    (r) =>
+      (state.stateFilter === "all" || r.state === state.stateFilter) &&
+      (state.folderFilter === "all" || inFolder(r.folder.path, state.folderFilter)) &&
+      (q === "" ||
+        [r.name, r.identity, r.owner, r.connectorName, r.connectorKey, r.folder.path].some((v) => v.toLowerCase().includes(q))),
+  );
+  const { key, ascending } = state.sort;
+  const dir = ascending ? 1 : -1;
+  return rows.sort((a, b) => {
+    const [x, y] = [sortValue(a, key), sortValue(b, key)];
+    if (x < y) return -dir;
+    if (x > y) return dir;
+    return a.name.localeCompare(b.name);
+  });
+}
+
+/** Folder paths seen in this listing (rows or errors), for the folder filter. */
+export function folderPaths(state: State): string[] {
+  const paths = new Set([...state.rows.map((r) => r.folder.path), ...state.errors.map((e) => e.folder.path)]);
+  return [...paths].sort((a, b) => a.localeCompare(b));
+}
+
+/** How many rows need attention: anything not Enabled. */
+export function brokenCount(state: State): number {
+  return state.rows.filter((r) => r.state !== "Enabled").length;
+}

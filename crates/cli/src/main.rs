@@ -5,6 +5,7 @@
 //! [`exit`]) and so is `--format json`, which prints results as JSON on stdout
 //! and errors as the shared `{code, message}` shape.
 
+mod bench;
 mod connections;
 mod exit;
 mod output;
@@ -39,6 +40,8 @@ enum Command {
     },
     /// List every connection you can see, across folders.
     Connections(connections::Args),
+    /// Time the connections list against a large sandbox tenant with latency.
+    Bench(bench::Args),
     /// Serve the sandbox tenant: an emulated UiPath tenant on 127.0.0.1 with seeded data.
     Sandbox(sandbox::Args),
 }
@@ -62,6 +65,7 @@ fn main() -> ExitCode {
         Command::CheckUrl { url, format } => check_url(&url, format),
         Command::Sandbox(args) => sandbox::run(args),
         Command::Connections(args) => connections::run(args),
+        Command::Bench(args) => bench::run(args),
     }
 }
 

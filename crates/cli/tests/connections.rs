@@ -214,3 +214,38 @@ async fn a_failing_folder_still_prints_the_others_and_exits_4() {
     .await
     .unwrap();
 }
+
+#[test]
+fn bench_prints_its_table_for_a_generated_tenant() {
+    let out = connassist()
+        .args([
+            "bench",
+            "--folders",
+            "6",
+            "--connections",
+            "60",
+            "--latency-ms",
+            "0",
+        ])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let text = String::from_utf8(out).unwrap();
+    let row = |name: &str| {
+        text.lines()
+            .find(|l| l.starts_with(&format!("| {name}")))
+            .unwrap_or_else(|| panic!("no {name} row in\n{text}"))
+            .to_owned()
+    };
+    assert!(
+        row("tenant").contains("7 folders listed, 60 connections"),
+        "{text}"
+    );
+    // One folders call, then one per folder (6 generated + hana's workspace).
+    let requests_row = row("requests made");
+    let requests: Vec<&str> = requests_row.split('|').map(str::trim).collect();
+    assert_eq!(requests[2], "8", "{text}");
+    assert!(row("time to first row").contains(" s "), "{text}");
+}

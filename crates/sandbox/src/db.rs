@@ -7,16 +7,24 @@
 //! speaks PascalCase OData, Integration Service camelCase); typed Rust structs
 //! serialized whole keep one definition per entity and make new fields cheap.
 
+use std::cell::RefCell;
 use std::path::Path;
+use std::sync::Arc;
 
 use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
+use crate::model::Folder;
+
 #[derive(Debug, thiserror::Error)]
 pub enum DbError {
     #[error("sandbox database: {0}")]
     Sqlite(#[from] rusqlite::Error),
+    #[error(
+        "the data folder holds a database from an older sandbox; start with a new --data folder"
+    )]
+    OldSchema,
     #[error("sandbox database holds a malformed {kind} document: {source}")]
     Document {
         kind: &'static str,
@@ -30,21 +38,30 @@ pub type DbResult<T> = Result<T, DbError>;
 pub trait Document: Serialize + DeserializeOwned {
     const KIND: &'static str;
     fn id(&self) -> String;
+    /// The folder key a document lives in, for [`Db::all_in`] (indexed).
+    fn scope(&self) -> Option<String> {
+        None
+    }
 }
 
 #[derive(Debug)]
 pub struct Db {
     conn: Connection,
+    /// Every folder, parsed once: each request checks folder permissions, and
+    /// folders change only when seeded. Any folder write clears it.
+    folders: RefCell<Option<Arc<Vec<Folder>>>>,
 }
 
 const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS documents (
-    kind TEXT NOT NULL,
-    id   TEXT NOT NULL,
-    body TEXT NOT NULL,
+    kind  TEXT NOT NULL,
+    id    TEXT NOT NULL,
+    scope TEXT,                    -- the folder key, for folder-scoped kinds
+    body  TEXT NOT NULL,
     PRIMARY KEY (kind, id)
 );
+CREATE INDEX IF NOT EXISTS documents_scope ON documents(kind, scope);
 CREATE TABLE IF NOT EXISTS grants (
     token_hash TEXT PRIMARY KEY,   -- SHA-256 of the code or token, never the token
     kind       TEXT NOT NULL,      -- 'code' | 'access' | 'refresh'
@@ -65,8 +82,30 @@ impl Db {
         let conn = Connection::open(dir.join("sandbox.sqlite3"))?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
+        // A database from an older sandbox lacks the scope column: say so rather
+        // than serve a tenant with folders that look empty.
+        let has_documents: bool = conn
+            .query_row(
+                "SELECT COUNT(*) FROM sqlite_master WHERE name = 'documents'",
+                [],
+                |r| r.get::<_, i64>(0),
+            )
+            .map(|n| n > 0)?;
+        if has_documents {
+            let has_scope: i64 = conn.query_row(
+                "SELECT COUNT(*) FROM pragma_table_info('documents') WHERE name = 'scope'",
+                [],
+                |r| r.get(0),
+            )?;
+            if has_scope == 0 {
+                return Err(DbError::OldSchema);
+            }
+        }
         conn.execute_batch(SCHEMA)?;
-        Ok(Self { conn })
+        Ok(Self {
+            conn,
+            folders: RefCell::new(None),
+        })
     }
 
     pub fn meta(&self, key: &str) -> DbResult<Option<String>> {
@@ -85,15 +124,28 @@ impl Db {
         Ok(())
     }
 
+    /// Every folder (cached).
+    pub fn folders(&self) -> DbResult<Arc<Vec<Folder>>> {
+        if let Some(cached) = self.folders.borrow().as_ref() {
+            return Ok(cached.clone());
+        }
+        let loaded = Arc::new(self.all::<Folder>()?);
+        *self.folders.borrow_mut() = Some(loaded.clone());
+        Ok(loaded)
+    }
+
     pub fn put<D: Document>(&self, doc: &D) -> DbResult<()> {
+        if D::KIND == Folder::KIND {
+            *self.folders.borrow_mut() = None;
+        }
         let body = serde_json::to_string(doc).map_err(|source| DbError::Document {
             kind: D::KIND,
             source,
         })?;
         self.conn.execute(
-            "INSERT INTO documents (kind, id, body) VALUES (?1, ?2, ?3)
-             ON CONFLICT(kind, id) DO UPDATE SET body = excluded.body",
-            params![D::KIND, doc.id(), body],
+            "INSERT INTO documents (kind, id, scope, body) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT(kind, id) DO UPDATE SET scope = excluded.scope, body = excluded.body",
+            params![D::KIND, doc.id(), doc.scope(), body],
         )?;
         Ok(())
     }
@@ -116,6 +168,17 @@ impl Db {
             .prepare_cached("SELECT body FROM documents WHERE kind = ?1 ORDER BY rowid")?;
         let bodies = stmt
             .query_map([D::KIND], |r| r.get::<_, String>(0))?
+            .collect::<Result<Vec<_>, _>>()?;
+        bodies.iter().map(|b| parse::<D>(b)).collect()
+    }
+
+    /// The documents of a kind in one folder (indexed).
+    pub fn all_in<D: Document>(&self, scope: &str) -> DbResult<Vec<D>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT body FROM documents WHERE kind = ?1 AND scope = ?2 ORDER BY rowid",
+        )?;
+        let bodies = stmt
+            .query_map([D::KIND, scope], |r| r.get::<_, String>(0))?
             .collect::<Result<Vec<_>, _>>()?;
         bodies.iter().map(|b| parse::<D>(b)).collect()
     }

@@ -193,12 +193,27 @@ impl Caller {
         }
     }
 
+    /// The visible folder `reference` names, if any, cloning only that one.
+    pub fn find_visible_folder(
+        &self,
+        db: &Db,
+        reference: &FolderRef,
+    ) -> Result<Option<Folder>, DbError> {
+        let all = db.folders()?;
+        Ok(all
+            .iter()
+            .filter(|f| f.visible_to(self.user.key))
+            .find(|f| folder_matches(f, reference))
+            .cloned())
+    }
+
     /// Folders this caller may see: members, and owners of a personal workspace.
     pub fn visible_folders(&self, db: &Db) -> Result<Vec<Folder>, DbError> {
         Ok(db
-            .all::<Folder>()?
-            .into_iter()
+            .folders()?
+            .iter()
             .filter(|f| f.visible_to(self.user.key))
+            .cloned()
             .collect())
     }
 }
@@ -251,11 +266,15 @@ pub fn folder_ref(headers: &HeaderMap) -> Result<Option<FolderRef>, String> {
 
 /// Finds the folder `reference` names among `folders` (those visible to the caller).
 pub fn find_folder<'f>(folders: &'f [Folder], reference: &FolderRef) -> Option<&'f Folder> {
-    folders.iter().find(|f| match reference {
+    folders.iter().find(|f| folder_matches(f, reference))
+}
+
+fn folder_matches(f: &Folder, reference: &FolderRef) -> bool {
+    match reference {
         FolderRef::Key(k) => f.key.to_string().eq_ignore_ascii_case(k),
         FolderRef::Id(id) => f.id == *id,
         FolderRef::Path(p) => f.fully_qualified_name == *p,
-    })
+    }
 }
 
 /// Latency (`--latency-ms`) on every response, and faults (`--faults`) on
@@ -278,12 +297,12 @@ pub async fn latency_and_faults(
         let named = match folder_ref(request.headers()) {
             Ok(Some(FolderRef::Key(k))) => {
                 k.eq_ignore_ascii_case(forbid)
-                    || state
-                        .db()
-                        .get::<Folder>(&k.to_ascii_lowercase())
-                        .ok()
-                        .flatten()
-                        .is_some_and(|f| f.fully_qualified_name.eq_ignore_ascii_case(forbid))
+                    || state.db().folders().is_ok_and(|all| {
+                        all.iter().any(|f| {
+                            f.key.to_string().eq_ignore_ascii_case(&k)
+                                && f.fully_qualified_name.eq_ignore_ascii_case(forbid)
+                        })
+                    })
             }
             Ok(Some(FolderRef::Path(p))) => p.eq_ignore_ascii_case(forbid),
             Ok(Some(FolderRef::Id(id))) => id.to_string() == *forbid,

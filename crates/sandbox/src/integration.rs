@@ -13,7 +13,7 @@ use axum::response::Json;
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde_json::{Value, json};
 
-use crate::http::{ApiError, ApiResult, Caller, Shared, find_folder, folder_ref};
+use crate::http::{ApiError, ApiResult, Caller, Shared, folder_ref};
 use crate::model::*;
 use crate::odata::parse_filter;
 
@@ -102,11 +102,22 @@ struct Visible {
     users: Vec<User>,
 }
 
-fn visible_connections(state: &Shared, caller: &Caller) -> ApiResult<Visible> {
+/// `only`: one folder's connections (indexed), else every visible folder's.
+fn visible_connections(
+    state: &Shared,
+    caller: &Caller,
+    only: Option<&Folder>,
+) -> ApiResult<Visible> {
     let db = state.db();
-    let folders = caller.visible_folders(&db)?;
-    let rows = db
-        .all::<Connection>()?
+    let folders = match only {
+        Some(f) => vec![f.clone()],
+        None => caller.visible_folders(&db)?,
+    };
+    let connections = match only {
+        Some(f) => db.all_in::<Connection>(&f.key.to_string())?,
+        None => db.all::<Connection>()?,
+    };
+    let rows = connections
         .into_iter()
         .filter_map(|c| {
             folders
@@ -129,7 +140,7 @@ pub async fn connectors(State(state): State<Shared>, caller: Caller) -> ApiResul
         rows: connections,
         connectors,
         ..
-    } = visible_connections(&state, &caller)?;
+    } = visible_connections(&state, &caller, None)?;
     Ok(Json(Value::Array(
         connectors
             .iter()
@@ -207,27 +218,25 @@ pub async fn connections(
     Query(params): Params,
 ) -> ApiResult<Json<Value>> {
     require(&caller, READ_CONNECTIONS)?;
+    let folder =
+        match folder_ref(&headers).map_err(|e| cns(StatusCode::BAD_REQUEST, "CNS1001", &e))? {
+            Some(reference) => {
+                let found = caller.find_visible_folder(&state.db(), &reference)?;
+                Some(found.ok_or_else(|| {
+                    cns(
+                        StatusCode::FORBIDDEN,
+                        "CNS1045",
+                        "You do not have access to this folder, or it does not exist.",
+                    )
+                })?)
+            }
+            None => None,
+        };
     let Visible {
         mut rows,
         connectors,
         users,
-    } = visible_connections(&state, &caller)?;
-    if let Some(reference) =
-        folder_ref(&headers).map_err(|e| cns(StatusCode::BAD_REQUEST, "CNS1001", &e))?
-    {
-        let visible: Vec<Folder> = {
-            let db = state.db();
-            caller.visible_folders(&db)?
-        };
-        let folder = find_folder(&visible, &reference).ok_or_else(|| {
-            cns(
-                StatusCode::FORBIDDEN,
-                "CNS1045",
-                "You do not have access to this folder, or it does not exist.",
-            )
-        })?;
-        rows.retain(|(_, f)| f.key == folder.key);
-    }
+    } = visible_connections(&state, &caller, folder.as_ref())?;
     if let Some(filter) = params.get("$filter").or_else(|| params.get("filter")) {
         let clauses =
             parse_filter(filter).map_err(|e| cns(StatusCode::BAD_REQUEST, "CNS1001", &e))?;
@@ -289,7 +298,7 @@ fn find_visible(
         rows,
         connectors,
         users,
-    } = visible_connections(state, caller)?;
+    } = visible_connections(state, caller, None)?;
     // Not visible and not existing look the same: no leak of other folders' ids.
     let (c, f) = rows
         .into_iter()

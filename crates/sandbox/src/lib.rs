@@ -31,7 +31,7 @@ use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
 pub use faults::{Fault, FaultSpec};
-pub use scenario::{CI_CLIENT_ID, PUBLIC_CLIENT_ID, SANDBOX_PASSWORD, Scenario};
+pub use scenario::{CI_CLIENT_ID, LargeSpec, PUBLIC_CLIENT_ID, SANDBOX_PASSWORD, Scenario};
 
 pub const ORGANIZATION: &str = "sandbox";
 pub const TENANT: &str = "DefaultTenant";

@@ -191,6 +191,9 @@ impl Document for Connection {
     fn id(&self) -> String {
         self.id.to_string()
     }
+    fn scope(&self) -> Option<String> {
+        Some(self.folder.to_string())
+    }
 }
 
 /// A provider-side failure recorded on a connection.
@@ -238,6 +241,9 @@ impl Document for Release {
     const KIND: &'static str = "release";
     fn id(&self) -> String {
         self.key.to_string()
+    }
+    fn scope(&self) -> Option<String> {
+        Some(self.folder.to_string())
     }
 }
 

@@ -133,11 +133,10 @@ fn scoped_folder(db: &Db, caller: &Caller, headers: &HeaderMap) -> ApiResult<Fol
     let reference = folder_ref(headers)
         .map_err(|e| bad_request(&e))?
         .ok_or_else(|| ApiError::orchestrator(StatusCode::BAD_REQUEST, 1101, "A folder is required for this action. Send X-UIPATH-OrganizationUnitId or X-UIPATH-FolderKey."))?;
-    let visible = caller.visible_folders(db)?;
-    if let Some(f) = find_folder(&visible, &reference) {
-        return Ok(f.clone());
+    if let Some(f) = caller.find_visible_folder(db, &reference)? {
+        return Ok(f);
     }
-    let all = db.all::<Folder>()?;
+    let all = db.folders()?;
     if find_folder(&all, &reference).is_some() {
         Err(ApiError::orchestrator(
             StatusCode::FORBIDDEN,
@@ -276,7 +275,7 @@ fn schedule_dto(s: &Schedule, r: &Release) -> Value {
 }
 
 fn resources(db: &Db, r: &Release, folder: &Folder) -> ApiResult<Vec<Value>> {
-    let folders = db.all::<Folder>()?;
+    let folders = db.folders()?;
     let mut out = vec![];
     for (i, b) in r.bindings.iter().enumerate() {
         let connector = db.get::<Connector>(&b.connector)?;
@@ -387,20 +386,15 @@ pub async fn odata_route(
         "Releases" | "Releases/UiPath.Server.Configuration.OData.ListReleases" => {
             let folder = scoped_folder(&db, &caller, &headers)?;
             let items = db
-                .all::<Release>()?
+                .all_in::<Release>(&folder.key.to_string())?
                 .iter()
-                .filter(|r| r.folder == folder.key)
                 .map(|r| release_dto(r, &folder))
                 .collect();
             odata("Releases", filtered(items, &clauses)?, &params)
         }
         "ProcessSchedules" => {
             let folder = scoped_folder(&db, &caller, &headers)?;
-            let releases: Vec<Release> = db
-                .all::<Release>()?
-                .into_iter()
-                .filter(|r| r.folder == folder.key)
-                .collect();
+            let releases: Vec<Release> = db.all_in::<Release>(&folder.key.to_string())?;
             let items = db
                 .all::<Schedule>()?
                 .iter()
@@ -469,9 +463,9 @@ pub async fn odata_route(
                 let process_key = tail.strip_suffix("')").unwrap_or(tail);
                 let folder = scoped_folder(&db, &caller, &headers)?;
                 let release = db
-                    .all::<Release>()?
+                    .all_in::<Release>(&folder.key.to_string())?
                     .into_iter()
-                    .find(|r| r.id == id && r.folder == folder.key)
+                    .find(|r| r.id == id)
                     .ok_or_else(|| {
                         ApiError::orchestrator(
                             StatusCode::NOT_FOUND,

@@ -24,18 +24,57 @@ pub const CI_CLIENT_ID: &str = "connassist-ci";
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Scenario {
     Forum,
+    /// Generated from a seed: for benchmarks and scale tests.
+    Large(LargeSpec),
+}
+
+/// The size of a generated tenant. hana (helpdesk) and both robots belong to
+/// every folder; alex to every tenth.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LargeSpec {
+    pub folders: usize,
+    pub connections: usize,
+    pub processes: usize,
+    /// Connection bindings per process.
+    pub bindings: usize,
+    pub seed: u64,
+}
+
+impl Default for LargeSpec {
+    fn default() -> Self {
+        Self {
+            folders: 500,
+            connections: 5000,
+            processes: 2000,
+            bindings: 10,
+            seed: 1,
+        }
+    }
 }
 
 impl Scenario {
     pub fn name(self) -> &'static str {
         match self {
             Self::Forum => "forum",
+            Self::Large(_) => "large",
+        }
+    }
+
+    /// What the data folder records, so a restart with other settings is caught.
+    pub fn fingerprint(self) -> String {
+        match self {
+            Self::Forum => "forum".to_owned(),
+            Self::Large(l) => format!(
+                "large:{}:{}:{}:{}:{}",
+                l.folders, l.connections, l.processes, l.bindings, l.seed
+            ),
         }
     }
 
     pub fn parse(name: &str) -> Option<Self> {
         match name {
             "forum" => Some(Self::Forum),
+            "large" => Some(Self::Large(LargeSpec::default())),
             _ => None,
         }
     }
@@ -195,9 +234,235 @@ const FILE_SCOPES: &[&str] = &[
 
 /// Seeds `scenario` into an empty database, in one transaction.
 pub fn seed(db: &mut Db, scenario: Scenario) -> DbResult<Seeded> {
-    match scenario {
-        Scenario::Forum => seed_forum(db),
+    let seeded = match scenario {
+        Scenario::Forum => seed_forum(db)?,
+        Scenario::Large(spec) => seed_large(db, spec)?,
+    };
+    db.set_meta("scenario", &scenario.fingerprint())?;
+    Ok(seeded)
+}
+
+/// The clients every scenario has: the app's public client and the CI app.
+fn clients(secret: &str, app: &User) -> [Client; 2] {
+    [
+        Client {
+            client_id: PUBLIC_CLIENT_ID.into(),
+            name: "Connections Assistant".into(),
+            secret_hash: None,
+            redirect_uris: vec![
+                "http://127.0.0.1/callback".into(),
+                "http://[::1]/callback".into(),
+            ],
+            app_user: None,
+        },
+        Client {
+            client_id: CI_CLIENT_ID.into(),
+            name: "Connections Assistant CI".into(),
+            secret_hash: Some(hash_secret(secret)),
+            redirect_uris: vec![],
+            app_user: Some(app.key),
+        },
+    ]
+}
+
+fn ci_app() -> User {
+    User {
+        key: key("user/app/connassist-ci"),
+        id: 31,
+        user_name: CI_CLIENT_ID.to_owned(),
+        email: String::new(),
+        name: "Connections Assistant CI".to_owned(),
+        surname: String::new(),
+        kind: UserKind::App,
+        password_hash: None,
     }
+}
+
+fn seed_large(db: &mut Db, spec: LargeSpec) -> DbResult<Seeded> {
+    use rand::rngs::StdRng;
+    use rand::{Rng, SeedableRng};
+    let mut rng = StdRng::seed_from_u64(spec.seed);
+    let now = Utc::now();
+    let secret = random_token();
+    let people = [
+        person(11, "alex", "Alex", "Attended"),
+        person(12, "hana", "Hana", "Helpdesk"),
+        person(13, "dana", "Dana", "Developer"),
+    ];
+    let robots = [
+        robot_account(21, "robot-prod-01"),
+        robot_account(22, "robot-prod-02"),
+    ];
+    let app = ci_app();
+    let [alex, hana, dana] = &people;
+    let owners: Vec<&User> = people.iter().chain(robots.iter()).collect();
+
+    let folders: Vec<Folder> = (0..spec.folders)
+        .map(|i| {
+            // Every fifth folder starts a region; the others are its teams.
+            let region = i / 5;
+            let name = if i % 5 == 0 {
+                format!("Region {region:03}")
+            } else {
+                format!("Region {region:03}/Team {:02}", i % 5)
+            };
+            let mut members = vec![hana.key, dana.key, robots[0].key, robots[1].key, app.key];
+            if i % 10 == 0 {
+                members.push(alex.key);
+            }
+            let parent_key = name
+                .split_once('/')
+                .map(|(parent, _)| key(&format!("large/folder/{parent}")));
+            Folder {
+                key: key(&format!("large/folder/{name}")),
+                id: i64::try_from(i).unwrap_or_default() + 1,
+                display_name: name.rsplit('/').next().unwrap_or(&name).to_owned(),
+                fully_qualified_name: name,
+                folder_type: FolderType::Standard,
+                parent_key,
+                owner: None,
+                members,
+            }
+        })
+        .collect();
+    let connectors = connectors();
+    const STATES: [(ConnectionState, u32); 4] = [
+        (ConnectionState::Enabled, 85),
+        (ConnectionState::Expired, 7),
+        (ConnectionState::Failed, 5),
+        (ConnectionState::Disabled, 3),
+    ];
+    let connections: Vec<Connection> = (0..spec.connections)
+        .map(|i| {
+            let folder = &folders[i % folders.len().max(1)];
+            let owner = owners[rng.random_range(0..owners.len())];
+            let connector = &connectors[rng.random_range(0..connectors.len())];
+            let mut roll = rng.random_range(0..100u32);
+            let state = STATES
+                .iter()
+                .find(|(_, p)| {
+                    if roll < *p {
+                        true
+                    } else {
+                        roll -= p;
+                        false
+                    }
+                })
+                .map_or(ConnectionState::Enabled, |(s, _)| *s);
+            let idle_days = rng.random_range(0..120);
+            Connection {
+                id: key(&format!("large/connection/{i}")),
+                name: format!("{} {:05}", connector.name, i),
+                connector: connector.key.clone(),
+                folder: folder.key,
+                owner: owner.key,
+                identity: owner.email.clone(),
+                auth_type: AuthType::Delegated,
+                state,
+                failure: (state != ConnectionState::Enabled).then(|| Failure {
+                    code: "CNS1008".into(),
+                    provider_code: None,
+                    message: "The connection is not authorized.".into(),
+                }),
+                is_default: i < folders.len(),
+                element_instance_id: 200_000 + i64::try_from(i).unwrap_or_default(),
+                scopes: MAIL_SCOPES.iter().map(|s| (*s).to_owned()).collect(),
+                shared_mailbox: None,
+                created: now - Duration::days(300),
+                updated: now - Duration::days(idle_days),
+                last_used: Some(now - Duration::days(idle_days)),
+            }
+        })
+        .collect();
+    let releases: Vec<Release> = (0..spec.processes)
+        .map(|i| {
+            let folder = &folders[i % folders.len().max(1)];
+            let in_folder: Vec<&Connection> = connections
+                .iter()
+                .filter(|c| c.folder == folder.key)
+                .take(3)
+                .collect();
+            let bindings = (0..spec.bindings)
+                .map(|b| {
+                    let fixed = in_folder
+                        .get(b % in_folder.len().max(1))
+                        .filter(|_| b % 4 != 3);
+                    Binding {
+                        key: key(&format!("large/binding/{i}/{b}")),
+                        connector: fixed.map_or_else(
+                            || connectors[b % connectors.len()].key.clone(),
+                            |c| c.connector.clone(),
+                        ),
+                        mode: fixed.map_or(BindingMode::ByUser, |c| BindingMode::Fixed {
+                            connection: c.id,
+                        }),
+                        activities: vec!["Send Email".into()],
+                    }
+                })
+                .collect();
+            Release {
+                key: key(&format!("large/release/{i}")),
+                id: i64::try_from(i).unwrap_or_default() + 1,
+                name: format!("Process {i:05}"),
+                description: String::new(),
+                process_key: format!("Process.{i:05}"),
+                process_version: "1.0.0".into(),
+                folder: folder.key,
+                is_attended: i % 3 == 0,
+                bindings,
+            }
+        })
+        .collect();
+    let schedules: Vec<Schedule> = releases
+        .iter()
+        .filter(|r| !r.is_attended)
+        .enumerate()
+        .map(|(i, r)| Schedule {
+            key: key(&format!("large/schedule/{i}")),
+            id: i64::try_from(i).unwrap_or_default() + 1,
+            name: format!("{} schedule", r.name),
+            release: r.key,
+            enabled: true,
+            runtime_type: RobotType::Unattended,
+            cron: Some("0 0 * * * ?".into()),
+            queue: None,
+        })
+        .collect();
+
+    db.transaction(|db| {
+        for u in people.iter().chain(robots.iter()).chain([&app]) {
+            db.put(u)?;
+        }
+        for f in &folders {
+            db.put(f)?;
+        }
+        for f in people
+            .iter()
+            .enumerate()
+            .map(|(i, p)| workspace(1_000_000 + i64::try_from(i).unwrap_or_default(), p))
+        {
+            db.put(&f)?;
+        }
+        for c in &connectors {
+            db.put(c)?;
+        }
+        for c in &connections {
+            db.put(c)?;
+        }
+        for r in &releases {
+            db.put(r)?;
+        }
+        for s in &schedules {
+            db.put(s)?;
+        }
+        for c in &clients(&secret, &app) {
+            db.put(c)?;
+        }
+        Ok(())
+    })?;
+    Ok(Seeded {
+        ci_client_secret: secret,
+    })
 }
 
 fn seed_forum(db: &mut Db) -> DbResult<Seeded> {
@@ -209,16 +474,7 @@ fn seed_forum(db: &mut Db) -> DbResult<Seeded> {
         let dana = person(13, "dana", "Dana", "Developer");
         let robot1 = robot_account(21, "robot-prod-01");
         let robot2 = robot_account(22, "robot-prod-02");
-        let app = User {
-            key: key("user/app/connassist-ci"),
-            id: 31,
-            user_name: CI_CLIENT_ID.to_owned(),
-            email: String::new(),
-            name: "Connections Assistant CI".to_owned(),
-            surname: String::new(),
-            kind: UserKind::App,
-            password_hash: None,
-        };
+        let app = ci_app();
 
         let shared = folder(1, "Shared", &[&alex, &hana, &dana, &robot1, &robot2, &app]);
         let finance = folder(2, "Finance", &[&hana, &dana, &robot1, &app]);
@@ -338,10 +594,6 @@ fn seed_forum(db: &mut Db) -> DbResult<Seeded> {
             Schedule { key: key("schedule/month-end"), id: 2, name: "Month end".into(), release: releases[2].key, enabled: true, runtime_type: RobotType::Unattended, cron: Some("0 0 6 L * ? *".into()), queue: None },
             Schedule { key: key("schedule/vendor"), id: 3, name: "New vendor files".into(), release: releases[3].key, enabled: true, runtime_type: RobotType::Unattended, cron: None, queue: Some("VendorFiles".into()) },
         ];
-        let clients = [
-            Client { client_id: PUBLIC_CLIENT_ID.into(), name: "Connections Assistant".into(), secret_hash: None, redirect_uris: vec!["http://127.0.0.1/callback".into(), "http://[::1]/callback".into()], app_user: None },
-            Client { client_id: CI_CLIENT_ID.into(), name: "Connections Assistant CI".into(), secret_hash: Some(hash_secret(&secret)), redirect_uris: vec![], app_user: Some(app.key) },
-        ];
 
         for u in [&alex, &hana, &dana, &robot1, &robot2, &app] {
             db.put(u)?;
@@ -367,10 +619,9 @@ fn seed_forum(db: &mut Db) -> DbResult<Seeded> {
         for s in &schedules {
             db.put(s)?;
         }
-        for c in &clients {
+        for c in &clients(&secret, &app) {
             db.put(c)?;
         }
-        db.set_meta("scenario", "forum")?;
         Ok(())
     })?;
     Ok(Seeded {

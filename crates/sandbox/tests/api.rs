@@ -5,6 +5,8 @@
 mod support;
 
 use connassist_sandbox::{CI_CLIENT_ID, Config, PUBLIC_CLIENT_ID, SANDBOX_PASSWORD, Sandbox};
+use serde_json::Value;
+use std::collections::BTreeSet;
 use support::*;
 
 #[tokio::test]
@@ -616,4 +618,76 @@ async fn state_survives_a_restart_and_holds_no_secret_in_plain_text() {
     ] {
         assert!(!stored.contains(secret), "a secret is stored in plain text");
     }
+}
+
+#[tokio::test]
+async fn the_large_scenario_is_generated_the_same_from_the_same_seed() {
+    use connassist_sandbox::{LargeSpec, Scenario};
+    let spec = LargeSpec {
+        folders: 30,
+        connections: 300,
+        processes: 20,
+        bindings: 10,
+        seed: 7,
+    };
+    let start = || {
+        Sandbox::start(Config {
+            scenario: Scenario::Large(spec),
+            ..Config::default()
+        })
+    };
+    let (a, b) = (start().await.unwrap(), start().await.unwrap());
+    async fn list(sb: &Sandbox, user: &str) -> Value {
+        let token = sb.sign_in_as(user, SCOPES).unwrap().access_token;
+        api(sb, &token, "/connections_/api/v1/Connections", &[])
+            .await
+            .1
+    }
+    let (la, lb) = (list(&a, "hana").await, list(&b, "hana").await);
+    assert_eq!(la.as_array().unwrap().len(), 300, "hana sees every folder");
+    let key = |v: &Value| -> Vec<(String, String)> {
+        v.as_array()
+            .unwrap()
+            .iter()
+            .map(|c| {
+                (
+                    c["id"].as_str().unwrap().to_owned(),
+                    c["state"].as_str().unwrap().to_owned(),
+                )
+            })
+            .collect()
+    };
+    assert_eq!(key(&la), key(&lb), "same seed, same tenant");
+    let states: BTreeSet<String> = key(&la).into_iter().map(|(_, s)| s).collect();
+    assert!(
+        states.contains("Expired") && states.contains("Enabled"),
+        "{states:?}"
+    );
+    assert_eq!(
+        list(&a, "alex").await.as_array().unwrap().len(),
+        30,
+        "alex is in every tenth folder"
+    );
+
+    let token = a.sign_in_as("dana", SCOPES).unwrap().access_token;
+    let (_, releases) = api(
+        &a,
+        &token,
+        "/orchestrator_/odata/Releases",
+        &[("X-UIPATH-OrganizationUnitId", "1")],
+    )
+    .await;
+    let release = &releases["value"][0];
+    let path = format!(
+        "/orchestrator_/odata/Releases({})/UiPath.Server.Configuration.OData.GetResources(processKey='{}:{}')",
+        release["Id"],
+        release["ProcessKey"].as_str().unwrap(),
+        release["ProcessVersion"].as_str().unwrap()
+    );
+    let (_, resources) = api(&a, &token, &path, &[("X-UIPATH-OrganizationUnitId", "1")]).await;
+    assert_eq!(
+        resources["value"].as_array().unwrap().len(),
+        10,
+        "10 bindings per process"
+    );
 }

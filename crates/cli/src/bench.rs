@@ -1,0 +1,223 @@
+//! `connassist bench`: how fast the connections list is against a large
+//! sandbox tenant with network latency, next to the floor that latency and
+//! concurrency impose, and next to the official Python client listing the same
+//! tenant folder by folder. Prints a table; the targets are shown, not enforced
+//! (timings belong in benchmarks, not in pass/fail tests).
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::{Duration, Instant};
+
+use connassist_core::connections::{ListEvent, ListOptions, list};
+use connassist_core::session::READ_SCOPES;
+use connassist_core::tenant_client::TenantClient;
+use connassist_core::{Secret, TenantUrl};
+use connassist_sandbox::{Config, LargeSpec, Sandbox, Scenario};
+
+use crate::exit;
+use crate::output;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    #[arg(long, default_value_t = 500)]
+    folders: usize,
+    #[arg(long, default_value_t = 5000)]
+    connections: usize,
+    /// Latency the sandbox adds to every response.
+    #[arg(long, default_value_t = 20)]
+    latency_ms: u64,
+    #[arg(long, default_value_t = 8)]
+    concurrency: usize,
+    /// Also time the official Python client (uipath-platform) at this interpreter.
+    #[arg(long, env = "CONNASSIST_UIPATH_PYTHON")]
+    python: Option<PathBuf>,
+}
+
+struct Row(&'static str, String, &'static str);
+
+fn secs(d: Duration) -> String {
+    format!("{:.3} s", d.as_secs_f64())
+}
+
+pub fn run(args: Args) -> ExitCode {
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return exit::code(exit::TENANT);
+        }
+    };
+    match runtime.block_on(bench(&args)) {
+        Ok(table) => {
+            output::text(&table);
+            exit::code(exit::OK)
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            exit::code(exit::TENANT)
+        }
+    }
+}
+
+async fn bench(args: &Args) -> Result<String, String> {
+    let spec = LargeSpec {
+        folders: args.folders,
+        connections: args.connections,
+        processes: 0,
+        bindings: 0,
+        seed: 1,
+    };
+    let seeding = Instant::now();
+    let sandbox = Sandbox::start(Config {
+        scenario: Scenario::Large(spec),
+        latency: Duration::from_millis(args.latency_ms),
+        ..Config::default()
+    })
+    .await
+    .map_err(|e| e.to_string())?;
+    let seeded = seeding.elapsed();
+    let tokens = sandbox
+        .sign_in_as("hana", &READ_SCOPES.join(" "))
+        .map_err(|e| e.to_string())?;
+    let url = TenantUrl::parse(&sandbox.base_url).map_err(|e| e.to_string())?;
+    let client = TenantClient::new(url, Secret::new(tokens.access_token.clone()))
+        .map_err(|e| e.to_string())?;
+
+    let start = Instant::now();
+    let mut first_row = None;
+    let mut folders_listed = 0;
+    let options = ListOptions {
+        concurrency: args.concurrency,
+        ..ListOptions::default()
+    };
+    let listing = list(&client, &options, |e| {
+        if let ListEvent::Started { folders } = e {
+            folders_listed = *folders;
+        }
+        if first_row.is_none()
+            && matches!(e, ListEvent::Folder { connections, .. } if !connections.is_empty())
+        {
+            first_row = Some(start.elapsed());
+        }
+    })
+    .await
+    .map_err(|e| e.to_string())?;
+    let full = start.elapsed();
+    let requests = client.requests_made();
+    let latency = Duration::from_millis(args.latency_ms);
+    let floor = latency.mul_f64(requests as f64 / args.concurrency.max(1) as f64);
+    let mut folders: Vec<String> = listing
+        .connections
+        .iter()
+        .map(|r| r.folder.path.clone())
+        .collect();
+    folders.sort();
+    folders.dedup();
+
+    let mut rows = vec![
+        Row(
+            "tenant",
+            format!(
+                "{folders_listed} folders listed, {} connections",
+                listing.connections.len()
+            ),
+            "",
+        ),
+        Row(
+            "latency per response",
+            format!("{} ms", args.latency_ms),
+            "",
+        ),
+        Row("concurrency", args.concurrency.to_string(), ""),
+        Row("sandbox seeding", secs(seeded), ""),
+        Row("requests made", requests.to_string(), ""),
+        Row(
+            "round-trip floor (requests ÷ concurrency × latency)",
+            secs(floor),
+            "",
+        ),
+        Row(
+            "time to first row",
+            first_row.map_or("no rows".into(), secs),
+            "< 0.300 s",
+        ),
+        Row(
+            "time to full list",
+            format!(
+                "{} ({:.2}× floor)",
+                secs(full),
+                full.as_secs_f64() / floor.as_secs_f64().max(1e-9)
+            ),
+            "≤ 1.5× floor",
+        ),
+    ];
+    if !listing.errors.is_empty() {
+        rows.push(Row(
+            "folders that failed",
+            listing.errors.len().to_string(),
+            "0",
+        ));
+    }
+    if let Some(python) = &args.python {
+        let (seconds, count) =
+            python_listing(python, &sandbox.base_url, &tokens.access_token, &folders)?;
+        rows.push(Row(
+            "uipath-platform, folder by folder",
+            format!("{seconds:.3} s for {count} connections"),
+            "",
+        ));
+        rows.push(Row(
+            "speed-up over uipath-platform",
+            format!("{:.1}×", seconds / full.as_secs_f64()),
+            "≥ 10×",
+        ));
+    }
+    sandbox.stop().await;
+    Ok(table(&rows))
+}
+
+fn python_listing(
+    python: &PathBuf,
+    base: &str,
+    token: &str,
+    folders: &[String],
+) -> Result<(f64, u64), String> {
+    let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
+    let script = dir.path().join("bench_python.py");
+    std::fs::write(&script, include_str!("bench_python.py")).map_err(|e| e.to_string())?;
+    let list = dir.path().join("folders.json");
+    std::fs::write(
+        &list,
+        serde_json::to_string(folders).map_err(|e| e.to_string())?,
+    )
+    .map_err(|e| e.to_string())?;
+    let out = std::process::Command::new(python)
+        .arg(&script)
+        .env("UIPATH_URL", base)
+        .env("UIPATH_ACCESS_TOKEN", token)
+        .env("BENCH_FOLDERS", &list)
+        .output()
+        .map_err(|e| format!("cannot run {}: {e}", python.display()))?;
+    if !out.status.success() {
+        return Err(format!(
+            "uipath-platform failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        ));
+    }
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout)
+        .map_err(|e| format!("uipath-platform printed no result: {e}"))?;
+    Ok((
+        report["seconds"].as_f64().unwrap_or_default(),
+        report["connections"].as_u64().unwrap_or_default(),
+    ))
+}
+
+fn table(rows: &[Row]) -> String {
+    let mut t = comfy_table::Table::new();
+    t.load_preset(comfy_table::presets::ASCII_MARKDOWN);
+    t.set_header(["measure", "value", "target"]);
+    for Row(k, v, target) in rows {
+        t.add_row([*k, v.as_str(), *target]);
+    }
+    format!("{t}\n")
+}

@@ -51,10 +51,10 @@ after(async () => {
   if (profile) rmSync(profile, { recursive: true, force: true });
 });
 
-async function openFirstScreen(colorScheme) {
+async function openFirstScreen(colorScheme, query = "") {
   const page = await context.newPage();
   await page.emulateMedia({ colorScheme });
-  await page.goto(baseUrl);
+  await page.goto(baseUrl + query);
   await page.getByRole("heading", { name: "Choose a tenant" }).waitFor();
   return page;
 }
@@ -140,6 +140,23 @@ describe("Connections (web build, fake backend)", () => {
 
     await page.getByRole("button", { name: "Sign out" }).click();
     await page.getByRole("heading", { name: "Choose a tenant" }).waitFor();
+    await page.close();
+  });
+});
+
+describe("Connections at scale (web build, fake backend)", () => {
+  it("keeps only the rows in view in the page for 10,000 connections, and scrolls to the last", async () => {
+    const page = await openFirstScreen("light", "?rows=10000");
+    await page.getByRole("button", { name: "Try the sandbox" }).click();
+    await page.locator("#list-status").filter({ hasText: "10000 connections in 50 folders" }).waitFor();
+    const inDom = await page.locator("table.grid tbody tr[data-id]").count();
+    assert.ok(inDom > 10 && inDom < 100, `${inDom} rows in the DOM`);
+    await page.locator(".grid-scroll").evaluate((el) => el.scrollTo(0, el.scrollHeight));
+    await page.locator("table.grid tbody tr[data-id]", { hasText: "Connection 09999" }).waitFor();
+    assert.ok((await page.locator("table.grid tbody tr[data-id]").count()) < 100);
+    // Search still covers every row, not only the rendered ones.
+    await page.getByLabel("Search connections").fill("Connection 00007");
+    await page.locator("#list-status").filter({ hasText: "1 shown" }).waitFor();
     await page.close();
   });
 });

@@ -1,7 +1,7 @@
 // A backend for the browser (dev server, Playwright specs). Its tenant-URL
 // rules follow crates/core/src/tenant_url.rs; fake.test.ts runs it over the
 // same case table as the Rust tests, so the two cannot drift apart silently.
-import type { ApiError, Backend, ConnectionRow, FolderSummary, SessionInfo, TenantUrl } from "./types";
+import type { ApiError, Backend, ConnectionRow, FolderSummary, ListEvent, SessionInfo, TenantUrl } from "./types";
 
 function invalid(message: string): ApiError {
   return { code: "invalid_input", message };
@@ -72,6 +72,9 @@ export const fakeBackend: Backend = {
     return fakeSession;
   },
   async listConnections(onEvent, folder) {
+    // `?rows=N` in the page address: a generated listing of N rows (scale checks).
+    const generated = Number(typeof location === "undefined" ? 0 : new URLSearchParams(location.search).get("rows") ?? 0);
+    if (generated > 0) return generatedListing(generated, onEvent);
     const folders = folder ? fakeFolders.filter((f) => f.path === folder) : fakeFolders;
     onEvent({ event: "started", data: { folders: folders.length } });
     for (const f of folders) {
@@ -124,6 +127,19 @@ function fakeRow(id: string, name: string, connector: [string, string], folder: 
     lastUsed: "2026-11-20T09:30:00.000Z",
     updated: "2026-11-19T08:00:00.000Z",
   };
+}
+
+function generatedListing(total: number, onEvent: (e: ListEvent) => void) {
+  const folders: FolderSummary[] = Array.from({ length: 50 }, (_, i) => ({ key: `g${i}`, path: `Region ${String(i).padStart(2, "0")}`, personal: false }));
+  onEvent({ event: "started", data: { folders: folders.length } });
+  const states: ConnectionRow["state"][] = ["Enabled", "Enabled", "Enabled", "Enabled", "Expired", "Failed"];
+  folders.forEach((f, fi) => {
+    const connections: ConnectionRow[] = [];
+    for (let i = fi; i < total; i += folders.length) {
+      connections.push(fakeRow(`g-${i}`, `Connection ${String(i).padStart(5, "0")}`, outlook, f, states[i % states.length] ?? "Enabled", `user${i % 40}@contoso.example`));
+    }
+    onEvent({ event: "folder", data: { folder: f, connections } });
+  });
 }
 
 const outlook: [string, string] = ["uipath-microsoft-outlook365", "Microsoft Outlook 365"];

@@ -1,3 +1,4 @@
+import { useVirtualizer } from "@tanstack/react-virtual";
 import { useCallback, useEffect, useReducer, useRef } from "react";
 import { toApiError, type Backend, type ConnectionRow, type ConnectionState, type SessionInfo } from "../backend";
 import { brokenCount, folderPaths, initialState, reduce, visibleRows, type SortKey } from "./connectionsState";
@@ -49,8 +50,20 @@ function Detail({ row }: { row: ConnectionRow }) {
 export function Connections({ backend, session, onSignOut }: { backend: Backend; session: SessionInfo; onSignOut: () => void }) {
   const [state, dispatch] = useReducer(reduce, initialState);
   const tableRef = useRef<HTMLTableSectionElement>(null);
+  const scrollRef = useRef<HTMLDivElement>(null);
   const rows = visibleRows(state);
   const selected = state.rows.find((r) => r.id === state.selected) ?? null;
+  // Only the rows in view are in the DOM, so 10,000 connections scroll smoothly.
+  const virtualizer = useVirtualizer({
+    count: rows.length,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => 44,
+    overscan: 12,
+    getItemKey: (index) => rows[index]?.id ?? index,
+  });
+  const items = virtualizer.getVirtualItems();
+  const padTop = items[0]?.start ?? 0;
+  const padBottom = Math.max(0, virtualizer.getTotalSize() - (items[items.length - 1]?.end ?? 0));
 
   const load = useCallback(
     async (folder?: string) => {
@@ -69,12 +82,17 @@ export function Connections({ backend, session, onSignOut }: { backend: Backend;
     void load();
   }, [load]);
 
-  // Keep keyboard focus on the selected row.
+  // Keep the selected row in view, and keyboard focus on it.
+  const selectedIndex = rows.findIndex((r) => r.id === state.selected);
   useEffect(() => {
-    if (!state.selected) return;
-    const el = tableRef.current?.querySelector<HTMLTableRowElement>(`tr[data-id="${CSS.escape(state.selected)}"]`);
-    if (el && document.activeElement?.closest("tbody") === tableRef.current) el.focus();
-  }, [state.selected]);
+    if (selectedIndex < 0) return;
+    const keyboard = document.activeElement?.closest("tbody") === tableRef.current;
+    virtualizer.scrollToIndex(selectedIndex, { align: "auto" });
+    if (!keyboard) return;
+    const focus = () =>
+      tableRef.current?.querySelector<HTMLTableRowElement>(`tr[data-index="${selectedIndex}"]`)?.focus({ preventScroll: true });
+    requestAnimationFrame(focus);
+  }, [selectedIndex, virtualizer]);
 
   const onKeyDown = (e: React.KeyboardEvent) => {
     if (e.key === "ArrowDown" || e.key === "ArrowUp") {
@@ -165,7 +183,8 @@ export function Connections({ backend, session, onSignOut }: { backend: Backend;
       ))}
 
       <div className="list-and-detail">
-        <table className="grid" aria-label="Connections" aria-rowcount={rows.length}>
+        <div className="grid-scroll" ref={scrollRef}>
+        <table className="grid" aria-label="Connections" aria-rowcount={rows.length + 1}>
           <thead>
             <tr>
               {COLUMNS.map((c) => (
@@ -179,10 +198,17 @@ export function Connections({ backend, session, onSignOut }: { backend: Backend;
             </tr>
           </thead>
           <tbody ref={tableRef} onKeyDown={onKeyDown}>
-            {rows.map((r) => (
+            {padTop > 0 && <tr aria-hidden="true" className="spacer" style={{ height: padTop }} />}
+            {items.map((item) => {
+              const r = rows[item.index];
+              if (!r) return null;
+              return (
               <tr
                 key={r.id}
                 data-id={r.id}
+                data-index={item.index}
+                ref={virtualizer.measureElement}
+                aria-rowindex={item.index + 2}
                 tabIndex={0}
                 aria-selected={r.id === state.selected}
                 onClick={() => dispatch({ type: "select", id: r.id })}
@@ -203,7 +229,9 @@ export function Connections({ backend, session, onSignOut }: { backend: Backend;
                   {r.folder.personal && <span className="tag">personal</span>}
                 </td>
               </tr>
-            ))}
+              );
+            })}
+            {padBottom > 0 && <tr aria-hidden="true" className="spacer" style={{ height: padBottom }} />}
             {!state.loading && rows.length === 0 && (
               <tr>
                 <td colSpan={COLUMNS.length} className="empty">
@@ -213,6 +241,7 @@ export function Connections({ backend, session, onSignOut }: { backend: Backend;
             )}
           </tbody>
         </table>
+        </div>
         {selected && <Detail row={selected} />}
       </div>
     </section>

@@ -99,6 +99,106 @@ pub struct Desktop {
     webdriver_url: String,
 }
 
+/// A private session bus whose socket lives in `dir/bus`.
+fn spawn_bus(dir: &Path) -> Result<(Service, String)> {
+    let mut bus = Service::spawn(
+        "dbus-daemon",
+        Command::new("dbus-daemon")
+            .args(["--session", "--nofork", "--nopidfile", "--print-address=1"])
+            .arg(format!("--address=unix:dir={}", dir.join("bus").display()))
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null()),
+    )?;
+    let address = bus.first_line()?;
+    Ok((bus, address))
+}
+
+fn private_dirs() -> Result<tempfile::TempDir> {
+    let dirs = tempfile::Builder::new()
+        .prefix("connassist-e2e-")
+        .tempdir()?;
+    for sub in ["data", "config", "cache", "runtime", "bus"] {
+        std::fs::create_dir_all(dirs.path().join(sub))?;
+    }
+    std::fs::set_permissions(
+        dirs.path().join("runtime"),
+        std::fs::Permissions::from_mode(0o700),
+    )?;
+    Ok(dirs)
+}
+
+/// A private D-Bus session with an unlocked GNOME Keyring answering as the
+/// Secret Service, in fresh XDG folders: the real OS keychain, isolated.
+#[derive(Debug)]
+pub struct Keychain {
+    _keyring: Service,
+    _bus: Service,
+    pub dirs: tempfile::TempDir,
+    bus_address: String,
+}
+
+impl Keychain {
+    pub fn start() -> Result<Self> {
+        let dirs = private_dirs()?;
+        let (bus, bus_address) = spawn_bus(dirs.path())?;
+        let mut keyring = Service::spawn(
+            "gnome-keyring-daemon",
+            Command::new("gnome-keyring-daemon")
+                .args(["--foreground", "--unlock", "--components=secrets"])
+                .env("DBUS_SESSION_BUS_ADDRESS", &bus_address)
+                .env("XDG_DATA_HOME", dirs.path().join("data"))
+                .env("XDG_RUNTIME_DIR", dirs.path().join("runtime"))
+                .stdin(Stdio::piped())
+                .stdout(Stdio::null())
+                .stderr(Stdio::null()),
+        )?;
+        // The keyring's password, then end of input: it creates and unlocks the login keyring.
+        if let Some(mut stdin) = keyring.child.stdin.take() {
+            use std::io::Write;
+            stdin.write_all(b"test-keyring-password")?;
+        }
+        let deadline = Instant::now() + START_TIMEOUT;
+        loop {
+            let owned = Command::new("dbus-send")
+                .env("DBUS_SESSION_BUS_ADDRESS", &bus_address)
+                .args([
+                    "--session",
+                    "--print-reply",
+                    "--dest=org.freedesktop.DBus",
+                    "/org/freedesktop/DBus",
+                    "org.freedesktop.DBus.NameHasOwner",
+                    "string:org.freedesktop.secrets",
+                ])
+                .output()?;
+            if String::from_utf8_lossy(&owned.stdout).contains("boolean true") {
+                break;
+            }
+            if Instant::now() > deadline {
+                return Err("gnome-keyring-daemon did not offer the Secret Service in time".into());
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        Ok(Self {
+            _keyring: keyring,
+            _bus: bus,
+            dirs,
+            bus_address,
+        })
+    }
+
+    /// A command that sees this keychain (and nothing of the user's).
+    pub fn command(&self, program: &Path) -> Command {
+        let mut cmd = Command::new(program);
+        cmd.env("DBUS_SESSION_BUS_ADDRESS", &self.bus_address)
+            .env("XDG_DATA_HOME", self.dirs.path().join("data"))
+            .env("XDG_CONFIG_HOME", self.dirs.path().join("config"))
+            .env("XDG_CACHE_HOME", self.dirs.path().join("cache"))
+            .env("XDG_RUNTIME_DIR", self.dirs.path().join("runtime"))
+            .env_remove("CONNASSIST_CLIENT_SECRET");
+        cmd
+    }
+}
+
 /// The environment of this private session: display, bus, XDG folders.
 fn session_env<'c>(cmd: &'c mut Command, display: &str, bus: &str, dirs: &Path) -> &'c mut Command {
     cmd.env("DISPLAY", display)
@@ -117,16 +217,7 @@ impl Desktop {
     pub fn start() -> Result<Self> {
         // Already installed by an earlier test in this process: fine.
         let _ = rustls::crypto::ring::default_provider().install_default();
-        let dirs = tempfile::Builder::new()
-            .prefix("connassist-e2e-")
-            .tempdir()?;
-        for sub in ["data", "config", "cache", "runtime", "bus"] {
-            std::fs::create_dir_all(dirs.path().join(sub))?;
-        }
-        std::fs::set_permissions(
-            dirs.path().join("runtime"),
-            std::fs::Permissions::from_mode(0o700),
-        )?;
+        let dirs = private_dirs()?;
 
         let mut display = Service::spawn(
             "Xvfb",
@@ -145,18 +236,7 @@ impl Desktop {
         )?;
         let display_name = format!(":{}", display.first_line()?);
 
-        let mut bus = Service::spawn(
-            "dbus-daemon",
-            Command::new("dbus-daemon")
-                .args(["--session", "--nofork", "--nopidfile", "--print-address=1"])
-                .arg(format!(
-                    "--address=unix:dir={}",
-                    dirs.path().join("bus").display()
-                ))
-                .stdout(Stdio::piped())
-                .stderr(Stdio::null()),
-        )?;
-        let bus_address = bus.first_line()?;
+        let (bus, bus_address) = spawn_bus(dirs.path())?;
 
         let port = free_port()?;
         let native_port = free_port()?;
@@ -277,6 +357,11 @@ impl Desktop {
             })?;
         Ok(client)
     }
+}
+
+/// The debug build of the `connassist` CLI in this workspace's target directory.
+pub fn cli_binary() -> PathBuf {
+    app_binary().with_file_name("connassist")
 }
 
 /// The debug build of the desktop app in this workspace's target directory.

@@ -8,6 +8,7 @@
 mod bench;
 mod connections;
 mod exit;
+mod login;
 mod output;
 mod sandbox;
 mod tenant;
@@ -38,6 +39,10 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
+    /// Sign in to a tenant in the browser; the session is kept in the OS keychain.
+    Login(login::LoginArgs),
+    /// Revoke the kept session and remove it from the keychain.
+    Logout(login::LogoutArgs),
     /// List every connection you can see, across folders.
     Connections(connections::Args),
     /// Time the connections list against a large sandbox tenant with latency.
@@ -66,6 +71,8 @@ fn main() -> ExitCode {
         Command::Sandbox(args) => sandbox::run(args),
         Command::Connections(args) => connections::run(args),
         Command::Bench(args) => bench::run(args),
+        Command::Login(args) => login::login(args),
+        Command::Logout(args) => login::logout(args),
     }
 }
 

@@ -26,6 +26,9 @@ pub struct Args {
     /// Injected failures, e.g. rate=0.1,kinds=429+503+truncated+timeout,seed=7,forbid=Finance.
     #[arg(long, value_parser = FaultSpec::parse)]
     faults: Option<FaultSpec>,
+    /// Lifetime of issued access tokens, in seconds (short values exercise refresh).
+    #[arg(long, default_value_t = 3600)]
+    token_ttl_secs: u64,
 }
 
 fn parse_scenario(name: &str) -> Result<Scenario, String> {
@@ -48,6 +51,7 @@ pub fn run(args: Args) -> ExitCode {
             scenario: args.scenario,
             latency: Duration::from_millis(args.latency_ms),
             faults: args.faults.unwrap_or_default(),
+            access_token_lifetime: Duration::from_secs(args.token_ttl_secs),
         };
         let sandbox = match Sandbox::start(config).await {
             Ok(s) => s,

@@ -1,10 +1,15 @@
 //! The options every tenant command shares, and turning them into a signed-in
 //! client: `--sandbox` starts the sandbox tenant in this process and signs in
 //! as one of its people; `--url` with `--client-id`/`--client-secret` signs an
-//! external application in with client credentials.
+//! external application in with client credentials; `--url` alone uses the
+//! session `connassist login` kept in the keychain, refreshing it if needed.
 
+use std::sync::Arc;
+
+use connassist_core::keychain::{OsKeychain, SecretStore};
 use connassist_core::session::{READ_SCOPES, client_credentials};
 use connassist_core::tenant_client::TenantClient;
+use connassist_core::token_session::TokenSession;
 use connassist_core::{ApiError, ErrorCode, Secret, TenantUrl};
 use connassist_sandbox::{Config, Sandbox};
 
@@ -21,13 +26,9 @@ pub struct TenantArgs {
     /// The tenant, e.g. https://cloud.uipath.com/acme/DefaultTenant.
     #[arg(long, env = "CONNASSIST_URL", required_unless_present = "sandbox")]
     url: Option<String>,
-    /// An external application's id (confidential, with the read scopes).
-    #[arg(
-        long,
-        env = "CONNASSIST_CLIENT_ID",
-        requires = "url",
-        required_unless_present = "sandbox"
-    )]
+    /// An external application's id (confidential, with the read scopes); without
+    /// a secret, the session kept by `connassist login` is used instead.
+    #[arg(long, env = "CONNASSIST_CLIENT_ID", requires = "url")]
     client_id: Option<String>,
     /// Its secret; prefer the environment variable, which stays out of shell history.
     #[arg(
@@ -77,10 +78,13 @@ impl TenantArgs {
         }
         let url = TenantUrl::parse(self.url.as_deref().unwrap_or_default())?;
         let (Some(id), Some(secret)) = (&self.client_id, &self.client_secret) else {
-            return Err(ApiError::new(
-                ErrorCode::InvalidInput,
-                "Give --client-id and --client-secret (or CONNASSIST_CLIENT_SECRET) of an external application, or use --sandbox.",
-            ));
+            let store: Arc<dyn SecretStore> = Arc::new(OsKeychain::default());
+            let session = TokenSession::load(&url, store)?;
+            let token = session.access_token().await?;
+            return Ok(Tenant {
+                client: TenantClient::new(url, token)?,
+                _sandbox: None,
+            });
         };
         let token = client_credentials(&url, id, &Secret::new(secret.clone()), READ_SCOPES).await?;
         Ok(Tenant {

@@ -6,6 +6,7 @@
 
 pub mod connections;
 pub mod error;
+pub mod keychain;
 pub mod logging;
 pub mod retry;
 pub mod secret;
@@ -13,6 +14,7 @@ pub mod session;
 pub mod sign_in;
 pub mod tenant_client;
 pub mod tenant_url;
+pub mod token_session;
 
 pub use error::{ApiError, ErrorCode};
 pub use secret::Secret;

@@ -50,6 +50,8 @@ pub struct Db {
     /// Every folder, parsed once: each request checks folder permissions, and
     /// folders change only when seeded. Any folder write clears it.
     folders: RefCell<Option<Arc<Vec<Folder>>>>,
+    /// How long access tokens live (`Config::access_token_lifetime`).
+    access_token_seconds: i64,
 }
 
 const SCHEMA: &str = "
@@ -105,6 +107,7 @@ impl Db {
         Ok(Self {
             conn,
             folders: RefCell::new(None),
+            access_token_seconds: 3600,
         })
     }
 
@@ -122,6 +125,14 @@ impl Db {
             [key, value],
         )?;
         Ok(())
+    }
+
+    pub fn access_token_seconds(&self) -> i64 {
+        self.access_token_seconds
+    }
+
+    pub fn set_access_token_seconds(&mut self, seconds: i64) {
+        self.access_token_seconds = seconds.max(1);
     }
 
     /// Every folder (cached).

@@ -29,7 +29,6 @@ use crate::http::{ApiError, ApiResult, Shared};
 use crate::model::{Client, User, UserKind};
 use crate::secrets::{pkce_s256, random_token, sha256_hex, verify_secret};
 
-pub const ACCESS_TOKEN_SECONDS: i64 = 3600;
 pub const REFRESH_TOKEN_SECONDS: i64 = 90 * 24 * 3600;
 const CODE_SECONDS: i64 = 300;
 
@@ -158,11 +157,12 @@ pub(crate) fn issue_tokens(
         lifetime,
         extra: json!({}),
     };
-    insert_grant(db, &access, grant("access", ACCESS_TOKEN_SECONDS))?;
+    let lifetime = db.access_token_seconds();
+    insert_grant(db, &access, grant("access", lifetime))?;
     let mut body = json!({
         "access_token": access,
         "token_type": "Bearer",
-        "expires_in": ACCESS_TOKEN_SECONDS,
+        "expires_in": lifetime,
         "scope": scope,
     });
     if scope.split(' ').any(|s| s == "offline_access") {

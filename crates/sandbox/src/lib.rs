@@ -47,6 +47,8 @@ pub struct Config {
     pub latency: Duration,
     /// Failures injected into API responses.
     pub faults: FaultSpec,
+    /// How long access tokens live; short values exercise clients' refresh.
+    pub access_token_lifetime: Duration,
 }
 
 impl Default for Config {
@@ -57,6 +59,7 @@ impl Default for Config {
             scenario: Scenario::Forum,
             latency: Duration::ZERO,
             faults: FaultSpec::default(),
+            access_token_lifetime: Duration::from_secs(3600),
         }
     }
 }
@@ -115,6 +118,9 @@ impl Sandbox {
             }
         };
         let mut db = db::Db::open(&data_dir)?;
+        db.set_access_token_seconds(
+            i64::try_from(config.access_token_lifetime.as_secs()).unwrap_or(i64::MAX),
+        );
         let ci_client_secret = match db.meta("scenario")? {
             Some(found) if found == config.scenario.name() => None,
             Some(found) => {

@@ -1,0 +1,181 @@
+//! `connassist login` and `logout`: interactive sign-in to a real tenant for
+//! scripts on a workstation. The sign-in page opens in the system browser (or,
+//! with `--browser none`, its address is printed to open elsewhere) and the
+//! answer comes back to a one-shot listener on 127.0.0.1 with a port chosen
+//! by the OS (RFC 8252 §7.3). Tokens go to the OS keychain, nowhere else.
+
+use std::process::ExitCode;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::State;
+use axum::http::Uri;
+use axum::response::Html;
+use connassist_core::keychain::{OsKeychain, SecretStore};
+use connassist_core::session::{READ_SCOPES, current_user};
+use connassist_core::sign_in::PendingSignIn;
+use connassist_core::tenant_client::TenantClient;
+use connassist_core::token_session::TokenSession;
+use connassist_core::{ApiError, ErrorCode, TenantUrl};
+use tokio::sync::oneshot;
+
+use crate::exit;
+use crate::tenant::fail;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Browser {
+    /// Open the default browser.
+    System,
+    /// Print the address; open it anywhere on this computer.
+    None,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct LoginArgs {
+    /// The tenant, e.g. https://cloud.uipath.com/acme/DefaultTenant.
+    #[arg(long, env = "CONNASSIST_URL")]
+    url: String,
+    /// The external application (non-confidential) registered for Connections Assistant,
+    /// with redirect http://127.0.0.1/callback.
+    #[arg(long, env = "CONNASSIST_CLIENT_ID")]
+    client_id: String,
+    #[arg(long, value_enum, default_value_t = Browser::System)]
+    browser: Browser,
+    /// How long to wait for the sign-in, in seconds.
+    #[arg(long, default_value_t = 600)]
+    timeout_secs: u64,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct LogoutArgs {
+    #[arg(long, env = "CONNASSIST_URL")]
+    url: String,
+}
+
+fn runtime() -> Result<tokio::runtime::Runtime, ApiError> {
+    tokio::runtime::Runtime::new().map_err(|e| {
+        ApiError::new(
+            ErrorCode::Internal,
+            format!("cannot start the async runtime: {e}"),
+        )
+    })
+}
+
+pub fn login(args: LoginArgs) -> ExitCode {
+    let outcome = runtime().and_then(|rt| rt.block_on(run_login(&args)));
+    match outcome {
+        Ok(message) => {
+            eprintln!("{message}");
+            exit::code(exit::OK)
+        }
+        Err(e) => exit::code(fail(&e)),
+    }
+}
+
+pub fn logout(args: LogoutArgs) -> ExitCode {
+    let outcome = runtime().and_then(|rt| {
+        rt.block_on(async {
+            let tenant = TenantUrl::parse(&args.url)?;
+            let store: Arc<dyn SecretStore> = Arc::new(OsKeychain::default());
+            let session = TokenSession::load(&tenant, store)?;
+            session.sign_out().await?;
+            Ok::<_, ApiError>(format!(
+                "Signed out of {}: the session is revoked and removed from the keychain.",
+                tenant.url
+            ))
+        })
+    });
+    match outcome {
+        Ok(message) => {
+            eprintln!("{message}");
+            exit::code(exit::OK)
+        }
+        Err(e) => exit::code(fail(&e)),
+    }
+}
+
+type Answer = Arc<Mutex<Option<oneshot::Sender<String>>>>;
+
+/// The loopback listener's one page: hands the redirect over and says what next.
+async fn callback(State(answer): State<Answer>, uri: Uri) -> Html<&'static str> {
+    if let Some(tx) = answer.lock().unwrap_or_else(|p| p.into_inner()).take() {
+        let _ = tx.send(uri.to_string());
+    }
+    Html(
+        "<!doctype html><meta charset=utf-8><title>Connections Assistant</title><p>The sign-in answer reached Connections Assistant. You can close this tab and return to the terminal.</p>",
+    )
+}
+
+async fn run_login(args: &LoginArgs) -> Result<String, ApiError> {
+    let tenant = TenantUrl::parse(&args.url)?;
+    // Fail before the user signs in if there is nowhere to keep the session.
+    let store: Arc<dyn SecretStore> = Arc::new(OsKeychain::default());
+    store.get("connassist-probe")?;
+
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .map_err(|e| {
+            ApiError::new(
+                ErrorCode::Internal,
+                format!("cannot listen on 127.0.0.1 for the sign-in answer: {e}"),
+            )
+        })?;
+    let port = listener
+        .local_addr()
+        .map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))?
+        .port();
+    let redirect = format!("http://127.0.0.1:{port}/callback");
+    let mut scopes = vec!["openid", "offline_access"];
+    scopes.extend_from_slice(READ_SCOPES);
+    let pending = PendingSignIn::start(&tenant, &args.client_id, &redirect, &scopes)?;
+
+    let (tx, rx) = oneshot::channel();
+    let answer: Answer = Arc::new(Mutex::new(Some(tx)));
+    let app = Router::new()
+        .route("/callback", axum::routing::get(callback))
+        .with_state(answer);
+    let (stop_tx, stop_rx) = oneshot::channel::<()>();
+    let server = tokio::spawn(async move {
+        let _ = axum::serve(listener, app)
+            .with_graceful_shutdown(async {
+                let _ = stop_rx.await;
+            })
+            .await;
+    });
+
+    let authorize = pending.authorize_url().to_string();
+    eprintln!("Open this address to sign in: {authorize}");
+    if args.browser == Browser::System
+        && let Err(e) = open::that_detached(&authorize)
+    {
+        eprintln!("(The browser did not open: {e}. Open the address above yourself.)");
+    }
+    let received = tokio::time::timeout(Duration::from_secs(args.timeout_secs), rx).await;
+    let _ = stop_tx.send(());
+    let _ = server.await;
+    let uri = match received {
+        Ok(Ok(uri)) => uri,
+        _ => {
+            return Err(ApiError::new(
+                ErrorCode::Cancelled,
+                format!(
+                    "No sign-in answer arrived within {} s; run connassist login again.",
+                    args.timeout_secs
+                ),
+            ));
+        }
+    };
+    let callback = url::Url::parse(&format!("http://127.0.0.1:{port}{uri}"))
+        .map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))?;
+    let tokens = pending.complete(&callback).await?;
+    let session = TokenSession::save(&tenant, &args.client_id, tokens, store)?;
+    let client = TenantClient::new(tenant.clone(), session.access_token().await?)?;
+    let user = current_user(&client)
+        .await
+        .unwrap_or_else(|_| "your account".to_owned());
+    Ok(format!(
+        "Signed in to {} as {user}. The session is kept in the keychain.",
+        tenant.url
+    ))
+}

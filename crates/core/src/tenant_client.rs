@@ -16,6 +16,8 @@ use crate::error::{ApiError, ErrorCode};
 use crate::retry::{RetryPolicy, retryable_status};
 use crate::secret::Secret;
 use crate::tenant_url::TenantUrl;
+use crate::token_session::TokenSession;
+use std::sync::Arc;
 
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
@@ -62,11 +64,19 @@ impl From<TenantError> for ApiError {
     }
 }
 
+/// Where the bearer token comes from: fixed (client credentials, tests), or a
+/// signed-in session that can refresh.
+#[derive(Debug)]
+enum TokenSource {
+    Fixed(Secret<String>),
+    Session(Arc<TokenSession>),
+}
+
 #[derive(Debug)]
 pub struct TenantClient {
     http: reqwest::Client,
     tenant: TenantUrl,
-    token: Secret<String>,
+    token: TokenSource,
     retry: RetryPolicy,
     requests: AtomicU64,
 }
@@ -112,6 +122,19 @@ fn transport_reason(e: &reqwest::Error) -> String {
 
 impl TenantClient {
     pub fn new(tenant: TenantUrl, token: Secret<String>) -> Result<Self, TenantError> {
+        Self::build(tenant, TokenSource::Fixed(token))
+    }
+
+    /// A client whose token comes from `session`: refreshed before it expires,
+    /// and once more when the tenant answers 401 anyway.
+    pub fn with_session(
+        tenant: TenantUrl,
+        session: Arc<TokenSession>,
+    ) -> Result<Self, TenantError> {
+        Self::build(tenant, TokenSource::Session(session))
+    }
+
+    fn build(tenant: TenantUrl, token: TokenSource) -> Result<Self, TenantError> {
         let http = reqwest::Client::builder()
             .timeout(REQUEST_TIMEOUT)
             .connect_timeout(CONNECT_TIMEOUT)
@@ -140,6 +163,19 @@ impl TenantClient {
         &self.tenant
     }
 
+    async fn bearer(&self) -> Result<Secret<String>, TenantError> {
+        match &self.token {
+            TokenSource::Fixed(t) => Ok(t.clone()),
+            TokenSource::Session(s) => {
+                s.access_token()
+                    .await
+                    .map_err(|e| TenantError::Unauthorized {
+                        message: e.to_string(),
+                    })
+            }
+        }
+    }
+
     /// HTTP requests sent so far, retries included.
     pub fn requests_made(&self) -> u64 {
         self.requests.load(Ordering::Relaxed)
@@ -155,13 +191,15 @@ impl TenantClient {
     ) -> Result<T, TenantError> {
         let url = format!("{}/{}", self.tenant.url, path.trim_start_matches('/'));
         let mut attempt = 0;
+        let mut bearer = self.bearer().await?;
+        let mut refreshed = false;
         loop {
             attempt += 1;
             let mut request = self
                 .http
                 .get(&url)
                 .query(query)
-                .bearer_auth(self.token.expose())
+                .bearer_auth(bearer.expose())
                 .header("Accept", "application/json");
             if let Some(key) = folder_key {
                 request = request.header("X-UIPATH-FolderKey", key);
@@ -183,6 +221,23 @@ impl TenantClient {
                                     reason: e.to_string(),
                                 }
                             });
+                        }
+                        // An expired session: refresh once, quietly, and try again.
+                        Ok(_)
+                            if status == StatusCode::UNAUTHORIZED
+                                && !refreshed
+                                && matches!(self.token, TokenSource::Session(_)) =>
+                        {
+                            if let TokenSource::Session(session) = &self.token {
+                                bearer = session.refresh_after_rejection(&bearer).await.map_err(
+                                    |e| TenantError::Unauthorized {
+                                        message: e.to_string(),
+                                    },
+                                )?;
+                            }
+                            refreshed = true;
+                            attempt -= 1;
+                            continue;
                         }
                         Ok(body) => {
                             let error = status_error(status, path, &body);

@@ -24,7 +24,8 @@ use crate::session::{SignInError, explain, http, token_url};
 use crate::sign_in::TokenSet;
 use crate::tenant_url::TenantUrl;
 
-/// Refresh this long before the access token expires.
+/// Refresh this long before the access token expires, or a quarter of its
+/// lifetime when that is shorter (else short-lived tokens refresh every call).
 const MARGIN_SECS: i64 = 30;
 
 #[derive(Debug, thiserror::Error)]
@@ -60,6 +61,14 @@ struct Stored {
     access: String,
     refresh: Option<String>,
     expires_at: i64,
+    #[serde(default)]
+    lifetime: i64,
+}
+
+impl Stored {
+    fn fresh(&self) -> bool {
+        now() + MARGIN_SECS.min(self.lifetime / 4) < self.expires_at
+    }
 }
 
 impl std::fmt::Debug for Stored {
@@ -112,6 +121,7 @@ impl TokenSession {
             access: tokens.access.expose().clone(),
             refresh: tokens.refresh.map(|r| r.expose().clone()),
             expires_at: now() + expires_in,
+            lifetime: expires_in,
         };
         Self::write(store.as_ref(), tenant, &stored)?;
         Ok(Self {
@@ -139,9 +149,26 @@ impl TokenSession {
     /// A valid access token, refreshing it first when it is about to expire.
     pub async fn access_token(&self) -> Result<Secret<String>, SessionError> {
         let mut stored = self.state.lock().await;
-        if now() + MARGIN_SECS < stored.expires_at {
+        if stored.fresh() {
             return Ok(Secret::new(stored.access.clone()));
         }
+        self.refresh(&mut stored).await
+    }
+
+    /// After the tenant refused `rejected` (HTTP 401): refreshes, unless another
+    /// caller already replaced that token, in which case its successor is returned.
+    pub async fn refresh_after_rejection(
+        &self,
+        rejected: &Secret<String>,
+    ) -> Result<Secret<String>, SessionError> {
+        let mut stored = self.state.lock().await;
+        if stored.access != *rejected.expose() {
+            return Ok(Secret::new(stored.access.clone()));
+        }
+        self.refresh(&mut stored).await
+    }
+
+    async fn refresh(&self, stored: &mut Stored) -> Result<Secret<String>, SessionError> {
         let Some(refresh) = stored.refresh.clone() else {
             return Err(SessionError::Expired(self.tenant.url.clone()));
         };
@@ -163,6 +190,9 @@ impl TokenSession {
             }
             Err(e) => return Err(explain(&url, e).into()),
         };
+        let lifetime = response
+            .expires_in()
+            .map_or(3600, |d| i64::try_from(d.as_secs()).unwrap_or(3600));
         let next = Stored {
             client_id: stored.client_id.clone(),
             access: response.access_token().secret().clone(),
@@ -171,11 +201,10 @@ impl TokenSession {
                 .refresh_token()
                 .map(|t| t.secret().clone())
                 .or_else(|| stored.refresh.clone()),
-            expires_at: now()
-                + response
-                    .expires_in()
-                    .map_or(3600, |d| i64::try_from(d.as_secs()).unwrap_or(3600)),
+            expires_at: now() + lifetime,
+            lifetime,
         };
+        // Rotation reaches the keychain before the new access token is used.
         Self::write(self.store.as_ref(), &self.tenant, &next)?;
         *stored = next;
         tracing::debug!(tenant = %self.tenant.url, "access token refreshed");
@@ -235,6 +264,7 @@ mod tests {
             access: "access-secret".into(),
             refresh: Some("refresh-secret".into()),
             expires_at: 0,
+            lifetime: 0,
         };
         assert_eq!(format!("{s:?}"), "Stored([redacted])");
     }

@@ -1,0 +1,86 @@
+//! A kept session against a sandbox whose access tokens live one second: the
+//! client refreshes once when the tenant answers 401, and a revoked session
+//! ends with "sign in again" and leaves the keychain.
+
+// Helpers below unwrap: a panic there is the calling test failing.
+#![allow(clippy::unwrap_used)]
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use connassist_core::connections::list;
+use connassist_core::keychain::{MemoryStore, SecretStore};
+use connassist_core::sign_in::TokenSet;
+use connassist_core::tenant_client::TenantClient;
+use connassist_core::token_session::TokenSession;
+use connassist_core::{ErrorCode, Secret, TenantUrl};
+use connassist_sandbox::{Config, PUBLIC_CLIENT_ID, Sandbox};
+
+const SCOPES: &str = "offline_access OR.Folders.Read IS.Connections.Read";
+
+async fn session_that_believes_it_is_fresh()
+-> (Sandbox, TenantUrl, Arc<MemoryStore>, Arc<TokenSession>) {
+    let sb = Sandbox::start(Config {
+        access_token_lifetime: Duration::from_secs(1),
+        ..Config::default()
+    })
+    .await
+    .unwrap();
+    let tenant = TenantUrl::parse(&sb.base_url).unwrap();
+    let tokens = sb.sign_in_as("alex", SCOPES).unwrap();
+    let store = Arc::new(MemoryStore::default());
+    // The client is told the token lasts an hour; the tenant expires it in a second.
+    let set = TokenSet {
+        access: Secret::new(tokens.access_token),
+        refresh: tokens.refresh_token.map(Secret::new),
+        expires_in: Some(Duration::from_secs(3600)),
+        scope: None,
+    };
+    let session = TokenSession::save(&tenant, PUBLIC_CLIENT_ID, set, store.clone()).unwrap();
+    (sb, tenant, store, Arc::new(session))
+}
+
+#[tokio::test]
+async fn a_401_refreshes_once_and_the_listing_completes() {
+    let (_sb, tenant, store, session) = session_that_believes_it_is_fresh().await;
+    let before = store.get(&tenant.url).unwrap().unwrap();
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let client = TenantClient::with_session(tenant.clone(), session).unwrap();
+    let listing = list(&client, &Default::default(), |_| {}).await.unwrap();
+    assert_eq!(listing.connections.len(), 4);
+    assert!(listing.errors.is_empty());
+    let after = store.get(&tenant.url).unwrap().unwrap();
+    assert_ne!(
+        before.expose(),
+        after.expose(),
+        "the rotated tokens were stored"
+    );
+}
+
+#[tokio::test]
+async fn a_revoked_session_asks_to_sign_in_again_and_is_forgotten() {
+    let (sb, tenant, store, session) = session_that_believes_it_is_fresh().await;
+    let stored: serde_json::Value =
+        serde_json::from_str(store.get(&tenant.url).unwrap().unwrap().expose()).unwrap();
+    let revoked = reqwest::Client::new()
+        .post(format!("{}/identity_/connect/revocation", sb.origin))
+        .form(&[
+            ("token", stored["refresh"].as_str().unwrap()),
+            ("client_id", PUBLIC_CLIENT_ID),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert!(revoked.status().is_success());
+
+    let client = TenantClient::with_session(tenant.clone(), session).unwrap();
+    let err = list(&client, &Default::default(), |_| {})
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), ErrorCode::Unauthorized);
+    assert!(err.to_string().contains("expired or was revoked"), "{err}");
+    assert!(
+        store.get(&tenant.url).unwrap().is_none(),
+        "the dead session left the keychain"
+    );
+}

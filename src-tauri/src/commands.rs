@@ -5,14 +5,18 @@
 
 use connassist_core::connections::{ListEvent, ListOptions, list};
 use connassist_core::session::{READ_SCOPES, SessionInfo, current_user};
+use std::sync::Arc;
+
+use connassist_core::keychain::{MemoryStore, OsKeychain, SecretStore};
 use connassist_core::tenant_client::TenantClient;
+use connassist_core::token_session::TokenSession;
 use connassist_core::{ApiError, ErrorCode, TenantUrl};
 use connassist_sandbox::{Config, PUBLIC_CLIENT_ID, Sandbox};
 use tauri::ipc::Channel;
 use tauri::{AppHandle, Runtime, State};
 
 use crate::sign_in_window;
-use crate::state::{AppState, Session};
+use crate::state::AppState;
 
 /// Validates and normalizes a tenant URL as the user types it.
 #[tauri::command]
@@ -20,15 +24,73 @@ pub fn check_tenant_url(url: String) -> Result<TenantUrl, ApiError> {
     Ok(TenantUrl::parse(&url)?)
 }
 
-/// Signs in to the tenant at `url`.
+/// Signs in to the tenant at `url` as the external application `client_id`:
+/// with the session kept in the keychain if there is one, else in the sign-in
+/// window, keeping the new session in the keychain.
 #[tauri::command]
-pub fn connect_tenant(url: String) -> Result<TenantUrl, ApiError> {
+pub async fn connect_tenant<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    url: String,
+    client_id: String,
+) -> Result<SessionInfo, ApiError> {
     let tenant = TenantUrl::parse(&url)?;
-    tracing::info!(url = %tenant.url, "sign-in requested");
-    Err(ApiError::not_available(format!(
-        "Signing in to {} is not available in this build yet. Meanwhile, the command-line tool can check tenant URLs: connassist --help.",
-        tenant.host
-    )))
+    let client_id = client_id.trim().to_owned();
+    if client_id.is_empty() {
+        return Err(ApiError::new(
+            ErrorCode::InvalidInput,
+            "Enter the external application's ID: a non-confidential application registered in your tenant with the redirect http://127.0.0.1/callback.",
+        ));
+    }
+    let store: Arc<dyn SecretStore> = Arc::new(OsKeychain::default());
+    if let Ok(kept) = TokenSession::load(&tenant, store.clone()) {
+        let kept = Arc::new(kept);
+        if kept.client_id().await == client_id {
+            let client = TenantClient::with_session(tenant.clone(), kept.clone())?;
+            if let Ok(user) = current_user(&client).await {
+                tracing::info!(url = %tenant.url, "signed in with the kept session");
+                state.set_session(Some(kept));
+                return Ok(SessionInfo {
+                    tenant,
+                    user,
+                    sandbox: false,
+                });
+            }
+        }
+    }
+    let tokens = sign_in_window::sign_in(
+        &app,
+        &tenant,
+        &client_id,
+        &scopes(),
+        sign_in_window::DEFAULT_TIMEOUT,
+    )
+    .await?;
+    let session = Arc::new(TokenSession::save(&tenant, &client_id, tokens, store)?);
+    finish(&state, tenant, session, false).await
+}
+
+fn scopes() -> Vec<&'static str> {
+    let mut scopes = vec!["openid", "offline_access"];
+    scopes.extend_from_slice(READ_SCOPES);
+    scopes
+}
+
+/// Keeps the session and says who is signed in.
+async fn finish(
+    state: &AppState,
+    tenant: TenantUrl,
+    session: Arc<TokenSession>,
+    sandbox: bool,
+) -> Result<SessionInfo, ApiError> {
+    let client = TenantClient::with_session(tenant.clone(), session.clone())?;
+    let user = current_user(&client).await?;
+    state.set_session(Some(session));
+    Ok(SessionInfo {
+        tenant,
+        user,
+        sandbox,
+    })
 }
 
 /// Starts the built-in sandbox tenant (once per app run) and signs in to it
@@ -56,27 +118,23 @@ pub async fn start_sandbox<R: Runtime>(
             .unwrap_or_default();
         TenantUrl::parse(&base)?
     };
-    let mut scopes = vec!["openid", "offline_access"];
-    scopes.extend_from_slice(READ_SCOPES);
     let tokens = sign_in_window::sign_in(
         &app,
         &tenant,
         PUBLIC_CLIENT_ID,
-        &scopes,
+        &scopes(),
         sign_in_window::DEFAULT_TIMEOUT,
     )
     .await?;
-    let client = TenantClient::new(tenant.clone(), tokens.access.clone())?;
-    let user = current_user(&client).await?;
-    state.set_session(Some(Session {
-        tenant: tenant.clone(),
-        access: tokens.access,
-    }));
-    Ok(SessionInfo {
-        tenant,
-        user,
-        sandbox: true,
-    })
+    // The sandbox ends with the app: its session stays in memory.
+    let store: Arc<dyn SecretStore> = Arc::new(MemoryStore::default());
+    let session = Arc::new(TokenSession::save(
+        &tenant,
+        PUBLIC_CLIENT_ID,
+        tokens,
+        store,
+    )?);
+    finish(&state, tenant, session, true).await
 }
 
 /// Lists every connection the session can see, streaming each folder's
@@ -101,10 +159,12 @@ pub async fn list_connections(
     Ok(())
 }
 
-/// Forgets the session (the sandbox keeps running for a later sign-in).
+/// Revokes the session and forgets it (the sandbox keeps running).
 #[tauri::command]
-pub fn sign_out(state: State<'_, AppState>) -> Result<(), ApiError> {
-    state.set_session(None);
+pub async fn sign_out(state: State<'_, AppState>) -> Result<(), ApiError> {
+    if let Some(session) = state.take_session() {
+        session.sign_out().await?;
+    }
     tracing::info!("signed out");
     Ok(())
 }
@@ -117,14 +177,5 @@ mod tests {
     fn invalid_urls_come_back_as_invalid_input() {
         let err = check_tenant_url("http://example.com".into()).unwrap_err();
         assert_eq!(err.code, ErrorCode::InvalidInput);
-        let err = connect_tenant("http://example.com".into()).unwrap_err();
-        assert_eq!(err.code, ErrorCode::InvalidInput);
-    }
-
-    #[test]
-    fn unbuilt_features_say_so_through_the_error_path() {
-        let err = connect_tenant("https://cloud.uipath.com/acme/DefaultTenant".into()).unwrap_err();
-        assert_eq!(err.code, ErrorCode::NotAvailable);
-        assert!(err.message.contains("cloud.uipath.com"));
     }
 }

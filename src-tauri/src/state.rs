@@ -1,33 +1,36 @@
 //! What the app keeps between commands: the in-process sandbox (started on
 //! "Try the sandbox", kept for the app's lifetime) and the signed-in session.
-//! Tokens live here in memory as `Secret`s; they are never sent to the UI.
-//! `std::sync::Mutex` for the session (never held across an await) and
-//! `tokio::sync::Mutex` for the sandbox (held while it starts).
+//! A real tenant's session lives in the OS keychain; the sandbox's in memory
+//! (it ends with the app). Tokens never go to the UI. `std::sync::Mutex` for
+//! the session slot (never held across an await), `tokio::sync::Mutex` for
+//! the sandbox (held while it starts).
 
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use connassist_core::tenant_client::TenantClient;
-use connassist_core::{ApiError, ErrorCode, Secret, TenantUrl};
+use connassist_core::token_session::TokenSession;
+use connassist_core::{ApiError, ErrorCode};
 use connassist_sandbox::Sandbox;
-
-#[derive(Debug, Clone)]
-pub struct Session {
-    pub tenant: TenantUrl,
-    pub access: Secret<String>,
-}
 
 #[derive(Debug, Default)]
 pub struct AppState {
     pub sandbox: tokio::sync::Mutex<Option<Sandbox>>,
-    session: Mutex<Option<Session>>,
+    session: Mutex<Option<Arc<TokenSession>>>,
 }
 
 impl AppState {
-    pub fn set_session(&self, session: Option<Session>) {
+    pub fn set_session(&self, session: Option<Arc<TokenSession>>) {
         *self.session.lock().unwrap_or_else(|p| p.into_inner()) = session;
     }
 
-    /// A client for the signed-in tenant.
+    pub fn take_session(&self) -> Option<Arc<TokenSession>> {
+        self.session
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .take()
+    }
+
+    /// A client for the signed-in tenant; it refreshes the session as needed.
     pub fn client(&self) -> Result<TenantClient, ApiError> {
         let session = self
             .session
@@ -40,6 +43,9 @@ impl AppState {
                     "Sign in first: choose a tenant or try the sandbox.",
                 )
             })?;
-        Ok(TenantClient::new(session.tenant, session.access)?)
+        Ok(TenantClient::with_session(
+            session.tenant().clone(),
+            session,
+        )?)
     }
 }

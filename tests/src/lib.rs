@@ -89,8 +89,9 @@ impl Drop for Service {
 /// A private desktop session with tauri-driver listening on loopback.
 #[derive(Debug)]
 pub struct Desktop {
-    // Dropped in reverse order of start: driver (and the app), bus, display, folders.
+    // Dropped in declaration order: driver (and the app), keyring, bus, display, folders.
     driver: Service,
+    _keyring: Service,
     _bus: Service,
     _display: Service,
     pub dirs: tempfile::TempDir,
@@ -111,6 +112,48 @@ fn spawn_bus(dir: &Path) -> Result<(Service, String)> {
     )?;
     let address = bus.first_line()?;
     Ok((bus, address))
+}
+
+/// GNOME Keyring as the Secret Service on `bus_address`, its keyring created
+/// and unlocked under `dir/data`; returns once the service answers on the bus.
+fn spawn_keyring(bus_address: &str, dir: &Path) -> Result<Service> {
+    let mut keyring = Service::spawn(
+        "gnome-keyring-daemon",
+        Command::new("gnome-keyring-daemon")
+            .args(["--foreground", "--unlock", "--components=secrets"])
+            .env("DBUS_SESSION_BUS_ADDRESS", bus_address)
+            .env("XDG_DATA_HOME", dir.join("data"))
+            .env("XDG_RUNTIME_DIR", dir.join("runtime"))
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null()),
+    )?;
+    // The keyring's password, then end of input: it creates and unlocks the login keyring.
+    if let Some(mut stdin) = keyring.child.stdin.take() {
+        use std::io::Write;
+        stdin.write_all(b"test-keyring-password")?;
+    }
+    let deadline = Instant::now() + START_TIMEOUT;
+    loop {
+        let owned = Command::new("dbus-send")
+            .env("DBUS_SESSION_BUS_ADDRESS", bus_address)
+            .args([
+                "--session",
+                "--print-reply",
+                "--dest=org.freedesktop.DBus",
+                "/org/freedesktop/DBus",
+                "org.freedesktop.DBus.NameHasOwner",
+                "string:org.freedesktop.secrets",
+            ])
+            .output()?;
+        if String::from_utf8_lossy(&owned.stdout).contains("boolean true") {
+            return Ok(keyring);
+        }
+        if Instant::now() > deadline {
+            return Err("gnome-keyring-daemon did not offer the Secret Service in time".into());
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
 }
 
 fn private_dirs() -> Result<tempfile::TempDir> {
@@ -141,43 +184,7 @@ impl Keychain {
     pub fn start() -> Result<Self> {
         let dirs = private_dirs()?;
         let (bus, bus_address) = spawn_bus(dirs.path())?;
-        let mut keyring = Service::spawn(
-            "gnome-keyring-daemon",
-            Command::new("gnome-keyring-daemon")
-                .args(["--foreground", "--unlock", "--components=secrets"])
-                .env("DBUS_SESSION_BUS_ADDRESS", &bus_address)
-                .env("XDG_DATA_HOME", dirs.path().join("data"))
-                .env("XDG_RUNTIME_DIR", dirs.path().join("runtime"))
-                .stdin(Stdio::piped())
-                .stdout(Stdio::null())
-                .stderr(Stdio::null()),
-        )?;
-        // The keyring's password, then end of input: it creates and unlocks the login keyring.
-        if let Some(mut stdin) = keyring.child.stdin.take() {
-            use std::io::Write;
-            stdin.write_all(b"test-keyring-password")?;
-        }
-        let deadline = Instant::now() + START_TIMEOUT;
-        loop {
-            let owned = Command::new("dbus-send")
-                .env("DBUS_SESSION_BUS_ADDRESS", &bus_address)
-                .args([
-                    "--session",
-                    "--print-reply",
-                    "--dest=org.freedesktop.DBus",
-                    "/org/freedesktop/DBus",
-                    "org.freedesktop.DBus.NameHasOwner",
-                    "string:org.freedesktop.secrets",
-                ])
-                .output()?;
-            if String::from_utf8_lossy(&owned.stdout).contains("boolean true") {
-                break;
-            }
-            if Instant::now() > deadline {
-                return Err("gnome-keyring-daemon did not offer the Secret Service in time".into());
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
+        let keyring = spawn_keyring(&bus_address, dirs.path())?;
         Ok(Self {
             _keyring: keyring,
             _bus: bus,
@@ -237,6 +244,8 @@ impl Desktop {
         let display_name = format!(":{}", display.first_line()?);
 
         let (bus, bus_address) = spawn_bus(dirs.path())?;
+        // The app keeps real tenants' sessions in the keychain: give it one.
+        let keyring = spawn_keyring(&bus_address, dirs.path())?;
 
         let port = free_port()?;
         let native_port = free_port()?;
@@ -260,6 +269,7 @@ impl Desktop {
 
         Ok(Self {
             driver,
+            _keyring: keyring,
             bus_address,
             _bus: bus,
             _display: display,
@@ -403,6 +413,60 @@ fn wait_for_port(port: u16) -> Result<()> {
         std::thread::sleep(Duration::from_millis(50));
     }
     Err(format!("tauri-driver did not listen on 127.0.0.1:{port} within {START_TIMEOUT:?}").into())
+}
+
+/// Signs in through the sign-in window that the app just opened (the user
+/// typing into the identity server's form), and returns to the main window
+/// once the sign-in window has closed.
+pub async fn sign_in_through_the_window(client: &Client, user: &str, password: &str) -> Result<()> {
+    let main = client.window().await?;
+    let sign_in = eventually(Duration::from_secs(20), "the sign-in window", || async {
+        let handles = client.windows().await?;
+        Ok(handles.into_iter().find(|h| *h != main))
+    })
+    .await?;
+    client.switch_to_window(sign_in).await?;
+    client
+        .wait()
+        .at_most(Duration::from_secs(20))
+        .for_element(fantoccini::Locator::Id("username"))
+        .await?;
+    client
+        .find(fantoccini::Locator::Id("username"))
+        .await?
+        .send_keys(user)
+        .await?;
+    client
+        .find(fantoccini::Locator::Id("password"))
+        .await?
+        .send_keys(password)
+        .await?;
+    client
+        .find(fantoccini::Locator::Id("sign-in"))
+        .await?
+        .click()
+        .await?;
+    eventually(
+        Duration::from_secs(20),
+        "the sign-in window to close",
+        || async { Ok((client.windows().await?.len() == 1).then_some(())) },
+    )
+    .await?;
+    client.switch_to_window(main).await?;
+    Ok(())
+}
+
+/// The list's status line once the listing has finished.
+pub async fn listing_status(client: &Client) -> Result<String> {
+    eventually(Duration::from_secs(20), "the listing to finish", || async {
+        let text = client
+            .find(fantoccini::Locator::Id("list-status"))
+            .await?
+            .text()
+            .await?;
+        Ok(text.contains("connections in").then_some(text))
+    })
+    .await
 }
 
 /// Polls `probe` until it returns `Some`, or fails after `timeout` with `what`.

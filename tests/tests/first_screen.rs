@@ -58,7 +58,7 @@ async fn exercise_first_screen(client: &Client) -> Result<()> {
     )
     .await?;
     assert!(
-        failure.contains("Signing in to cloud.uipath.com is not available in this build yet"),
+        failure.contains("Enter the external application's ID"),
         "{failure}"
     );
     // The banner is styled by the error code that crossed IPC, not by text.
@@ -68,7 +68,7 @@ async fn exercise_first_screen(client: &Client) -> Result<()> {
         .attr("class")
         .await?
         .unwrap_or_default();
-    assert!(class.contains("banner-not_available"), "{class}");
+    assert!(class.contains("banner-invalid_input"), "{class}");
     Ok(())
 }
 

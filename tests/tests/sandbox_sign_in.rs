@@ -5,7 +5,9 @@
 
 use std::time::Duration;
 
-use connassist_e2e::{Desktop, Result, app_binary, eventually};
+use connassist_e2e::{
+    Desktop, Result, app_binary, eventually, listing_status, sign_in_through_the_window,
+};
 use fantoccini::{Client, Locator};
 
 const HANAS_CONNECTIONS: &[&str] = &[
@@ -17,7 +19,7 @@ const HANAS_CONNECTIONS: &[&str] = &[
     "robot-prod-02@contoso.example",
 ];
 
-async fn sign_in_through_the_window(client: &Client) -> Result<()> {
+async fn try_the_sandbox(client: &Client) -> Result<()> {
     client
         .wait()
         .at_most(Duration::from_secs(20))
@@ -54,26 +56,8 @@ async fn sign_in_through_the_window(client: &Client) -> Result<()> {
         Some("allowed"),
         "the sign-in page could call a command: {ipc}"
     );
-
-    client
-        .find(Locator::Id("username"))
-        .await?
-        .send_keys("hana")
-        .await?;
-    client
-        .find(Locator::Id("password"))
-        .await?
-        .send_keys("sandbox")
-        .await?;
-    client.find(Locator::Id("sign-in")).await?.click().await?;
-    eventually(
-        Duration::from_secs(20),
-        "the sign-in window to close",
-        || async { Ok((client.windows().await?.len() == 1).then_some(())) },
-    )
-    .await?;
     client.switch_to_window(main).await?;
-    Ok(())
+    sign_in_through_the_window(client, "hana", "sandbox").await
 }
 
 async fn rows(client: &Client) -> Result<Vec<String>> {
@@ -94,16 +78,8 @@ async fn try_the_sandbox_signs_in_through_the_embedded_form_and_lists_the_rows()
     let desktop = Desktop::start()?;
     let client = desktop.open_app(&app_binary()).await?;
     let outcome = async {
-        sign_in_through_the_window(&client).await?;
-        let status = eventually(Duration::from_secs(20), "the listing to finish", || async {
-            let text = client
-                .find(Locator::Id("list-status"))
-                .await?
-                .text()
-                .await?;
-            Ok(text.contains("connections in").then_some(text))
-        })
-        .await?;
+        try_the_sandbox(&client).await?;
+        let status = listing_status(&client).await?;
         assert!(status.starts_with("6 connections in 3 folders"), "{status}");
         assert!(status.contains("2 need attention"), "{status}");
         assert_eq!(rows(&client).await?, HANAS_CONNECTIONS);

@@ -60,7 +60,7 @@ async function openFirstScreen(colorScheme, query = "") {
 }
 
 describe("Choose a tenant (web build, fake backend)", () => {
-  it("explains why http://example.com is refused, accepts a tenant URL, and reports what is not built yet through the error path", async () => {
+  it("explains why http://example.com is refused, accepts a tenant URL, and asks for the application ID through the error path", async () => {
     const page = await openFirstScreen("light");
     const field = page.getByLabel("Tenant URL");
     assert.equal(await field.evaluate((el) => el === document.activeElement), true, "the URL field has focus");
@@ -78,7 +78,7 @@ describe("Choose a tenant (web build, fake backend)", () => {
     await page.getByRole("button", { name: "Sign in" }).click();
     const alert = page.getByRole("alert");
     await alert.waitFor();
-    assert.match(await alert.innerText(), /Signing in to cloud\.uipath\.com is not available in this build yet/);
+    assert.match(await alert.innerText(), /Enter the external application's ID/);
 
     await field.fill("http://example.com");
     await field.blur();

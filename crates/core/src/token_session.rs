@@ -131,6 +131,15 @@ impl TokenSession {
         })
     }
 
+    pub fn tenant(&self) -> &TenantUrl {
+        &self.tenant
+    }
+
+    /// The external application this session was signed in with.
+    pub async fn client_id(&self) -> String {
+        self.state.lock().await.client_id.clone()
+    }
+
     /// The session kept for `tenant`, if any.
     pub fn load(tenant: &TenantUrl, store: Arc<dyn SecretStore>) -> Result<Self, SessionError> {
         let secret = store
@@ -213,8 +222,8 @@ impl TokenSession {
 
     /// Revokes the sign-in at the tenant, then forgets it. The keychain entry
     /// is deleted even when the tenant cannot be reached (and that is reported).
-    pub async fn sign_out(self) -> Result<(), SessionError> {
-        let stored = self.state.into_inner();
+    pub async fn sign_out(&self) -> Result<(), SessionError> {
+        let stored = self.state.lock().await;
         let revoked = match &stored.refresh {
             Some(refresh) => revoke(&self.tenant, &stored.client_id, refresh).await,
             None => Ok(()),

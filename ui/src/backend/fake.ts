@@ -61,12 +61,14 @@ export const fakeBackend: Backend = {
   async checkTenantUrl(url) {
     return fakeCheckTenantUrl(url);
   },
-  async connectTenant(url) {
+  async connectTenant(url, clientId) {
     const tenant = fakeCheckTenantUrl(url);
-    throw {
-      code: "not_available",
-      message: `Signing in to ${tenant.host} is not available in this build yet. Meanwhile, the command-line tool can check tenant URLs: connassist --help.`,
-    } satisfies ApiError;
+    if (clientId.trim() === "") {
+      throw invalid(
+        "Enter the external application's ID: a non-confidential application registered in your tenant with the redirect http://127.0.0.1/callback.",
+      );
+    }
+    return { ...fakeSession, tenant, sandbox: false };
   },
   async startSandbox() {
     return fakeSession;

@@ -15,7 +15,7 @@ async function call<T>(command: string, args?: Record<string, unknown>): Promise
 export const tauriBackend: Backend = {
   kind: "tauri",
   checkTenantUrl: (url) => call<TenantUrl>("check_tenant_url", { url }),
-  connectTenant: (url) => call<TenantUrl>("connect_tenant", { url }),
+  connectTenant: (url, clientId) => call<SessionInfo>("connect_tenant", { url, clientId }),
   startSandbox: () => call<SessionInfo>("start_sandbox"),
   listConnections: (onEvent, folder) => {
     const channel = new Channel<ListEvent>();

@@ -17,8 +17,11 @@ export interface Backend {
   readonly kind: "tauri" | "fake";
   /** Validates and normalizes a tenant URL; rejects with `invalid_input`. */
   checkTenantUrl(url: string): Promise<TenantUrl>;
-  /** Signs in to the tenant at `url`. */
-  connectTenant(url: string): Promise<TenantUrl>;
+  /**
+   * Signs in to the tenant at `url` as the external application `clientId`
+   * (a kept session if there is one, else in a sign-in window).
+   */
+  connectTenant(url: string, clientId: string): Promise<SessionInfo>;
   /** Starts the built-in sandbox tenant and signs in to it (a sign-in window opens). */
   startSandbox(): Promise<SessionInfo>;
   /**

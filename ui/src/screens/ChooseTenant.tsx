@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useReducer } from "react";
+import { useCallback, useEffect, useReducer, useState } from "react";
 import { toApiError, type Backend, type SessionInfo } from "../backend";
 import { fieldMessage, initialState, normalizedHint, reduce, type Action } from "./chooseTenantState";
 
@@ -18,6 +18,7 @@ async function check(backend: Backend, input: string, dispatch: (a: Action) => v
 
 export function ChooseTenant({ backend, onSignedIn }: { backend: Backend; onSignedIn: (session: SessionInfo) => void }) {
   const [state, dispatch] = useReducer(reduce, initialState);
+  const [clientId, setClientId] = useState("");
   const message = fieldMessage(state);
   const hint = normalizedHint(state);
   const busy = state.pending !== "none";
@@ -38,13 +39,14 @@ export function ChooseTenant({ backend, onSignedIn }: { backend: Backend; onSign
         return;
       }
       try {
-        await backend.connectTenant(state.input);
+        const session = await backend.connectTenant(state.input, clientId);
         dispatch({ type: "finished" });
+        onSignedIn(session);
       } catch (e) {
         dispatch({ type: "failed", error: toApiError(e) });
       }
     },
-    [backend, state.input],
+    [backend, state.input, clientId, onSignedIn],
   );
 
   const trySandbox = useCallback(async () => {
@@ -85,8 +87,21 @@ export function ChooseTenant({ backend, onSignedIn }: { backend: Backend; onSign
         <p id="tenant-url-message" className={message ? "field-error" : "field-hint"} aria-live="polite">
           {message ?? (hint ? `Signs in to ${hint}` : "Paste the address you use in the browser; anything after the tenant name is ignored.")}
         </p>
+        <label htmlFor="client-id">External application ID</label>
+        <input
+          id="client-id"
+          name="client-id"
+          type="text"
+          spellCheck={false}
+          autoComplete="off"
+          placeholder="e.g. 6f3a…, from Admin › External applications"
+          value={clientId}
+          onChange={(e) => setClientId(e.target.value)}
+          disabled={busy}
+        />
+        <p className="field-hint">A non-confidential application with the redirect http://127.0.0.1/callback. Your session is kept in the system keychain.</p>
         <button id="sign-in" type="submit" className="primary" disabled={busy}>
-          {state.pending === "signIn" ? "Signing in…" : "Sign in"}
+          {state.pending === "signIn" ? "Waiting for you to sign in…" : "Sign in"}
         </button>
       </form>
       <div className="divider" aria-hidden="true">

@@ -2,7 +2,7 @@
 //! real OS keychain (GNOME Keyring as the Secret Service on a private bus).
 //! The test plays the user's browser: it opens the address the CLI prints,
 //! submits the sign-in form, and follows the redirect to the CLI's one-shot
-//! loopback listener. Access tokens live one second, so every later command
+//! loopback listener. Access tokens live two seconds, so every later command
 //! refreshes, which only keeps working if each rotated refresh token was
 //! written back to the keychain.
 
@@ -63,7 +63,7 @@ async fn login_keeps_a_refreshing_session_in_the_keychain_and_logout_revokes_it(
         "build the CLI first: cargo build -p connassist-cli"
     );
     let sb = Sandbox::start(Config {
-        access_token_lifetime: Duration::from_secs(1),
+        access_token_lifetime: Duration::from_secs(2),
         ..Config::default()
     })
     .await?;
@@ -128,7 +128,7 @@ async fn login_keeps_a_refreshing_session_in_the_keychain_and_logout_revokes_it(
 
     // Each listing refreshes (tokens live 1 s) with the refresh token the previous one stored.
     for round in 0..3 {
-        tokio::time::sleep(Duration::from_millis(1100)).await;
+        tokio::time::sleep(Duration::from_millis(2100)).await;
         let out = run(
             &keychain,
             &["connections", "--url", &base, "--format", "json"],

@@ -71,7 +71,7 @@ CREATE TABLE IF NOT EXISTS grants (
     user_key   TEXT,               -- NULL for client-credentials grants
     scope      TEXT NOT NULL,
     family     TEXT NOT NULL,      -- one sign-in: its code, access and refresh tokens
-    expires_at INTEGER NOT NULL,   -- unix seconds
+    expires_at INTEGER NOT NULL,   -- unix milliseconds (short test lifetimes stay exact)
     used       INTEGER NOT NULL DEFAULT 0,
     extra      TEXT NOT NULL DEFAULT '{}'  -- redirect_uri, PKCE challenge for codes
 );

@@ -49,7 +49,7 @@ pub fn access_grant(db: &Db, token_hash: &str) -> DbResult<Option<AccessGrant>> 
         .query_row(
             "SELECT user_key, scope FROM grants
              WHERE token_hash = ?1 AND kind = 'access' AND used = ?2 AND expires_at > ?3",
-            params![token_hash, ACTIVE, Utc::now().timestamp()],
+            params![token_hash, ACTIVE, Utc::now().timestamp_millis()],
             |r| Ok((r.get(0)?, r.get(1)?)),
         )
         .optional()?;
@@ -83,7 +83,7 @@ fn insert_grant(db: &Db, token: &str, g: NewGrant<'_>) -> DbResult<()> {
             g.user.to_string(),
             g.scope,
             g.family,
-            Utc::now().timestamp() + g.lifetime,
+            Utc::now().timestamp_millis() + g.lifetime * 1000,
             g.extra.to_string()
         ],
     )?;
@@ -494,7 +494,7 @@ fn exchange_code(
     }
     // Burn the code before any check: a failed attempt must not be retried.
     mark_used(db, code)?;
-    if g.expires_at <= Utc::now().timestamp() {
+    if g.expires_at <= Utc::now().timestamp_millis() {
         return Ok(Err(invalid_grant(
             "The authorization code expired; sign in again.",
         )));
@@ -550,7 +550,7 @@ fn refresh(db: &Db, client: &Client, token: &str) -> DbResult<Exchange> {
             )));
         }
     }
-    if g.expires_at <= Utc::now().timestamp() {
+    if g.expires_at <= Utc::now().timestamp_millis() {
         return Ok(Err(invalid_grant(
             "The refresh token expired; sign in again.",
         )));

@@ -1,0 +1,53 @@
+// A real OpenID provider (panva/oidc-provider) standing in for Microsoft Entra
+// in tests: a public native client with PKCE required, loopback redirects on
+// any port, refresh tokens with rotation, and revocation. It serves at
+// http://127.0.0.1:<port>/identity_ with the paths the app uses
+// (/connect/authorize, /connect/token, /connect/revocation), prints
+// "OIDC_READY <port>" once listening, and keeps its state in memory.
+import http from "node:http";
+import Provider from "oidc-provider";
+
+const PREFIX = "/identity_";
+const server = http.createServer();
+
+server.listen(0, "127.0.0.1", () => {
+  const { port } = server.address();
+  const provider = new Provider(`http://127.0.0.1:${port}${PREFIX}`, {
+    clients: [
+      {
+        client_id: "connassist",
+        application_type: "native",
+        token_endpoint_auth_method: "none",
+        redirect_uris: ["http://127.0.0.1/callback"],
+        grant_types: ["authorization_code", "refresh_token"],
+        response_types: ["code"],
+      },
+    ],
+    pkce: { required: () => true },
+    routes: {
+      authorization: "/connect/authorize",
+      token: "/connect/token",
+      revocation: "/connect/revocation",
+    },
+    features: { revocation: { enabled: true }, devInteractions: { enabled: true } },
+    scopes: ["openid", "offline_access"],
+    // Like Entra: a refresh token for every code, rotated on every use.
+    issueRefreshToken: async (_ctx, client) => client.grantTypeAllowed("refresh_token"),
+    rotateRefreshToken: true,
+    cookies: { keys: ["connassist-test-only-cookie-key"] },
+  });
+  provider.on("server_error", (_ctx, err) => console.error("oidc-provider error:", err));
+  const callback = provider.callback();
+  server.on("request", (req, res) => {
+    if (!req.url.startsWith(PREFIX)) {
+      res.statusCode = 404;
+      res.end();
+      return;
+    }
+    // Mounted under /identity_, the way express mounts it.
+    req.originalUrl = req.url;
+    req.url = req.url.slice(PREFIX.length) || "/";
+    callback(req, res);
+  });
+  console.log(`OIDC_READY ${port}`);
+});

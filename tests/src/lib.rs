@@ -431,29 +431,48 @@ pub async fn sign_in_through_the_window(client: &Client, user: &str, password: &
         .at_most(Duration::from_secs(20))
         .for_element(fantoccini::Locator::Id("username"))
         .await?;
-    client
-        .find(fantoccini::Locator::Id("username"))
-        .await?
-        .send_keys(user)
-        .await?;
-    client
-        .find(fantoccini::Locator::Id("password"))
-        .await?
-        .send_keys(password)
-        .await?;
+    type_into(client, "username", user).await?;
+    type_into(client, "password", password).await?;
     client
         .find(fantoccini::Locator::Id("sign-in"))
         .await?
         .click()
         .await?;
-    eventually(
+    // Leave the window before the app closes it: WebKitWebDriver can stall on
+    // commands aimed at a window that is going away.
+    client.switch_to_window(main.clone()).await?;
+    let closed = eventually(
         Duration::from_secs(20),
         "the sign-in window to close",
         || async { Ok((client.windows().await?.len() == 1).then_some(())) },
     )
-    .await?;
-    client.switch_to_window(main).await?;
+    .await;
+    if let Err(e) = closed {
+        // Say what the page shows, for whoever reads a failed run.
+        let mut page = String::new();
+        if let Some(other) = client.windows().await?.into_iter().find(|h| *h != main) {
+            client.switch_to_window(other).await?;
+            if let Ok(el) = client.find(fantoccini::Locator::Css("main")).await {
+                page = el.text().await.unwrap_or_default();
+            }
+        }
+        return Err(format!("{e}; the sign-in page shows: {page:?}").into());
+    }
     Ok(())
+}
+
+/// Types `text` into the field with id `id` and checks it arrived, retyping
+/// once if keystrokes were lost (as a person would who sees a wrong value).
+async fn type_into(client: &Client, id: &str, text: &str) -> Result<()> {
+    let field = client.find(fantoccini::Locator::Id(id)).await?;
+    for _ in 0..2 {
+        field.send_keys(text).await?;
+        if field.prop("value").await?.as_deref() == Some(text) {
+            return Ok(());
+        }
+        field.clear().await?;
+    }
+    Err(format!("the {id} field did not take the text typed into it").into())
 }
 
 /// The list's status line once the listing has finished.
@@ -467,6 +486,22 @@ pub async fn listing_status(client: &Client) -> Result<String> {
         Ok(text.contains("connections in").then_some(text))
     })
     .await
+}
+
+/// Fails a real-window test that has not finished within `secs`, instead of
+/// letting a stalled WebDriver command hang the whole test run.
+pub async fn within<T>(
+    secs: u64,
+    what: &str,
+    test: impl std::future::Future<Output = Result<T>>,
+) -> Result<T> {
+    match tokio::time::timeout(Duration::from_secs(secs), test).await {
+        Ok(result) => result,
+        Err(_) => Err(format!(
+            "{what} did not finish within {secs} s (a WebDriver command stalled?)"
+        )
+        .into()),
+    }
 }
 
 /// Polls `probe` until it returns `Some`, or fails after `timeout` with `what`.

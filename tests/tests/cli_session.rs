@@ -10,7 +10,7 @@ use std::io::{BufRead, BufReader};
 use std::process::{Output, Stdio};
 use std::time::Duration;
 
-use connassist_e2e::{Keychain, Result, cli_binary};
+use connassist_e2e::{Keychain, Result, cli_binary, within};
 use connassist_sandbox::{Config, PUBLIC_CLIENT_ID, SANDBOX_PASSWORD, Sandbox};
 
 /// What a person does with the printed address: sign in, follow the redirect.
@@ -57,97 +57,104 @@ fn text(bytes: &[u8]) -> String {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn login_keeps_a_refreshing_session_in_the_keychain_and_logout_revokes_it() -> Result<()> {
-    let cli = cli_binary();
-    assert!(
-        cli.exists(),
-        "build the CLI first: cargo build -p connassist-cli"
-    );
-    let sb = Sandbox::start(Config {
-        access_token_lifetime: Duration::from_secs(2),
-        ..Config::default()
-    })
-    .await?;
-    let keychain = Keychain::start()?;
-    let base = sb.base_url.clone();
+    within(
+        120,
+        "login_keeps_a_refreshing_session_in_the_keychain_and_logout_revokes_it",
+        async {
+            let cli = cli_binary();
+            assert!(
+                cli.exists(),
+                "build the CLI first: cargo build -p connassist-cli"
+            );
+            let sb = Sandbox::start(Config {
+                access_token_lifetime: Duration::from_secs(2),
+                ..Config::default()
+            })
+            .await?;
+            let keychain = Keychain::start()?;
+            let base = sb.base_url.clone();
 
-    // Not signed in yet: a clear "sign in" and exit code 3.
-    let out = run(&keychain, &["connections", "--url", &base])?;
-    assert_eq!(out.status.code(), Some(3), "{}", text(&out.stderr));
-    assert!(
-        text(&out.stderr).contains("Not signed in to"),
-        "{}",
-        text(&out.stderr)
-    );
+            // Not signed in yet: a clear "sign in" and exit code 3.
+            let out = run(&keychain, &["connections", "--url", &base])?;
+            assert_eq!(out.status.code(), Some(3), "{}", text(&out.stderr));
+            assert!(
+                text(&out.stderr).contains("Not signed in to"),
+                "{}",
+                text(&out.stderr)
+            );
 
-    let mut login = keychain
-        .command(&cli)
-        .args([
-            "login",
-            "--url",
-            &base,
-            "--client-id",
-            PUBLIC_CLIENT_ID,
-            "--browser",
-            "none",
-            "--timeout-secs",
-            "60",
-        ])
-        .stderr(Stdio::piped())
-        .spawn()?;
-    let stderr = login.stderr.take().ok_or("no stderr")?;
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stderr)
-            .lines()
-            .map_while(std::result::Result::ok)
-        {
-            let _ = tx.send(line);
-        }
-    });
-    let authorize = tokio::task::spawn_blocking(
-        move || -> Result<(String, std::sync::mpsc::Receiver<String>)> {
-            loop {
-                let line = rx.recv_timeout(Duration::from_secs(20))?;
-                if let Some(url) = line.strip_prefix("Open this address to sign in: ") {
-                    return Ok((url.to_owned(), rx));
+            let mut login = keychain
+                .command(&cli)
+                .args([
+                    "login",
+                    "--url",
+                    &base,
+                    "--client-id",
+                    PUBLIC_CLIENT_ID,
+                    "--browser",
+                    "none",
+                    "--timeout-secs",
+                    "60",
+                ])
+                .stderr(Stdio::piped())
+                .spawn()?;
+            let stderr = login.stderr.take().ok_or("no stderr")?;
+            let (tx, rx) = std::sync::mpsc::channel();
+            std::thread::spawn(move || {
+                for line in BufReader::new(stderr)
+                    .lines()
+                    .map_while(std::result::Result::ok)
+                {
+                    let _ = tx.send(line);
                 }
+            });
+            let authorize = tokio::task::spawn_blocking(
+                move || -> Result<(String, std::sync::mpsc::Receiver<String>)> {
+                    loop {
+                        let line = rx.recv_timeout(Duration::from_secs(20))?;
+                        if let Some(url) = line.strip_prefix("Open this address to sign in: ") {
+                            return Ok((url.to_owned(), rx));
+                        }
+                    }
+                },
+            )
+            .await??;
+            let (authorize, rx) = authorize;
+            browse(&sb, &authorize).await?;
+            let status = tokio::task::spawn_blocking(move || login.wait()).await??;
+            let said: Vec<String> = rx.try_iter().collect();
+            assert!(status.success(), "login failed: {said:?}");
+            assert!(
+                said.iter()
+                    .any(|l| l.contains("as Alex Attended <alex@contoso.example>")),
+                "{said:?}"
+            );
+
+            // Each listing refreshes (tokens live 1 s) with the refresh token the previous one stored.
+            for round in 0..3 {
+                tokio::time::sleep(Duration::from_millis(2100)).await;
+                let out = run(
+                    &keychain,
+                    &["connections", "--url", &base, "--format", "json"],
+                )?;
+                assert!(out.status.success(), "round {round}: {}", text(&out.stderr));
+                let json: serde_json::Value = serde_json::from_slice(&out.stdout)?;
+                assert_eq!(
+                    json["connections"].as_array().map(Vec::len),
+                    Some(4),
+                    "alex's connections, round {round}"
+                );
             }
+
+            let out = run(&keychain, &["logout", "--url", &base])?;
+            assert!(out.status.success(), "{}", text(&out.stderr));
+            assert!(text(&out.stderr).contains("revoked and removed from the keychain"));
+            let out = run(&keychain, &["connections", "--url", &base])?;
+            assert_eq!(out.status.code(), Some(3), "{}", text(&out.stderr));
+            Ok(())
         },
     )
-    .await??;
-    let (authorize, rx) = authorize;
-    browse(&sb, &authorize).await?;
-    let status = tokio::task::spawn_blocking(move || login.wait()).await??;
-    let said: Vec<String> = rx.try_iter().collect();
-    assert!(status.success(), "login failed: {said:?}");
-    assert!(
-        said.iter()
-            .any(|l| l.contains("as Alex Attended <alex@contoso.example>")),
-        "{said:?}"
-    );
-
-    // Each listing refreshes (tokens live 1 s) with the refresh token the previous one stored.
-    for round in 0..3 {
-        tokio::time::sleep(Duration::from_millis(2100)).await;
-        let out = run(
-            &keychain,
-            &["connections", "--url", &base, "--format", "json"],
-        )?;
-        assert!(out.status.success(), "round {round}: {}", text(&out.stderr));
-        let json: serde_json::Value = serde_json::from_slice(&out.stdout)?;
-        assert_eq!(
-            json["connections"].as_array().map(Vec::len),
-            Some(4),
-            "alex's connections, round {round}"
-        );
-    }
-
-    let out = run(&keychain, &["logout", "--url", &base])?;
-    assert!(out.status.success(), "{}", text(&out.stderr));
-    assert!(text(&out.stderr).contains("revoked and removed from the keychain"));
-    let out = run(&keychain, &["connections", "--url", &base])?;
-    assert_eq!(out.status.code(), Some(3), "{}", text(&out.stderr));
-    Ok(())
+    .await
 }
 
 #[test]

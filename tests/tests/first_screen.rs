@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use connassist_e2e::{Desktop, Result, Signal, app_binary, eventually};
+use connassist_e2e::{Desktop, Result, Signal, app_binary, eventually, within};
 use fantoccini::{Client, Locator};
 
 async fn text_of(client: &Client, css: &str) -> Result<String> {
@@ -74,76 +74,94 @@ async fn exercise_first_screen(client: &Client) -> Result<()> {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn first_screen_refuses_plain_http_in_the_real_window() -> Result<()> {
-    let desktop = Desktop::start()?;
-    let client = desktop.open_app(&app_binary()).await?;
-    let outcome = exercise_first_screen(&client).await;
-    // Keep a picture of the real window for people reading a failed run. WebKit
-    // under Xvfb paints a little after the DOM changes: let it settle first.
-    tokio::time::sleep(Duration::from_millis(500)).await;
-    if let Ok(png) = client.screenshot().await {
-        let _ = std::fs::write(
-            std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("first-screen-window.png"),
-            png,
-        );
-    }
-    client.close().await?;
-    outcome
+    within(
+        120,
+        "first_screen_refuses_plain_http_in_the_real_window",
+        async {
+            let desktop = Desktop::start()?;
+            let client = desktop.open_app(&app_binary()).await?;
+            let outcome = exercise_first_screen(&client).await;
+            // Keep a picture of the real window for people reading a failed run. WebKit
+            // under Xvfb paints a little after the DOM changes: let it settle first.
+            tokio::time::sleep(Duration::from_millis(500)).await;
+            if let Ok(png) = client.screenshot().await {
+                let _ = std::fs::write(
+                    std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
+                        .join("first-screen-window.png"),
+                    png,
+                );
+            }
+            client.close().await?;
+            outcome
+        },
+    )
+    .await
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn window_size_survives_the_session_ending() -> Result<()> {
-    let desktop = Desktop::start()?;
-    let app = app_binary();
+    within(120, "window_size_survives_the_session_ending", async {
+        let desktop = Desktop::start()?;
+        let app = app_binary();
 
-    let client = desktop.open_app(&app).await?;
-    client.wait().for_element(Locator::Css("h1")).await?;
-    assert_eq!(
-        client.get_window_size().await?,
-        (1100, 720),
-        "first launch uses the default size"
-    );
-    client.set_window_size(900, 640).await?;
-    assert_eq!(client.get_window_size().await?, (900, 640));
-    // What a logout does: SIGTERM. The app must leave through its exit path.
-    desktop.signal_app(Signal::SIGTERM)?;
-    let _ = client.close().await; // the session's browser is already gone
-    assert!(
-        desktop.app_config_dir().join(".window-state.json").exists(),
-        "no window state saved in {}",
-        desktop.app_config_dir().display()
-    );
+        let client = desktop.open_app(&app).await?;
+        client.wait().for_element(Locator::Css("h1")).await?;
+        assert_eq!(
+            client.get_window_size().await?,
+            (1100, 720),
+            "first launch uses the default size"
+        );
+        client.set_window_size(900, 640).await?;
+        assert_eq!(client.get_window_size().await?, (900, 640));
+        // What a logout does: SIGTERM. The app must leave through its exit path.
+        desktop.signal_app(Signal::SIGTERM)?;
+        let _ = client.close().await; // the session's browser is already gone
+        assert!(
+            desktop.app_config_dir().join(".window-state.json").exists(),
+            "no window state saved in {}",
+            desktop.app_config_dir().display()
+        );
 
-    let client = desktop.open_app(&app).await?;
-    client.wait().for_element(Locator::Css("h1")).await?;
-    let size = client.get_window_size().await;
-    client.close().await?;
-    assert_eq!(size?, (900, 640), "second launch restores the size");
-    Ok(())
+        let client = desktop.open_app(&app).await?;
+        client.wait().for_element(Locator::Css("h1")).await?;
+        let size = client.get_window_size().await;
+        client.close().await?;
+        assert_eq!(size?, (900, 640), "second launch restores the size");
+        Ok(())
+    })
+    .await
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_second_launch_hands_over_to_the_running_window() -> Result<()> {
-    let desktop = Desktop::start()?;
-    let app = app_binary();
-    let client = desktop.open_app(&app).await?;
-    client.wait().for_element(Locator::Css("h1")).await?;
-    let first = desktop.app_pids();
-    assert_eq!(first.len(), 1, "{first:?}");
+    within(
+        120,
+        "a_second_launch_hands_over_to_the_running_window",
+        async {
+            let desktop = Desktop::start()?;
+            let app = app_binary();
+            let client = desktop.open_app(&app).await?;
+            client.wait().for_element(Locator::Css("h1")).await?;
+            let first = desktop.app_pids();
+            assert_eq!(first.len(), 1, "{first:?}");
 
-    let mut second = desktop.command(&app).spawn()?;
-    let status = eventually(Duration::from_secs(15), "the second launch to exit", || {
-        let status = second.try_wait();
-        async move { Ok(status?) }
-    })
-    .await;
-    if status.is_err() {
-        let _ = second.kill();
-    }
-    let still_running = desktop.app_pids();
-    let title = client.title().await;
-    client.close().await?;
-    assert!(status?.success(), "the second launch should exit cleanly");
-    assert_eq!(still_running, first, "the first window keeps running");
-    assert_eq!(title?, "Connections Assistant");
-    Ok(())
+            let mut second = desktop.command(&app).spawn()?;
+            let status = eventually(Duration::from_secs(15), "the second launch to exit", || {
+                let status = second.try_wait();
+                async move { Ok(status?) }
+            })
+            .await;
+            if status.is_err() {
+                let _ = second.kill();
+            }
+            let still_running = desktop.app_pids();
+            let title = client.title().await;
+            client.close().await?;
+            assert!(status?.success(), "the second launch should exit cleanly");
+            assert_eq!(still_running, first, "the first window keeps running");
+            assert_eq!(title?, "Connections Assistant");
+            Ok(())
+        },
+    )
+    .await
 }

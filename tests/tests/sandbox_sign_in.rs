@@ -6,7 +6,7 @@
 use std::time::Duration;
 
 use connassist_e2e::{
-    Desktop, Result, app_binary, eventually, listing_status, sign_in_through_the_window,
+    Desktop, Result, app_binary, eventually, listing_status, sign_in_through_the_window, within,
 };
 use fantoccini::{Client, Locator};
 
@@ -75,34 +75,41 @@ async fn rows(client: &Client) -> Result<Vec<String>> {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn try_the_sandbox_signs_in_through_the_embedded_form_and_lists_the_rows() -> Result<()> {
-    let desktop = Desktop::start()?;
-    let client = desktop.open_app(&app_binary()).await?;
-    let outcome = async {
-        try_the_sandbox(&client).await?;
-        let status = listing_status(&client).await?;
-        assert!(status.starts_with("6 connections in 3 folders"), "{status}");
-        assert!(status.contains("2 need attention"), "{status}");
-        assert_eq!(rows(&client).await?, HANAS_CONNECTIONS);
-        let lead = client
-            .find(Locator::Css(".session-bar .lead"))
-            .await?
-            .text()
-            .await?;
-        assert!(
-            lead.contains("Hana Helpdesk <hana@contoso.example>"),
-            "{lead}"
-        );
-        Ok(())
-    }
-    .await;
-    tokio::time::sleep(Duration::from_millis(500)).await;
-    if let Ok(png) = client.screenshot().await {
-        let _ = std::fs::write(
-            std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
-                .join("sandbox-connections-window.png"),
-            png,
-        );
-    }
-    client.close().await?;
-    outcome
+    within(
+        120,
+        "try_the_sandbox_signs_in_through_the_embedded_form_and_lists_the_rows",
+        async {
+            let desktop = Desktop::start()?;
+            let client = desktop.open_app(&app_binary()).await?;
+            let outcome = async {
+                try_the_sandbox(&client).await?;
+                let status = listing_status(&client).await?;
+                assert!(status.starts_with("6 connections in 3 folders"), "{status}");
+                assert!(status.contains("2 need attention"), "{status}");
+                assert_eq!(rows(&client).await?, HANAS_CONNECTIONS);
+                let lead = client
+                    .find(Locator::Css(".session-bar .lead"))
+                    .await?
+                    .text()
+                    .await?;
+                assert!(
+                    lead.contains("Hana Helpdesk <hana@contoso.example>"),
+                    "{lead}"
+                );
+                Ok(())
+            }
+            .await;
+            tokio::time::sleep(Duration::from_millis(500)).await;
+            if let Ok(png) = client.screenshot().await {
+                let _ = std::fs::write(
+                    std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
+                        .join("sandbox-connections-window.png"),
+                    png,
+                );
+            }
+            client.close().await?;
+            outcome
+        },
+    )
+    .await
 }

@@ -128,6 +128,15 @@ describe("Connections (web build, fake backend)", () => {
     assert.match(await rows.first().innerText(), /robot-prod-02@contoso\.example/);
     await page.getByLabel("State").selectOption("all");
 
+    await page.getByLabel("Connector").selectOption({ label: "Gmail" });
+    assert.equal(await rows.count(), 1);
+    await page.getByLabel("Connector").selectOption("all");
+    await page.getByLabel("Group by folder").check();
+    const groups = page.locator("table.grid tr.group");
+    const compact = (texts) => texts.map((t) => t.replace(/\s+/g, ""));
+    assert.deepEqual(compact(await groups.allInnerTexts()), ["Finance1", "HanaHelpdesk'sworkspacepersonal1", "Shared3"]);
+    await page.getByLabel("Group by folder").uncheck();
+
     // Keyboard: focus a row, move down, the detail pane follows.
     await rows.first().click();
     await page.keyboard.press("ArrowDown");

@@ -5,7 +5,9 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use connassist_sandbox::{CI_CLIENT_ID, Config, FaultSpec, SANDBOX_PASSWORD, Sandbox, Scenario};
+use connassist_sandbox::{
+    CI_CLIENT_ID, Config, FaultSpec, LargeSpec, SANDBOX_PASSWORD, Sandbox, Scenario,
+};
 
 use crate::exit;
 
@@ -14,9 +16,22 @@ pub struct Args {
     /// Port on 127.0.0.1; 0 picks a free one.
     #[arg(long, default_value_t = 0)]
     port: u16,
-    /// Seeded data: forum (the multi-machine case from the UiPath forum).
+    /// Seeded data: forum (the multi-machine case from the UiPath forum), or
+    /// large (generated from --seed with --folders, --connections, --processes).
     #[arg(long, default_value = "forum", value_parser = parse_scenario)]
     scenario: Scenario,
+    /// large: the random seed; the same seed gives the same tenant.
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// large: folders to generate.
+    #[arg(long, default_value_t = 500)]
+    folders: usize,
+    /// large: connections to generate.
+    #[arg(long, default_value_t = 5000)]
+    connections: usize,
+    /// large: processes to generate, each with 10 connection bindings.
+    #[arg(long, default_value_t = 2000)]
+    processes: usize,
     /// Folder for the SQLite state, kept across restarts. Default: a temporary folder.
     #[arg(long)]
     data: Option<PathBuf>,
@@ -45,10 +60,20 @@ pub fn run(args: Args) -> ExitCode {
         }
     };
     runtime.block_on(async {
+        let scenario = match args.scenario {
+            Scenario::Large(spec) => Scenario::Large(LargeSpec {
+                folders: args.folders,
+                connections: args.connections,
+                processes: args.processes,
+                seed: args.seed,
+                ..spec
+            }),
+            other => other,
+        };
         let config = Config {
             port: args.port,
             data_dir: args.data,
-            scenario: args.scenario,
+            scenario,
             latency: Duration::from_millis(args.latency_ms),
             faults: args.faults.unwrap_or_default(),
             access_token_lifetime: Duration::from_secs(args.token_ttl_secs),
@@ -61,7 +86,7 @@ pub fn run(args: Args) -> ExitCode {
             }
         };
         crate::output::line(&sandbox.base_url);
-        eprintln!("Sandbox tenant ({} scenario) at {}", args.scenario.name(), sandbox.base_url);
+        eprintln!("Sandbox tenant ({} scenario) at {}", scenario.name(), sandbox.base_url);
         eprintln!("Sign in as alex, hana or dana with the password \"{SANDBOX_PASSWORD}\".");
         match &sandbox.ci_client_secret {
             Some(secret) => eprintln!(

@@ -146,7 +146,7 @@ fn sandbox_names_the_scenarios_when_one_is_unknown() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains(
-            "unknown scenario \"nope\"; the scenarios are: forum",
+            "unknown scenario \"nope\"; the scenarios are: forum, large",
         ));
 }
 

@@ -49,7 +49,7 @@ fn folder_json(f: &Folder) -> Value {
 }
 
 fn connector_json(c: &Connector) -> Value {
-    json!({"id": c.id, "key": c.key, "name": c.name, "lifeCycleStage": "GA", "image": format!("/connections_/api/v1/Connectors/{}/image", c.key)})
+    json!({"id": c.id, "key": c.key, "name": c.name, "lifeCycleStage": "GA"})
 }
 
 pub fn connection_json(
@@ -158,7 +158,6 @@ pub async fn connectors(State(state): State<Shared>, caller: Caller) -> ApiResul
                     "authentication": {"type": k.auth_types.first().map(|a| a.wire_name())},
                     "authenticationTypes": k.auth_types.iter().map(|a| a.wire_name()).collect::<Vec<_>>(),
                     "connectionCount": connections.iter().filter(|(c, _)| c.connector == k.key).count(),
-                    "image": format!("/connections_/api/v1/Connectors/{}/image", k.key),
                 })
             })
             .collect(),

@@ -1,7 +1,17 @@
 import { useVirtualizer } from "@tanstack/react-virtual";
 import { useCallback, useEffect, useReducer, useRef } from "react";
 import { toApiError, type Backend, type ConnectionRow, type ConnectionState, type SessionInfo } from "../backend";
-import { brokenCount, folderPaths, initialState, reduce, visibleRows, type SortKey } from "./connectionsState";
+import {
+  brokenCount,
+  connectorOptions,
+  folderPaths,
+  initialState,
+  owners,
+  reduce,
+  visibleItems,
+  visibleRows,
+  type SortKey,
+} from "./connectionsState";
 
 const COLUMNS: { key: SortKey; label: string }[] = [
   { key: "state", label: "State" },
@@ -10,8 +20,50 @@ const COLUMNS: { key: SortKey; label: string }[] = [
   { key: "identity", label: "Identity" },
   { key: "owner", label: "Owner" },
   { key: "folder", label: "Folder" },
+  { key: "lastUsed", label: "Last used" },
 ];
 const STATES: ConnectionState[] = ["Enabled", "Expired", "Failed", "Disabled", "Unknown"];
+
+// A recognisable mark per connector, drawn here: the tenant's connector
+// images need a signed-in request the page cannot make.
+const CONNECTOR_MARKS: Record<string, [string, string]> = {
+  "uipath-microsoft-outlook365": ["Ol", "#0a64c8"],
+  "uipath-microsoft-onedrive": ["OD", "#0f78d4"],
+  "uipath-microsoft-teams": ["Te", "#5b5fc7"],
+  "uipath-microsoft-azureactivedirectory": ["En", "#0067b8"],
+  "uipath-google-gmail": ["Gm", "#d93025"],
+  "uipath-salesforce-sfdc": ["Sf", "#00a1e0"],
+  "uipath-salesforce-slack": ["Sl", "#611f69"],
+};
+
+function ConnectorIcon({ connectorKey, name }: { connectorKey: string; name: string }) {
+  const [text, color] = CONNECTOR_MARKS[connectorKey] ?? [
+    name.replace(/[^A-Za-z0-9 ]/g, "").split(" ").filter(Boolean).slice(-1)[0]?.slice(0, 2) ?? "?",
+    "#59636e",
+  ];
+  return (
+    <span className="connector-icon" style={{ background: color }} aria-hidden="true">
+      {text}
+    </span>
+  );
+}
+
+const AUTH_LABELS: Record<string, string> = {
+  OAuth2AuthorizationCode: "delegated",
+  OAuth2BringYourOwnApp: "own app",
+  OAuth2ClientCredentials: "app-only",
+  OAuth2ClientCertificate: "certificate",
+};
+
+function since(iso: string | null): string {
+  if (!iso) return "never";
+  const ms = Date.now() - new Date(iso).getTime();
+  if (Number.isNaN(ms)) return iso;
+  const days = Math.floor(ms / 86_400_000);
+  if (days >= 1) return `${days} d ago`;
+  const hours = Math.floor(ms / 3_600_000);
+  return hours >= 1 ? `${hours} h ago` : "just now";
+}
 
 function when(iso: string | null): string {
   if (!iso) return "never";
@@ -52,18 +104,22 @@ export function Connections({ backend, session, onSignOut }: { backend: Backend;
   const tableRef = useRef<HTMLTableSectionElement>(null);
   const scrollRef = useRef<HTMLDivElement>(null);
   const rows = visibleRows(state);
+  const items = visibleItems(state);
   const selected = state.rows.find((r) => r.id === state.selected) ?? null;
   // Only the rows in view are in the DOM, so 10,000 connections scroll smoothly.
   const virtualizer = useVirtualizer({
-    count: rows.length,
+    count: items.length,
     getScrollElement: () => scrollRef.current,
     estimateSize: () => 44,
     overscan: 12,
-    getItemKey: (index) => rows[index]?.id ?? index,
+    getItemKey: (index) => {
+      const item = items[index];
+      return item === undefined ? index : item.kind === "row" ? item.row.id : `group:${item.path}`;
+    },
   });
-  const items = virtualizer.getVirtualItems();
-  const padTop = items[0]?.start ?? 0;
-  const padBottom = Math.max(0, virtualizer.getTotalSize() - (items[items.length - 1]?.end ?? 0));
+  const shown = virtualizer.getVirtualItems();
+  const padTop = shown[0]?.start ?? 0;
+  const padBottom = Math.max(0, virtualizer.getTotalSize() - (shown[shown.length - 1]?.end ?? 0));
 
   const load = useCallback(
     async (folder?: string) => {
@@ -83,7 +139,7 @@ export function Connections({ backend, session, onSignOut }: { backend: Backend;
   }, [load]);
 
   // Keep the selected row in view, and keyboard focus on it.
-  const selectedIndex = rows.findIndex((r) => r.id === state.selected);
+  const selectedIndex = items.findIndex((i) => i.kind === "row" && i.row.id === state.selected);
   useEffect(() => {
     if (selectedIndex < 0) return;
     const keyboard = document.activeElement?.closest("tbody") === tableRef.current;
@@ -144,6 +200,26 @@ export function Connections({ backend, session, onSignOut }: { backend: Backend;
             </option>
           ))}
         </select>
+        <select aria-label="Connector" id="connector-filter" value={state.connectorFilter} onChange={(e) => dispatch({ type: "connectorFilter", value: e.target.value })}>
+          <option value="all">All connectors</option>
+          {connectorOptions(state).map((c) => (
+            <option key={c.key} value={c.key}>
+              {c.name}
+            </option>
+          ))}
+        </select>
+        <select aria-label="Owner" id="owner-filter" value={state.ownerFilter} onChange={(e) => dispatch({ type: "ownerFilter", value: e.target.value })}>
+          <option value="all">All owners</option>
+          {owners(state).map((o) => (
+            <option key={o} value={o}>
+              {o}
+            </option>
+          ))}
+        </select>
+        <label className="toggle">
+          <input type="checkbox" id="group-by-folder" checked={state.groupByFolder} onChange={(e) => dispatch({ type: "groupByFolder", value: e.target.checked })} />
+          Group by folder
+        </label>
         <button type="button" className="secondary narrow" id="refresh" onClick={() => void load()} disabled={state.loading}>
           Refresh
         </button>
@@ -199,9 +275,21 @@ export function Connections({ backend, session, onSignOut }: { backend: Backend;
           </thead>
           <tbody ref={tableRef} onKeyDown={onKeyDown}>
             {padTop > 0 && <tr aria-hidden="true" className="spacer" style={{ height: padTop }} />}
-            {items.map((item) => {
-              const r = rows[item.index];
-              if (!r) return null;
+            {shown.map((item) => {
+              const entry = items[item.index];
+              if (!entry) return null;
+              if (entry.kind === "group") {
+                return (
+                  <tr key={`group:${entry.path}`} data-index={item.index} ref={virtualizer.measureElement} className="group">
+                    <th colSpan={COLUMNS.length} scope="rowgroup">
+                      {entry.path}
+                      {entry.personal && <span className="tag">personal</span>}
+                      <span className="count">{entry.count}</span>
+                    </th>
+                  </tr>
+                );
+              }
+              const r = entry.row;
               return (
               <tr
                 key={r.id}
@@ -221,13 +309,22 @@ export function Connections({ backend, session, onSignOut }: { backend: Backend;
                   {r.name}
                   {r.isDefault && <span className="tag">default</span>}
                 </td>
-                <td>{r.connectorName}</td>
+                <td>
+                  <span className="connector">
+                    <ConnectorIcon connectorKey={r.connectorKey} name={r.connectorName} />
+                    <span>
+                      {r.connectorName}
+                      {r.authType && <span className="tag">{AUTH_LABELS[r.authType] ?? r.authType}</span>}
+                    </span>
+                  </span>
+                </td>
                 <td>{r.identity}</td>
                 <td>{r.owner}</td>
                 <td>
                   {r.folder.path}
                   {r.folder.personal && <span className="tag">personal</span>}
                 </td>
+                <td className="muted">{since(r.lastUsed)}</td>
               </tr>
               );
             })}

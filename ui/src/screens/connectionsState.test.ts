@@ -1,6 +1,17 @@
 import { describe, expect, it } from "vitest";
 import type { ConnectionRow, FolderSummary, ListEvent } from "../backend";
-import { brokenCount, folderPaths, initialState, reduce, visibleRows, type Action, type State } from "./connectionsState";
+import {
+  brokenCount,
+  connectorOptions,
+  folderPaths,
+  initialState,
+  owners,
+  reduce,
+  visibleItems,
+  visibleRows,
+  type Action,
+  type State,
+} from "./connectionsState";
 
 const shared: FolderSummary = { key: "s", path: "Shared", personal: false };
 const finance: FolderSummary = { key: "f", path: "Finance", personal: false };
@@ -36,6 +47,10 @@ const listed = run(
 );
 
 describe("connections list", () => {
+  it("starts as listing, so nothing claims there are no connections before asking", () => {
+    expect(initialState.loading).toBe(true);
+  });
+
   it("collects rows and errors folder by folder, with progress", () => {
     expect(listed.rows).toHaveLength(3);
     expect(listed.errors.map((e) => e.folder.path)).toEqual(["Finance"]);
@@ -89,5 +104,24 @@ describe("connections list", () => {
     expect(s.selected).toBe("1");
     s = reduce(s, { type: "move", by: -5 });
     expect(s.selected).toBe("3");
+  });
+
+  it("filters by connector and by owner", () => {
+    const gmail = { ...row("9", "gmail", shared), connectorKey: "uipath-google-gmail", connectorName: "Gmail" };
+    const s = reduce(listed, ev({ event: "folder", data: { folder: shared, connections: [...listed.rows.filter((r) => r.folder.key === "s"), gmail] } }));
+    expect(connectorOptions(s)).toEqual([
+      { key: "uipath-google-gmail", name: "Gmail" },
+      { key: "uipath-microsoft-outlook365", name: "Microsoft Outlook 365" },
+    ]);
+    expect(visibleRows(reduce(s, { type: "connectorFilter", value: "uipath-google-gmail" })).map((r) => r.id)).toEqual(["9"]);
+    expect(owners(s)).toEqual(["dana@contoso.example", "hana@contoso.example"]);
+    expect(visibleRows(reduce(s, { type: "ownerFilter", value: "hana@contoso.example" })).map((r) => r.id)).toEqual(["3"]);
+  });
+
+  it("groups by folder with a header and a count before each folder, sorting within", () => {
+    const grouped = reduce(reduce(listed, { type: "groupByFolder", value: true }), { type: "sort", key: "state" });
+    const items = visibleItems(grouped).map((i) => (i.kind === "group" ? `# ${i.path} (${i.count})` : i.row.name));
+    expect(items).toEqual(["# Finance/Payables (1)", "payables", "# Shared (2)", "A-mail", "b-mail"]);
+    expect(visibleItems(listed).every((i) => i.kind === "row")).toBe(true);
   });
 });

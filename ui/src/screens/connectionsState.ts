@@ -4,7 +4,7 @@
 // selection follows the keyboard within what is visible.
 import type { ApiError, ConnectionRow, ConnectionState, FolderError, ListEvent } from "../backend";
 
-export type SortKey = "state" | "name" | "connectorName" | "identity" | "owner" | "folder";
+export type SortKey = "state" | "name" | "connectorName" | "identity" | "owner" | "folder" | "lastUsed";
 
 export interface State {
   rows: ConnectionRow[];
@@ -20,6 +20,9 @@ export interface State {
   query: string;
   stateFilter: ConnectionState | "all";
   folderFilter: string | "all";
+  connectorFilter: string | "all";
+  ownerFilter: string | "all";
+  groupByFolder: boolean;
   sort: { key: SortKey; ascending: boolean };
   selected: string | null;
 }
@@ -32,6 +35,9 @@ export type Action =
   | { type: "query"; query: string }
   | { type: "stateFilter"; value: ConnectionState | "all" }
   | { type: "folderFilter"; value: string | "all" }
+  | { type: "connectorFilter"; value: string | "all" }
+  | { type: "ownerFilter"; value: string | "all" }
+  | { type: "groupByFolder"; value: boolean }
   | { type: "sort"; key: SortKey }
   | { type: "select"; id: string | null }
   | { type: "move"; by: number };
@@ -41,12 +47,16 @@ export const initialState: State = {
   errors: [],
   folders: 0,
   done: 0,
-  loading: false,
+  // The screen lists on arrival: never show "0 connections" before asking.
+  loading: true,
   scope: "all",
   failure: null,
   query: "",
   stateFilter: "all",
   folderFilter: "all",
+  connectorFilter: "all",
+  ownerFilter: "all",
+  groupByFolder: false,
   sort: { key: "folder", ascending: true },
   selected: null,
 };
@@ -100,6 +110,12 @@ export function reduce(state: State, action: Action): State {
       return { ...state, stateFilter: action.value };
     case "folderFilter":
       return { ...state, folderFilter: action.value };
+    case "connectorFilter":
+      return { ...state, connectorFilter: action.value };
+    case "ownerFilter":
+      return { ...state, ownerFilter: action.value };
+    case "groupByFolder":
+      return { ...state, groupByFolder: action.value };
     case "sort":
       return {
         ...state,
@@ -125,6 +141,9 @@ function sortValue(r: ConnectionRow, key: SortKey): string | number {
       return STATE_ORDER[r.state];
     case "folder":
       return r.folder.path.toLowerCase();
+    case "lastUsed":
+      // Most recently used first when ascending; never used last.
+      return r.lastUsed ? -new Date(r.lastUsed).getTime() : Number.MAX_SAFE_INTEGER;
     default:
       return r[key].toLowerCase();
   }
@@ -137,17 +156,56 @@ export function visibleRows(state: State): ConnectionRow[] {
     (r) =>
       (state.stateFilter === "all" || r.state === state.stateFilter) &&
       (state.folderFilter === "all" || inFolder(r.folder.path, state.folderFilter)) &&
+      (state.connectorFilter === "all" || r.connectorKey === state.connectorFilter) &&
+      (state.ownerFilter === "all" || r.owner === state.ownerFilter) &&
       (q === "" ||
         [r.name, r.identity, r.owner, r.connectorName, r.connectorKey, r.folder.path].some((v) => v.toLowerCase().includes(q))),
   );
   const { key, ascending } = state.sort;
   const dir = ascending ? 1 : -1;
   return rows.sort((a, b) => {
+    // Grouped, folders come first; the chosen column sorts within each folder.
+    if (state.groupByFolder) {
+      const byFolder = a.folder.path.toLowerCase().localeCompare(b.folder.path.toLowerCase());
+      if (byFolder !== 0) return byFolder;
+    }
     const [x, y] = [sortValue(a, key), sortValue(b, key)];
     if (x < y) return -dir;
     if (x > y) return dir;
     return a.name.localeCompare(b.name);
   });
+}
+
+export type Item =
+  | { kind: "group"; path: string; personal: boolean; count: number }
+  | { kind: "row"; row: ConnectionRow };
+
+/** What the table shows, in order: rows, with a header before each folder when grouped. */
+export function visibleItems(state: State): Item[] {
+  const rows = visibleRows(state);
+  if (!state.groupByFolder) return rows.map((row) => ({ kind: "row", row }));
+  const items: Item[] = [];
+  let group: Extract<Item, { kind: "group" }> | null = null;
+  for (const row of rows) {
+    if (group === null || group.path !== row.folder.path) {
+      group = { kind: "group", path: row.folder.path, personal: row.folder.personal, count: 0 };
+      items.push(group);
+    }
+    group.count += 1;
+    items.push({ kind: "row", row });
+  }
+  return items;
+}
+
+/** Connectors seen in this listing, for the connector filter. */
+export function connectorOptions(state: State): { key: string; name: string }[] {
+  const seen = new Map(state.rows.map((r) => [r.connectorKey, r.connectorName]));
+  return [...seen].map(([key, name]) => ({ key, name })).sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/** Owners seen in this listing, for the owner filter. */
+export function owners(state: State): string[] {
+  return [...new Set(state.rows.map((r) => r.owner).filter((o) => o !== ""))].sort((a, b) => a.localeCompare(b));
 }
 
 /** Folder paths seen in this listing (rows or errors), for the folder filter. */

@@ -48,7 +48,7 @@ pub struct Args {
 
 fn parse_scenario(name: &str) -> Result<Scenario, String> {
     Scenario::parse(name)
-        .ok_or_else(|| format!("unknown scenario {name:?}; the scenarios are: forum"))
+        .ok_or_else(|| format!("unknown scenario {name:?}; the scenarios are: forum, large"))
 }
 
 pub fn run(args: Args) -> ExitCode {

@@ -415,16 +415,24 @@ fn wait_for_port(port: u16) -> Result<()> {
     Err(format!("tauri-driver did not listen on 127.0.0.1:{port} within {START_TIMEOUT:?}").into())
 }
 
-/// Signs in through the sign-in window that the app just opened (the user
-/// typing into the identity server's form), and returns to the main window
-/// once the sign-in window has closed.
-pub async fn sign_in_through_the_window(client: &Client, user: &str, password: &str) -> Result<()> {
+/// The current (main) window and the sign-in window the app opened beside it.
+pub async fn find_sign_in_window(
+    client: &Client,
+) -> Result<(fantoccini::wd::WindowHandle, fantoccini::wd::WindowHandle)> {
     let main = client.window().await?;
     let sign_in = eventually(Duration::from_secs(20), "the sign-in window", || async {
         let handles = client.windows().await?;
         Ok(handles.into_iter().find(|h| *h != main))
     })
     .await?;
+    Ok((main, sign_in))
+}
+
+/// Signs in through the sign-in window that the app just opened (the user
+/// typing into the identity server's form), and returns to the main window
+/// once the sign-in window has closed.
+pub async fn sign_in_through_the_window(client: &Client, user: &str, password: &str) -> Result<()> {
+    let (main, sign_in) = find_sign_in_window(client).await?;
     client.switch_to_window(sign_in).await?;
     client
         .wait()

@@ -6,7 +6,8 @@
 use std::time::Duration;
 
 use connassist_e2e::{
-    Desktop, Result, app_binary, eventually, listing_status, sign_in_through_the_window, within,
+    Desktop, Result, app_binary, find_sign_in_window, listing_status, sign_in_through_the_window,
+    within,
 };
 use fantoccini::{Client, Locator};
 
@@ -27,12 +28,7 @@ async fn try_the_sandbox(client: &Client) -> Result<()> {
         .await?
         .click()
         .await?;
-    let main = client.window().await?;
-    let sign_in = eventually(Duration::from_secs(20), "the sign-in window", || async {
-        let handles = client.windows().await?;
-        Ok(handles.into_iter().find(|h| *h != main))
-    })
-    .await?;
+    let (main, sign_in) = find_sign_in_window(client).await?;
     client.switch_to_window(sign_in).await?;
     client
         .wait()

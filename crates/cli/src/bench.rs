@@ -40,23 +40,18 @@ fn secs(d: Duration) -> String {
 }
 
 pub fn run(args: Args) -> ExitCode {
-    let runtime = match tokio::runtime::Runtime::new() {
-        Ok(rt) => rt,
-        Err(e) => {
-            eprintln!("error: cannot start the async runtime: {e}");
-            return exit::code(exit::TENANT);
+    crate::runtime::block_on(async {
+        match bench(&args).await {
+            Ok(table) => {
+                output::text(&table);
+                exit::code(exit::OK)
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                exit::code(exit::TENANT)
+            }
         }
-    };
-    match runtime.block_on(bench(&args)) {
-        Ok(table) => {
-            output::text(&table);
-            exit::code(exit::OK)
-        }
-        Err(e) => {
-            eprintln!("error: {e}");
-            exit::code(exit::TENANT)
-        }
-    }
+    })
 }
 
 async fn bench(args: &Args) -> Result<String, String> {

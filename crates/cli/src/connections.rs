@@ -64,14 +64,7 @@ pub const CSV_COLUMNS: &[&str] = &[
 ];
 
 pub fn run(args: Args) -> ExitCode {
-    let runtime = match tokio::runtime::Runtime::new() {
-        Ok(rt) => rt,
-        Err(e) => {
-            eprintln!("error: cannot start the async runtime: {e}");
-            return exit::code(exit::TENANT);
-        }
-    };
-    runtime.block_on(async {
+    crate::runtime::block_on(async {
         let tenant = match args.tenant.connect().await {
             Ok(t) => t,
             Err(e) => return exit::code(fail(&e)),

@@ -53,46 +53,34 @@ pub struct LogoutArgs {
     url: String,
 }
 
-fn runtime() -> Result<tokio::runtime::Runtime, ApiError> {
-    tokio::runtime::Runtime::new().map_err(|e| {
-        ApiError::new(
-            ErrorCode::Internal,
-            format!("cannot start the async runtime: {e}"),
-        )
-    })
+/// Prints a finished command's sentence, or its error; gives the exit code.
+fn report(outcome: Result<String, ApiError>) -> ExitCode {
+    match outcome {
+        Ok(message) => {
+            eprintln!("{message}");
+            exit::code(exit::OK)
+        }
+        Err(e) => exit::code(fail(&e)),
+    }
 }
 
 pub fn login(args: LoginArgs) -> ExitCode {
-    let outcome = runtime().and_then(|rt| rt.block_on(run_login(&args)));
-    match outcome {
-        Ok(message) => {
-            eprintln!("{message}");
-            exit::code(exit::OK)
-        }
-        Err(e) => exit::code(fail(&e)),
-    }
+    crate::runtime::block_on(async { report(run_login(&args).await) })
 }
 
 pub fn logout(args: LogoutArgs) -> ExitCode {
-    let outcome = runtime().and_then(|rt| {
-        rt.block_on(async {
-            let tenant = TenantUrl::parse(&args.url)?;
-            let store: Arc<dyn SecretStore> = Arc::new(OsKeychain::default());
-            let session = TokenSession::load(&tenant, store)?;
-            session.sign_out().await?;
-            Ok::<_, ApiError>(format!(
-                "Signed out of {}: the session is revoked and removed from the keychain.",
-                tenant.url
-            ))
-        })
-    });
-    match outcome {
-        Ok(message) => {
-            eprintln!("{message}");
-            exit::code(exit::OK)
-        }
-        Err(e) => exit::code(fail(&e)),
-    }
+    crate::runtime::block_on(async { report(run_logout(&args).await) })
+}
+
+async fn run_logout(args: &LogoutArgs) -> Result<String, ApiError> {
+    let tenant = TenantUrl::parse(&args.url)?;
+    let store: Arc<dyn SecretStore> = Arc::new(OsKeychain::default());
+    let session = TokenSession::load(&tenant, store)?;
+    session.sign_out().await?;
+    Ok(format!(
+        "Signed out of {}: the session is revoked and removed from the keychain.",
+        tenant.url
+    ))
 }
 
 type Answer = Arc<Mutex<Option<oneshot::Sender<String>>>>;

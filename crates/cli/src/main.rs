@@ -10,6 +10,7 @@ mod connections;
 mod exit;
 mod login;
 mod output;
+mod runtime;
 mod sandbox;
 mod tenant;
 

@@ -52,14 +52,7 @@ fn parse_scenario(name: &str) -> Result<Scenario, String> {
 }
 
 pub fn run(args: Args) -> ExitCode {
-    let runtime = match tokio::runtime::Runtime::new() {
-        Ok(rt) => rt,
-        Err(e) => {
-            eprintln!("error: cannot start the async runtime: {e}");
-            return exit::code(exit::TENANT);
-        }
-    };
-    runtime.block_on(async {
+    crate::runtime::block_on(async {
         let scenario = match args.scenario {
             Scenario::Large(spec) => Scenario::Large(LargeSpec {
                 folders: args.folders,
@@ -86,15 +79,24 @@ pub fn run(args: Args) -> ExitCode {
             }
         };
         crate::output::line(&sandbox.base_url);
-        eprintln!("Sandbox tenant ({} scenario) at {}", scenario.name(), sandbox.base_url);
+        eprintln!(
+            "Sandbox tenant ({} scenario) at {}",
+            scenario.name(),
+            sandbox.base_url
+        );
         eprintln!("Sign in as alex, hana or dana with the password \"{SANDBOX_PASSWORD}\".");
         match &sandbox.ci_client_secret {
             Some(secret) => eprintln!(
                 "Client credentials: client id {CI_CLIENT_ID}, secret {secret} (shown once: only its hash is stored)."
             ),
-            None => eprintln!("Client credentials: client id {CI_CLIENT_ID}; its secret was shown when this data folder was created."),
+            None => eprintln!(
+                "Client credentials: client id {CI_CLIENT_ID}; its secret was shown when this data folder was created."
+            ),
         }
-        eprintln!("State: {}. Press Ctrl+C to stop.", sandbox.data_dir().display());
+        eprintln!(
+            "State: {}. Press Ctrl+C to stop.",
+            sandbox.data_dir().display()
+        );
         stopped().await;
         sandbox.stop().await;
         exit::code(exit::OK)

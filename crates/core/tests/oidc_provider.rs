@@ -190,6 +190,19 @@ async fn sign_in_at_provider(authorize: &Url, abort: bool) -> Url {
     }
 }
 
+/// A tenant served by `provider`, and a sign-in to it as the app's client.
+fn start_sign_in(provider: &OidcProvider) -> (TenantUrl, PendingSignIn) {
+    let tenant = TenantUrl::parse(&format!("{}/acme/DefaultTenant", provider.origin)).unwrap();
+    let pending = PendingSignIn::start(
+        &tenant,
+        "connassist",
+        REDIRECT,
+        &["openid", "offline_access"],
+    )
+    .unwrap();
+    (tenant, pending)
+}
+
 async fn token_request(provider: &OidcProvider, form: &[(&str, &str)]) -> serde_json::Value {
     reqwest::Client::new()
         .post(format!("{}/identity_/connect/token", provider.origin))
@@ -205,14 +218,7 @@ async fn token_request(provider: &OidcProvider, form: &[(&str, &str)]) -> serde_
 #[tokio::test(flavor = "multi_thread")]
 async fn sign_in_refresh_with_rotation_and_revocation_against_oidc_provider() {
     let provider = start_provider();
-    let tenant = TenantUrl::parse(&format!("{}/acme/DefaultTenant", provider.origin)).unwrap();
-    let pending = PendingSignIn::start(
-        &tenant,
-        "connassist",
-        REDIRECT,
-        &["openid", "offline_access"],
-    )
-    .unwrap();
+    let (tenant, pending) = start_sign_in(&provider);
     let callback = sign_in_at_provider(pending.authorize_url(), false).await;
     assert_eq!(
         callback
@@ -268,14 +274,7 @@ async fn sign_in_refresh_with_rotation_and_revocation_against_oidc_provider() {
 #[tokio::test(flavor = "multi_thread")]
 async fn sign_out_revokes_the_refresh_token_at_oidc_provider() {
     let provider = start_provider();
-    let tenant = TenantUrl::parse(&format!("{}/acme/DefaultTenant", provider.origin)).unwrap();
-    let pending = PendingSignIn::start(
-        &tenant,
-        "connassist",
-        REDIRECT,
-        &["openid", "offline_access"],
-    )
-    .unwrap();
+    let (tenant, pending) = start_sign_in(&provider);
     let callback = sign_in_at_provider(pending.authorize_url(), false).await;
     let tokens = pending.complete(&callback).await.unwrap();
     let refresh = tokens.refresh.as_ref().unwrap().expose().clone();
@@ -298,14 +297,7 @@ async fn sign_out_revokes_the_refresh_token_at_oidc_provider() {
 #[tokio::test(flavor = "multi_thread")]
 async fn aborting_at_oidc_provider_is_a_cancel() {
     let provider = start_provider();
-    let tenant = TenantUrl::parse(&format!("{}/acme/DefaultTenant", provider.origin)).unwrap();
-    let pending = PendingSignIn::start(
-        &tenant,
-        "connassist",
-        REDIRECT,
-        &["openid", "offline_access"],
-    )
-    .unwrap();
+    let (_tenant, pending) = start_sign_in(&provider);
     let callback = sign_in_at_provider(pending.authorize_url(), true).await;
     assert!(matches!(
         pending.complete(&callback).await,

@@ -161,6 +161,13 @@ impl Db {
         Ok(())
     }
 
+    pub fn put_all<'d, D: Document + 'd>(
+        &self,
+        docs: impl IntoIterator<Item = &'d D>,
+    ) -> DbResult<()> {
+        docs.into_iter().try_for_each(|doc| self.put(doc))
+    }
+
     pub fn get<D: Document>(&self, id: &str) -> DbResult<Option<D>> {
         let body: Option<String> = self
             .conn

@@ -430,12 +430,8 @@ fn seed_large(db: &mut Db, spec: LargeSpec) -> DbResult<Seeded> {
         .collect();
 
     db.transaction(|db| {
-        for u in people.iter().chain(robots.iter()).chain([&app]) {
-            db.put(u)?;
-        }
-        for f in &folders {
-            db.put(f)?;
-        }
+        db.put_all(people.iter().chain(robots.iter()).chain([&app]))?;
+        db.put_all(&folders)?;
         for f in people
             .iter()
             .enumerate()
@@ -443,21 +439,11 @@ fn seed_large(db: &mut Db, spec: LargeSpec) -> DbResult<Seeded> {
         {
             db.put(&f)?;
         }
-        for c in &connectors {
-            db.put(c)?;
-        }
-        for c in &connections {
-            db.put(c)?;
-        }
-        for r in &releases {
-            db.put(r)?;
-        }
-        for s in &schedules {
-            db.put(s)?;
-        }
-        for c in &clients(&secret, &app) {
-            db.put(c)?;
-        }
+        db.put_all(&connectors)?;
+        db.put_all(&connections)?;
+        db.put_all(&releases)?;
+        db.put_all(&schedules)?;
+        db.put_all(&clients(&secret, &app))?;
         Ok(())
     })?;
     Ok(Seeded {
@@ -595,33 +581,15 @@ fn seed_forum(db: &mut Db) -> DbResult<Seeded> {
             Schedule { key: key("schedule/vendor"), id: 3, name: "New vendor files".into(), release: releases[3].key, enabled: true, runtime_type: RobotType::Unattended, cron: None, queue: Some("VendorFiles".into()) },
         ];
 
-        for u in [&alex, &hana, &dana, &robot1, &robot2, &app] {
-            db.put(u)?;
-        }
-        for f in [&shared, &finance, &alex_ws, &hana_ws, &dana_ws] {
-            db.put(f)?;
-        }
-        for m in [&vm1, &vm2, &laptop] {
-            db.put(m)?;
-        }
-        for r in &robots {
-            db.put(r)?;
-        }
-        for c in &connectors() {
-            db.put(c)?;
-        }
-        for c in &connections {
-            db.put(c)?;
-        }
-        for r in &releases {
-            db.put(r)?;
-        }
-        for s in &schedules {
-            db.put(s)?;
-        }
-        for c in &clients(&secret, &app) {
-            db.put(c)?;
-        }
+        db.put_all([&alex, &hana, &dana, &robot1, &robot2, &app])?;
+        db.put_all([&shared, &finance, &alex_ws, &hana_ws, &dana_ws])?;
+        db.put_all([&vm1, &vm2, &laptop])?;
+        db.put_all(&robots)?;
+        db.put_all(&connectors())?;
+        db.put_all(&connections)?;
+        db.put_all(&releases)?;
+        db.put_all(&schedules)?;
+        db.put_all(&clients(&secret, &app))?;
         Ok(())
     })?;
     Ok(Seeded {

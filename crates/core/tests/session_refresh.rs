@@ -84,3 +84,34 @@ async fn a_revoked_session_asks_to_sign_in_again_and_is_forgotten() {
         "the dead session left the keychain"
     );
 }
+
+#[tokio::test]
+async fn a_refresh_that_fails_on_the_network_keeps_the_session() {
+    // A tenant that is not there: nothing listens on this port any more.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let tenant =
+        TenantUrl::parse(&format!("http://127.0.0.1:{port}/sandbox/DefaultTenant")).unwrap();
+    let store = Arc::new(MemoryStore::default());
+    let expired = TokenSet {
+        access: Secret::new("old-access".into()),
+        refresh: Some(Secret::new("still-good-refresh".into())),
+        expires_in: Some(Duration::from_secs(0)),
+        scope: None,
+    };
+    let session = TokenSession::save(&tenant, PUBLIC_CLIENT_ID, expired, store.clone()).unwrap();
+    let err = session.access_token().await.unwrap_err();
+    assert!(
+        err.to_string()
+            .starts_with("Cannot reach the identity server"),
+        "{err}"
+    );
+    let kept = store
+        .get(&tenant.url)
+        .unwrap()
+        .expect("the session is still kept");
+    assert!(kept.expose().contains("still-good-refresh"));
+}

@@ -247,7 +247,6 @@ fn router(state: http::Shared) -> Router {
             "/api/FoldersNavigation/GetFoldersForCurrentUser",
             get(orchestrator::folders_navigation),
         )
-        .route("/odata/Folders", get(orchestrator::folders))
         .route("/odata/{*path}", get(orchestrator::odata_route));
     let connections = Router::new()
         .route("/Connectors", get(integration::connectors))

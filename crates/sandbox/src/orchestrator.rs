@@ -152,21 +152,6 @@ fn scoped_folder(db: &Db, caller: &Caller, headers: &HeaderMap) -> ApiResult<Fol
     }
 }
 
-pub async fn folders(
-    State(state): State<Shared>,
-    caller: Caller,
-    Query(params): Params,
-) -> ApiResult<Json<Value>> {
-    caller.require(&["OR.Folders.Read"]).map_err(forbidden)?;
-    let db = state.db();
-    let items = caller
-        .visible_folders(&db)?
-        .iter()
-        .map(folder_dto)
-        .collect();
-    odata("Folders", filtered(items, &filters(&params)?)?, &params)
-}
-
 /// `GET /api/Folders/GetAllForCurrentUser?take&skip` → `{Count, PageItems}`.
 pub async fn folders_for_current_user(
     State(state): State<Shared>,

@@ -16,8 +16,6 @@ use ts_rs::TS;
 pub enum ErrorCode {
     /// The user gave something we cannot use; the message says what to change.
     InvalidInput,
-    /// The feature exists in the product plan but this build cannot do it yet.
-    NotAvailable,
     /// Signing in is needed (again): no session, or it expired or was revoked.
     Unauthorized,
     /// Signed in, but this account or token may not do that (folder, scope).
@@ -52,10 +50,6 @@ impl ApiError {
             message: message.into(),
         }
     }
-
-    pub fn not_available(message: impl Into<String>) -> Self {
-        Self::new(ErrorCode::NotAvailable, message)
-    }
 }
 
 #[cfg(test)]
@@ -74,9 +68,9 @@ mod tests {
 
     #[test]
     fn round_trips_through_json() {
-        let err = ApiError::not_available("Not in this build yet.");
+        let err = ApiError::new(ErrorCode::Cancelled, "The sign-in was cancelled.");
         let back: ApiError = serde_json::from_str(&serde_json::to_string(&err).unwrap()).unwrap();
         assert_eq!(back, err);
-        assert_eq!(back.to_string(), "Not in this build yet.");
+        assert_eq!(back.to_string(), "The sign-in was cancelled.");
     }
 }

@@ -9,8 +9,8 @@ describe("toApiError", () => {
   });
 
   it("drops fields beyond code and message", () => {
-    expect(toApiError({ code: "not_available", message: "Later.", stack: "x" })).toEqual({
-      code: "not_available",
+    expect(toApiError({ code: "cancelled", message: "Later.", stack: "x" })).toEqual({
+      code: "cancelled",
       message: "Later.",
     });
   });

@@ -4,7 +4,6 @@ import type { ApiError, ErrorCode } from "./types";
 
 const ERROR_CODES = [
   "invalid_input",
-  "not_available",
   "internal",
   "unauthorized",
   "forbidden",

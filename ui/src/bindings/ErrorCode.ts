@@ -4,4 +4,4 @@
  * Stable, machine-readable error categories. Exported to TypeScript; renaming
  * a variant is a breaking change for the UI and for CLI JSON consumers.
  */
-export type ErrorCode = "invalid_input" | "not_available" | "unauthorized" | "forbidden" | "not_found" | "unreachable" | "tenant_error" | "cancelled" | "internal";
+export type ErrorCode = "invalid_input" | "unauthorized" | "forbidden" | "not_found" | "unreachable" | "tenant_error" | "cancelled" | "internal";

@@ -63,7 +63,7 @@ describe("choose-tenant form", () => {
   });
 
   it("keeps a sign-in failure until the input changes", () => {
-    const failure = { code: "not_available" as const, message: "Not yet." };
+    const failure = { code: "cancelled" as const, message: "The sign-in was cancelled." };
     const failed = run(
       { type: "edited", input: tenant.url },
       { type: "submitted", pending: "signIn" },

@@ -6,6 +6,7 @@
 
 pub mod connections;
 pub mod error;
+pub mod failure;
 pub mod keychain;
 pub mod logging;
 pub mod retry;

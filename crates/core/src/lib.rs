@@ -9,6 +9,7 @@ pub mod error;
 pub mod failure;
 pub mod keychain;
 pub mod logging;
+pub mod package;
 pub mod retry;
 pub mod secret;
 pub mod session;

@@ -12,6 +12,7 @@ use connassist_e2e::{
 use fantoccini::{Client, Locator};
 
 const HANAS_CONNECTIONS: &[&str] = &[
+    "Accounts payable mailbox",
     "Dana's OneDrive",
     "Finance SharePoint",
     "Finance mailbox (app)",
@@ -80,7 +81,7 @@ async fn try_the_sandbox_signs_in_through_the_embedded_form_and_lists_the_rows()
             let outcome = async {
                 try_the_sandbox(&client).await?;
                 let status = listing_status(&client).await?;
-                assert!(status.starts_with("6 connections in 3 folders"), "{status}");
+                assert!(status.starts_with("7 connections in 3 folders"), "{status}");
                 assert!(status.contains("2 need attention"), "{status}");
                 assert_eq!(rows(&client).await?, HANAS_CONNECTIONS);
                 let lead = client

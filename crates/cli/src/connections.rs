@@ -6,7 +6,7 @@
 //! `{"connections": [ConnectionRow], "errors": [{"folder": Folder, "error": {"code", "message"}}]}`
 //! where ConnectionRow is `{id, name, connectorKey, connectorName, identity,
 //! owner, folder: {key, path, personal}, state, isDefault, authType, lastUsed,
-//! updated}` and `state` is one of Enabled, Disabled, Expired, Failed, Unknown.
+//! updated, scopes, sharedMailbox}` and `state` is one of Enabled, Disabled, Expired, Failed, Unknown.
 //! CSV has one row per connection with the columns of [`CSV_COLUMNS`].
 
 use std::process::ExitCode;
@@ -20,8 +20,6 @@ use crate::tenant::{TenantArgs, fail};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    #[command(flatten)]
-    tenant: TenantArgs,
     /// Only this folder (full path) and its subfolders.
     #[arg(long)]
     folder: Option<String>,
@@ -61,11 +59,13 @@ pub const CSV_COLUMNS: &[&str] = &[
     "auth_type",
     "last_used",
     "updated",
+    "scopes",
+    "shared_mailbox",
 ];
 
-pub fn run(args: Args) -> ExitCode {
+pub fn run(args: Args, tenant: &TenantArgs) -> ExitCode {
     crate::runtime::block_on(async {
-        let tenant = match args.tenant.connect().await {
+        let tenant = match tenant.connect().await {
             Ok(t) => t,
             Err(e) => return exit::code(fail(&e)),
         };
@@ -170,6 +170,8 @@ fn csv(rows: &[ConnectionRow]) -> String {
             opt(&r.auth_type),
             opt(&r.last_used),
             opt(&r.updated),
+            r.scopes.as_deref().map(|s| s.join(" ")).unwrap_or_default(),
+            opt(&r.shared_mailbox),
         ]);
     }
     w.into_inner()

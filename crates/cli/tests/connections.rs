@@ -31,6 +31,8 @@ const ROW_FIELDS: &[&str] = &[
     "lastUsed",
     "name",
     "owner",
+    "scopes",
+    "sharedMailbox",
     "state",
     "updated",
 ];
@@ -61,7 +63,7 @@ fn json_follows_the_documented_schema() {
         .clone();
     let json: Value = serde_json::from_slice(&out).unwrap();
     let rows = json["connections"].as_array().unwrap();
-    assert_eq!(rows.len(), 6);
+    assert_eq!(rows.len(), 7);
     for row in rows {
         let mut keys: Vec<_> = row
             .as_object()
@@ -105,7 +107,7 @@ fn csv_has_a_header_and_one_line_per_connection() {
     let text = String::from_utf8(out).unwrap();
     let lines: Vec<_> = text.lines().collect();
     assert!(lines[0].starts_with("id,name,connector_key,"), "{text}");
-    assert_eq!(lines.len(), 1 + 3, "{text}");
+    assert_eq!(lines.len(), 1 + 4, "{text}");
     assert!(
         lines[1..]
             .iter()

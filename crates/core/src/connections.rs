@@ -20,7 +20,7 @@ use crate::tenant_client::{TenantClient, TenantError};
 const PAGE: usize = 1000;
 pub const DEFAULT_CONCURRENCY: usize = 8;
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[ts(export)]
 #[serde(rename_all = "camelCase")]
 pub struct FolderSummary {
@@ -64,7 +64,7 @@ impl ConnectionState {
 
 /// One connection as the list shows it. Part of the CLI's JSON schema: add
 /// fields, never rename or remove them.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[ts(export)]
 #[serde(rename_all = "camelCase")]
 pub struct ConnectionRow {
@@ -82,10 +82,14 @@ pub struct ConnectionRow {
     pub auth_type: Option<String>,
     pub last_used: Option<String>,
     pub updated: Option<String>,
+    /// Scopes the connection was consented with, when the tenant reports them.
+    pub scopes: Option<Vec<String>>,
+    /// The shared mailbox an Outlook connection reads, if any.
+    pub shared_mailbox: Option<String>,
 }
 
 /// A folder whose connections could not be listed.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct FolderError {
     pub folder: FolderSummary,
@@ -120,7 +124,7 @@ pub struct ListOptions {
 }
 
 /// Every row and every folder error, sorted by folder path then name.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, TS)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct Listing {
     pub connections: Vec<ConnectionRow>,
@@ -175,6 +179,10 @@ struct WireConnection {
     last_used_time: Option<String>,
     #[serde(default)]
     update_time: Option<String>,
+    #[serde(default)]
+    scopes: Option<Vec<String>>,
+    #[serde(default)]
+    shared_mailbox: Option<String>,
 }
 
 /// The live API answers a bare array; the Python SDK also accepts `{value}`.
@@ -222,6 +230,8 @@ fn row(c: WireConnection, folder: &FolderSummary) -> ConnectionRow {
         auth_type: c.authentication_type,
         last_used: c.last_used_time,
         updated: c.update_time,
+        scopes: c.scopes,
+        shared_mailbox: c.shared_mailbox,
     }
 }
 
@@ -246,7 +256,7 @@ pub async fn folders(client: &TenantClient) -> Result<Vec<FolderSummary>, Tenant
 }
 
 /// `path` itself or a folder below it, case-insensitively as Orchestrator compares.
-fn in_folder(folder: &FolderSummary, path: &str) -> bool {
+pub(crate) fn in_folder(folder: &FolderSummary, path: &str) -> bool {
     let (f, p) = (
         folder.path.to_lowercase(),
         path.trim_matches('/').to_lowercase(),

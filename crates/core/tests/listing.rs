@@ -52,6 +52,7 @@ async fn every_visible_connection_arrives_folder_by_folder() {
     assert_eq!(
         names(&listing.connections),
         [
+            ("Finance", "Accounts payable mailbox"),
             ("Finance", "Finance SharePoint"),
             ("Finance", "Finance mailbox (app)"),
             ("Hana Helpdesk's workspace", "hana@contoso.example"),
@@ -105,6 +106,7 @@ async fn folder_connector_and_state_narrow_the_list() {
     assert_eq!(
         names(&finance),
         [
+            ("Finance", "Accounts payable mailbox"),
             ("Finance", "Finance SharePoint"),
             ("Finance", "Finance mailbox (app)")
         ]
@@ -178,7 +180,7 @@ async fn transient_failures_are_retried_until_every_row_arrives() {
         .await
         .unwrap();
     assert!(listing.errors.is_empty(), "{:?}", listing.errors);
-    assert_eq!(listing.connections.len(), 6);
+    assert_eq!(listing.connections.len(), 7);
     // 1 folders call + 3 folder calls without faults; the rest were retries.
     assert!(
         client.requests_made() > 4,

@@ -253,6 +253,8 @@ pub struct Schedule {
     pub id: i64,
     pub name: String,
     pub release: Uuid,
+    /// The release's folder, so a folder's triggers are read without the others.
+    pub folder: Uuid,
     pub enabled: bool,
     pub runtime_type: RobotType,
     pub cron: Option<String>,
@@ -263,6 +265,9 @@ impl Document for Schedule {
     const KIND: &'static str = "schedule";
     fn id(&self) -> String {
         self.key.to_string()
+    }
+    fn scope(&self) -> Option<String> {
+        Some(self.folder.to_string())
     }
 }
 
@@ -283,5 +288,35 @@ impl Document for Client {
     const KIND: &'static str = "client";
     fn id(&self) -> String {
         self.client_id.clone()
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum JobState {
+    Successful,
+    Faulted,
+}
+
+/// A past job: how a process was actually run (Orchestrator's `JobDto`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Job {
+    pub key: Uuid,
+    pub id: i64,
+    pub release: Uuid,
+    pub folder: Uuid,
+    pub job_type: RobotType,
+    pub state: JobState,
+    pub robot: Option<Uuid>,
+    pub created: DateTime<Utc>,
+    pub info: String,
+}
+
+impl Document for Job {
+    const KIND: &'static str = "job";
+    fn id(&self) -> String {
+        self.key.to_string()
+    }
+    fn scope(&self) -> Option<String> {
+        Some(self.folder.to_string())
     }
 }

@@ -259,6 +259,27 @@ fn schedule_dto(s: &Schedule, r: &Release) -> Value {
     })
 }
 
+fn job_dto(j: &Job, r: &Release, robot: Option<&Robot>, folder: &Folder) -> Value {
+    json!({
+        "Id": j.id,
+        "Key": j.key,
+        "State": match j.state { JobState::Successful => "Successful", JobState::Faulted => "Faulted" },
+        "Type": match j.job_type { RobotType::Unattended => "Unattended", RobotType::Attended => "Attended" },
+        "RuntimeType": match j.job_type { RobotType::Unattended => "Unattended", RobotType::Attended => "Attended" },
+        "CreationTime": j.created.to_rfc3339(),
+        "StartTime": j.created.to_rfc3339(),
+        "EndTime": j.created.to_rfc3339(),
+        "ReleaseName": r.name,
+        "ProcessType": "Process",
+        "Source": if j.job_type == RobotType::Unattended { "Trigger" } else { "Assistant" },
+        "SourceType": if j.job_type == RobotType::Unattended { "Schedule" } else { "Assistant" },
+        "Info": j.info,
+        "HostMachineName": robot.map(|r| r.name.clone()),
+        "OrganizationUnitId": folder.id,
+        "OrganizationUnitFullyQualifiedName": folder.fully_qualified_name,
+    })
+}
+
 fn resources(db: &Db, r: &Release, folder: &Folder) -> ApiResult<Vec<Value>> {
     let folders = db.folders()?;
     let mut out = vec![];
@@ -333,7 +354,7 @@ pub async fn odata_route(
         "Folders" => &["OR.Folders.Read"],
         "Users" => &["OR.Users.Read"],
         "Releases" => &["OR.Execution.Read"],
-        "ProcessSchedules" => &["OR.Jobs.Read"],
+        "ProcessSchedules" | "Jobs" => &["OR.Jobs.Read"],
         "Robots" => &["OR.Robots.Read"],
         "Machines" => &["OR.Machines.Read"],
         _ => &[],
@@ -381,7 +402,7 @@ pub async fn odata_route(
             let folder = scoped_folder(&db, &caller, &headers)?;
             let releases: Vec<Release> = db.all_in::<Release>(&folder.key.to_string())?;
             let items = db
-                .all::<Schedule>()?
+                .all_in::<Schedule>(&folder.key.to_string())?
                 .iter()
                 .filter_map(|s| {
                     releases
@@ -397,7 +418,10 @@ pub async fn odata_route(
                 Some(_) => Some(scoped_folder(&db, &caller, &headers)?),
                 None => None,
             };
-            let visible: Vec<_> = caller.visible_folders(&db)?.iter().map(|f| f.key).collect();
+            let visible: Vec<_> = match folder {
+                Some(_) => vec![],
+                None => caller.visible_folders(&db)?.iter().map(|f| f.key).collect(),
+            };
             let machines = db.all::<Machine>()?;
             let users = db.all::<User>()?;
             let items = db
@@ -425,6 +449,31 @@ pub async fn odata_route(
                 })
                 .collect();
             odata("Robots", filtered(items, &clauses)?, &params)
+        }
+        "Jobs" => {
+            // Newest first, the order the real clients ask for; other orders are refused
+            // rather than silently ignored.
+            if let Some(order) = params.get("$orderby")
+                && !order.eq_ignore_ascii_case("CreationTime desc")
+            {
+                return Err(bad_request(&format!(
+                    "The sandbox orders jobs by \"CreationTime desc\" only, not {order:?}."
+                )));
+            }
+            let folder = scoped_folder(&db, &caller, &headers)?;
+            let releases = db.all_in::<Release>(&folder.key.to_string())?;
+            let robots = db.all::<Robot>()?;
+            let mut jobs = db.all_in::<Job>(&folder.key.to_string())?;
+            jobs.sort_by_key(|j| std::cmp::Reverse(j.created));
+            let items = jobs
+                .iter()
+                .filter_map(|j| {
+                    let release = releases.iter().find(|r| r.key == j.release)?;
+                    let robot = robots.iter().find(|r| Some(r.key) == j.robot);
+                    Some(job_dto(j, release, robot, &folder))
+                })
+                .collect();
+            odata("Jobs", filtered(items, &clauses)?, &params)
         }
         "Machines" => {
             let items = db

@@ -422,10 +422,35 @@ fn seed_large(db: &mut Db, spec: LargeSpec) -> DbResult<Seeded> {
             id: i64::try_from(i).unwrap_or_default() + 1,
             name: format!("{} schedule", r.name),
             release: r.key,
+            folder: r.folder,
             enabled: true,
             runtime_type: RobotType::Unattended,
             cron: Some("0 0 * * * ?".into()),
             queue: None,
+        })
+        .collect();
+
+    // Both robot accounts run unattended in every folder, each on its own machine.
+    let machines: Vec<Machine> = (1..=2)
+        .map(|n| Machine {
+            key: key(&format!("large/machine/{n}")),
+            id: n,
+            name: format!("PROD-VM-{n:02}"),
+            unattended_slots: 1,
+        })
+        .collect();
+    let unattended: Vec<Robot> = robots
+        .iter()
+        .zip(&machines)
+        .enumerate()
+        .map(|(i, (account, machine))| Robot {
+            key: key(&format!("large/robot/{}", account.user_name)),
+            id: i64::try_from(i).unwrap_or_default() + 1,
+            name: account.user_name.clone(),
+            user: account.key,
+            machine: Some(machine.key),
+            robot_type: RobotType::Unattended,
+            folders: folders.iter().map(|f| f.key).collect(),
         })
         .collect();
 
@@ -443,6 +468,8 @@ fn seed_large(db: &mut Db, spec: LargeSpec) -> DbResult<Seeded> {
         db.put_all(&connections)?;
         db.put_all(&releases)?;
         db.put_all(&schedules)?;
+        db.put_all(&machines)?;
+        db.put_all(&unattended)?;
         db.put_all(&clients(&secret, &app))?;
         Ok(())
     })?;
@@ -525,6 +552,11 @@ fn seed_forum(db: &mut Db) -> DbResult<Seeded> {
                 failure: Some(Failure { code: "DAP-GE-3005".into(), provider_code: None, message: "Disabled by its owner.".into() }),
                 ..conn("Dana's Teams (old)", "uipath-microsoft-teams", &dana_ws, &dana, AuthType::Delegated, &["openid", "offline_access", "ChannelMessage.Send"])
             },
+            // Reads a shared mailbox with the user's own-mailbox permissions only.
+            Connection {
+                shared_mailbox: Some("ap@contoso.example".into()),
+                ..conn("Accounts payable mailbox", outlook, &finance, &hana, AuthType::Delegated, MAIL_SCOPES)
+            },
         ];
         for (i, c) in connections.iter_mut().enumerate() {
             c.element_instance_id = 120_001 + i64::try_from(i).unwrap_or_default();
@@ -574,11 +606,36 @@ fn seed_forum(db: &mut Db) -> DbResult<Seeded> {
                     binding("vendor/onedrive", onedrive, fixed(&connections[3]), &["Upload File", "Get File List"]),
                 ])
             },
+            Release {
+                description: "Files invoices from the accounts payable shared mailbox.".into(),
+                ..release(5, "AP Invoice Intake", &finance, false, vec![
+                    binding("ap/outlook", outlook, fixed(&connections[8]), &["For Each Email", "Move Email"]),
+                ])
+            },
         ];
         let schedules = vec![
-            Schedule { key: key("schedule/invoices"), id: 1, name: "Invoices every 15 minutes".into(), release: releases[0].key, enabled: true, runtime_type: RobotType::Unattended, cron: Some("0 0/15 * 1/1 * ? *".into()), queue: None },
-            Schedule { key: key("schedule/month-end"), id: 2, name: "Month end".into(), release: releases[2].key, enabled: true, runtime_type: RobotType::Unattended, cron: Some("0 0 6 L * ? *".into()), queue: None },
-            Schedule { key: key("schedule/vendor"), id: 3, name: "New vendor files".into(), release: releases[3].key, enabled: true, runtime_type: RobotType::Unattended, cron: None, queue: Some("VendorFiles".into()) },
+            Schedule { key: key("schedule/invoices"), id: 1, name: "Invoices every 15 minutes".into(), release: releases[0].key, folder: releases[0].folder, enabled: true, runtime_type: RobotType::Unattended, cron: Some("0 0/15 * 1/1 * ? *".into()), queue: None },
+            Schedule { key: key("schedule/month-end"), id: 2, name: "Month end".into(), release: releases[2].key, folder: releases[2].folder, enabled: true, runtime_type: RobotType::Unattended, cron: Some("0 0 6 L * ? *".into()), queue: None },
+            Schedule { key: key("schedule/vendor"), id: 3, name: "New vendor files".into(), release: releases[3].key, folder: releases[3].folder, enabled: true, runtime_type: RobotType::Unattended, cron: None, queue: Some("VendorFiles".into()) },
+            Schedule { key: key("schedule/ap"), id: 4, name: "AP intake hourly".into(), release: releases[4].key, folder: releases[4].folder, enabled: true, runtime_type: RobotType::Unattended, cron: Some("0 0 * ? * * *".into()), queue: None },
+        ];
+        let job = |id: i64, release: &Release, job_type: RobotType, state: JobState, robot: &Robot, hours_ago: i64, info: &str| Job {
+            key: key(&format!("job/{id}")),
+            id,
+            release: release.key,
+            folder: release.folder,
+            job_type,
+            state,
+            robot: Some(robot.key),
+            created: now - Duration::hours(hours_ago),
+            info: info.to_owned(),
+        };
+        let jobs = vec![
+            job(1, &releases[0], RobotType::Unattended, JobState::Faulted, &robots[0], 1, "Connection resources configurable by users cannot be used by unattended jobs (ResourceOverwriteNotSupported)."),
+            job(2, &releases[0], RobotType::Unattended, JobState::Faulted, &robots[1], 2, "Connection resources configurable by users cannot be used by unattended jobs (ResourceOverwriteNotSupported)."),
+            job(3, &releases[1], RobotType::Attended, JobState::Successful, &robots[2], 3, "Job completed."),
+            job(4, &releases[2], RobotType::Unattended, JobState::Faulted, &robots[0], 30, "DAP-GE-3000: Failed to get the connection."),
+            job(5, &releases[3], RobotType::Unattended, JobState::Faulted, &robots[0], 4, "CNS1008: The connection is not authorized."),
         ];
 
         db.put_all([&alex, &hana, &dana, &robot1, &robot2, &app])?;
@@ -589,6 +646,7 @@ fn seed_forum(db: &mut Db) -> DbResult<Seeded> {
         db.put_all(&connections)?;
         db.put_all(&releases)?;
         db.put_all(&schedules)?;
+        db.put_all(&jobs)?;
         db.put_all(&clients(&secret, &app))?;
         Ok(())
     })?;

@@ -94,7 +94,11 @@ async fn connections_across_folders_with_scoping_filters_and_paging() {
     .await;
     assert_eq!(
         names(&in_finance, "name"),
-        set(&["Finance SharePoint", "Finance mailbox (app)"])
+        set(&[
+            "Accounts payable mailbox",
+            "Finance SharePoint",
+            "Finance mailbox (app)"
+        ])
     );
 
     let filter = "/connections_/api/v1/Connections?%24filter=contains%28Name%2C+%27robot%27%29+and+connector%2Fkey+eq+%27uipath-microsoft-outlook365%27&%24expand=connector%2Cfolder";

@@ -14,4 +14,12 @@ identity: string,
 /**
  * Who created it.
  */
-owner: string, folder: FolderSummary, state: ConnectionState, isDefault: boolean, authType: string | null, lastUsed: string | null, updated: string | null, };
+owner: string, folder: FolderSummary, state: ConnectionState, isDefault: boolean, authType: string | null, lastUsed: string | null, updated: string | null, 
+/**
+ * Scopes the connection was consented with, when the tenant reports them.
+ */
+scopes: Array<string> | null, 
+/**
+ * The shared mailbox an Outlook connection reads, if any.
+ */
+sharedMailbox: string | null, };

@@ -6,6 +6,7 @@
 use std::process::ExitCode;
 
 pub const OK: u8 = 0;
+pub const FINDINGS: u8 = 1;
 pub const USAGE: u8 = 2;
 pub const AUTH: u8 = 3;
 pub const TENANT: u8 = 4;

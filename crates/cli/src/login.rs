@@ -17,11 +17,11 @@ use connassist_core::session::{READ_SCOPES, current_user};
 use connassist_core::sign_in::PendingSignIn;
 use connassist_core::tenant_client::TenantClient;
 use connassist_core::token_session::TokenSession;
-use connassist_core::{ApiError, ErrorCode, TenantUrl};
+use connassist_core::{ApiError, ErrorCode};
 use tokio::sync::oneshot;
 
 use crate::exit;
-use crate::tenant::fail;
+use crate::tenant::{TenantArgs, fail};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Browser {
@@ -31,15 +31,11 @@ pub enum Browser {
     None,
 }
 
+/// The tenant (`--url`) and the external application (`--client-id`: a
+/// non-confidential one registered for Connections Assistant with redirect
+/// http://127.0.0.1/callback) are the global tenant options.
 #[derive(Debug, clap::Args)]
 pub struct LoginArgs {
-    /// The tenant, e.g. https://cloud.uipath.com/acme/DefaultTenant.
-    #[arg(long, env = "CONNASSIST_URL")]
-    url: String,
-    /// The external application (non-confidential) registered for Connections Assistant,
-    /// with redirect http://127.0.0.1/callback.
-    #[arg(long, env = "CONNASSIST_CLIENT_ID")]
-    client_id: String,
     #[arg(long, value_enum, default_value_t = Browser::System)]
     browser: Browser,
     /// How long to wait for the sign-in, in seconds.
@@ -47,11 +43,9 @@ pub struct LoginArgs {
     timeout_secs: u64,
 }
 
+/// The tenant is the global `--url`.
 #[derive(Debug, clap::Args)]
-pub struct LogoutArgs {
-    #[arg(long, env = "CONNASSIST_URL")]
-    url: String,
-}
+pub struct LogoutArgs {}
 
 /// Prints a finished command's sentence, or its error; gives the exit code.
 fn report(outcome: Result<String, ApiError>) -> ExitCode {
@@ -64,16 +58,16 @@ fn report(outcome: Result<String, ApiError>) -> ExitCode {
     }
 }
 
-pub fn login(args: LoginArgs) -> ExitCode {
-    crate::runtime::block_on(async { report(run_login(&args).await) })
+pub fn login(args: LoginArgs, tenant: &TenantArgs) -> ExitCode {
+    crate::runtime::block_on(async { report(run_login(&args, tenant).await) })
 }
 
-pub fn logout(args: LogoutArgs) -> ExitCode {
-    crate::runtime::block_on(async { report(run_logout(&args).await) })
+pub fn logout(_args: LogoutArgs, tenant: &TenantArgs) -> ExitCode {
+    crate::runtime::block_on(async { report(run_logout(tenant).await) })
 }
 
-async fn run_logout(args: &LogoutArgs) -> Result<String, ApiError> {
-    let tenant = TenantUrl::parse(&args.url)?;
+async fn run_logout(tenant: &TenantArgs) -> Result<String, ApiError> {
+    let tenant = tenant.url()?;
     let store: Arc<dyn SecretStore> = Arc::new(OsKeychain::default());
     let session = TokenSession::load(&tenant, store)?;
     session.sign_out().await?;
@@ -95,8 +89,14 @@ async fn callback(State(answer): State<Answer>, uri: Uri) -> Html<&'static str> 
     )
 }
 
-async fn run_login(args: &LoginArgs) -> Result<String, ApiError> {
-    let tenant = TenantUrl::parse(&args.url)?;
+async fn run_login(args: &LoginArgs, tenant_args: &TenantArgs) -> Result<String, ApiError> {
+    let tenant = tenant_args.url()?;
+    let client_id = tenant_args.client_id.as_deref().ok_or_else(|| {
+        ApiError::new(
+            ErrorCode::InvalidInput,
+            "Say which external application to sign in with: --client-id (or CONNASSIST_CLIENT_ID), a non-confidential app registered with redirect http://127.0.0.1/callback.",
+        )
+    })?;
     // Fail before the user signs in if there is nowhere to keep the session.
     let store: Arc<dyn SecretStore> = Arc::new(OsKeychain::default());
     store.get("connassist-probe")?;
@@ -116,7 +116,7 @@ async fn run_login(args: &LoginArgs) -> Result<String, ApiError> {
     let redirect = format!("http://127.0.0.1:{port}/callback");
     let mut scopes = vec!["openid", "offline_access"];
     scopes.extend_from_slice(READ_SCOPES);
-    let pending = PendingSignIn::start(&tenant, &args.client_id, &redirect, &scopes)?;
+    let pending = PendingSignIn::start(&tenant, client_id, &redirect, &scopes)?;
 
     let (tx, rx) = oneshot::channel();
     let answer: Answer = Arc::new(Mutex::new(Some(tx)));
@@ -157,7 +157,7 @@ async fn run_login(args: &LoginArgs) -> Result<String, ApiError> {
     let callback = url::Url::parse(&format!("http://127.0.0.1:{port}{uri}"))
         .map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))?;
     let tokens = pending.complete(&callback).await?;
-    let session = TokenSession::save(&tenant, &args.client_id, tokens, store)?;
+    let session = TokenSession::save(&tenant, client_id, tokens, store)?;
     let client = TenantClient::new(tenant.clone(), session.access_token().await?)?;
     let user = current_user(&client)
         .await

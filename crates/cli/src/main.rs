@@ -5,6 +5,7 @@
 //! [`exit`]) and so is `--format json`, which prints results as JSON on stdout
 //! and errors as the shared `{code, message}` shape.
 
+mod audit;
 mod bench;
 mod connections;
 mod exit;
@@ -15,6 +16,9 @@ mod sandbox;
 mod tenant;
 
 use std::process::ExitCode;
+
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 use clap::{Parser, Subcommand};
 use connassist_core::{ApiError, TenantUrl};
@@ -29,6 +33,8 @@ use output::Format;
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    #[command(flatten)]
+    tenant: tenant::TenantArgs,
 }
 
 #[derive(Debug, Subcommand)]
@@ -46,6 +52,10 @@ enum Command {
     Logout(login::LogoutArgs),
     /// List every connection you can see, across folders.
     Connections(connections::Args),
+    /// Flag what an unattended run would reject, before it runs: every process's connection bindings.
+    Audit(audit::Args),
+    /// Audit a .nupkg or a Studio project folder offline, e.g. in a CI pipeline.
+    AuditPackage(audit::PackageArgs),
     /// Time the connections list against a large sandbox tenant with latency.
     Bench(bench::Args),
     /// Serve the sandbox tenant: an emulated UiPath tenant on 127.0.0.1 with seeded data.
@@ -70,10 +80,12 @@ fn main() -> ExitCode {
     match cli.command {
         Command::CheckUrl { url, format } => check_url(&url, format),
         Command::Sandbox(args) => sandbox::run(args),
-        Command::Connections(args) => connections::run(args),
+        Command::Connections(args) => connections::run(args, &cli.tenant),
+        Command::Audit(args) => audit::run(args, &cli.tenant),
+        Command::AuditPackage(args) => audit::run_package(args),
         Command::Bench(args) => bench::run(args),
-        Command::Login(args) => login::login(args),
-        Command::Logout(args) => login::logout(args),
+        Command::Login(args) => login::login(args, &cli.tenant),
+        Command::Logout(args) => login::logout(args, &cli.tenant),
     }
 }
 

@@ -15,27 +15,29 @@ use connassist_sandbox::{Config, Sandbox};
 
 use crate::exit;
 
+/// Global, so that both `connassist --sandbox audit` and
+/// `connassist audit --sandbox` work; commands that need no tenant ignore them.
 #[derive(Debug, clap::Args)]
 pub struct TenantArgs {
     /// Use the built-in sandbox tenant (started in this process).
-    #[arg(long, conflicts_with_all = ["url", "client_id"])]
+    #[arg(long, global = true, conflicts_with_all = ["url", "client_id"])]
     sandbox: bool,
     /// Who to be in the sandbox: alex (attended user), hana (helpdesk) or dana (developer).
-    #[arg(long, default_value = "hana", requires = "sandbox")]
+    #[arg(long, global = true, default_value = "hana")]
     sandbox_user: String,
     /// The tenant, e.g. https://cloud.uipath.com/acme/DefaultTenant.
-    #[arg(long, env = "CONNASSIST_URL", required_unless_present = "sandbox")]
+    #[arg(long, global = true, env = "CONNASSIST_URL")]
     url: Option<String>,
     /// An external application's id (confidential, with the read scopes); without
     /// a secret, the session kept by `connassist login` is used instead.
-    #[arg(long, env = "CONNASSIST_CLIENT_ID", requires = "url")]
-    client_id: Option<String>,
+    #[arg(long, global = true, env = "CONNASSIST_CLIENT_ID")]
+    pub client_id: Option<String>,
     /// Its secret; prefer the environment variable, which stays out of shell history.
     #[arg(
         long,
+        global = true,
         env = "CONNASSIST_CLIENT_SECRET",
-        hide_env_values = true,
-        requires = "client_id"
+        hide_env_values = true
     )]
     client_secret: Option<String>,
 }
@@ -58,6 +60,17 @@ pub fn fail(err: &ApiError) -> u8 {
 }
 
 impl TenantArgs {
+    /// The `--url` tenant, required by commands that have no sandbox form.
+    pub fn url(&self) -> Result<TenantUrl, ApiError> {
+        match self.url.as_deref() {
+            Some(url) => Ok(TenantUrl::parse(url)?),
+            None => Err(ApiError::new(
+                ErrorCode::InvalidInput,
+                "Say which tenant: --url https://cloud.uipath.com/<org>/<tenant> (or CONNASSIST_URL).",
+            )),
+        }
+    }
+
     pub async fn connect(&self) -> Result<Tenant, ApiError> {
         if self.sandbox {
             let sandbox = Sandbox::start(Config::default()).await.map_err(|e| {
@@ -76,7 +89,19 @@ impl TenantArgs {
                 _sandbox: Some(sandbox),
             });
         }
-        let url = TenantUrl::parse(self.url.as_deref().unwrap_or_default())?;
+        let Some(url) = self.url.as_deref() else {
+            return Err(ApiError::new(
+                ErrorCode::InvalidInput,
+                "Say which tenant: --sandbox for the built-in sandbox, or --url https://cloud.uipath.com/<org>/<tenant> (or CONNASSIST_URL).",
+            ));
+        };
+        if self.client_secret.is_some() && self.client_id.is_none() {
+            return Err(ApiError::new(
+                ErrorCode::InvalidInput,
+                "--client-secret needs --client-id: the secret belongs to an external application.",
+            ));
+        }
+        let url = TenantUrl::parse(url)?;
         let (Some(id), Some(secret)) = (&self.client_id, &self.client_secret) else {
             let store: Arc<dyn SecretStore> = Arc::new(OsKeychain::default());
             let session = TokenSession::load(&url, store)?;

@@ -4,6 +4,7 @@
 //!
 //! `src-tauri` and `crates/cli` only adapt these modules to IPC and to a terminal.
 
+pub mod audit;
 pub mod connections;
 pub mod error;
 pub mod failure;

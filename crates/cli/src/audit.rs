@@ -2,8 +2,9 @@
 //! a Studio project folder, offline, for CI pipelines).
 //!
 //! Exit codes: 1 when a finding reaches `--fail-on` (default `error`); else 4
-//! when part of the tenant could not be read (the audit is incomplete), 2 for
-//! a package or connections file that cannot be read; else 0.
+//! when part of the tenant could not be read (the audit is incomplete) or a
+//! disk error stopped reading a package, 2 for a package or connections file
+//! that is missing or malformed; else 0.
 //!
 //! JSON schema (stable; fields are only ever added):
 //! `{"summary": {"processes", "errors", "warnings", "infos"}, "findings": [Finding],
@@ -194,7 +195,16 @@ pub fn run(args: Args, tenant: &TenantArgs) -> ExitCode {
 pub fn run_package(args: PackageArgs) -> ExitCode {
     let package = match read_package(&args.path) {
         Ok(p) => p,
-        Err(e) => return exit::code(fail(&ApiError::from(e))),
+        Err(e) => {
+            // A package that is missing or unreadable is the caller's input: exit 2.
+            let e = ApiError::from(e);
+            eprintln!("error: {}", e.message);
+            return exit::code(if e.code == ErrorCode::Internal {
+                exit::TENANT
+            } else {
+                exit::USAGE
+            });
+        }
     };
     for w in &package.warnings {
         eprintln!("warning: {w}");

@@ -3,6 +3,8 @@
 //! must also be listed in `build.rs` (its ACL permission) and granted in
 //! `capabilities/main.json`, or the main window cannot call it.
 
+use connassist_core::audit::AuditReport;
+use connassist_core::audit::fetch::{AuditOptions, gather};
 use connassist_core::connections::{ListEvent, ListOptions, list};
 use connassist_core::session::{READ_SCOPES, SessionInfo, current_user};
 use std::sync::Arc;
@@ -157,6 +159,22 @@ pub async fn list_connections(
     })
     .await?;
     Ok(())
+}
+
+/// Audits every visible process's connection bindings (or one folder's, with
+/// its subfolders) and returns the findings, errors first.
+#[tauri::command]
+pub async fn run_audit(
+    state: State<'_, AppState>,
+    folder: Option<String>,
+) -> Result<AuditReport, ApiError> {
+    let client = state.client()?;
+    let options = AuditOptions {
+        folder,
+        ..AuditOptions::default()
+    };
+    let gathered = gather(&client, &options, |_, _| {}).await?;
+    Ok(AuditReport::new(&gathered.input, gathered.problems))
 }
 
 /// Revokes the session and forgets it (the sandbox keeps running).

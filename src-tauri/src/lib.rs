@@ -55,6 +55,7 @@ pub fn run() -> ExitCode {
             commands::start_sandbox,
             commands::list_connections,
             commands::sign_out,
+            commands::run_audit,
         ])
         .build(tauri::generate_context!());
 

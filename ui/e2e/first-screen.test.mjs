@@ -169,3 +169,40 @@ describe("Connections at scale (web build, fake backend)", () => {
     await page.close();
   });
 });
+
+describe("Audit (web build, fake backend)", () => {
+  it("counts findings in the navigation, groups them by severity and links to the connection", async () => {
+    const page = await openFirstScreen("light");
+    await page.getByRole("button", { name: "Try the sandbox" }).click();
+    const nav = page.locator("#nav-audit");
+    await nav.locator(".count").filter({ hasText: "3" }).waitFor();
+    await nav.click();
+    await page.locator("#audit-status").filter({ hasText: "4 processes audited: 2 errors, 1 warnings, 1 notes" }).waitFor();
+    const groups = page.locator("section.severity-group");
+    assert.deepEqual(await groups.evaluateAll((els) => els.map((e) => e.dataset.severity)), ["error", "warning", "info"]);
+
+    const broken = page.locator("details.finding[data-rule='bound-connection-unhealthy']");
+    await broken.locator("summary").click();
+    assert.match(await broken.locator("p.fix").innerText(), /^Fix: /);
+
+    await page.locator("#audit-folder").selectOption("Finance");
+    assert.equal(await page.locator("details.finding").count(), 1);
+
+    // Finance could not be listed (the fake fails it once): the link says so.
+    await broken.getByRole("button", { name: /Show connection/ }).click();
+    await page.getByRole("heading", { name: "Connections" }).waitFor();
+    await page.locator("#focus-missing").waitFor();
+
+    // A listed connection opens in the details pane.
+    await page.locator("#nav-audit").click();
+    await page.locator("#audit-folder").selectOption("all");
+    const owner = page.locator("details.finding[data-rule='delegated-owner-not-run-identity']");
+    await owner.locator("summary").click();
+    await owner.getByRole("button", { name: /Show connection/ }).click();
+    const detail = page.getByRole("complementary");
+    await detail.waitFor();
+    assert.equal((await detail.locator("h2").innerText()).trim(), "Dana's OneDrive");
+    assert.equal(await page.locator("#focus-missing").count(), 0);
+    await page.close();
+  });
+});

@@ -1,7 +1,7 @@
 import { useState } from "react";
 import { backend, type SessionInfo } from "./backend";
 import { ChooseTenant } from "./screens/ChooseTenant";
-import { Connections } from "./screens/Connections";
+import { SignedIn } from "./SignedIn";
 
 export function App() {
   const [session, setSession] = useState<SessionInfo | null>(null);
@@ -17,7 +17,7 @@ export function App() {
       </header>
       <main className={session ? "app-main wide" : "app-main"}>
         {session ? (
-          <Connections backend={backend} session={session} onSignOut={() => void signOut()} />
+          <SignedIn backend={backend} session={session} onSignOut={() => void signOut()} />
         ) : (
           <ChooseTenant backend={backend} onSignedIn={setSession} />
         )}

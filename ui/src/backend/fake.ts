@@ -1,7 +1,7 @@
 // A backend for the browser (dev server, Playwright specs). Its tenant-URL
 // rules follow crates/core/src/tenant_url.rs; fake.test.ts runs it over the
 // same case table as the Rust tests, so the two cannot drift apart silently.
-import type { ApiError, Backend, ConnectionRow, FolderSummary, ListEvent, SessionInfo, TenantUrl } from "./types";
+import type { ApiError, AuditReport, Backend, ConnectionRow, Finding, FolderSummary, ListEvent, SessionInfo, TenantUrl } from "./types";
 
 function invalid(message: string): ApiError {
   return { code: "invalid_input", message };
@@ -92,6 +92,17 @@ export const fakeBackend: Backend = {
       }
     }
   },
+  async runAudit(folder) {
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    const findings = fakeFindings.filter((f) => !folder || f.process.folderPath === folder);
+    const count = (s: Finding["severity"]) => findings.filter((f) => f.severity === s).length;
+    const report: AuditReport = {
+      summary: { processes: folder ? 2 : 4, errors: count("error"), warnings: count("warning"), infos: count("info") },
+      findings,
+      problems: [],
+    };
+    return report;
+  },
   async signOut() {},
 };
 
@@ -128,6 +139,8 @@ function fakeRow(id: string, name: string, connector: [string, string], folder: 
     authType: "OAuth2AuthorizationCode",
     lastUsed: "2026-11-20T09:30:00.000Z",
     updated: "2026-11-19T08:00:00.000Z",
+    scopes: null,
+    sharedMailbox: null,
   };
 }
 
@@ -155,3 +168,25 @@ const fakeRows: ConnectionRow[] = [
   fakeRow("c5", "hana@contoso.example", ["uipath-google-gmail", "Gmail"], hanaWs, "Enabled", "hana@contoso.example"),
 ];
 
+
+function finding(rule: string, severity: Finding["severity"], process: string, folderPath: string, connection: string | null, title: string): Finding {
+  return {
+    rule,
+    severity,
+    process: { key: `p-${process}`, name: process, folderPath },
+    binding: `b-${rule}`,
+    connector: outlook[0],
+    connection: connection === null ? null : { id: connection, name: fakeRows.find((r) => r.id === connection)?.name ?? null, folderPath },
+    title,
+    explanation: "Sample explanation from the browser preview's demo data.",
+    fix: "Sample fix from the browser preview's demo data.",
+    location: null,
+  };
+}
+
+const fakeFindings: Finding[] = [
+  finding("configurable-by-users-unattended", "error", "Invoice Dispatcher+Performer", "Shared", null, "“Invoice Dispatcher+Performer” runs unattended, but its Microsoft Outlook365 binding is configurable by users."),
+  finding("bound-connection-unhealthy", "error", "Vendor Sync", "Finance", "c4", "“Vendor Sync” is bound to “Finance SharePoint”, which is Failed."),
+  finding("delegated-owner-not-run-identity", "warning", "Invoice Dispatcher+Performer", "Shared", "c3", "“Invoice Dispatcher+Performer” runs as robot-prod-01, robot-prod-02 but its Microsoft Onedrive binding acts as dana@contoso.example."),
+  finding("binding-attended-ok", "info", "Email Triage (Attended)", "Shared", null, "“Email Triage (Attended)” lets each user pick the connection for its Microsoft Outlook365 binding: fine, it runs attended only."),
+];

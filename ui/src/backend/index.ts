@@ -6,6 +6,10 @@ import type { Backend } from "./types";
 
 export type {
   ApiError,
+  AuditProblem,
+  AuditReport,
+  Finding,
+  Severity,
   Backend,
   ConnectionRow,
   ConnectionState,

@@ -99,7 +99,18 @@ function Detail({ row }: { row: ConnectionRow }) {
   );
 }
 
-export function Connections({ backend, session, onSignOut }: { backend: Backend; session: SessionInfo; onSignOut: () => void }) {
+export function Connections({
+  backend,
+  session,
+  onSignOut,
+  focus = null,
+}: {
+  backend: Backend;
+  session: SessionInfo;
+  onSignOut: () => void;
+  /** A connection to select (from the audit's "Show connection"); a new object each time. */
+  focus?: { id: string } | null;
+}) {
   const [state, dispatch] = useReducer(reduce, initialState);
   const tableRef = useRef<HTMLTableSectionElement>(null);
   const scrollRef = useRef<HTMLDivElement>(null);
@@ -137,6 +148,15 @@ export function Connections({ backend, session, onSignOut }: { backend: Backend;
   useEffect(() => {
     void load();
   }, [load]);
+
+  // Select the connection another view asked for, once it is listed; filters
+  // that would hide it are cleared.
+  const focusListed = focus !== null && state.rows.some((r) => r.id === focus.id);
+  useEffect(() => {
+    if (!focus || !focusListed) return;
+    dispatch({ type: "reveal", id: focus.id });
+  }, [focus, focusListed]);
+  const focusMissing = focus !== null && !focusListed && !state.loading;
 
   // Keep the selected row in view, and keyboard focus on it.
   const selectedIndex = items.findIndex((i) => i.kind === "row" && i.row.id === state.selected);
@@ -242,6 +262,11 @@ export function Connections({ backend, session, onSignOut }: { backend: Backend;
         )}
       </div>
 
+      {focusMissing && (
+        <div className="banner banner-invalid_input" role="alert" id="focus-missing">
+          That connection is not in the list: its folder could not be listed (retry it below) or your account cannot see it.
+        </div>
+      )}
       {state.failure && (
         <div className="banner banner-internal" role="alert" id="list-failure">
           {state.failure.message}

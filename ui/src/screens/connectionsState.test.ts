@@ -31,6 +31,8 @@ function row(id: string, name: string, folder: FolderSummary, state: ConnectionR
     authType: null,
     lastUsed: null,
     updated: null,
+    scopes: null,
+    sharedMailbox: null,
   };
 }
 
@@ -123,5 +125,22 @@ describe("connections list", () => {
     const items = visibleItems(grouped).map((i) => (i.kind === "group" ? `# ${i.path} (${i.count})` : i.row.name));
     expect(items).toEqual(["# Finance/Payables (1)", "payables", "# Shared (2)", "A-mail", "b-mail"]);
     expect(visibleItems(listed).every((i) => i.kind === "row")).toBe(true);
+  });
+});
+
+describe("revealing a connection from another view", () => {
+  it("selects it and clears the filters that hide it", () => {
+    const filtered = reduce(reduce(listed, { type: "stateFilter", value: "Expired" }), { type: "query", query: "A-mail" });
+    expect(visibleRows(filtered).some((r) => r.id === "1")).toBe(false);
+    const revealed = reduce(filtered, { type: "reveal", id: "1" });
+    expect(revealed.selected).toBe("1");
+    expect(visibleRows(revealed).some((r) => r.id === "1")).toBe(true);
+  });
+
+  it("keeps filters that already show it", () => {
+    const filtered = reduce(listed, { type: "query", query: "mail" });
+    const revealed = reduce(filtered, { type: "reveal", id: "2" });
+    expect(revealed.query).toBe("mail");
+    expect(revealed.selected).toBe("2");
   });
 });

@@ -40,6 +40,8 @@ export type Action =
   | { type: "groupByFolder"; value: boolean }
   | { type: "sort"; key: SortKey }
   | { type: "select"; id: string | null }
+  /** Select a row and clear whatever filter hides it (a link from another view). */
+  | { type: "reveal"; id: string }
   | { type: "move"; by: number };
 
 export const initialState: State = {
@@ -123,6 +125,13 @@ export function reduce(state: State, action: Action): State {
       };
     case "select":
       return { ...state, selected: action.id };
+    case "reveal": {
+      const hidden = !visibleRows(state).some((r) => r.id === action.id);
+      const cleared = hidden
+        ? { query: "", stateFilter: "all" as const, folderFilter: "all", connectorFilter: "all", ownerFilter: "all" }
+        : {};
+      return { ...state, ...cleared, selected: action.id };
+    }
     case "move": {
       const rows = visibleRows(state);
       if (rows.length === 0) return state;

@@ -1,0 +1,69 @@
+// The signed-in app: navigation between the connections list and the audit.
+// Both views stay mounted (hidden when not shown) so switching keeps the list
+// and its filters; the audit runs once on sign-in so its count is in the
+// navigation from the start.
+import { useCallback, useEffect, useState } from "react";
+import { toApiError, type ApiError, type AuditReport, type Backend, type SessionInfo } from "./backend";
+import { Audit } from "./screens/Audit";
+import { actionCount } from "./screens/auditState";
+import { Connections } from "./screens/Connections";
+
+type View = "connections" | "audit";
+
+export function SignedIn({ backend, session, onSignOut }: { backend: Backend; session: SessionInfo; onSignOut: () => void }) {
+  const [view, setView] = useState<View>("connections");
+  const [focus, setFocus] = useState<{ id: string } | null>(null);
+  const [report, setReport] = useState<AuditReport | null>(null);
+  const [auditing, setAuditing] = useState(true);
+  const [failure, setFailure] = useState<ApiError | null>(null);
+
+  const audit = useCallback(async () => {
+    setAuditing(true);
+    setFailure(null);
+    try {
+      setReport(await backend.runAudit());
+    } catch (e) {
+      setFailure(toApiError(e));
+    } finally {
+      setAuditing(false);
+    }
+  }, [backend]);
+
+  useEffect(() => {
+    void audit();
+  }, [audit]);
+
+  const count = actionCount(report);
+  return (
+    <div className="signed-in">
+      <nav className="views" aria-label="Views">
+        <button type="button" id="nav-connections" aria-current={view === "connections" ? "page" : undefined} onClick={() => setView("connections")}>
+          Connections
+        </button>
+        <button type="button" id="nav-audit" aria-current={view === "audit" ? "page" : undefined} onClick={() => setView("audit")}>
+          Audit
+          {!auditing && report && (
+            <span className={count > 0 ? "count count-alert" : "count"} aria-label={`${count} findings need action`}>
+              {count}
+            </span>
+          )}
+        </button>
+      </nav>
+      <div hidden={view !== "connections"}>
+        <Connections backend={backend} session={session} onSignOut={onSignOut} focus={focus} />
+      </div>
+      <div hidden={view !== "audit"}>
+        <Audit
+          report={report}
+          loading={auditing}
+          failure={failure}
+          onRefresh={() => void audit()}
+          onShowConnection={(id) => {
+            setFocus({ id });
+            setView("connections");
+          }}
+        />
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,113 @@
+// The Audit view: every process's connection bindings judged by the audit's
+// rules (crates/core/src/audit), grouped by severity then process. Each
+// finding opens to say why it matters and what to do, and links to the
+// connection it is about.
+import { useState } from "react";
+import type { ApiError, AuditReport } from "../backend";
+import { folderOptions, groupFindings, ruleLabel } from "./auditState";
+
+const MARKS = { error: "✖", warning: "▲", info: "●" } as const;
+
+export function Audit({
+  report,
+  loading,
+  failure,
+  onRefresh,
+  onShowConnection,
+}: {
+  report: AuditReport | null;
+  loading: boolean;
+  failure: ApiError | null;
+  onRefresh: () => void;
+  onShowConnection: (id: string) => void;
+}) {
+  const [folder, setFolder] = useState("all");
+  const groups = report ? groupFindings(report.findings, folder) : [];
+  const s = report?.summary;
+  return (
+    <section className="audit" aria-labelledby="audit-title">
+      <div className="session-bar">
+        <div>
+          <h1 id="audit-title">Binding audit</h1>
+          <p className="lead">What an unattended run would reject, or would fail on, found before it runs.</p>
+        </div>
+      </div>
+      <div className="toolbar">
+        <select aria-label="Folder" id="audit-folder" value={folder} onChange={(e) => setFolder(e.target.value)}>
+          <option value="all">All folders</option>
+          {folderOptions(report).map((p) => (
+            <option key={p} value={p}>
+              {p}
+            </option>
+          ))}
+        </select>
+        <button type="button" className="secondary narrow" id="audit-refresh" onClick={onRefresh} disabled={loading}>
+          Audit again
+        </button>
+      </div>
+      <div className="status-line" aria-live="polite" id="audit-status">
+        {loading ? (
+          <span>Auditing processes…</span>
+        ) : s ? (
+          <span>
+            {s.processes} processes audited: {s.errors} errors, {s.warnings} warnings, {s.infos} notes
+          </span>
+        ) : null}
+      </div>
+      {failure && (
+        <div className="banner banner-internal" role="alert" id="audit-failure">
+          {failure.message}
+        </div>
+      )}
+      {report?.problems.map((p) => (
+        <div key={`${p.folder}/${p.process ?? ""}`} className="banner banner-invalid_input" role="alert">
+          <b>
+            {p.folder}
+            {p.process && ` › ${p.process}`}
+          </b>
+          : {p.error.message}
+        </div>
+      ))}
+      {report && !loading && groups.length === 0 && <p className="empty-note">No findings: every binding here is fine for how its process runs.</p>}
+      {groups.map((g) => (
+        <section key={g.severity} className={`severity-group severity-${g.severity}`} data-severity={g.severity} aria-label={g.label}>
+          <h2>
+            {g.label} <span className="count">{g.count}</span>
+          </h2>
+          {g.processes.map((p) => (
+            <article key={p.key} className="process-findings" data-process={p.name}>
+              <h3>
+                <span className="muted">{p.folderPath} › </span>
+                {p.name}
+              </h3>
+              {p.findings.map((f, i) => (
+                <details key={`${f.rule}/${f.binding ?? i}`} className="finding" data-rule={f.rule}>
+                  <summary>
+                    <span className={`mark mark-${f.severity}`} aria-hidden="true">
+                      {MARKS[f.severity]}
+                    </span>
+                    <span className="finding-title">{f.title}</span>
+                    <span className="tag">{ruleLabel(f.rule)}</span>
+                  </summary>
+                  <p className="why">
+                    <b>Why: </b>
+                    {f.explanation}
+                  </p>
+                  <p className="fix">
+                    <b>Fix: </b>
+                    {f.fix}
+                  </p>
+                  {f.connection?.id && (
+                    <button type="button" className="secondary narrow show-connection" onClick={() => onShowConnection(f.connection!.id!)}>
+                      Show connection{f.connection.name ? ` “${f.connection.name}”` : ""}
+                    </button>
+                  )}
+                </details>
+              ))}
+            </article>
+          ))}
+        </section>
+      ))}
+    </section>
+  );
+}

@@ -6,6 +6,7 @@
 use connassist_core::audit::AuditReport;
 use connassist_core::audit::fetch::{AuditOptions, gather};
 use connassist_core::connections::{ListEvent, ListOptions, list};
+use connassist_core::selections::{SelectionStore, Selections};
 use connassist_core::session::{READ_SCOPES, SessionInfo, current_user};
 use std::sync::Arc;
 
@@ -15,7 +16,7 @@ use connassist_core::token_session::TokenSession;
 use connassist_core::{ApiError, ErrorCode, TenantUrl};
 use connassist_sandbox::{Config, PUBLIC_CLIENT_ID, Sandbox};
 use tauri::ipc::Channel;
-use tauri::{AppHandle, Runtime, State};
+use tauri::{AppHandle, Manager, Runtime, State};
 
 use crate::sign_in_window;
 use crate::state::AppState;
@@ -52,9 +53,11 @@ pub async fn connect_tenant<R: Runtime>(
             if let Ok(user) = current_user(&client).await {
                 tracing::info!(url = %tenant.url, "signed in with the kept session");
                 state.set_session(Some(kept));
+                state.set_selections(Some(local_selections(&app, &tenant)?));
                 return Ok(SessionInfo {
                     tenant,
-                    user,
+                    user: user.display,
+                    email: user.email,
                     sandbox: false,
                 });
             }
@@ -69,7 +72,25 @@ pub async fn connect_tenant<R: Runtime>(
     )
     .await?;
     let session = Arc::new(TokenSession::save(&tenant, &client_id, tokens, store)?);
-    finish(&state, tenant, session, false).await
+    let selections = local_selections(&app, &tenant)?;
+    finish(&state, tenant, session, selections).await
+}
+
+/// A real tenant keeps attended choices in the app's config folder (no API).
+fn local_selections<R: Runtime>(
+    app: &AppHandle<R>,
+    tenant: &TenantUrl,
+) -> Result<SelectionStore, ApiError> {
+    let dir = app.path().app_config_dir().map_err(|e| {
+        ApiError::new(
+            ErrorCode::Internal,
+            format!("No folder for the app's settings: {e}"),
+        )
+    })?;
+    Ok(SelectionStore::Local {
+        file: dir.join("selections.json"),
+        tenant: tenant.url.clone(),
+    })
 }
 
 fn scopes() -> Vec<&'static str> {
@@ -83,14 +104,17 @@ async fn finish(
     state: &AppState,
     tenant: TenantUrl,
     session: Arc<TokenSession>,
-    sandbox: bool,
+    selections: SelectionStore,
 ) -> Result<SessionInfo, ApiError> {
     let client = TenantClient::with_session(tenant.clone(), session.clone())?;
     let user = current_user(&client).await?;
+    let sandbox = matches!(selections, SelectionStore::Tenant);
     state.set_session(Some(session));
+    state.set_selections(Some(selections));
     Ok(SessionInfo {
         tenant,
-        user,
+        user: user.display,
+        email: user.email,
         sandbox,
     })
 }
@@ -136,7 +160,7 @@ pub async fn start_sandbox<R: Runtime>(
         tokens,
         store,
     )?);
-    finish(&state, tenant, session, true).await
+    finish(&state, tenant, session, SelectionStore::Tenant).await
 }
 
 /// Lists every connection the session can see, streaming each folder's
@@ -177,9 +201,38 @@ pub async fn run_audit(
     Ok(AuditReport::new(&gathered.input, gathered.problems))
 }
 
+/// The signed-in user's attended connection choices, and where they are kept.
+#[tauri::command]
+pub async fn list_selections(state: State<'_, AppState>) -> Result<Selections, ApiError> {
+    let client = state.client()?;
+    state.selections()?.list(&client).await
+}
+
+/// Picks the connection a binding configurable by users runs with for this
+/// user (`connection_id`), or forgets the choice (`None`).
+#[tauri::command]
+pub async fn choose_connection(
+    state: State<'_, AppState>,
+    release_key: String,
+    binding_key: String,
+    connection_id: Option<String>,
+) -> Result<(), ApiError> {
+    let client = state.client()?;
+    state
+        .selections()?
+        .choose(
+            &client,
+            &release_key,
+            &binding_key,
+            connection_id.as_deref(),
+        )
+        .await
+}
+
 /// Revokes the session and forgets it (the sandbox keeps running).
 #[tauri::command]
 pub async fn sign_out(state: State<'_, AppState>) -> Result<(), ApiError> {
+    state.set_selections(None);
     if let Some(session) = state.take_session() {
         session.sign_out().await?;
     }

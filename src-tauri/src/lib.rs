@@ -56,6 +56,8 @@ pub fn run() -> ExitCode {
             commands::list_connections,
             commands::sign_out,
             commands::run_audit,
+            commands::list_selections,
+            commands::choose_connection,
         ])
         .build(tauri::generate_context!());
 

@@ -7,6 +7,7 @@
 
 use std::sync::{Arc, Mutex};
 
+use connassist_core::selections::SelectionStore;
 use connassist_core::tenant_client::TenantClient;
 use connassist_core::token_session::TokenSession;
 use connassist_core::{ApiError, ErrorCode};
@@ -16,11 +17,30 @@ use connassist_sandbox::Sandbox;
 pub struct AppState {
     pub sandbox: tokio::sync::Mutex<Option<Sandbox>>,
     session: Mutex<Option<Arc<TokenSession>>>,
+    /// Where the signed-in user's attended connection choices are kept.
+    selections: Mutex<Option<SelectionStore>>,
 }
 
 impl AppState {
     pub fn set_session(&self, session: Option<Arc<TokenSession>>) {
         *self.session.lock().unwrap_or_else(|p| p.into_inner()) = session;
+    }
+
+    pub fn set_selections(&self, store: Option<SelectionStore>) {
+        *self.selections.lock().unwrap_or_else(|p| p.into_inner()) = store;
+    }
+
+    pub fn selections(&self) -> Result<SelectionStore, ApiError> {
+        self.selections
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+            .ok_or_else(|| {
+                ApiError::new(
+                    ErrorCode::Unauthorized,
+                    "Sign in first: choose a tenant or try the sandbox.",
+                )
+            })
     }
 
     pub fn take_session(&self) -> Option<Arc<TokenSession>> {

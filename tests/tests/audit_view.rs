@@ -167,3 +167,98 @@ async fn the_audit_view_flags_what_an_unattended_run_would_reject() -> Result<()
     )
     .await
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_attended_user_picks_their_connection_for_a_configurable_binding() -> Result<()> {
+    within(
+        150,
+        "an_attended_user_picks_their_connection_for_a_configurable_binding",
+        async {
+            let desktop = Desktop::start()?;
+            let client = desktop.open_app(&app_binary()).await?;
+            let outcome = async {
+                client
+                    .wait()
+                    .at_most(Duration::from_secs(20))
+                    .for_element(Locator::Id("try-sandbox"))
+                    .await?
+                    .click()
+                    .await?;
+                sign_in_through_the_window(&client, "alex", "sandbox").await?;
+                listing_status(&client).await?;
+                client.find(Locator::Id("nav-audit")).await?.click().await?;
+                audit_status(&client).await?;
+
+                let finding = client
+                    .find(Locator::Css(
+                        "details.finding[data-rule='binding-attended-ok']",
+                    ))
+                    .await?;
+                finding.find(Locator::Css("summary")).await?.click().await?;
+                let select = finding
+                    .find(Locator::Css("select.choose-connection-select"))
+                    .await?;
+                // Only alex's own Outlook connection is offered.
+                let mut offered = vec![];
+                for option in select.find_all(Locator::Css("option")).await? {
+                    offered.push(option.text().await?);
+                }
+                assert_eq!(
+                    offered,
+                    [
+                        "Not chosen (asked at run time)",
+                        "alex@contoso.example · Alex Attended's workspace"
+                    ]
+                );
+                // WebKitWebDriver cannot click into or type at a native <select>
+                // (ElementNotInteractable), so choose the option the way the
+                // browser does when a person picks it: set it, fire "change".
+                client
+                    .execute(
+                        "const s = arguments[0];
+                         const o = [...s.options].find(o => o.text.startsWith('alex@'));
+                         s.value = o.value;
+                         s.dispatchEvent(new Event('change', { bubbles: true }));",
+                        vec![serde_json::to_value(&select)?],
+                    )
+                    .await?;
+                eventually(Duration::from_secs(10), "the choice to be made", || async {
+                    let value = select.prop("value").await?.unwrap_or_default();
+                    Ok((!value.is_empty()).then_some(()))
+                })
+                .await?;
+
+                // The choice is kept (by the sandbox tenant) and shown in the list.
+                client
+                    .find(Locator::Id("nav-connections"))
+                    .await?
+                    .click()
+                    .await?;
+                let cell = eventually(Duration::from_secs(10), "the chosen tag", || async {
+                    Ok(
+                        match client.find(Locator::Css("tr[data-id] .tag.chosen")).await {
+                            Ok(tag) => Some(tag.find(Locator::XPath("ancestor::td[1]")).await?),
+                            Err(_) => None,
+                        },
+                    )
+                })
+                .await?;
+                cell.click().await?;
+                let chosen_for = client
+                    .find(Locator::XPath(
+                        "//aside[contains(@class,'detail')]//dt[.='Your choice for']/following-sibling::dd",
+                    ))
+                    .await?
+                    .text()
+                    .await?;
+                assert_eq!(chosen_for, "Email Triage (Attended)");
+                Ok(())
+            }
+            .await;
+            tokio::time::sleep(Duration::from_millis(300)).await;
+            client.close().await?;
+            outcome
+        },
+    )
+    .await
+}

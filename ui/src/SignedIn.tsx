@@ -3,7 +3,7 @@
 // and its filters; the audit runs once on sign-in so its count is in the
 // navigation from the start.
 import { useCallback, useEffect, useState } from "react";
-import { toApiError, type ApiError, type AuditReport, type Backend, type SessionInfo } from "./backend";
+import { toApiError, type ApiError, type AuditReport, type Backend, type ConnectionRow, type Selections, type SessionInfo } from "./backend";
 import { Audit } from "./screens/Audit";
 import { actionCount } from "./screens/auditState";
 import { Connections } from "./screens/Connections";
@@ -16,6 +16,41 @@ export function SignedIn({ backend, session, onSignOut }: { backend: Backend; se
   const [report, setReport] = useState<AuditReport | null>(null);
   const [auditing, setAuditing] = useState(true);
   const [failure, setFailure] = useState<ApiError | null>(null);
+  const [rows, setRows] = useState<ConnectionRow[]>([]);
+  const [selections, setSelections] = useState<Selections | null>(null);
+  const [choiceError, setChoiceError] = useState<ApiError | null>(null);
+
+  const loadSelections = useCallback(async () => {
+    try {
+      setSelections(await backend.listSelections());
+    } catch (e) {
+      setChoiceError(toApiError(e));
+    }
+  }, [backend]);
+
+  useEffect(() => {
+    void loadSelections();
+  }, [loadSelections]);
+
+  const choose = async (releaseKey: string, bindingKey: string, connectionId: string | null) => {
+    setChoiceError(null);
+    try {
+      await backend.chooseConnection(releaseKey, bindingKey, connectionId);
+    } catch (e) {
+      setChoiceError(toApiError(e));
+    }
+    await loadSelections();
+  };
+
+  // The user's own connections: an attended run acts as them.
+  const email = session.email?.toLowerCase() ?? null;
+  const own = email === null ? [] : rows.filter((r) => r.owner.toLowerCase() === email || r.identity.toLowerCase() === email);
+  // Which processes each connection was chosen for, for the list's details.
+  const chosenFor: Record<string, string[]> = {};
+  for (const s of selections?.selections ?? []) {
+    const name = report?.findings.find((f) => f.process.key === s.releaseKey)?.process.name ?? s.releaseKey;
+    (chosenFor[s.connectionId] ??= []).push(name);
+  }
 
   const audit = useCallback(async () => {
     setAuditing(true);
@@ -50,7 +85,7 @@ export function SignedIn({ backend, session, onSignOut }: { backend: Backend; se
         </button>
       </nav>
       <div hidden={view !== "connections"}>
-        <Connections backend={backend} session={session} onSignOut={onSignOut} focus={focus} />
+        <Connections backend={backend} session={session} onSignOut={onSignOut} focus={focus} onRows={setRows} chosenFor={chosenFor} />
       </div>
       <div hidden={view !== "audit"}>
         <Audit
@@ -58,6 +93,10 @@ export function SignedIn({ backend, session, onSignOut }: { backend: Backend; se
           loading={auditing}
           failure={failure}
           onRefresh={() => void audit()}
+          own={own}
+          selections={selections}
+          choiceError={choiceError}
+          onChoose={(releaseKey, bindingKey, connectionId) => void choose(releaseKey, bindingKey, connectionId)}
           onShowConnection={(id) => {
             setFocus({ id });
             setView("connections");

@@ -161,7 +161,7 @@ async fn run_login(args: &LoginArgs, tenant_args: &TenantArgs) -> Result<String,
     let client = TenantClient::new(tenant.clone(), session.access_token().await?)?;
     let user = current_user(&client)
         .await
-        .unwrap_or_else(|_| "your account".to_owned());
+        .map_or_else(|_| "your account".to_owned(), |me| me.display);
     Ok(format!(
         "Signed in to {} as {user}. The session is kept in the keychain.",
         tenant.url

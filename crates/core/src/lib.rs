@@ -13,6 +13,7 @@ pub mod logging;
 pub mod package;
 pub mod retry;
 pub mod secret;
+pub mod selections;
 pub mod session;
 pub mod sign_in;
 pub mod tenant_client;

@@ -160,6 +160,8 @@ pub struct SessionInfo {
     pub tenant: TenantUrl,
     /// The signed-in account's name and email, e.g. "Alex Attended <alex@contoso.example>".
     pub user: String,
+    /// Its email alone, to tell its own connections from others'.
+    pub email: Option<String>,
     /// The built-in sandbox tenant rather than a real one.
     pub sandbox: bool,
 }
@@ -178,7 +180,14 @@ struct CurrentUser {
 }
 
 /// The signed-in account, for display.
-pub async fn current_user(client: &TenantClient) -> Result<String, TenantError> {
+/// Who is signed in: a display form and the email, when the tenant has one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Me {
+    pub display: String,
+    pub email: Option<String>,
+}
+
+pub async fn current_user(client: &TenantClient) -> Result<Me, TenantError> {
     let me: CurrentUser = client
         .get_json(
             "orchestrator_/odata/Users/UiPath.Server.Configuration.OData.GetCurrentUser",
@@ -188,8 +197,12 @@ pub async fn current_user(client: &TenantClient) -> Result<String, TenantError> 
         .await?;
     let full = format!("{} {}", me.name, me.surname).trim().to_owned();
     let name = if full.is_empty() { me.user_name } else { full };
-    Ok(match me.email_address.filter(|e| !e.is_empty()) {
-        Some(email) => format!("{name} <{email}>"),
-        None => name,
+    let email = me.email_address.filter(|e| !e.is_empty());
+    Ok(Me {
+        display: match &email {
+            Some(email) => format!("{name} <{email}>"),
+            None => name,
+        },
+        email,
     })
 }

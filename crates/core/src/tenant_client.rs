@@ -8,8 +8,8 @@
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
-use reqwest::StatusCode;
 use reqwest::header::{HeaderValue, RETRY_AFTER};
+use reqwest::{Method, StatusCode};
 use serde::de::DeserializeOwned;
 
 use crate::error::{ApiError, ErrorCode};
@@ -189,6 +189,28 @@ impl TenantClient {
         query: &[(&str, String)],
         folder_key: Option<&str>,
     ) -> Result<T, TenantError> {
+        self.send_json(Method::GET, path, query, folder_key, None)
+            .await
+    }
+
+    /// PUTs `body` as JSON to `path`. Retried like a GET: a PUT is idempotent.
+    pub async fn put_json<T: DeserializeOwned>(
+        &self,
+        path: &str,
+        body: &serde_json::Value,
+    ) -> Result<T, TenantError> {
+        self.send_json(Method::PUT, path, &[], None, Some(body))
+            .await
+    }
+
+    async fn send_json<T: DeserializeOwned>(
+        &self,
+        method: Method,
+        path: &str,
+        query: &[(&str, String)],
+        folder_key: Option<&str>,
+        body: Option<&serde_json::Value>,
+    ) -> Result<T, TenantError> {
         let url = format!("{}/{}", self.tenant.url, path.trim_start_matches('/'));
         let mut attempt = 0;
         let mut bearer = self.bearer().await?;
@@ -197,12 +219,15 @@ impl TenantClient {
             attempt += 1;
             let mut request = self
                 .http
-                .get(&url)
+                .request(method.clone(), &url)
                 .query(query)
                 .bearer_auth(bearer.expose())
                 .header("Accept", "application/json");
             if let Some(key) = folder_key {
                 request = request.header("X-UIPATH-FolderKey", key);
+            }
+            if let Some(body) = body {
+                request = request.json(body);
             }
             self.requests.fetch_add(1, Ordering::Relaxed);
             let outcome = request.send().await;

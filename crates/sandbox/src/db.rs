@@ -168,6 +168,15 @@ impl Db {
         docs.into_iter().try_for_each(|doc| self.put(doc))
     }
 
+    /// Removes a document; removing one that is not there is not an error.
+    pub fn delete<D: Document>(&self, id: &str) -> DbResult<()> {
+        self.conn.execute(
+            "DELETE FROM documents WHERE kind = ?1 AND id = ?2",
+            [D::KIND, id],
+        )?;
+        Ok(())
+    }
+
     pub fn get<D: Document>(&self, id: &str) -> DbResult<Option<D>> {
         let body: Option<String> = self
             .conn

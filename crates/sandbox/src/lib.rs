@@ -18,6 +18,7 @@ mod odata;
 mod orchestrator;
 pub mod scenario;
 mod secrets;
+mod selections;
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -246,6 +247,11 @@ fn router(state: http::Shared) -> Router {
         .route(
             "/api/FoldersNavigation/GetFoldersForCurrentUser",
             get(orchestrator::folders_navigation),
+        )
+        // Invented by the sandbox: the platform publishes no API for this.
+        .route(
+            "/api/AttendedSelections",
+            get(selections::list).put(selections::choose),
         )
         .route("/odata/{*path}", get(orchestrator::odata_route));
     let connections = Router::new()

@@ -320,3 +320,24 @@ impl Document for Job {
         Some(self.folder.to_string())
     }
 }
+
+/// An attended user's choice of connection for a binding configurable by
+/// users (what the Assistant stores). Invented shape: no public API is known.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Selection {
+    pub user: Uuid,
+    pub release: Uuid,
+    pub binding: Uuid,
+    pub connection: Uuid,
+    pub updated: DateTime<Utc>,
+}
+
+impl Document for Selection {
+    const KIND: &'static str = "selection";
+    fn id(&self) -> String {
+        format!("{}/{}/{}", self.user, self.release, self.binding)
+    }
+    fn scope(&self) -> Option<String> {
+        Some(self.user.to_string())
+    }
+}

@@ -1,7 +1,10 @@
 // A backend for the browser (dev server, Playwright specs). Its tenant-URL
 // rules follow crates/core/src/tenant_url.rs; fake.test.ts runs it over the
 // same case table as the Rust tests, so the two cannot drift apart silently.
-import type { ApiError, AuditReport, Backend, ConnectionRow, Finding, FolderSummary, ListEvent, SessionInfo, TenantUrl } from "./types";
+import type { ApiError, AuditReport, Backend, ConnectionRow, Finding, FolderSummary, ListEvent, Selection, SessionInfo, TenantUrl } from "./types";
+
+// Choices made in the browser preview, kept for the page's lifetime.
+let fakeSelections: Selection[] = [];
 
 function invalid(message: string): ApiError {
   return { code: "invalid_input", message };
@@ -103,7 +106,16 @@ export const fakeBackend: Backend = {
     };
     return report;
   },
-  async signOut() {},
+  async listSelections() {
+    return { storage: "tenant", selections: [...fakeSelections] };
+  },
+  async chooseConnection(releaseKey, bindingKey, connectionId) {
+    fakeSelections = fakeSelections.filter((s) => !(s.releaseKey === releaseKey && s.bindingKey === bindingKey));
+    if (connectionId !== null) fakeSelections.push({ releaseKey, bindingKey, connectionId });
+  },
+  async signOut() {
+    fakeSelections = [];
+  },
 };
 
 // Sample data for the browser preview, shaped like the sandbox's forum scenario.
@@ -116,6 +128,7 @@ const fakeSession: SessionInfo = {
     loopback: true,
   },
   user: "Hana Helpdesk <hana@contoso.example>",
+  email: "hana@contoso.example",
   sandbox: true,
 };
 

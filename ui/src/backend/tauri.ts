@@ -2,7 +2,7 @@
 // Commands and their arguments mirror src-tauri/src/commands.rs.
 import { Channel, invoke } from "@tauri-apps/api/core";
 import { toApiError } from "./errors";
-import type { AuditReport, Backend, ListEvent, SessionInfo, TenantUrl } from "./types";
+import type { AuditReport, Backend, ListEvent, Selections, SessionInfo, TenantUrl } from "./types";
 
 async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
   try {
@@ -23,6 +23,9 @@ export const tauriBackend: Backend = {
     return call<void>("list_connections", { onEvent: channel, folder: folder ?? null });
   },
   runAudit: (folder) => call<AuditReport>("run_audit", { folder: folder ?? null }),
+  listSelections: () => call<Selections>("list_selections"),
+  chooseConnection: (releaseKey, bindingKey, connectionId) =>
+    call<void>("choose_connection", { releaseKey, bindingKey, connectionId }),
   signOut: () => call<void>("sign_out"),
 };
 

@@ -10,6 +10,10 @@ export type SessionInfo = { tenant: TenantUrl,
  */
 user: string, 
 /**
+ * Its email alone, to tell its own connections from others'.
+ */
+email: string | null, 
+/**
  * The built-in sandbox tenant rather than a real one.
  */
 sandbox: boolean, };

@@ -3,10 +3,51 @@
 // finding opens to say why it matters and what to do, and links to the
 // connection it is about.
 import { useState } from "react";
-import type { ApiError, AuditReport } from "../backend";
+import type { ApiError, AuditReport, ConnectionRow, Finding, Selections } from "../backend";
 import { folderOptions, groupFindings, ruleLabel } from "./auditState";
 
 const MARKS = { error: "✖", warning: "▲", info: "●" } as const;
+
+/** For a binding configurable by users: which of the user's own connections it runs with. */
+function ChooseConnection({
+  finding,
+  own,
+  selections,
+  onChoose,
+}: {
+  finding: Finding;
+  own: ConnectionRow[];
+  selections: Selections | null;
+  onChoose: (releaseKey: string, bindingKey: string, connectionId: string | null) => void;
+}) {
+  const binding = finding.binding;
+  if (!binding) return null;
+  const options = own.filter((c) => finding.connector === null || c.connectorKey === finding.connector);
+  const chosen = selections?.selections.find((s) => s.releaseKey === finding.process.key && s.bindingKey === binding)?.connectionId ?? "";
+  return (
+    <div className="choose-connection">
+      <label>
+        Your connection for this process
+        <select
+          className="choose-connection-select"
+          value={chosen}
+          onChange={(e) => onChoose(finding.process.key, binding, e.target.value === "" ? null : e.target.value)}
+        >
+          <option value="">Not chosen (asked at run time)</option>
+          {options.map((c) => (
+            <option key={c.id} value={c.id}>
+              {c.name} · {c.folder.path}
+            </option>
+          ))}
+        </select>
+      </label>
+      {options.length === 0 && <p className="muted">You have no connection of this connector yet; create one in your workspace.</p>}
+      {selections?.storage === "thisComputer" && (
+        <p className="muted">Kept on this computer: the tenant offers no place for this choice, so the UiPath Assistant does not see it.</p>
+      )}
+    </div>
+  );
+}
 
 export function Audit({
   report,
@@ -14,12 +55,20 @@ export function Audit({
   failure,
   onRefresh,
   onShowConnection,
+  own = [],
+  selections = null,
+  choiceError = null,
+  onChoose = () => undefined,
 }: {
   report: AuditReport | null;
   loading: boolean;
   failure: ApiError | null;
   onRefresh: () => void;
   onShowConnection: (id: string) => void;
+  own?: ConnectionRow[];
+  selections?: Selections | null;
+  choiceError?: ApiError | null;
+  onChoose?: (releaseKey: string, bindingKey: string, connectionId: string | null) => void;
 }) {
   const [folder, setFolder] = useState("all");
   const groups = report ? groupFindings(report.findings, folder) : [];
@@ -57,6 +106,11 @@ export function Audit({
       {failure && (
         <div className="banner banner-internal" role="alert" id="audit-failure">
           {failure.message}
+        </div>
+      )}
+      {choiceError && (
+        <div className="banner banner-invalid_input" role="alert" id="choice-error">
+          {choiceError.message}
         </div>
       )}
       {report?.problems.map((p) => (
@@ -97,6 +151,7 @@ export function Audit({
                     <b>Fix: </b>
                     {f.fix}
                   </p>
+                  {f.rule === "binding-attended-ok" && <ChooseConnection finding={f} own={own} selections={selections} onChoose={onChoose} />}
                   {f.connection?.id && (
                     <button type="button" className="secondary narrow show-connection" onClick={() => onShowConnection(f.connection!.id!)}>
                       Show connection{f.connection.name ? ` “${f.connection.name}”` : ""}

@@ -71,7 +71,7 @@ function when(iso: string | null): string {
   return Number.isNaN(d.getTime()) ? iso : d.toLocaleString();
 }
 
-function Detail({ row }: { row: ConnectionRow }) {
+function Detail({ row, chosenFor }: { row: ConnectionRow; chosenFor: string[] }) {
   const fields: [string, string][] = [
     ["State", row.state],
     ["Connector", `${row.connectorName} (${row.connectorKey})`],
@@ -84,6 +84,7 @@ function Detail({ row }: { row: ConnectionRow }) {
     ["Updated", when(row.updated)],
     ["Id", row.id],
   ];
+  if (chosenFor.length > 0) fields.splice(2, 0, ["Your choice for", chosenFor.join(", ")]);
   return (
     <aside className="detail" aria-label={`Details of ${row.name}`}>
       <h2>{row.name}</h2>
@@ -104,12 +105,18 @@ export function Connections({
   session,
   onSignOut,
   focus = null,
+  onRows,
+  chosenFor = {},
 }: {
   backend: Backend;
   session: SessionInfo;
   onSignOut: () => void;
   /** A connection to select (from the audit's "Show connection"); a new object each time. */
   focus?: { id: string } | null;
+  /** Told the rows whenever they change (the audit offers the user's own). */
+  onRows?: (rows: ConnectionRow[]) => void;
+  /** Processes each connection was chosen for by this user (attended selections). */
+  chosenFor?: Record<string, string[]>;
 }) {
   const [state, dispatch] = useReducer(reduce, initialState);
   const tableRef = useRef<HTMLTableSectionElement>(null);
@@ -148,6 +155,10 @@ export function Connections({
   useEffect(() => {
     void load();
   }, [load]);
+
+  useEffect(() => {
+    onRows?.(state.rows);
+  }, [onRows, state.rows]);
 
   // Select the connection another view asked for, once it is listed; filters
   // that would hide it are cleared.
@@ -333,6 +344,7 @@ export function Connections({
                 <td className="name">
                   {r.name}
                   {r.isDefault && <span className="tag">default</span>}
+                  {chosenFor[r.id] && <span className="tag chosen">your choice</span>}
                 </td>
                 <td>
                   <span className="connector">
@@ -364,7 +376,7 @@ export function Connections({
           </tbody>
         </table>
         </div>
-        {selected && <Detail row={selected} />}
+        {selected && <Detail row={selected} chosenFor={chosenFor[selected.id] ?? []} />}
       </div>
     </section>
   );

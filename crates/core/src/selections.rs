@@ -1,0 +1,159 @@
+//! Attended connection selections: for a process whose binding is
+//! "configurable by users", which of their own connections the signed-in user
+//! runs it with (what the UiPath Assistant asks them). The platform publishes
+//! no API for this choice, so:
+//! - on the sandbox tenant, the choice goes to its (invented) endpoint
+//!   `orchestrator_/api/AttendedSelections`, which checks it like a tenant
+//!   would (the binding is configurable, the connection is the user's own and
+//!   of the right connector);
+//! - on a real tenant it is kept on this computer, in a JSON file without
+//!   secrets, and the app says so: the Assistant does not see it.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::error::{ApiError, ErrorCode};
+use crate::tenant_client::TenantClient;
+
+const ENDPOINT: &str = "orchestrator_/api/AttendedSelections";
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+#[serde(rename_all = "camelCase")]
+pub struct Selection {
+    pub release_key: String,
+    pub binding_key: String,
+    pub connection_id: String,
+}
+
+/// Where choices are kept, for the UI to say.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+#[serde(rename_all = "camelCase")]
+pub enum SelectionStorage {
+    /// In the tenant, where attended runs use them.
+    Tenant,
+    /// In a file on this computer: the tenant offers no place for them.
+    ThisComputer,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+#[serde(rename_all = "camelCase")]
+pub struct Selections {
+    pub storage: SelectionStorage,
+    pub selections: Vec<Selection>,
+}
+
+#[derive(Debug, Clone)]
+pub enum SelectionStore {
+    Tenant,
+    /// The file, and the tenant URL its entries are kept under.
+    Local {
+        file: PathBuf,
+        tenant: String,
+    },
+}
+
+#[derive(Debug, Deserialize)]
+struct Page {
+    value: Vec<Selection>,
+}
+
+type LocalFile = BTreeMap<String, Vec<Selection>>;
+
+fn read_local(file: &Path) -> Result<LocalFile, ApiError> {
+    match std::fs::read_to_string(file) {
+        Ok(text) => serde_json::from_str(&text).map_err(|e| {
+            ApiError::new(
+                ErrorCode::Internal,
+                format!(
+                    "{} is damaged ({e}); delete it to start over (it holds only connection choices).",
+                    file.display()
+                ),
+            )
+        }),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(LocalFile::new()),
+        Err(e) => Err(ApiError::new(
+            ErrorCode::Internal,
+            format!("Cannot read {}: {e}.", file.display()),
+        )),
+    }
+}
+
+/// Writes through a temporary file and a rename, so a crash never leaves half a file.
+fn write_local(file: &Path, all: &LocalFile) -> Result<(), ApiError> {
+    let fail = |e: &dyn std::fmt::Display| {
+        ApiError::new(
+            ErrorCode::Internal,
+            format!("Cannot save the choice in {}: {e}.", file.display()),
+        )
+    };
+    let dir = file.parent().unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir).map_err(|e| fail(&e))?;
+    let text = serde_json::to_string_pretty(all).map_err(|e| fail(&e))?;
+    let tmp = file.with_extension("json.tmp");
+    std::fs::write(&tmp, text).map_err(|e| fail(&e))?;
+    std::fs::rename(&tmp, file).map_err(|e| fail(&e))
+}
+
+impl SelectionStore {
+    pub fn storage(&self) -> SelectionStorage {
+        match self {
+            Self::Tenant => SelectionStorage::Tenant,
+            Self::Local { .. } => SelectionStorage::ThisComputer,
+        }
+    }
+
+    /// The signed-in user's choices.
+    pub async fn list(&self, client: &TenantClient) -> Result<Selections, ApiError> {
+        let selections = match self {
+            Self::Tenant => {
+                let page: Page = client.get_json(ENDPOINT, &[], None).await?;
+                page.value
+            }
+            Self::Local { file, tenant } => read_local(file)?.remove(tenant).unwrap_or_default(),
+        };
+        Ok(Selections {
+            storage: self.storage(),
+            selections,
+        })
+    }
+
+    /// Picks `connection_id` for a binding, or forgets the choice (`None`).
+    pub async fn choose(
+        &self,
+        client: &TenantClient,
+        release_key: &str,
+        binding_key: &str,
+        connection_id: Option<&str>,
+    ) -> Result<(), ApiError> {
+        match self {
+            Self::Tenant => {
+                let body = serde_json::json!({
+                    "releaseKey": release_key,
+                    "bindingKey": binding_key,
+                    "connectionId": connection_id,
+                });
+                let _: serde_json::Value = client.put_json(ENDPOINT, &body).await?;
+                Ok(())
+            }
+            Self::Local { file, tenant } => {
+                let mut all = read_local(file)?;
+                let mine = all.entry(tenant.clone()).or_default();
+                mine.retain(|s| !(s.release_key == release_key && s.binding_key == binding_key));
+                if let Some(id) = connection_id {
+                    mine.push(Selection {
+                        release_key: release_key.to_owned(),
+                        binding_key: binding_key.to_owned(),
+                        connection_id: id.to_owned(),
+                    });
+                }
+                write_local(file, &all)
+            }
+        }
+    }
+}

@@ -8,7 +8,11 @@ export type Finding = {
 /**
  * Stable rule id, e.g. `configurable-by-users-unattended`.
  */
-rule: string, severity: Severity, process: ProcessRef, 
+rule: string, severity: Severity, 
+/**
+ * Shared by every finding of the process (a large tenant has many).
+ */
+process: ProcessRef, 
 /**
  * The binding's resource key, when the finding is about one binding.
  */

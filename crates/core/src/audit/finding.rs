@@ -3,6 +3,7 @@
 //! scripts and SARIF viewers key on.
 
 use std::borrow::Cow;
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -59,7 +60,9 @@ pub struct Finding {
     #[ts(as = "String")]
     pub rule: Cow<'static, str>,
     pub severity: Severity,
-    pub process: ProcessRef,
+    /// Shared by every finding of the process (a large tenant has many).
+    #[ts(as = "ProcessRef")]
+    pub process: Arc<ProcessRef>,
     /// The binding's resource key, when the finding is about one binding.
     pub binding: Option<String>,
     pub connector: Option<String>,

@@ -9,6 +9,7 @@
 
 use std::borrow::Cow;
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use super::finding::{ConnectionRef, Finding, ProcessRef, Severity};
 use super::model::{AuditInput, Binding, BindingMode, Process};
@@ -62,6 +63,8 @@ pub struct Context<'a> {
     pub evidence: Vec<String>,
     /// Each binding's connection, resolved once (rules ask many times).
     bounds: Vec<Option<Bound<'a>>>,
+    /// What findings say of the process, made once and shared.
+    process_ref: Arc<ProcessRef>,
 }
 
 impl<'a> Context<'a> {
@@ -75,6 +78,11 @@ impl<'a> Context<'a> {
             process,
             connector_names,
             evidence: process.runs.unattended_evidence(),
+            process_ref: Arc::new(ProcessRef {
+                key: process.key.clone(),
+                name: process.name.clone(),
+                folder_path: process.folder_path.clone(),
+            }),
             bounds: process.bindings.iter().map(|b| resolve(input, b)).collect(),
         }
     }
@@ -149,11 +157,7 @@ impl<'a> Context<'a> {
         Finding {
             rule: Cow::Borrowed(rule.id()),
             severity,
-            process: ProcessRef {
-                key: self.process.key.clone(),
-                name: self.process.name.clone(),
-                folder_path: self.process.folder_path.clone(),
-            },
+            process: self.process_ref.clone(),
             binding: binding.map(|b| b.key.clone()),
             connector: binding.and_then(|b| b.connector.clone()),
             connection,

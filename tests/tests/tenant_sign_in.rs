@@ -39,12 +39,12 @@ async fn a_tenant_session_is_kept_in_the_keychain_until_sign_out() -> Result<()>
             let desktop = Desktop::start()?;
             let app = app_binary();
 
-            // First launch: the sign-in window, then dana's six connections.
+            // First launch: the sign-in window, then dana's seven connections.
             let client = desktop.open_app(&app).await?;
             fill_and_sign_in(&client, &sandbox.base_url).await?;
             sign_in_through_the_window(&client, "dana", "sandbox").await?;
             let status = listing_status(&client).await?;
-            assert!(status.starts_with("6 connections in 3 folders"), "{status}");
+            assert!(status.starts_with("7 connections in 3 folders"), "{status}");
             let lead = client
                 .find(Locator::Css(".session-bar .lead"))
                 .await?
@@ -61,7 +61,7 @@ async fn a_tenant_session_is_kept_in_the_keychain_until_sign_out() -> Result<()>
             let client = desktop.open_app(&app).await?;
             fill_and_sign_in(&client, &sandbox.base_url).await?;
             let status = listing_status(&client).await?;
-            assert!(status.starts_with("6 connections in 3 folders"), "{status}");
+            assert!(status.starts_with("7 connections in 3 folders"), "{status}");
             assert_eq!(
                 client.windows().await?.len(),
                 1,

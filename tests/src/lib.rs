@@ -483,6 +483,20 @@ async fn type_into(client: &Client, id: &str, text: &str) -> Result<()> {
     Err(format!("the {id} field did not take the text typed into it").into())
 }
 
+/// "Try the sandbox" on the first screen, signed in as `user` through the
+/// sign-in window; returns the list's status line once it has loaded.
+pub async fn try_the_sandbox_as(client: &Client, user: &str) -> Result<String> {
+    client
+        .wait()
+        .at_most(Duration::from_secs(20))
+        .for_element(fantoccini::Locator::Id("try-sandbox"))
+        .await?
+        .click()
+        .await?;
+    sign_in_through_the_window(client, user, "sandbox").await?;
+    listing_status(client).await
+}
+
 /// The list's status line once the listing has finished.
 pub async fn listing_status(client: &Client) -> Result<String> {
     eventually(Duration::from_secs(20), "the listing to finish", || async {

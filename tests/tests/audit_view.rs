@@ -5,9 +5,7 @@
 
 use std::time::Duration;
 
-use connassist_e2e::{
-    Desktop, Result, app_binary, eventually, listing_status, sign_in_through_the_window, within,
-};
+use connassist_e2e::{Desktop, Result, app_binary, eventually, try_the_sandbox_as, within};
 use fantoccini::{Client, Locator};
 
 async fn audit_status(client: &Client) -> Result<String> {
@@ -56,15 +54,7 @@ async fn the_audit_view_flags_what_an_unattended_run_would_reject() -> Result<()
             let desktop = Desktop::start()?;
             let client = desktop.open_app(&app_binary()).await?;
             let outcome = async {
-                client
-                    .wait()
-                    .at_most(Duration::from_secs(20))
-                    .for_element(Locator::Id("try-sandbox"))
-                    .await?
-                    .click()
-                    .await?;
-                sign_in_through_the_window(&client, "hana", "sandbox").await?;
-                listing_status(&client).await?;
+                try_the_sandbox_as(&client, "hana").await?;
 
                 // The navigation counts what needs action once the audit is done.
                 let count = eventually(Duration::from_secs(30), "the audit count", || async {
@@ -177,15 +167,7 @@ async fn an_attended_user_picks_their_connection_for_a_configurable_binding() ->
             let desktop = Desktop::start()?;
             let client = desktop.open_app(&app_binary()).await?;
             let outcome = async {
-                client
-                    .wait()
-                    .at_most(Duration::from_secs(20))
-                    .for_element(Locator::Id("try-sandbox"))
-                    .await?
-                    .click()
-                    .await?;
-                sign_in_through_the_window(&client, "alex", "sandbox").await?;
-                listing_status(&client).await?;
+                try_the_sandbox_as(&client, "alex").await?;
                 client.find(Locator::Id("nav-audit")).await?.click().await?;
                 audit_status(&client).await?;
 

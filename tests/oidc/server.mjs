@@ -4,10 +4,15 @@
 // http://127.0.0.1:<port>/identity_ with the paths the app uses
 // (/connect/authorize, /connect/token, /connect/revocation), prints
 // "OIDC_READY <port>" once listening, and keeps its state in memory.
+//
+// OIDC_EXTRA_CLIENTS (optional): a JSON array of more client metadata, e.g.
+// the sandbox's connectors as a confidential client
+// (crates/sandbox/tests/provisioning.rs). Unset, only "connassist" exists.
 import http from "node:http";
 import Provider from "oidc-provider";
 
 const PREFIX = "/identity_";
+const extraClients = JSON.parse(process.env.OIDC_EXTRA_CLIENTS || "[]");
 const server = http.createServer();
 
 server.listen(0, "127.0.0.1", () => {
@@ -22,6 +27,7 @@ server.listen(0, "127.0.0.1", () => {
         grant_types: ["authorization_code", "refresh_token"],
         response_types: ["code"],
       },
+      ...extraClients,
     ],
     pkce: { required: () => true },
     routes: {

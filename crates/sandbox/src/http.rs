@@ -26,6 +26,8 @@ pub struct State {
     pub faults: crate::faults::Injector,
     /// `http://127.0.0.1:PORT`, the issuer's origin.
     pub origin: String,
+    /// The connectors' provider, the token vault and the outbound HTTP client.
+    pub provisioning: crate::provisioning::Runtime,
 }
 
 pub type Shared = Arc<State>;
@@ -36,12 +38,14 @@ impl State {
         latency: Duration,
         faults: crate::faults::FaultSpec,
         origin: String,
+        provisioning: crate::provisioning::Runtime,
     ) -> Self {
         Self {
             db: Mutex::new(db),
             latency,
             faults: crate::faults::Injector::new(faults),
             origin,
+            provisioning,
         }
     }
 
@@ -278,7 +282,8 @@ fn folder_matches(f: &Folder, reference: &FolderRef) -> bool {
 }
 
 /// Latency (`--latency-ms`) on every response, and faults (`--faults`) on
-/// API responses; the identity server is spared faults so sign-in still works.
+/// API responses; the identity server and the reconnect pages a browser
+/// opens (`/provisioning_`) are spared faults so sign-in still works.
 pub async fn latency_and_faults(
     axum::extract::State(state): axum::extract::State<Shared>,
     request: axum::extract::Request,
@@ -289,7 +294,7 @@ pub async fn latency_and_faults(
         tokio::time::sleep(state.latency).await;
     }
     let path = request.uri().path().to_owned();
-    if path.starts_with("/identity_") {
+    if path.starts_with("/identity_") || path.starts_with("/provisioning_") {
         return next.run(request).await;
     }
     let connections_api = path.contains("/connections_/");

@@ -9,6 +9,10 @@
 //! any port (RFC 8252 §7.3). A bad client or redirect URI is shown on the page,
 //! never redirected to (RFC 6749 §4.1.2.1). Successful redirects carry `iss`
 //! (RFC 9207) so clients can defend against mix-up.
+//!
+//! It is also the organisation's identity provider for the sandbox's
+//! connectors: `/.well-known/openid-configuration`, `/connect/userinfo`, and a
+//! consent step for the connectors' client (see `consent.rs`).
 
 use std::collections::HashMap;
 
@@ -24,6 +28,7 @@ use serde_json::json;
 use url::Url;
 use uuid::Uuid;
 
+use crate::consent::{self, Decision};
 use crate::db::{Db, DbResult};
 use crate::http::{ApiError, ApiResult, Shared};
 use crate::model::{Client, User, UserKind};
@@ -237,7 +242,13 @@ pub struct SignInForm {
     password: String,
     #[serde(default)]
     action: String,
+    /// The consent page's answer carries this instead of the request.
+    #[serde(default)]
+    consent_ticket: String,
 }
+
+/// How long the consent page may wait for an answer.
+const CONSENT_TICKET_SECONDS: i64 = 600;
 
 /// Checks client and redirect URI; errors here are shown, not redirected.
 fn check_client(db: &Db, p: &AuthorizeParams) -> Result<Client, String> {
@@ -319,8 +330,13 @@ pub async fn authorize_submit(
     State(state): State<Shared>,
     Form(form): Form<SignInForm>,
 ) -> Response {
-    let p = &form.params;
     let db = state.db();
+    match form.action.as_str() {
+        "consent-accept" => return consent_answer(&state, &db, &form.consent_ticket, true),
+        "consent-cancel" => return consent_answer(&state, &db, &form.consent_ticket, false),
+        _ => {}
+    }
+    let p = &form.params;
     let client = match check_client(&db, p) {
         Ok(c) => c,
         Err(message) => return error_page(StatusCode::BAD_REQUEST, &message),
@@ -360,14 +376,67 @@ pub async fn authorize_submit(
         )
         .into_response();
     };
+    if consent::asks_consent(&client.client_id) {
+        match consent::decide(&db, user.key, &client.client_id, &p.scope) {
+            Err(e) => return error_page(StatusCode::INTERNAL_SERVER_ERROR, &e.to_string()),
+            Ok(Decision::Granted) => {}
+            Ok(Decision::AdminOnly(scopes)) => {
+                let description = format!(
+                    "AADSTS90094: The grant requires admin permission. An administrator must consent to {} for the organisation.",
+                    scopes.join(", ")
+                );
+                return redirect_with(
+                    p,
+                    &state.issuer(),
+                    &[
+                        ("error", "consent_required"),
+                        ("error_description", &description),
+                    ],
+                );
+            }
+            Ok(Decision::Ask(scopes)) => {
+                // The ticket stands for this person and this request: the
+                // answer is bound to them, not to what the form posts back.
+                let ticket = random_token();
+                let stored = insert_grant(
+                    &db,
+                    &ticket,
+                    NewGrant {
+                        kind: "consent",
+                        client_id: &client.client_id,
+                        user: user.key,
+                        scope: &p.scope,
+                        family: &Uuid::new_v4().to_string(),
+                        lifetime: CONSENT_TICKET_SECONDS,
+                        extra: json!(p),
+                    },
+                );
+                if let Err(e) = stored {
+                    return error_page(StatusCode::INTERNAL_SERVER_ERROR, &e.to_string());
+                }
+                return Html(consent::page(&ticket, &user, &scopes)).into_response();
+            }
+        }
+    }
+    issue_code(&state, &db, &client.client_id, &user, p)
+}
+
+/// A code for `user`, redirected to the client.
+fn issue_code(
+    state: &Shared,
+    db: &Db,
+    client_id: &str,
+    user: &User,
+    p: &AuthorizeParams,
+) -> Response {
     let code = random_token();
     let family = Uuid::new_v4().to_string();
     let stored = insert_grant(
-        &db,
+        db,
         &code,
         NewGrant {
             kind: "code",
-            client_id: &client.client_id,
+            client_id,
             user: user.key,
             scope: &p.scope,
             family: &family,
@@ -378,8 +447,126 @@ pub async fn authorize_submit(
     if let Err(e) = stored {
         return error_page(StatusCode::INTERNAL_SERVER_ERROR, &e.to_string());
     }
-    tracing::info!(user = %user.user_name, client = %client.client_id, "sandbox sign-in");
+    tracing::info!(user = %user.user_name, client = %client_id, "sandbox sign-in");
     redirect_with(p, &state.issuer(), &[("code", &code)])
+}
+
+/// The consent page's answer: the ticket names the person and the request.
+fn consent_answer(state: &Shared, db: &Db, ticket: &str, accept: bool) -> Response {
+    let grant = match load_grant(db, ticket, "consent") {
+        Ok(g) => g,
+        Err(e) => return error_page(StatusCode::INTERNAL_SERVER_ERROR, &e.to_string()),
+    };
+    let Some(g) =
+        grant.filter(|g| g.used == ACTIVE && g.expires_at > Utc::now().timestamp_millis())
+    else {
+        return error_page(
+            StatusCode::BAD_REQUEST,
+            "This consent page expired or was already answered. Start again from the app.",
+        );
+    };
+    if let Err(e) = mark_used(db, ticket) {
+        return error_page(StatusCode::INTERNAL_SERVER_ERROR, &e.to_string());
+    }
+    let Ok(p) = serde_json::from_value::<AuthorizeParams>(g.extra) else {
+        return error_page(StatusCode::BAD_REQUEST, "This consent page is damaged.");
+    };
+    if !accept {
+        return redirect_with(
+            &p,
+            &state.issuer(),
+            &[
+                ("error", "access_denied"),
+                (
+                    "error_description",
+                    "AADSTS65004: User declined to consent to access the app.",
+                ),
+            ],
+        );
+    }
+    let user = match g.user.map(|u| db.get::<User>(&u.to_string())).transpose() {
+        Ok(Some(Some(user))) => user,
+        Ok(_) => {
+            return error_page(
+                StatusCode::BAD_REQUEST,
+                "The account behind this page no longer exists.",
+            );
+        }
+        Err(e) => return error_page(StatusCode::INTERNAL_SERVER_ERROR, &e.to_string()),
+    };
+    if let Err(e) = consent::grant(db, user.key, &g.client_id, &g.scope) {
+        return error_page(StatusCode::INTERNAL_SERVER_ERROR, &e.to_string());
+    }
+    issue_code(state, db, &g.client_id, &user, &p)
+}
+
+/// OpenID Connect Discovery 1.0 for this issuer, with RFC 9207's
+/// `authorization_response_iss_parameter_supported`. No ID tokens are issued
+/// (the app's client never needed one), so there is no `jwks_uri`.
+pub fn discovery(issuer: &str) -> serde_json::Value {
+    json!({
+        "issuer": issuer,
+        "authorization_endpoint": format!("{issuer}/connect/authorize"),
+        "token_endpoint": format!("{issuer}/connect/token"),
+        "revocation_endpoint": format!("{issuer}/connect/revocation"),
+        "userinfo_endpoint": format!("{issuer}/connect/userinfo"),
+        "response_types_supported": ["code"],
+        "response_modes_supported": ["query"],
+        "grant_types_supported": ["authorization_code", "refresh_token", "client_credentials"],
+        "code_challenge_methods_supported": ["S256"],
+        "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post", "none"],
+        "subject_types_supported": ["public"],
+        "claims_supported": ["sub", "email", "name", "preferred_username"],
+        "authorization_response_iss_parameter_supported": true,
+    })
+}
+
+pub async fn openid_configuration(State(state): State<Shared>) -> axum::Json<serde_json::Value> {
+    axum::Json(discovery(&state.issuer()))
+}
+
+/// `GET|POST /connect/userinfo` (OpenID Connect Core §5.3): who a bearer
+/// access token with `openid` acts for. Errors are RFC 6750's, in the header.
+pub async fn userinfo(State(state): State<Shared>, headers: HeaderMap) -> Response {
+    let bearer_error = |status: StatusCode, challenge: &'static str| {
+        (status, [(header::WWW_AUTHENTICATE, challenge)]).into_response()
+    };
+    let Some(token) = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| {
+            v.strip_prefix("Bearer ")
+                .or_else(|| v.strip_prefix("bearer "))
+        })
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+    else {
+        return bearer_error(StatusCode::UNAUTHORIZED, "Bearer");
+    };
+    let db = state.db();
+    let grant = match access_grant(&db, &sha256_hex(token)) {
+        Ok(Some(g)) => g,
+        Ok(None) => {
+            return bearer_error(StatusCode::UNAUTHORIZED, "Bearer error=\"invalid_token\"");
+        }
+        Err(e) => return ApiError::from(e).into_response(),
+    };
+    if !grant.scope.split(' ').any(|s| s == "openid") {
+        return bearer_error(
+            StatusCode::FORBIDDEN,
+            "Bearer error=\"insufficient_scope\", scope=\"openid\"",
+        );
+    }
+    match db.get::<User>(&grant.user.to_string()) {
+        Ok(Some(u)) => no_store(json!({
+            "sub": u.key,
+            "email": u.email,
+            "name": format!("{} {}", u.name, u.surname).trim(),
+            "preferred_username": u.email,
+        })),
+        Ok(None) => bearer_error(StatusCode::UNAUTHORIZED, "Bearer error=\"invalid_token\""),
+        Err(e) => ApiError::from(e).into_response(),
+    }
 }
 
 /// Client authentication: HTTP Basic or form fields (RFC 6749 §2.3.1).
@@ -590,7 +777,7 @@ pub async fn revocation(
     Ok(StatusCode::OK)
 }
 
-fn escape(text: &str) -> String {
+pub(crate) fn escape(text: &str) -> String {
     text.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
@@ -598,7 +785,7 @@ fn escape(text: &str) -> String {
         .replace('\'', "&#39;")
 }
 
-const PAGE_STYLE: &str = "body{font-family:system-ui,sans-serif;background:#f6f8fa;color:#1f2328;display:flex;justify-content:center;padding:48px 16px;margin:0}
+pub(crate) const PAGE_STYLE: &str = "body{font-family:system-ui,sans-serif;background:#f6f8fa;color:#1f2328;display:flex;justify-content:center;padding:48px 16px;margin:0}
 main{background:#fff;border:1px solid #d0d7de;border-radius:12px;padding:28px 32px;max-width:380px;width:100%}
 h1{font-size:1.3rem;margin:0 0 4px}p{color:#59636e}label{display:block;font-weight:600;margin:14px 0 6px}
 input{width:100%;box-sizing:border-box;padding:8px 10px;font:inherit;border:1px solid #d0d7de;border-radius:6px}

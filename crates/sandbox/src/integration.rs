@@ -287,7 +287,7 @@ pub async fn connections(
     Ok(Json(Value::Array(items)))
 }
 
-fn find_visible(
+pub(crate) fn find_visible(
     state: &Shared,
     caller: &Caller,
     id: &str,

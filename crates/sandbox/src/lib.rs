@@ -6,19 +6,25 @@
 //!
 //! It serves over HTTP on 127.0.0.1 only. Its base URL is
 //! `http://127.0.0.1:PORT/sandbox/DefaultTenant`, the `/{org}/{tenant}` shape
-//! clients expect; the identity server is at `http://127.0.0.1:PORT/identity_`.
+//! clients expect; the identity server is at `http://127.0.0.1:PORT/identity_`,
+//! and the pages a reconnect opens in a browser at `/provisioning_`.
 
+mod consent;
 pub mod db;
 mod faults;
 mod http;
 mod identity;
 mod integration;
 pub mod model;
+mod oauth_client;
 mod odata;
 mod orchestrator;
+pub mod providers;
+mod provisioning;
 pub mod scenario;
 mod secrets;
 mod selections;
+mod vault;
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -32,6 +38,8 @@ use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
 pub use faults::{Fault, FaultSpec};
+pub use providers::{CONNECTORS_CLIENT_ID, ProviderOverride, ProviderSource};
+pub use provisioning::Provisioning;
 pub use scenario::{CI_CLIENT_ID, LargeSpec, PUBLIC_CLIENT_ID, SANDBOX_PASSWORD, Scenario};
 
 pub const ORGANIZATION: &str = "sandbox";
@@ -83,6 +91,8 @@ pub enum SandboxError {
     UnknownUser(String),
     #[error("cannot listen on 127.0.0.1:{port}: {source}")]
     Bind { port: u16, source: std::io::Error },
+    #[error("cannot use the connectors' identity provider: {0}")]
+    Provider(String),
 }
 
 /// A running sandbox; shut down on drop.
@@ -105,6 +115,17 @@ pub struct Sandbox {
 
 impl Sandbox {
     pub async fn start(config: Config) -> Result<Self, SandboxError> {
+        Self::start_with(config, Provisioning::default()).await
+    }
+
+    /// [`Sandbox::start`] with reconnect settings: the provider every
+    /// connector signs in at (default: the sandbox's own identity server)
+    /// and how long a reconnect session lives. Apart from `Config` so that
+    /// code building a `Config` field by field keeps compiling.
+    pub async fn start_with(
+        config: Config,
+        provisioning: Provisioning,
+    ) -> Result<Self, SandboxError> {
         let (data_dir, temp) = match &config.data_dir {
             Some(dir) => {
                 std::fs::create_dir_all(dir).map_err(SandboxError::DataDir)?;
@@ -145,11 +166,16 @@ impl Sandbox {
             source,
         })?;
         let origin = format!("http://{addr}");
+        let connectors_secret = provisioning::register_client(&db, &origin)?;
+        let runtime = provisioning::Runtime::prepare(&provisioning, &origin, connectors_secret)
+            .await
+            .map_err(SandboxError::Provider)?;
         let state = Arc::new(http::State::new(
             db,
             config.latency,
             config.faults.clone(),
             origin.clone(),
+            runtime,
         ));
         let (tx, rx) = oneshot::channel::<()>();
         let app = router(state.clone());
@@ -259,7 +285,23 @@ fn router(state: http::Shared) -> Router {
         .route("/Connectors/{key}", get(integration::connector))
         .route("/Connections", get(integration::connections))
         .route("/Connections/{id}", get(integration::connection))
-        .route("/Connections/{id}/ping", get(integration::ping));
+        .route("/Connections/{id}/ping", get(integration::ping))
+        .route(
+            "/Connections/{id}/auth",
+            axum::routing::post(provisioning::start_session),
+        )
+        .route(
+            "/Connections/{id}/auth/{session}",
+            get(provisioning::session),
+        )
+        .route(
+            "/Connections/{id}/auth/{session}/confirm",
+            axum::routing::post(provisioning::confirm),
+        );
+    let provisioning = Router::new()
+        .route("/start", get(provisioning::browser_start))
+        .route("/callback", get(provisioning::callback))
+        .route("/done", get(provisioning::done));
     let identity = Router::new()
         .route(
             "/connect/authorize",
@@ -269,9 +311,18 @@ fn router(state: http::Shared) -> Router {
         .route(
             "/connect/revocation",
             axum::routing::post(identity::revocation),
+        )
+        .route(
+            "/connect/userinfo",
+            get(identity::userinfo).post(identity::userinfo),
+        )
+        .route(
+            "/.well-known/openid-configuration",
+            get(identity::openid_configuration),
         );
     Router::new()
         .nest("/identity_", identity)
+        .nest("/provisioning_", provisioning)
         .nest(
             &format!("/{ORGANIZATION}/{TENANT}/orchestrator_"),
             orchestrator,

@@ -238,6 +238,8 @@ pub fn seed(db: &mut Db, scenario: Scenario) -> DbResult<Seeded> {
         Scenario::Forum => seed_forum(db)?,
         Scenario::Large(spec) => seed_large(db, spec)?,
     };
+    // What people consented to for the connectors' client (see consent.rs).
+    db.transaction(crate::consent::seed)?;
     db.set_meta("scenario", &scenario.fingerprint())?;
     Ok(seeded)
 }

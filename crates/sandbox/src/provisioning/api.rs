@@ -1,0 +1,181 @@
+//! Why this exists: the tenant side of a reconnect, in Integration Service's
+//! shapes (`{code, message, traceId}` errors): start a session, read it,
+//! confirm or reject another account. The caller must see the connection
+//! (else 404 CNS1006, as for `Connections/{id}`).
+
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::Json;
+use chrono::Utc;
+use serde_json::{Value, json};
+use uuid::Uuid;
+
+use super::{AuthSession, Stage, complete, now_ms, session_record};
+use crate::db::Db;
+use crate::http::{ApiError, ApiResult, Caller, Shared};
+use crate::integration::find_visible;
+use crate::model::{AuthType, Connection};
+use crate::oauth_client::StepError;
+use crate::providers::connector_scopes;
+
+fn cns(status: StatusCode, code: &str, message: &str) -> ApiError {
+    ApiError::connections(status, code, message)
+}
+
+/// `POST …/Connections/{id}/auth`.
+pub async fn start_session(
+    State(state): State<Shared>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> ApiResult<Json<Value>> {
+    let (c, _, _, _) = find_visible(&state, &caller, &id)?;
+    let how = match c.auth_type {
+        AuthType::Delegated | AuthType::BringYourOwnApp => None,
+        AuthType::ClientCredentials => Some("client credentials"),
+        AuthType::ClientCertificate => Some("a client certificate"),
+    };
+    if let Some(how) = how {
+        return Err(cns(
+            StatusCode::BAD_REQUEST,
+            "CNS1021",
+            &format!(
+                "This connection uses {how}; it is re-authenticated with new credentials, not a sign-in."
+            ),
+        ));
+    }
+    let lifetime =
+        i64::try_from(state.provisioning.session_lifetime.as_millis()).unwrap_or(i64::MAX);
+    let session = AuthSession {
+        id: Uuid::new_v4(),
+        connection: c.id,
+        connector: c.connector.clone(),
+        started_by: caller.user.key,
+        stage: Stage::Pending,
+        created: Utc::now(),
+        expires_at: now_ms().saturating_add(lifetime),
+        previous_identity: Some(c.identity.clone()).filter(|i| !i.is_empty()),
+        previous_scopes: c.scopes.clone(),
+        requested: connector_scopes(&c.connector),
+        granted: None,
+        identity: None,
+        error: None,
+        state_hash: None,
+        sealed_request: None,
+        sealed_tokens: None,
+    };
+    state.db().transaction(|db| {
+        // At most one session per connection in progress: the newest wins.
+        for mut old in db.all_in::<AuthSession>(&c.id.to_string())? {
+            if old.in_progress() {
+                old.stage = Stage::Superseded;
+                old.forget_secrets();
+                db.put(&old)?;
+            }
+        }
+        db.put(&session)
+    })?;
+    tracing::info!(session = %session.id, connection = %c.id, by = %caller.user.user_name, "reconnect started");
+    Ok(Json(json!({
+        "connector": c.connector,
+        "sessionId": session.id,
+        "expiresAt": session.expires_at,
+        "authUrl": format!("{}/provisioning_/start?session={}", state.origin, session.id),
+    })))
+}
+
+fn load_session(db: &Db, connection: &Connection, id: &str) -> ApiResult<AuthSession> {
+    let found = match Uuid::parse_str(id) {
+        Ok(id) => db.get::<AuthSession>(&id.to_string())?,
+        Err(_) => None,
+    };
+    found
+        .filter(|s| s.connection == connection.id)
+        .ok_or_else(|| {
+            cns(
+                StatusCode::NOT_FOUND,
+                "CNS1006",
+                &format!(
+                    "No reconnect session {id} for connection {}.",
+                    connection.id
+                ),
+            )
+        })
+}
+
+/// `GET …/Connections/{id}/auth/{session}`.
+pub async fn session(
+    State(state): State<Shared>,
+    caller: Caller,
+    Path((id, session)): Path<(String, String)>,
+) -> ApiResult<Json<Value>> {
+    let (c, _, _, _) = find_visible(&state, &caller, &id)?;
+    let s = load_session(&state.db(), &c, &session)?;
+    Ok(Json(s.json(now_ms())))
+}
+
+/// `POST …/Connections/{id}/auth/{session}/confirm` with `{"accept": bool}`.
+pub async fn confirm(
+    State(state): State<Shared>,
+    caller: Caller,
+    Path((id, session)): Path<(String, String)>,
+    body: Bytes,
+) -> ApiResult<Json<Value>> {
+    let (c, _, _, _) = find_visible(&state, &caller, &id)?;
+    let accept = serde_json::from_slice::<Value>(&body)
+        .ok()
+        .and_then(|v| v["accept"].as_bool())
+        .ok_or_else(|| {
+            cns(
+                StatusCode::BAD_REQUEST,
+                "CNS1001",
+                "Send {\"accept\": true} or {\"accept\": false}.",
+            )
+        })?;
+    let vault = &state.provisioning.vault;
+    let mut db = state.db();
+    let mut s = load_session(&db, &c, &session)?;
+    let now = now_ms();
+    let status = s.status(now);
+    if status != "needs_confirmation" {
+        // Invented code: the public CNS list names none for this.
+        return Err(cns(
+            StatusCode::CONFLICT,
+            "CNS1050",
+            &format!("This reconnect is {status}, not waiting for a confirmation."),
+        ));
+    }
+    let identity = s.identity.clone().unwrap_or_default();
+    if accept {
+        let sealed = s.sealed_tokens.clone().unwrap_or_default();
+        match vault.open_json(&session_record(s.id), &sealed) {
+            Ok(tokens) => {
+                let granted = s.granted.clone().unwrap_or_default();
+                let provider = state.provisioning.provider.template.name.clone();
+                db.transaction(|db| {
+                    complete(db, vault, &provider, &mut s, &identity, &granted, &tokens)
+                })?;
+            }
+            // Sealed by an earlier run of the sandbox: its key is gone.
+            Err(e) => {
+                s.fail(StepError::new(
+                    "server_error",
+                    None,
+                    &format!("The tokens of this sign-in cannot be read ({e}); reconnect again."),
+                ));
+                db.put(&s)?;
+            }
+        }
+    } else {
+        s.fail(StepError::new(
+            "identity_rejected",
+            None,
+            &format!(
+                "The account {identity} was not accepted for this connection; nothing was changed."
+            ),
+        ));
+        db.put(&s)?;
+    }
+    tracing::info!(session = %s.id, accept, "reconnect confirmation");
+    Ok(Json(s.json(now)))
+}

@@ -1,0 +1,929 @@
+//! Reconnecting a connection in place, end to end over real HTTP on loopback:
+//! the tenant API starts a session, a "browser" (reqwest, no automatic
+//! redirects, so every hop is checked) follows the `authUrl` through the
+//! sandbox identity's own sign-in and consent pages, and the sandbox, as an
+//! OAuth client, exchanges the code, names the account and stores the tokens
+//! sealed. Outcomes: completed, another account waiting for a confirmation,
+//! consent refused, the admin-consent wall, forged `state`, a wrong `iss`,
+//! expiry and supersession.
+
+// The helpers below unwrap: a panic there is the calling test failing.
+#![allow(clippy::unwrap_used)]
+
+mod support;
+
+use std::collections::HashSet;
+use std::time::Duration;
+
+use connassist_sandbox::scenario::key;
+use connassist_sandbox::{CONNECTORS_CLIENT_ID, Config, Provisioning, SANDBOX_PASSWORD, Sandbox};
+use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
+use support::*;
+use url::Url;
+
+const ROBOT_OUTLOOK: &str = "robot-prod-02@contoso.example";
+const FINANCE_SHAREPOINT: &str = "Finance SharePoint";
+
+fn id_of(name: &str) -> String {
+    key(&format!("connection/{name}")).to_string()
+}
+
+async fn post(sb: &Sandbox, token: &str, path: &str, body: &Value) -> (u16, Value) {
+    let response = client()
+        .post(format!("{}{path}", sb.base_url))
+        .bearer_auth(token)
+        .json(body)
+        .send()
+        .await
+        .unwrap();
+    let status = response.status().as_u16();
+    (status, response.json().await.unwrap_or(Value::Null))
+}
+
+fn auth_path(connection: &str) -> String {
+    format!("/connections_/api/v1/Connections/{connection}/auth")
+}
+
+/// `POST …/auth`: the session id and the `authUrl`.
+async fn start(sb: &Sandbox, token: &str, connection: &str) -> (String, Url) {
+    let (status, body) = post(sb, token, &auth_path(connection), &json!({})).await;
+    assert_eq!(status, 200, "{body}");
+    let session = body["sessionId"].as_str().unwrap().to_owned();
+    assert_eq!(
+        body["authUrl"],
+        format!("{}/provisioning_/start?session={session}", sb.origin)
+    );
+    (
+        session,
+        Url::parse(body["authUrl"].as_str().unwrap()).unwrap(),
+    )
+}
+
+async fn session(sb: &Sandbox, token: &str, connection: &str, session: &str) -> Value {
+    let (status, body) = api(
+        sb,
+        token,
+        &format!("{}/{session}", auth_path(connection)),
+        &[],
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    body
+}
+
+async fn connection(sb: &Sandbox, token: &str, id: &str) -> Value {
+    let (status, body) = api(
+        sb,
+        token,
+        &format!("/connections_/api/v1/Connections/{id}"),
+        &[],
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    body
+}
+
+fn location(response: &reqwest::Response) -> Url {
+    Url::parse(response.headers()["location"].to_str().unwrap()).unwrap()
+}
+
+fn query(url: &Url, name: &str) -> Option<String> {
+    url.query_pairs()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.into_owned())
+}
+
+fn unescape(text: &str) -> String {
+    text.replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
+}
+
+/// The hidden fields of the page's form, as a browser would post them.
+fn hidden_fields(html: &str) -> Vec<(String, String)> {
+    let attr = |tag: &str, name: &str| {
+        let start = tag.find(&format!("{name}=\""))? + name.len() + 2;
+        Some(unescape(tag[start..].split('"').next()?))
+    };
+    html.split("<input")
+        .skip(1)
+        .map(|rest| rest.split('>').next().unwrap())
+        .filter(|tag| tag.contains("type=\"hidden\""))
+        .filter_map(|tag| Some((attr(tag, "name")?, attr(tag, "value").unwrap_or_default())))
+        .collect()
+}
+
+fn title(html: &str) -> String {
+    let start = html.find("<title>").unwrap() + "<title>".len();
+    html[start..].split("</title>").next().unwrap().to_owned()
+}
+
+/// `GET authUrl`: 302 to the provider's authorize endpoint, checked.
+async fn open_auth_url(sb: &Sandbox, auth_url: &Url) -> Url {
+    let response = client().get(auth_url.clone()).send().await.unwrap();
+    assert_eq!(response.status(), 302);
+    let authorize = location(&response);
+    assert_eq!(
+        authorize.as_str().split('?').next().unwrap(),
+        format!("{}/identity_/connect/authorize", sb.origin)
+    );
+    let q = |n| query(&authorize, n);
+    assert_eq!(q("response_type").as_deref(), Some("code"));
+    assert_eq!(q("client_id").as_deref(), Some(CONNECTORS_CLIENT_ID));
+    assert_eq!(
+        q("redirect_uri"),
+        Some(format!("{}/provisioning_/callback", sb.origin))
+    );
+    assert_eq!(q("code_challenge_method").as_deref(), Some("S256"));
+    assert_eq!(q("code_challenge").map(|c| c.len()), Some(43));
+    assert!(q("state").is_some_and(|s| s.len() >= 32));
+    assert!(q("nonce").is_some_and(|s| s.len() >= 32));
+    assert!(
+        q("scope")
+            .unwrap()
+            .split(' ')
+            .any(|s| s == "offline_access")
+    );
+    assert_eq!(q("prompt"), None, "no prompt=select_account by default");
+    authorize
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum AtConsent {
+    Accept,
+    Cancel,
+    /// The test expects no consent page.
+    NotAsked,
+}
+
+/// The sandbox identity's pages: the sign-in form, then the consent page if
+/// shown. Returns the redirect to our callback and the scopes consent asked for.
+async fn sign_in_at_identity(
+    sb: &Sandbox,
+    authorize: &Url,
+    user: &str,
+    at_consent: AtConsent,
+) -> (Url, Vec<String>) {
+    let page = client().get(authorize.clone()).send().await.unwrap();
+    assert_eq!(page.status(), 200);
+    let mut form = hidden_fields(&page.text().await.unwrap());
+    assert!(form.iter().any(|(k, _)| k == "code_challenge"), "{form:?}");
+    form.push(("username".into(), user.into()));
+    form.push(("password".into(), SANDBOX_PASSWORD.into()));
+    form.push(("action".into(), "sign-in".into()));
+    let endpoint = format!("{}/identity_/connect/authorize", sb.origin);
+    let mut response = client().post(&endpoint).form(&form).send().await.unwrap();
+    let mut asked = vec![];
+    if response.status() == 200 {
+        let html = response.text().await.unwrap();
+        assert_eq!(title(&html), "Permissions requested");
+        assert!(html.contains("Connections Assistant sandbox connector wants:"));
+        asked = html
+            .split("<li><code>")
+            .skip(1)
+            .map(|s| unescape(s.split("</code>").next().unwrap()))
+            .collect();
+        let action = match at_consent {
+            AtConsent::Accept => "consent-accept",
+            AtConsent::Cancel => "consent-cancel",
+            AtConsent::NotAsked => panic!("a consent page was shown for {asked:?}"),
+        };
+        let mut form = hidden_fields(&html);
+        form.push(("action".into(), action.into()));
+        response = client().post(&endpoint).form(&form).send().await.unwrap();
+    } else {
+        assert_ne!(at_consent, AtConsent::Accept, "no consent page was shown");
+        assert_ne!(at_consent, AtConsent::Cancel, "no consent page was shown");
+    }
+    assert_eq!(response.status(), 303);
+    let callback = location(&response);
+    assert!(
+        callback
+            .as_str()
+            .starts_with(&format!("{}/provisioning_/callback?", sb.origin)),
+        "{callback}"
+    );
+    assert_eq!(query(&callback, "state"), query(authorize, "state"));
+    assert_eq!(
+        query(&callback, "iss"),
+        Some(format!("{}/identity_", sb.origin))
+    );
+    (callback, asked)
+}
+
+/// `GET callback` → 302 to the done page → the page's title.
+async fn finish(sb: &Sandbox, callback: &Url, session: &str) -> (String, String) {
+    let response = client().get(callback.clone()).send().await.unwrap();
+    assert_eq!(response.status(), 302, "{}", response.text().await.unwrap());
+    let done = location(&response);
+    assert_eq!(
+        done.as_str().split('?').next().unwrap(),
+        format!("{}/provisioning_/done", sb.origin)
+    );
+    assert_eq!(query(&done, "session").as_deref(), Some(session));
+    let status = query(&done, "status").unwrap();
+    let page = client().get(done).send().await.unwrap();
+    assert_eq!(page.status(), 200);
+    let html = page.text().await.unwrap();
+    assert!(html.contains("Connections Assistant"), "{html}");
+    (status, title(&html))
+}
+
+/// A whole reconnect through the browser, up to the done page.
+async fn reconnect(
+    sb: &Sandbox,
+    token: &str,
+    connection: &str,
+    user: &str,
+    at_consent: AtConsent,
+) -> (String, String, String) {
+    let (id, auth_url) = start(sb, token, connection).await;
+    let authorize = open_auth_url(sb, &auth_url).await;
+    let (callback, _) = sign_in_at_identity(sb, &authorize, user, at_consent).await;
+    let (status, title) = finish(sb, &callback, &id).await;
+    (id, status, title)
+}
+
+fn db(sb: &Sandbox) -> rusqlite::Connection {
+    rusqlite::Connection::open(sb.data_dir().join("sandbox.sqlite3")).unwrap()
+}
+
+fn count(sb: &Sandbox, sql: &str) -> i64 {
+    db(sb).query_row(sql, [], |r| r.get(0)).unwrap()
+}
+
+fn stored_tokens(sb: &Sandbox) -> i64 {
+    count(
+        sb,
+        "SELECT COUNT(*) FROM documents WHERE kind = 'connection_tokens'",
+    )
+}
+
+#[tokio::test]
+async fn the_owner_reconnects_and_the_connection_is_enabled_in_place() {
+    let sb = sandbox().await;
+    let hana = access(&sign_in(&sb, "hana").await);
+    let id = id_of(FINANCE_SHAREPOINT);
+    let before = connection(&sb, &hana, &id).await;
+    assert_eq!(before["state"], "Failed");
+
+    let (session_id, auth_url) = start(&sb, &hana, &id).await;
+    let started = session(&sb, &hana, &id, &session_id).await;
+    assert_eq!(started["status"], "pending");
+    assert_eq!(started["previousIdentity"], "hana@contoso.example");
+    assert_eq!(started["identity"], Value::Null);
+    let authorize = open_auth_url(&sb, &auth_url).await;
+    // hana consented to these scopes when she created the connection.
+    let (callback, _) = sign_in_at_identity(&sb, &authorize, "hana", AtConsent::NotAsked).await;
+    assert_eq!(
+        finish(&sb, &callback, &session_id).await,
+        ("completed".into(), "Connection updated".into())
+    );
+
+    let s = session(&sb, &hana, &id, &session_id).await;
+    assert_eq!(s["status"], "completed");
+    assert_eq!(s["identity"], "hana@contoso.example");
+    assert_eq!(s["error"], Value::Null);
+    let requested = s["scopes"]["requested"].clone();
+    assert!(
+        requested
+            .as_array()
+            .unwrap()
+            .contains(&json!("Sites.Read.All"))
+    );
+    assert_eq!(s["scopes"]["granted"], requested);
+    assert_eq!(s["scopes"]["previous"], before["scopes"]);
+    assert!(s["expiresAt"].as_i64().unwrap() > chrono::Utc::now().timestamp_millis());
+
+    let after = connection(&sb, &hana, &id).await;
+    assert_eq!(after["state"], "Enabled");
+    assert_eq!(after["id"], before["id"]);
+    assert_eq!(after["folder"]["key"], before["folder"]["key"]);
+    assert_eq!(after["connectionIdentity"], "hana@contoso.example");
+    assert_eq!(after["scopes"], requested);
+    assert_ne!(after["updateTime"], before["updateTime"]);
+    let (_, ping) = api(
+        &sb,
+        &hana,
+        &format!("/connections_/api/v1/Connections/{id}/ping"),
+        &[],
+    )
+    .await;
+    assert_eq!(ping["status"], "Enabled");
+    assert!(ping.get("error").is_none());
+
+    // The provider's answer works once.
+    let replay = client().get(callback).send().await.unwrap();
+    assert_eq!(replay.status(), 400);
+    // A finished session cannot be confirmed.
+    let (status, body) = post(
+        &sb,
+        &hana,
+        &format!("{}/{session_id}/confirm", auth_path(&id)),
+        &json!({"accept": true}),
+    )
+    .await;
+    assert_eq!((status, body["code"].as_str()), (409, Some("CNS1050")));
+}
+
+#[tokio::test]
+async fn another_account_waits_for_a_confirmation_then_is_accepted_or_rejected() {
+    let sb = sandbox().await;
+    let hana = access(&sign_in(&sb, "hana").await);
+    let id = id_of(ROBOT_OUTLOOK);
+    let before = connection(&sb, &hana, &id).await;
+    assert_eq!(before["state"], "Expired");
+
+    let (session_id, status, title) = reconnect(&sb, &hana, &id, "hana", AtConsent::NotAsked).await;
+    assert_eq!(
+        (status.as_str(), title.as_str()),
+        ("needs_confirmation", "Confirm the account")
+    );
+    let s = session(&sb, &hana, &id, &session_id).await;
+    assert_eq!(s["status"], "needs_confirmation");
+    assert_eq!(s["identity"], "hana@contoso.example");
+    assert_eq!(s["previousIdentity"], ROBOT_OUTLOOK);
+    // Nothing changes until it is confirmed.
+    let waiting = connection(&sb, &hana, &id).await;
+    assert_eq!(waiting["state"], "Expired");
+    assert_eq!(waiting["connectionIdentity"], ROBOT_OUTLOOK);
+    assert_eq!(waiting["updateTime"], before["updateTime"]);
+    assert_eq!(
+        stored_tokens(&sb),
+        0,
+        "waiting tokens stay with the session"
+    );
+
+    let (status, body) = post(
+        &sb,
+        &hana,
+        &format!("{}/{session_id}/confirm", auth_path(&id)),
+        &json!({"accept": true}),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["status"], "completed");
+    let accepted = connection(&sb, &hana, &id).await;
+    assert_eq!(accepted["state"], "Enabled");
+    assert_eq!(accepted["connectionIdentity"], "hana@contoso.example");
+    assert_eq!(accepted["folder"]["key"], before["folder"]["key"]);
+    assert_eq!(stored_tokens(&sb), 1);
+
+    // dana now reconnects it: another account again, consented first, then rejected.
+    let dana = access(&sign_in(&sb, "dana").await);
+    let (second, auth_url) = start(&sb, &dana, &id).await;
+    let authorize = open_auth_url(&sb, &auth_url).await;
+    let (callback, asked) = sign_in_at_identity(&sb, &authorize, "dana", AtConsent::Accept).await;
+    assert!(asked.contains(&"Mail.Send".to_owned()), "{asked:?}");
+    assert!(
+        !asked.contains(&"User.Read".to_owned()),
+        "consented before: {asked:?}"
+    );
+    assert_eq!(
+        finish(&sb, &callback, &second).await.0,
+        "needs_confirmation"
+    );
+    let (status, body) = post(
+        &sb,
+        &dana,
+        &format!("{}/{second}/confirm", auth_path(&id)),
+        &json!({"accept": false}),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["status"], "failed");
+    assert_eq!(body["error"]["code"], "identity_rejected");
+    assert_eq!(body["identity"], "dana@contoso.example");
+    let after = connection(&sb, &dana, &id).await;
+    assert_eq!(after["connectionIdentity"], "hana@contoso.example");
+    assert_eq!(after["updateTime"], accepted["updateTime"]);
+    assert_eq!(stored_tokens(&sb), 1, "the rejected tokens are discarded");
+    let (status, _) = post(
+        &sb,
+        &dana,
+        &format!("{}/{second}/confirm", auth_path(&id)),
+        &json!({"accept": true}),
+    )
+    .await;
+    assert_eq!(status, 409, "a rejected session stays rejected");
+}
+
+#[tokio::test]
+async fn cancelling_consent_fails_with_the_providers_code_and_changes_nothing() {
+    let sb = sandbox().await;
+    let dana = access(&sign_in(&sb, "dana").await);
+    let id = id_of(ROBOT_OUTLOOK);
+    let (session_id, auth_url) = start(&sb, &dana, &id).await;
+    let authorize = open_auth_url(&sb, &auth_url).await;
+    let (callback, asked) = sign_in_at_identity(&sb, &authorize, "dana", AtConsent::Cancel).await;
+    assert!(asked.contains(&"Mail.ReadWrite".to_owned()), "{asked:?}");
+    assert_eq!(query(&callback, "error").as_deref(), Some("access_denied"));
+    assert_eq!(
+        finish(&sb, &callback, &session_id).await,
+        ("failed".into(), "Reconnect failed".into())
+    );
+    let s = session(&sb, &dana, &id, &session_id).await;
+    assert_eq!(s["status"], "failed");
+    assert_eq!(s["error"]["code"], "access_denied");
+    assert_eq!(s["error"]["providerCode"], "AADSTS65004");
+    assert!(s["error"]["message"].as_str().unwrap().contains("declined"));
+    assert_eq!(s["scopes"]["granted"], Value::Null);
+    assert_eq!(connection(&sb, &dana, &id).await["state"], "Expired");
+    assert_eq!(stored_tokens(&sb), 0);
+}
+
+#[tokio::test]
+async fn the_admin_consent_wall_refuses_admin_only_scopes() {
+    let sb = sandbox().await;
+    // alex may not consent to admin-only scopes; Dana's OneDrive asks Sites.Read.All.
+    let alex = access(&sign_in(&sb, "alex").await);
+    let id = id_of("Dana's OneDrive");
+    let (session_id, auth_url) = start(&sb, &alex, &id).await;
+    let authorize = open_auth_url(&sb, &auth_url).await;
+    let (callback, _) = sign_in_at_identity(&sb, &authorize, "alex", AtConsent::NotAsked).await;
+    assert_eq!(
+        query(&callback, "error").as_deref(),
+        Some("consent_required")
+    );
+    assert_eq!(finish(&sb, &callback, &session_id).await.0, "failed");
+    let s = session(&sb, &alex, &id, &session_id).await;
+    assert_eq!(s["error"]["code"], "consent_required");
+    assert_eq!(s["error"]["providerCode"], "AADSTS90094");
+    assert!(
+        s["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("Sites.Read.All")
+    );
+    assert_eq!(
+        connection(&sb, &alex, &id).await["connectionIdentity"],
+        "dana@contoso.example"
+    );
+}
+
+#[tokio::test]
+async fn a_forged_state_or_a_wrong_issuer_stores_nothing() {
+    let sb = sandbox().await;
+    let hana = access(&sign_in(&sb, "hana").await);
+    let id = id_of(FINANCE_SHAREPOINT);
+    let before = connection(&sb, &hana, &id).await;
+
+    // An answer for no reconnect in progress.
+    let forged = client()
+        .get(format!(
+            "{}/provisioning_/callback?code=abc&state=forged&iss={}/identity_",
+            sb.origin, sb.origin
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(forged.status(), 400);
+    assert!(
+        forged
+            .text()
+            .await
+            .unwrap()
+            .contains("This sign-in answer does not belong to any reconnect in progress")
+    );
+
+    // A real answer whose issuer was swapped (a mix-up attack).
+    let (session_id, auth_url) = start(&sb, &hana, &id).await;
+    let authorize = open_auth_url(&sb, &auth_url).await;
+    let (callback, _) = sign_in_at_identity(&sb, &authorize, "hana", AtConsent::NotAsked).await;
+    let mut mixed_up = callback.clone();
+    let pairs: Vec<(String, String)> = callback
+        .query_pairs()
+        .map(|(k, v)| {
+            let v = if k == "iss" {
+                "https://login.evil.example/v2.0".to_owned()
+            } else {
+                v.into_owned()
+            };
+            (k.into_owned(), v)
+        })
+        .collect();
+    mixed_up.query_pairs_mut().clear().extend_pairs(pairs);
+    assert_eq!(finish(&sb, &mixed_up, &session_id).await.0, "failed");
+    let s = session(&sb, &hana, &id, &session_id).await;
+    assert_eq!(s["status"], "failed");
+    assert_eq!(s["error"]["code"], "iss_mismatch");
+    // The code was never exchanged, and nothing was stored or changed.
+    assert_eq!(
+        count(
+            &sb,
+            &format!(
+                "SELECT COUNT(*) FROM grants WHERE client_id = '{CONNECTORS_CLIENT_ID}' AND kind = 'access'"
+            )
+        ),
+        0
+    );
+    assert_eq!(stored_tokens(&sb), 0);
+    let after = connection(&sb, &hana, &id).await;
+    assert_eq!(after["state"], "Failed");
+    assert_eq!(after["updateTime"], before["updateTime"]);
+
+    // Without iss at all: this provider always sends it, so it is required.
+    let (second, auth_url) = start(&sb, &hana, &id).await;
+    let authorize = open_auth_url(&sb, &auth_url).await;
+    let (callback, _) = sign_in_at_identity(&sb, &authorize, "hana", AtConsent::NotAsked).await;
+    let mut stripped = callback.clone();
+    let pairs: Vec<(String, String)> = callback
+        .query_pairs()
+        .filter(|(k, _)| k != "iss")
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect();
+    stripped.query_pairs_mut().clear().extend_pairs(pairs);
+    assert_eq!(finish(&sb, &stripped, &second).await.0, "failed");
+    assert_eq!(
+        session(&sb, &hana, &id, &second).await["error"]["code"],
+        "iss_mismatch"
+    );
+    assert_eq!(stored_tokens(&sb), 0);
+}
+
+#[tokio::test]
+async fn sessions_expire_and_a_newer_one_supersedes_the_one_in_progress() {
+    let sb = Sandbox::start_with(
+        Config::default(),
+        Provisioning {
+            session_lifetime: Duration::from_millis(1000),
+            ..Provisioning::default()
+        },
+    )
+    .await
+    .unwrap();
+    let hana = access(&sign_in(&sb, "hana").await);
+    let id = id_of(FINANCE_SHAREPOINT);
+    let (old, old_url) = start(&sb, &hana, &id).await;
+    let (new, _) = start(&sb, &hana, &id).await;
+    assert_eq!(session(&sb, &hana, &id, &old).await["status"], "expired");
+    assert_eq!(session(&sb, &hana, &id, &new).await["status"], "pending");
+    let stale = client().get(old_url).send().await.unwrap();
+    assert_eq!(stale.status(), 400);
+    assert_eq!(
+        title(&stale.text().await.unwrap()),
+        "Reconnect link expired"
+    );
+
+    // Opened in time, answered too late.
+    let (late, auth_url) = start(&sb, &hana, &id).await;
+    let authorize = open_auth_url(&sb, &auth_url).await;
+    let (callback, _) = sign_in_at_identity(&sb, &authorize, "hana", AtConsent::NotAsked).await;
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    let s = session(&sb, &hana, &id, &late).await;
+    assert_eq!(s["status"], "expired");
+    assert_eq!(finish(&sb, &callback, &late).await.0, "expired");
+    assert_eq!(connection(&sb, &hana, &id).await["state"], "Failed");
+    assert_eq!(stored_tokens(&sb), 0);
+    let (status, _) = post(
+        &sb,
+        &hana,
+        &format!("{}/{late}/confirm", auth_path(&id)),
+        &json!({"accept": true}),
+    )
+    .await;
+    assert_eq!(status, 409);
+}
+
+#[tokio::test]
+async fn only_delegated_connections_the_caller_sees_are_reconnected() {
+    let sb = sandbox().await;
+    let hana = access(&sign_in(&sb, "hana").await);
+    let (status, body) = post(
+        &sb,
+        &hana,
+        &auth_path(&id_of("Finance mailbox (app)")),
+        &json!({}),
+    )
+    .await;
+    assert_eq!(status, 400, "{body}");
+    assert_eq!(body["code"], "CNS1021");
+    assert!(
+        body["message"]
+            .as_str()
+            .unwrap()
+            .contains("client credentials")
+    );
+
+    // Finance is not alex's folder: the connection and its sessions are "not found".
+    let alex = access(&sign_in(&sb, "alex").await);
+    let id = id_of(FINANCE_SHAREPOINT);
+    let (status, body) = post(&sb, &alex, &auth_path(&id), &json!({})).await;
+    assert_eq!((status, body["code"].as_str()), (404, Some("CNS1006")));
+    let (session_id, _) = start(&sb, &hana, &id).await;
+    let (status, _) = api(&sb, &alex, &format!("{}/{session_id}", auth_path(&id)), &[]).await;
+    assert_eq!(status, 404);
+    // A session belongs to its connection.
+    let (status, _) = api(
+        &sb,
+        &hana,
+        &format!("{}/{session_id}", auth_path(&id_of(ROBOT_OUTLOOK))),
+        &[],
+    )
+    .await;
+    assert_eq!(status, 404);
+    // No token, no session.
+    let response = client()
+        .post(format!("{}{}", sb.base_url, auth_path(&id)))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 401);
+}
+
+/// Every `[A-Za-z0-9_-]{43}` window of `text` (the shape of the identity's
+/// tokens: 32 random bytes, URL-safe Base64) whose SHA-256 is in `hashes`.
+fn token_hits(text: &str, hashes: &HashSet<String>) -> usize {
+    let token_char = |c: char| c.is_ascii_alphanumeric() || c == '-' || c == '_';
+    let chars: Vec<char> = text.chars().collect();
+    let mut hits = 0;
+    for start in 0..chars.len().saturating_sub(42) {
+        let window = &chars[start..start + 43];
+        if window.iter().all(|c| token_char(*c)) {
+            let candidate: String = window.iter().collect();
+            let digest = Sha256::digest(candidate.as_bytes());
+            let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+            if hashes.contains(&hex) {
+                hits += 1;
+            }
+        }
+    }
+    hits
+}
+
+#[tokio::test]
+async fn connection_tokens_are_stored_sealed() {
+    let sb = sandbox().await;
+    let hana_tokens = sign_in(&sb, "hana").await;
+    let hana = access(&hana_tokens);
+    let id = id_of(FINANCE_SHAREPOINT);
+    let (_, status, _) = reconnect(&sb, &hana, &id, "hana", AtConsent::NotAsked).await;
+    assert_eq!(status, "completed");
+
+    // The identity stored the SHA-256 of what it issued to the connectors' client.
+    let conn = db(&sb);
+    let issued: HashSet<String> = conn
+        .prepare(&format!(
+            "SELECT token_hash FROM grants WHERE client_id = '{CONNECTORS_CLIENT_ID}' AND kind IN ('access', 'refresh')"
+        ))
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(issued.len(), 2, "an access and a refresh token");
+    let body: String = conn
+        .query_row(
+            "SELECT body FROM documents WHERE kind = 'connection_tokens' AND id = ?1",
+            [&id],
+            |r| r.get(0),
+        )
+        .unwrap();
+    let record: Value = serde_json::from_str(&body).unwrap();
+    assert!(record["sealed"].as_str().unwrap().starts_with("v1:"));
+    assert_eq!(record["identity"], "hana@contoso.example");
+    assert!(!body.contains("access_token") && !body.contains("refresh_token"));
+
+    // The scanner finds a token stored in plain text (the check is not vacuous)…
+    let all: HashSet<String> = conn
+        .prepare("SELECT token_hash FROM grants")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(token_hits(&format!("\"x\":\"{hana}\","), &all), 1);
+    // …and none of the connection's tokens is anywhere in the database files.
+    let mut bytes = vec![];
+    for entry in std::fs::read_dir(sb.data_dir()).unwrap() {
+        bytes.extend(std::fs::read(entry.unwrap().path()).unwrap());
+    }
+    let stored = String::from_utf8_lossy(&bytes);
+    assert!(
+        stored.contains("hana@contoso.example"),
+        "the files were read"
+    );
+    assert_eq!(
+        token_hits(&stored, &issued),
+        0,
+        "a token is stored in plain text"
+    );
+}
+
+#[tokio::test]
+async fn the_identity_publishes_discovery_and_userinfo() {
+    let sb = sandbox().await;
+    let issuer = format!("{}/identity_", sb.origin);
+    let doc: Value = client()
+        .get(format!("{issuer}/.well-known/openid-configuration"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(doc["issuer"], issuer.as_str());
+    assert_eq!(doc["authorization_response_iss_parameter_supported"], true);
+    assert_eq!(doc["code_challenge_methods_supported"], json!(["S256"]));
+    assert_eq!(
+        doc["userinfo_endpoint"],
+        format!("{issuer}/connect/userinfo")
+    );
+
+    let hana = access(&sign_in(&sb, "hana").await);
+    let userinfo = format!("{issuer}/connect/userinfo");
+    let me: Value = client()
+        .get(&userinfo)
+        .bearer_auth(&hana)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(me["email"], "hana@contoso.example");
+    assert_eq!(me["preferred_username"], "hana@contoso.example");
+    assert_eq!(me["sub"], key("user/hana").to_string());
+    let anonymous = client().get(&userinfo).send().await.unwrap();
+    assert_eq!(anonymous.status(), 401);
+    assert!(anonymous.headers().contains_key("www-authenticate"));
+}
+
+/// A real OpenID provider (tests/oidc/server.mjs, npm `oidc-provider`) with
+/// the sandbox's connectors registered as a confidential client; killed on drop.
+struct OidcProvider {
+    child: std::process::Child,
+    issuer: String,
+}
+
+impl Drop for OidcProvider {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn start_oidc_provider(client_id: &str, client_secret: &str) -> OidcProvider {
+    use std::io::{BufRead, BufReader};
+    use std::process::{Command, Stdio};
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/oidc");
+    assert!(
+        dir.join("node_modules/oidc-provider").exists(),
+        "oidc-provider is not installed in {}: run scripts/install-deps",
+        dir.display()
+    );
+    let client = json!([{
+        "client_id": client_id,
+        "client_secret": client_secret,
+        // Native: its loopback redirect matches any port (RFC 8252), and the
+        // sandbox's port is only known once it runs.
+        "application_type": "native",
+        "token_endpoint_auth_method": "client_secret_basic",
+        "redirect_uris": ["http://127.0.0.1/provisioning_/callback"],
+        "grant_types": ["authorization_code", "refresh_token"],
+        "response_types": ["code"],
+    }]);
+    let mut child = Command::new("node")
+        .arg("server.mjs")
+        .current_dir(&dir)
+        .env("OIDC_EXTRA_CLIENTS", client.to_string())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("node runs");
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let port = loop {
+        let line = lines
+            .next()
+            .expect("oidc-provider exited before it was ready")
+            .unwrap();
+        if let Some(port) = line.strip_prefix("OIDC_READY ") {
+            break port.trim().to_owned();
+        }
+    };
+    std::thread::spawn(move || for _ in lines {});
+    OidcProvider {
+        child,
+        issuer: format!("http://127.0.0.1:{port}/identity_"),
+    }
+}
+
+/// Through oidc-provider's own login and consent pages (devInteractions),
+/// keeping its cookies, until it redirects to `callback`.
+async fn sign_in_at_oidc_provider(authorize: &Url, callback: &str, login: &str) -> Url {
+    let mut cookies: Vec<(String, String)> = vec![];
+    let mut here = authorize.clone();
+    let mut form: Option<Vec<(&str, &str)>> = None;
+    for _ in 0..20 {
+        let jar = cookies
+            .iter()
+            .map(|(n, v)| format!("{n}={v}"))
+            .collect::<Vec<_>>()
+            .join("; ");
+        let request = match form.take() {
+            Some(fields) => client().post(here.clone()).form(&fields),
+            None => client().get(here.clone()),
+        };
+        let response = request.header("cookie", jar).send().await.unwrap();
+        for header in response.headers().get_all("set-cookie") {
+            let pair = header.to_str().unwrap().split(';').next().unwrap();
+            if let Some((name, value)) = pair.split_once('=') {
+                cookies.retain(|(n, _)| n != name.trim());
+                cookies.push((name.trim().to_owned(), value.trim().to_owned()));
+            }
+        }
+        if response.status().is_redirection() {
+            let next = here
+                .join(response.headers()["location"].to_str().unwrap())
+                .unwrap();
+            if next.as_str().starts_with(callback) {
+                return next;
+            }
+            here = next;
+            continue;
+        }
+        assert_eq!(response.status(), 200, "at {here}");
+        let html = response.text().await.unwrap();
+        let start = html.find("action=\"").expect("a form") + "action=\"".len();
+        let action = html[start..]
+            .split('"')
+            .next()
+            .unwrap()
+            .replace("&amp;", "&");
+        here = here.join(&action).unwrap();
+        form = Some(if html.contains("name=\"prompt\" value=\"login\"") {
+            vec![("prompt", "login"), ("login", login), ("password", "any")]
+        } else {
+            vec![("prompt", "consent")]
+        });
+    }
+    panic!("oidc-provider never redirected to {callback}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn connectors_can_sign_in_at_an_external_openid_provider() {
+    let secret = format!("ext-secret-{}", uuid::Uuid::new_v4().simple());
+    let provider = start_oidc_provider("sandbox-connectors-ext", &secret);
+    let sb = Sandbox::start_with(
+        Config::default(),
+        Provisioning {
+            provider: Some(connassist_sandbox::ProviderOverride::oidc(
+                &provider.issuer,
+                "sandbox-connectors-ext",
+                &secret,
+            )),
+            ..Provisioning::default()
+        },
+    )
+    .await
+    .unwrap();
+    let hana = access(&sign_in(&sb, "hana").await);
+    let id = id_of(FINANCE_SHAREPOINT);
+    let (session_id, auth_url) = start(&sb, &hana, &id).await;
+    let response = client().get(auth_url).send().await.unwrap();
+    assert_eq!(response.status(), 302);
+    let authorize = location(&response);
+    assert!(
+        authorize
+            .as_str()
+            .starts_with(&format!("{}/connect/authorize?", provider.issuer)),
+        "{authorize}"
+    );
+    assert_eq!(
+        query(&authorize, "client_id").as_deref(),
+        Some("sandbox-connectors-ext")
+    );
+    let our_callback = format!("{}/provisioning_/callback", sb.origin);
+    let callback = sign_in_at_oidc_provider(&authorize, &our_callback, "hana").await;
+    assert_eq!(query(&callback, "iss"), Some(provider.issuer.clone()));
+    assert!(query(&callback, "code").is_some(), "{callback}");
+
+    // Its account is "hana" (devInteractions names accounts by login), not
+    // the connection's address: another account, so it waits.
+    let (status, _) = finish(&sb, &callback, &session_id).await;
+    assert_eq!(status, "needs_confirmation");
+    let s = session(&sb, &hana, &id, &session_id).await;
+    assert_eq!(s["identity"], "hana");
+    assert_eq!(s["previousIdentity"], "hana@contoso.example");
+    let granted = s["scopes"]["granted"].as_array().unwrap();
+    assert!(granted.contains(&json!("openid")), "{granted:?}");
+    assert!(
+        !granted.contains(&json!("Sites.Read.All")),
+        "the provider grants only scopes it knows: {granted:?}"
+    );
+    let (status, body) = post(
+        &sb,
+        &hana,
+        &format!("{}/{session_id}/confirm", auth_path(&id)),
+        &json!({"accept": true}),
+    )
+    .await;
+    assert_eq!((status, body["status"].as_str()), (200, Some("completed")));
+    let after = connection(&sb, &hana, &id).await;
+    assert_eq!(after["state"], "Enabled");
+    assert_eq!(after["connectionIdentity"], "hana");
+    assert_eq!(stored_tokens(&sb), 1);
+}

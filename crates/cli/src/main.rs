@@ -11,6 +11,7 @@ mod connections;
 mod exit;
 mod login;
 mod output;
+mod reconnect;
 mod runtime;
 mod sandbox;
 mod tenant;
@@ -56,6 +57,8 @@ enum Command {
     Audit(audit::Args),
     /// Audit a .nupkg or a Studio project folder offline, e.g. in a CI pipeline.
     AuditPackage(audit::PackageArgs),
+    /// Re-authenticate a connection in place: consent in a browser, same id, folder and bindings.
+    Reconnect(reconnect::Args),
     /// Time the connections list against a large sandbox tenant with latency.
     Bench(bench::Args),
     /// Serve the sandbox tenant: an emulated UiPath tenant on 127.0.0.1 with seeded data.
@@ -82,6 +85,7 @@ fn main() -> ExitCode {
         Command::Sandbox(args) => sandbox::run(args),
         Command::Connections(args) => connections::run(args, &cli.tenant),
         Command::Audit(args) => audit::run(args, &cli.tenant),
+        Command::Reconnect(args) => reconnect::run(args, &cli.tenant),
         Command::AuditPackage(args) => audit::run_package(args),
         Command::Bench(args) => bench::run(args),
         Command::Login(args) => login::login(args, &cli.tenant),

@@ -11,6 +11,7 @@ pub mod failure;
 pub mod keychain;
 pub mod logging;
 pub mod package;
+pub mod reconnect;
 pub mod retry;
 pub mod secret;
 pub mod selections;

@@ -203,6 +203,17 @@ impl TenantClient {
             .await
     }
 
+    /// POSTs `body` as JSON to `path`. Retried like a GET: the POSTs this client
+    /// sends (starting or confirming a reconnect) are safe to repeat.
+    pub async fn post_json<T: DeserializeOwned>(
+        &self,
+        path: &str,
+        body: &serde_json::Value,
+    ) -> Result<T, TenantError> {
+        self.send_json(Method::POST, path, &[], None, Some(body))
+            .await
+    }
+
     async fn send_json<T: DeserializeOwned>(
         &self,
         method: Method,

@@ -1,0 +1,148 @@
+//! `connassist reconnect ID`: re-authenticates a connection in place. The
+//! consent page opens in the system browser (`--browser system`) or its
+//! address is printed on stdout to open anywhere (`--browser none`); the
+//! command waits for the tenant to finish. A consent by another account than
+//! the connection's is never accepted silently: on a terminal the user is
+//! asked, otherwise it is rejected unless `--accept-other-account` is given.
+//!
+//! Exit codes: 0 reconnected; 3 the consent failed, was rejected or expired
+//! (the cause and fix are printed); 4 tenant or network error; 2 usage.
+
+use std::io::{BufRead, IsTerminal, Write};
+use std::process::ExitCode;
+use std::time::Duration;
+
+use connassist_core::ApiError;
+use connassist_core::reconnect::{self, ReconnectProgress, ReconnectStatus};
+use connassist_core::tenant_client::TenantClient;
+
+use crate::exit;
+use crate::login::Browser;
+use crate::output::{self, Format};
+use crate::tenant::{TenantArgs, fail};
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The connection's id (see `connassist connections`).
+    id: String,
+    #[arg(long, value_enum, default_value_t = Browser::System)]
+    browser: Browser,
+    /// How long to wait for the consent, in seconds.
+    #[arg(long, default_value_t = 600)]
+    timeout_secs: u64,
+    /// Accept a consent given by another account than the connection's (scripts).
+    #[arg(long)]
+    accept_other_account: bool,
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
+}
+
+const POLL: Duration = Duration::from_millis(500);
+
+pub fn run(args: Args, tenant: &TenantArgs) -> ExitCode {
+    crate::runtime::block_on(async {
+        let tenant = match tenant.connect().await {
+            Ok(t) => t,
+            Err(e) => return exit::code(fail(&e)),
+        };
+        match reconnect_one(&tenant.client, &args).await {
+            Ok(progress) => report(&progress, args.format),
+            Err(e) => {
+                output::error(args.format, &e);
+                exit::code(fail_quietly(&e))
+            }
+        }
+    })
+}
+
+/// `fail` without printing again (output::error already did).
+fn fail_quietly(e: &ApiError) -> u8 {
+    match e.code {
+        connassist_core::ErrorCode::Cancelled | connassist_core::ErrorCode::Unauthorized => {
+            exit::AUTH
+        }
+        connassist_core::ErrorCode::InvalidInput => exit::USAGE,
+        _ => exit::TENANT,
+    }
+}
+
+async fn reconnect_one(client: &TenantClient, args: &Args) -> Result<ReconnectProgress, ApiError> {
+    let session = reconnect::start(client, &args.id).await?;
+    match args.browser {
+        Browser::None => {
+            output::line(session.auth_url.as_str());
+            eprintln!("Open the address above in a browser and consent; waiting…");
+        }
+        Browser::System => {
+            eprintln!(
+                "Consent in the browser that opens; waiting… ({})",
+                session.auth_url
+            );
+            if let Err(e) = open::that_detached(session.auth_url.as_str()) {
+                eprintln!("Could not open a browser ({e}); open the address above yourself.");
+            }
+        }
+    }
+    let timeout = Duration::from_secs(args.timeout_secs);
+    let mut now = reconnect::wait(client, &session, POLL, timeout).await?;
+    if now.status == ReconnectStatus::NeedsConfirmation {
+        let accept = args.accept_other_account || ask(&now);
+        now =
+            reconnect::confirm(client, &session.connection_id, &session.session_id, accept).await?;
+    }
+    Ok(now)
+}
+
+/// Asks on a terminal; anywhere else the answer is no.
+fn ask(p: &ReconnectProgress) -> bool {
+    let (new, old) = (
+        p.identity.as_deref().unwrap_or("another account"),
+        p.previous_identity
+            .as_deref()
+            .unwrap_or("its previous account"),
+    );
+    eprintln!("The consent was given by {new}, but the connection acted as {old}.");
+    if !std::io::stdin().is_terminal() {
+        eprintln!("Not a terminal: rejected. Re-run with --accept-other-account to accept it.");
+        return false;
+    }
+    eprint!("Make the connection act as {new} from now on? [y/N] ");
+    let _ = std::io::stderr().flush();
+    let mut answer = String::new();
+    let _ = std::io::stdin().lock().read_line(&mut answer);
+    matches!(answer.trim(), "y" | "Y" | "yes" | "Yes")
+}
+
+fn report(p: &ReconnectProgress, format: Format) -> ExitCode {
+    if format == Format::Json {
+        output::json(p);
+    }
+    match p.status {
+        ReconnectStatus::Completed => {
+            if format == Format::Text {
+                let who = p.identity.as_deref().unwrap_or("the same account");
+                output::line(&format!("Reconnected: the connection now acts as {who}."));
+                if !p.scopes.added.is_empty() {
+                    output::line(&format!("Added permissions: {}", p.scopes.added.join(", ")));
+                }
+                if !p.scopes.dropped.is_empty() {
+                    output::line(&format!(
+                        "Dropped permissions: {}",
+                        p.scopes.dropped.join(", ")
+                    ));
+                }
+            }
+            exit::code(exit::OK)
+        }
+        _ => {
+            match &p.failure {
+                Some(f) => eprintln!("error: {} {}", f.cause, f.fix),
+                None => eprintln!(
+                    "error: the consent session {} ended as {:?}; start the reconnect again.",
+                    p.session_id, p.status
+                ),
+            }
+            exit::code(exit::AUTH)
+        }
+    }
+}

@@ -1,0 +1,349 @@
+//! Reconnecting a connection in place: Integration Service starts a consent
+//! session (`POST Connections/{id}/auth` → `authUrl`), the user consents at the
+//! provider in a browser (the app's embedded window or the system browser),
+//! the service finishes the OAuth exchange itself and tells us the outcome.
+//! The connection keeps its id, folder and bindings.
+//!
+//! This module is the client side: start, poll, and confirm. Two things are
+//! decided here rather than left to the service: a consent given by another
+//! account than the connection's previous identity is never accepted silently
+//! (the caller must confirm or reject it), and every failure is explained by
+//! the failure catalogue. The scope difference between the previous grant and
+//! what is requested is computed before the user consents.
+
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+use url::Url;
+
+use crate::error::{ApiError, ErrorCode};
+use crate::failure::{Explanation, Signal, explain};
+use crate::tenant_client::TenantClient;
+
+fn path(connection: &str) -> String {
+    format!("connections_/api/v1/Connections/{connection}/auth")
+}
+
+/// A consent session the service started.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuthSession {
+    pub connection_id: String,
+    pub session_id: String,
+    /// Where the user consents. Opened in a browser; never holds a secret.
+    pub auth_url: Url,
+    pub expires_at_ms: i64,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct WireStart {
+    session_id: String,
+    auth_url: String,
+    #[serde(default)]
+    expires_at: i64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+#[serde(rename_all = "snake_case")]
+pub enum ReconnectStatus {
+    /// Waiting for the user at the provider.
+    Pending,
+    /// Another account consented than the connection's previous identity.
+    NeedsConfirmation,
+    Completed,
+    Failed,
+    Expired,
+}
+
+impl ReconnectStatus {
+    pub fn is_final(self) -> bool {
+        matches!(self, Self::Completed | Self::Failed | Self::Expired)
+    }
+}
+
+/// Scopes before and after, as a person reads them.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+#[serde(rename_all = "camelCase")]
+pub struct ScopeDiff {
+    /// Requested now, not in the previous grant.
+    pub added: Vec<String>,
+    /// In the previous grant, not requested now.
+    pub dropped: Vec<String>,
+    /// What the provider granted, once known.
+    pub granted: Option<Vec<String>>,
+}
+
+/// Where a reconnect stands, for the window, the GUI and the CLI.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+#[serde(rename_all = "camelCase")]
+pub struct ReconnectProgress {
+    pub session_id: String,
+    pub status: ReconnectStatus,
+    /// The account that consented, once known.
+    pub identity: Option<String>,
+    pub previous_identity: Option<String>,
+    pub scopes: ScopeDiff,
+    /// Why it failed, from the failure catalogue.
+    pub failure: Option<Explanation>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct WireScopes {
+    #[serde(default)]
+    previous: Vec<String>,
+    #[serde(default)]
+    requested: Vec<String>,
+    #[serde(default)]
+    granted: Option<Vec<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct WireError {
+    code: String,
+    #[serde(default)]
+    provider_code: Option<String>,
+    #[serde(default)]
+    message: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct WireProgress {
+    session_id: String,
+    status: ReconnectStatus,
+    #[serde(default)]
+    identity: Option<String>,
+    #[serde(default)]
+    previous_identity: Option<String>,
+    #[serde(default)]
+    scopes: WireScopes,
+    #[serde(default)]
+    error: Option<WireError>,
+}
+
+fn diff(scopes: WireScopes) -> ScopeDiff {
+    let has = |list: &[String], s: &str| list.iter().any(|x| x.eq_ignore_ascii_case(s));
+    ScopeDiff {
+        added: scopes
+            .requested
+            .iter()
+            .filter(|s| !has(&scopes.previous, s))
+            .cloned()
+            .collect(),
+        dropped: scopes
+            .previous
+            .iter()
+            .filter(|s| !has(&scopes.requested, s))
+            .cloned()
+            .collect(),
+        granted: scopes.granted,
+    }
+}
+
+/// A failure's explanation: the provider's code (AADSTS…) wins over the OAuth
+/// error, which wins over our own codes; ours get a sentence of their own.
+fn explain_error(e: &WireError) -> Explanation {
+    let ours = |cause: &str, fix: &str| Explanation {
+        status: crate::failure::FailureStatus::Unknown,
+        code: e.code.clone(),
+        cause: cause.to_owned(),
+        fix: fix.to_owned(),
+        needs_admin: false,
+        reconnect_helps: true,
+    };
+    match e.code.as_str() {
+        "identity_rejected" => ours(
+            "The consent was given by another account than the connection's, and it was rejected.",
+            "Reconnect again and sign in with the connection's own account (use another account on the sign-in page).",
+        ),
+        "iss_mismatch" | "state_mismatch" => ours(
+            "The sign-in answer did not come from the expected provider, so it was refused and nothing was stored.",
+            "Reconnect again; if it happens again, tell your security team: something between you and the provider changed the answer.",
+        ),
+        _ => {
+            let aadsts = e
+                .provider_code
+                .as_deref()
+                .and_then(|c| c.strip_prefix("AADSTS"))
+                .and_then(|n| n.parse().ok());
+            let mut signals = vec![];
+            if let Some(n) = aadsts {
+                signals.push(Signal::Aadsts(n));
+            }
+            signals.push(Signal::OAuth {
+                error: &e.code,
+                description: e.message.as_deref(),
+            });
+            explain(&signals)
+        }
+    }
+}
+
+fn progress(w: WireProgress) -> ReconnectProgress {
+    ReconnectProgress {
+        failure: w.error.as_ref().map(explain_error),
+        session_id: w.session_id,
+        status: w.status,
+        identity: w.identity,
+        previous_identity: w.previous_identity,
+        scopes: diff(w.scopes),
+    }
+}
+
+/// Starts a consent session for connection `id`.
+pub async fn start(client: &TenantClient, id: &str) -> Result<AuthSession, ApiError> {
+    let started: WireStart = client.post_json(&path(id), &serde_json::json!({})).await?;
+    let auth_url = Url::parse(&started.auth_url).map_err(|e| {
+        ApiError::new(
+            ErrorCode::TenantError,
+            format!("The tenant answered with a consent address that is not a URL ({e})."),
+        )
+    })?;
+    // The consent page must be the tenant's or a provider's over https (the
+    // loopback sandbox excepted): anything else is refused before a browser opens it.
+    let loopback = matches!(
+        auth_url.host_str(),
+        Some("127.0.0.1" | "localhost" | "[::1]")
+    );
+    if auth_url.scheme() != "https" && !(auth_url.scheme() == "http" && loopback) {
+        return Err(ApiError::new(
+            ErrorCode::TenantError,
+            format!("The tenant's consent address {auth_url} is not https; it was not opened."),
+        ));
+    }
+    Ok(AuthSession {
+        connection_id: id.to_owned(),
+        session_id: started.session_id,
+        auth_url,
+        expires_at_ms: started.expires_at,
+    })
+}
+
+/// Where a connection's consent session stands now.
+pub async fn status(
+    client: &TenantClient,
+    connection_id: &str,
+    session_id: &str,
+) -> Result<ReconnectProgress, ApiError> {
+    let w: WireProgress = client
+        .get_json(&format!("{}/{session_id}", path(connection_id)), &[], None)
+        .await?;
+    Ok(progress(w))
+}
+
+/// Accepts or rejects a consent given by another account.
+pub async fn confirm(
+    client: &TenantClient,
+    connection_id: &str,
+    session_id: &str,
+    accept: bool,
+) -> Result<ReconnectProgress, ApiError> {
+    let _: serde_json::Value = client
+        .post_json(
+            &format!("{}/{session_id}/confirm", path(connection_id)),
+            &serde_json::json!({ "accept": accept }),
+        )
+        .await?;
+    status(client, connection_id, session_id).await
+}
+
+/// Polls until the session is no longer pending (completed, failed, expired,
+/// or waiting for a confirmation), or `timeout` passes (then `cancelled`).
+pub async fn wait(
+    client: &TenantClient,
+    session: &AuthSession,
+    every: Duration,
+    timeout: Duration,
+) -> Result<ReconnectProgress, ApiError> {
+    let deadline = tokio::time::Instant::now() + timeout;
+    loop {
+        let now = status(client, &session.connection_id, &session.session_id).await?;
+        if now.status != ReconnectStatus::Pending {
+            return Ok(now);
+        }
+        if tokio::time::Instant::now() >= deadline {
+            return Err(ApiError::new(
+                ErrorCode::Cancelled,
+                format!(
+                    "Nobody finished the consent within {} minutes; start the reconnect again.",
+                    timeout.as_secs().div_ceil(60)
+                ),
+            ));
+        }
+        tokio::time::sleep(every).await;
+    }
+}
+
+/// Whether a browser navigation is the service's "done" page for `session`:
+/// the point where an embedded consent window can close.
+pub fn is_done_page(auth_url: &Url, navigated: &Url, session_id: &str) -> bool {
+    navigated.origin() == auth_url.origin()
+        && navigated.path().ends_with("/provisioning_/done")
+        && navigated
+            .query_pairs()
+            .any(|(k, v)| k == "session" && v == session_id)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_scope_difference_is_case_insensitive() {
+        let d = diff(WireScopes {
+            previous: vec!["openid".into(), "Mail.Read".into(), "Files.Read".into()],
+            requested: vec![
+                "openid".into(),
+                "mail.read".into(),
+                "Mail.Read.Shared".into(),
+            ],
+            granted: None,
+        });
+        assert_eq!(d.added, ["Mail.Read.Shared"]);
+        assert_eq!(d.dropped, ["Files.Read"]);
+    }
+
+    #[test]
+    fn failures_are_explained_by_the_provider_code_first() {
+        let denied = explain_error(&WireError {
+            code: "access_denied".into(),
+            provider_code: Some("AADSTS65004".into()),
+            message: Some("AADSTS65004: User declined to consent.".into()),
+        });
+        assert_eq!(denied.code, "AADSTS65004");
+        let wall = explain_error(&WireError {
+            code: "consent_required".into(),
+            provider_code: Some("AADSTS90094".into()),
+            message: None,
+        });
+        assert!(wall.needs_admin, "{wall:?}");
+        let rejected = explain_error(&WireError {
+            code: "identity_rejected".into(),
+            provider_code: None,
+            message: None,
+        });
+        assert!(rejected.cause.contains("another account"), "{rejected:?}");
+    }
+
+    #[test]
+    fn only_the_tenants_done_page_for_this_session_ends_the_window() {
+        let auth = Url::parse("http://127.0.0.1:4000/provisioning_/start?session=s1").unwrap();
+        let ok = |u: &str| is_done_page(&auth, &Url::parse(u).unwrap(), "s1");
+        assert!(ok(
+            "http://127.0.0.1:4000/provisioning_/done?session=s1&status=completed"
+        ));
+        assert!(!ok(
+            "http://127.0.0.1:4000/provisioning_/done?session=s2&status=completed"
+        ));
+        assert!(!ok("http://evil.example/provisioning_/done?session=s1"));
+        assert!(!ok("http://127.0.0.1:4001/provisioning_/done?session=s1"));
+        assert!(!ok(
+            "http://127.0.0.1:4000/provisioning_/callback?session=s1"
+        ));
+    }
+}

@@ -13,6 +13,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         "run_audit",
         "list_selections",
         "choose_connection",
+        "reconnect_connection",
+        "confirm_reconnect",
     ]);
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest))?;
     Ok(())

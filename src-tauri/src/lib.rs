@@ -58,6 +58,8 @@ pub fn run() -> ExitCode {
             commands::run_audit,
             commands::list_selections,
             commands::choose_connection,
+            commands::reconnect_connection,
+            commands::confirm_reconnect,
         ])
         .build(tauri::generate_context!());
 

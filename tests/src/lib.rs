@@ -439,15 +439,10 @@ pub async fn sign_in_through_the_window(client: &Client, user: &str, password: &
         .at_most(Duration::from_secs(20))
         .for_element(fantoccini::Locator::Id("username"))
         .await?;
-    type_into(client, "username", user).await?;
-    type_into(client, "password", password).await?;
-    client
-        .find(fantoccini::Locator::Id("sign-in"))
-        .await?
-        .click()
-        .await?;
+    type_credentials(client, user, password).await?;
     // Leave the window before the app closes it: WebKitWebDriver can stall on
-    // commands aimed at a window that is going away.
+    // commands aimed at a window that is going away, so the page clicks itself.
+    click_later(client, "sign-in").await?;
     client.switch_to_window(main.clone()).await?;
     let closed = eventually(
         Duration::from_secs(20),
@@ -465,6 +460,98 @@ pub async fn sign_in_through_the_window(client: &Client, user: &str, password: &
             }
         }
         return Err(format!("{e}; the sign-in page shows: {page:?}").into());
+    }
+    Ok(())
+}
+
+/// In the consent window the app just opened for a reconnect: signs in to the
+/// provider as `user`; then `consent` says what the consent page is answered
+/// (accept or cancel), or `None` when the person has consented before and no
+/// page comes. Returns to the main window before the app closes the consent
+/// window (WebKitWebDriver can stall on a window that is going away). With
+/// `shot`, the consent page is saved there as a PNG before it is answered.
+pub async fn consent_in_the_window(
+    client: &Client,
+    user: &str,
+    consent: Option<bool>,
+    shot: Option<&Path>,
+) -> Result<()> {
+    let (main, window) = find_sign_in_window(client).await?;
+    client.switch_to_window(window).await?;
+    client
+        .wait()
+        .at_most(Duration::from_secs(20))
+        .for_element(fantoccini::Locator::Id("username"))
+        .await?;
+    type_credentials(client, user, "sandbox").await?;
+    let last = match consent {
+        None => "sign-in",
+        Some(accept) => {
+            client
+                .find(fantoccini::Locator::Id("sign-in"))
+                .await?
+                .click()
+                .await?;
+            // Wait for the consent page itself: the sign-in page has a Cancel too.
+            client
+                .wait()
+                .at_most(Duration::from_secs(20))
+                .for_element(fantoccini::Locator::Id("consent-scopes"))
+                .await?;
+            if let Some(path) = shot {
+                std::fs::write(path, client.screenshot().await?)?;
+            }
+            if accept { "accept" } else { "cancel" }
+        }
+    };
+    // The last click ends at the tenant's "done" page, where the app closes the
+    // window; a WebDriver command still running in a closing window stalls or
+    // reports stale nodes. So the click is scheduled by the page itself, after
+    // this command has returned, and the test is back in the main window when
+    // it happens.
+    click_later(client, last).await?;
+    client.switch_to_window(main).await?;
+    eventually(
+        Duration::from_secs(20),
+        "the consent window to close",
+        || async { Ok((client.windows().await?.len() == 1).then_some(())) },
+    )
+    .await
+}
+
+/// Has the page click the element with id `id` shortly after this command
+/// returns, for clicks that close the window they happen in.
+async fn click_later(client: &Client, id: &str) -> Result<()> {
+    client
+        .execute(
+            "const id = arguments[0]; setTimeout(() => document.getElementById(id).click(), 200);",
+            vec![serde_json::json!(id)],
+        )
+        .await?;
+    Ok(())
+}
+
+/// Types the user name and password into the identity server's form. Under
+/// load WebKitWebDriver has lost keystrokes after `type_into`'s own check
+/// (the form then answered "do not match"), so the values are read back from
+/// the page once more and, if they differ, set directly: the form is plain
+/// HTML, with no script that depends on key events.
+async fn type_credentials(client: &Client, user: &str, password: &str) -> Result<()> {
+    type_into(client, "username", user).await?;
+    type_into(client, "password", password).await?;
+    let fixed = client
+        .execute(
+            "const [u, p] = arguments; let fixed = false;
+             for (const [id, v] of [['username', u], ['password', p]]) {
+               const el = document.getElementById(id);
+               if (el.value !== v) { el.value = v; fixed = true; }
+             }
+             return fixed;",
+            vec![serde_json::json!(user), serde_json::json!(password)],
+        )
+        .await?;
+    if fixed.as_bool() == Some(true) {
+        eprintln!("note: keystrokes were lost in the sign-in form; its values were set directly");
     }
     Ok(())
 }

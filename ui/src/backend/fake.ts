@@ -113,6 +113,22 @@ export const fakeBackend: Backend = {
     fakeSelections = fakeSelections.filter((s) => !(s.releaseKey === releaseKey && s.bindingKey === bindingKey));
     if (connectionId !== null) fakeSelections.push({ releaseKey, bindingKey, connectionId });
   },
+  async reconnect(id, _systemBrowser, onProgress) {
+    const session = { sessionId: `fake-${id}`, identity: null, previousIdentity: null, failure: null };
+    onProgress({ ...session, status: "pending", scopes: { added: [], dropped: [], granted: null } });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    return { ...session, status: "completed", scopes: { added: [], dropped: [], granted: ["openid", "offline_access"] } };
+  },
+  async confirmReconnect(id, _sessionId, accept) {
+    return {
+      sessionId: `fake-${id}`,
+      status: accept ? "completed" : "failed",
+      identity: null,
+      previousIdentity: null,
+      scopes: { added: [], dropped: [], granted: null },
+      failure: null,
+    };
+  },
   async signOut() {
     fakeSelections = [];
   },

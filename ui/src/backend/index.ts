@@ -9,6 +9,8 @@ export type {
   AuditProblem,
   AuditReport,
   Finding,
+  ReconnectProgress,
+  ReconnectStatus,
   Selection,
   Selections,
   SelectionStorage,

@@ -2,7 +2,7 @@
 // Commands and their arguments mirror src-tauri/src/commands.rs.
 import { Channel, invoke } from "@tauri-apps/api/core";
 import { toApiError } from "./errors";
-import type { AuditReport, Backend, ListEvent, Selections, SessionInfo, TenantUrl } from "./types";
+import type { AuditReport, Backend, ListEvent, ReconnectProgress, Selections, SessionInfo, TenantUrl } from "./types";
 
 async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
   try {
@@ -26,6 +26,12 @@ export const tauriBackend: Backend = {
   listSelections: () => call<Selections>("list_selections"),
   chooseConnection: (releaseKey, bindingKey, connectionId) =>
     call<void>("choose_connection", { releaseKey, bindingKey, connectionId }),
+  reconnect: (id, systemBrowser, onProgress) => {
+    const channel = new Channel<ReconnectProgress>();
+    channel.onmessage = onProgress;
+    return call<ReconnectProgress>("reconnect_connection", { id, systemBrowser, onProgress: channel });
+  },
+  confirmReconnect: (id, sessionId, accept) => call<ReconnectProgress>("confirm_reconnect", { id, sessionId, accept }),
   signOut: () => call<void>("sign_out"),
 };
 

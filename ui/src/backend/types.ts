@@ -4,6 +4,7 @@
 import type { ApiError } from "../bindings/ApiError";
 import type { AuditReport } from "../bindings/AuditReport";
 import type { Selections } from "../bindings/Selections";
+import type { ReconnectProgress } from "../bindings/ReconnectProgress";
 import type { ListEvent } from "../bindings/ListEvent";
 import type { SessionInfo } from "../bindings/SessionInfo";
 import type { TenantUrl } from "../bindings/TenantUrl";
@@ -21,6 +22,8 @@ export type { Severity } from "../bindings/Severity";
 export type { Selection } from "../bindings/Selection";
 export type { Selections } from "../bindings/Selections";
 export type { SelectionStorage } from "../bindings/SelectionStorage";
+export type { ReconnectProgress } from "../bindings/ReconnectProgress";
+export type { ReconnectStatus } from "../bindings/ReconnectStatus";
 
 export interface Backend {
   readonly kind: "tauri" | "fake";
@@ -50,6 +53,15 @@ export interface Backend {
    * signed-in user, or forgets the choice (`connectionId` null).
    */
   chooseConnection(releaseKey: string, bindingKey: string, connectionId: string | null): Promise<void>;
+  /**
+   * Reconnects a connection in place: consent in an embedded window (or the
+   * system browser). `onProgress` first gets the session with the scope
+   * difference, before the user consents. Resolves with the outcome, which may
+   * be `needs_confirmation` when another account consented.
+   */
+  reconnect(id: string, systemBrowser: boolean, onProgress: (p: ReconnectProgress) => void): Promise<ReconnectProgress>;
+  /** Accepts or rejects the other account that consented. */
+  confirmReconnect(id: string, sessionId: string, accept: boolean): Promise<ReconnectProgress>;
   /** Forgets the session. */
   signOut(): Promise<void>;
 }

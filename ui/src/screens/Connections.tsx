@@ -1,6 +1,7 @@
 import { useVirtualizer } from "@tanstack/react-virtual";
 import { useCallback, useEffect, useReducer, useRef } from "react";
 import { toApiError, type Backend, type ConnectionRow, type ConnectionState, type SessionInfo } from "../backend";
+import { Reconnect } from "./Reconnect";
 import {
   brokenCount,
   connectorOptions,
@@ -71,7 +72,7 @@ function when(iso: string | null): string {
   return Number.isNaN(d.getTime()) ? iso : d.toLocaleString();
 }
 
-function Detail({ row, chosenFor }: { row: ConnectionRow; chosenFor: string[] }) {
+function Detail({ row, chosenFor, backend, onChanged }: { row: ConnectionRow; chosenFor: string[]; backend: Backend; onChanged: () => void }) {
   const fields: [string, string][] = [
     ["State", row.state],
     ["Connector", `${row.connectorName} (${row.connectorKey})`],
@@ -88,6 +89,7 @@ function Detail({ row, chosenFor }: { row: ConnectionRow; chosenFor: string[] })
   return (
     <aside className="detail" aria-label={`Details of ${row.name}`}>
       <h2>{row.name}</h2>
+      <Reconnect key={row.id} backend={backend} row={row} onChanged={onChanged} />
       <dl>
         {fields.map(([k, v]) => (
           <div key={k}>
@@ -376,7 +378,7 @@ export function Connections({
           </tbody>
         </table>
         </div>
-        {selected && <Detail row={selected} chosenFor={chosenFor[selected.id] ?? []} />}
+        {selected && <Detail row={selected} chosenFor={chosenFor[selected.id] ?? []} backend={backend} onChanged={() => void load(selected.folder.path)} />}
       </div>
     </section>
   );

@@ -584,6 +584,17 @@ pub async fn try_the_sandbox_as(client: &Client, user: &str) -> Result<String> {
     listing_status(client).await
 }
 
+/// The text of what `css` selects, once it is on the page.
+pub async fn text_when_shown(client: &Client, css: &str) -> Result<String> {
+    eventually(Duration::from_secs(30), css, || async {
+        Ok(match client.find(fantoccini::Locator::Css(css)).await {
+            Ok(el) => Some(el.text().await?),
+            Err(_) => None,
+        })
+    })
+    .await
+}
+
 /// The list's status line once the listing has finished.
 pub async fn listing_status(client: &Client) -> Result<String> {
     eventually(Duration::from_secs(20), "the listing to finish", || async {

@@ -5,7 +5,9 @@
 
 use std::time::Duration;
 
-use connassist_e2e::{Desktop, Result, app_binary, eventually, try_the_sandbox_as, within};
+use connassist_e2e::{
+    Desktop, Result, app_binary, eventually, text_when_shown, try_the_sandbox_as, within,
+};
 use fantoccini::{Client, Locator};
 
 async fn audit_status(client: &Client) -> Result<String> {
@@ -135,17 +137,7 @@ async fn the_audit_view_flags_what_an_unattended_run_would_reject() -> Result<()
                     .await?
                     .click()
                     .await?;
-                let detail = eventually(
-                    Duration::from_secs(10),
-                    "the connection's details",
-                    || async {
-                        Ok(match client.find(Locator::Css("aside.detail h2")).await {
-                            Ok(h) => Some(h.text().await?),
-                            Err(_) => None,
-                        })
-                    },
-                )
-                .await?;
+                let detail = text_when_shown(&client, "aside.detail h2").await?;
                 assert_eq!(detail, "Finance SharePoint");
                 Ok(())
             }

@@ -7,7 +7,8 @@
 use std::time::Duration;
 
 use connassist_e2e::{
-    Desktop, Result, app_binary, consent_in_the_window, eventually, try_the_sandbox_as, within,
+    Desktop, Result, app_binary, consent_in_the_window, eventually, text_when_shown,
+    try_the_sandbox_as, within,
 };
 use fantoccini::{Client, Locator};
 
@@ -86,13 +87,7 @@ async fn save(client: &Client, name: &str) -> Result<()> {
 }
 
 async fn shown(client: &Client, id: &str) -> Result<String> {
-    eventually(Duration::from_secs(30), id, || async {
-        Ok(match client.find(Locator::Id(id)).await {
-            Ok(el) => Some(el.text().await?),
-            Err(_) => None,
-        })
-    })
-    .await
+    text_when_shown(client, &format!("#{id}")).await
 }
 
 /// One app at a time: three windows with WebKit on two cores starve the

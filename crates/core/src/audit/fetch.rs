@@ -47,8 +47,6 @@ pub struct AuditProblem {
 pub struct Gathered {
     pub input: AuditInput,
     pub problems: Vec<AuditProblem>,
-    /// Folders whose processes were audited.
-    pub folders: Vec<FolderSummary>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -532,7 +530,6 @@ pub async fn gather(
             connections_known: true,
         },
         problems,
-        folders: audited,
     })
 }
 

@@ -111,10 +111,6 @@ impl RunModes {
         out
     }
 
-    pub fn runs_unattended(&self) -> bool {
-        !self.unattended_evidence().is_empty()
-    }
-
     /// The identities an unattended run may use: the folder's unattended robots.
     pub fn run_identities(&self) -> &[RunIdentity] {
         &self.unattended_robots

@@ -67,6 +67,24 @@ pub struct Context<'a> {
     process_ref: Arc<ProcessRef>,
 }
 
+/// A fixed binding's connection, as far as the auditor can tell.
+#[derive(Debug, Clone, Copy)]
+pub enum Bound<'a> {
+    /// Visible in the listing.
+    Known(&'a ConnectionRow),
+    /// Named by the requirement, but in a folder the auditor cannot see.
+    Unseen {
+        id: &'a str,
+        name: Option<&'a str>,
+        folder_path: Option<&'a str>,
+        folder_personal: Option<bool>,
+    },
+    /// Named, and not there although its folder is visible (or unknown): deleted.
+    Missing { id: &'a str },
+    /// Nothing bound.
+    Nothing,
+}
+
 impl<'a> Context<'a> {
     pub fn new(
         input: &'a AuditInput,
@@ -90,27 +108,7 @@ impl<'a> Context<'a> {
     pub fn runs_unattended(&self) -> bool {
         !self.evidence.is_empty()
     }
-}
 
-/// A fixed binding's connection, as far as the auditor can tell.
-#[derive(Debug, Clone, Copy)]
-pub enum Bound<'a> {
-    /// Visible in the listing.
-    Known(&'a ConnectionRow),
-    /// Named by the requirement, but in a folder the auditor cannot see.
-    Unseen {
-        id: &'a str,
-        name: Option<&'a str>,
-        folder_path: Option<&'a str>,
-        folder_personal: Option<bool>,
-    },
-    /// Named, and not there although its folder is visible (or unknown): deleted.
-    Missing { id: &'a str },
-    /// Nothing bound.
-    Nothing,
-}
-
-impl<'a> Context<'a> {
     /// The connection a fixed binding of this process points at; `None` for
     /// "configurable by users", computed ids, and bindings of other processes.
     pub fn bound(&self, b: &Binding) -> Option<Bound<'a>> {
@@ -167,9 +165,7 @@ impl<'a> Context<'a> {
             location: binding.and_then(|b| b.location.clone()),
         }
     }
-}
 
-impl Context<'_> {
     /// A binding's connector, readable: "Microsoft Outlook 365 binding".
     pub fn binding_label(&self, b: &Binding) -> String {
         match b.connector.as_deref() {

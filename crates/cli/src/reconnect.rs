@@ -12,14 +12,14 @@ use std::io::{BufRead, IsTerminal, Write};
 use std::process::ExitCode;
 use std::time::Duration;
 
-use connassist_core::ApiError;
 use connassist_core::reconnect::{self, ReconnectProgress, ReconnectStatus};
 use connassist_core::tenant_client::TenantClient;
+use connassist_core::{ApiError, ErrorCode};
 
 use crate::exit;
 use crate::login::Browser;
 use crate::output::{self, Format};
-use crate::tenant::{TenantArgs, fail};
+use crate::tenant::{TenantArgs, exit_for, fail};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -49,21 +49,14 @@ pub fn run(args: Args, tenant: &TenantArgs) -> ExitCode {
             Ok(progress) => report(&progress, args.format),
             Err(e) => {
                 output::error(args.format, &e);
-                exit::code(fail_quietly(&e))
+                // Printed above; a consent nobody finished is a failed sign-in (3).
+                exit::code(match e.code {
+                    ErrorCode::Cancelled => exit::AUTH,
+                    _ => exit_for(&e),
+                })
             }
         }
     })
-}
-
-/// `fail` without printing again (output::error already did).
-fn fail_quietly(e: &ApiError) -> u8 {
-    match e.code {
-        connassist_core::ErrorCode::Cancelled | connassist_core::ErrorCode::Unauthorized => {
-            exit::AUTH
-        }
-        connassist_core::ErrorCode::InvalidInput => exit::USAGE,
-        _ => exit::TENANT,
-    }
 }
 
 async fn reconnect_one(client: &TenantClient, args: &Args) -> Result<ReconnectProgress, ApiError> {

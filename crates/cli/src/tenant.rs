@@ -52,6 +52,11 @@ pub struct Tenant {
 /// What failed, with the exit code it maps to.
 pub fn fail(err: &ApiError) -> u8 {
     eprintln!("error: {}", err.message);
+    exit_for(err)
+}
+
+/// The exit code an error maps to.
+pub fn exit_for(err: &ApiError) -> u8 {
     match err.code {
         ErrorCode::Unauthorized => exit::AUTH,
         ErrorCode::InvalidInput => exit::USAGE,

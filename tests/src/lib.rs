@@ -584,6 +584,29 @@ pub async fn try_the_sandbox_as(client: &Client, user: &str) -> Result<String> {
     listing_status(client).await
 }
 
+/// Runs `body` in a fresh app, signed in to its sandbox as `user` through the
+/// sign-in window and with the list loaded, bounded like every real-window
+/// test (150 s); the WebDriver session is closed whatever `body` returns.
+pub async fn in_sandbox_app_as(
+    test: &str,
+    user: &str,
+    body: impl AsyncFnOnce(&Client) -> Result<()>,
+) -> Result<()> {
+    within(150, test, async {
+        let desktop = Desktop::start()?;
+        let client = desktop.open_app(&app_binary()).await?;
+        let outcome = async {
+            try_the_sandbox_as(&client, user).await?;
+            body(&client).await
+        }
+        .await;
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        client.close().await?;
+        outcome
+    })
+    .await
+}
+
 /// The text of what `css` selects, once it is on the page.
 pub async fn text_when_shown(client: &Client, css: &str) -> Result<String> {
     eventually(Duration::from_secs(30), css, || async {

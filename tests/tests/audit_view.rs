@@ -5,9 +5,7 @@
 
 use std::time::Duration;
 
-use connassist_e2e::{
-    Desktop, Result, app_binary, eventually, text_when_shown, try_the_sandbox_as, within,
-};
+use connassist_e2e::{Result, eventually, in_sandbox_app_as, text_when_shown};
 use fantoccini::{Client, Locator};
 
 async fn audit_status(client: &Client) -> Result<String> {
@@ -49,102 +47,91 @@ async fn findings(client: &Client, rule: &str) -> Result<Vec<(String, String)>> 
 
 #[tokio::test(flavor = "multi_thread")]
 async fn the_audit_view_flags_what_an_unattended_run_would_reject() -> Result<()> {
-    within(
-        150,
+    in_sandbox_app_as(
         "the_audit_view_flags_what_an_unattended_run_would_reject",
-        async {
-            let desktop = Desktop::start()?;
-            let client = desktop.open_app(&app_binary()).await?;
-            let outcome = async {
-                try_the_sandbox_as(&client, "hana").await?;
-
-                // The navigation counts what needs action once the audit is done.
-                let count = eventually(Duration::from_secs(30), "the audit count", || async {
-                    let nav = client.find(Locator::Id("nav-audit")).await?;
-                    Ok(match nav.find(Locator::Css(".count")).await {
-                        Ok(c) => Some(c.text().await?),
-                        Err(_) => None,
-                    })
+        "hana",
+        async |client| {
+            // The navigation counts what needs action once the audit is done.
+            let count = eventually(Duration::from_secs(30), "the audit count", || async {
+                let nav = client.find(Locator::Id("nav-audit")).await?;
+                Ok(match nav.find(Locator::Css(".count")).await {
+                    Ok(c) => Some(c.text().await?),
+                    Err(_) => None,
                 })
-                .await?;
-                let count: usize = count.trim().parse()?;
-                assert!(
-                    count >= 2,
-                    "the navigation shows {count} findings needing action"
-                );
+            })
+            .await?;
+            let count: usize = count.trim().parse()?;
+            assert!(
+                count >= 2,
+                "the navigation shows {count} findings needing action"
+            );
 
-                client.find(Locator::Id("nav-audit")).await?.click().await?;
-                let status = audit_status(&client).await?;
-                assert!(status.starts_with("5 processes audited"), "{status}");
+            client.find(Locator::Id("nav-audit")).await?.click().await?;
+            let status = audit_status(client).await?;
+            assert!(status.starts_with("5 processes audited"), "{status}");
 
-                let rule1 = findings(&client, "configurable-by-users-unattended").await?;
-                assert_eq!(rule1.len(), 1, "{rule1:?}");
-                assert_eq!(rule1[0].0, "Invoice Dispatcher+Performer");
-                let rule2 =
-                    findings(&client, "personal-workspace-connection-in-shared-folder").await?;
-                assert_eq!(rule2.len(), 1, "{rule2:?}");
-                assert_eq!(rule2[0].0, "Month-End Report");
-                let ok = findings(&client, "binding-attended-ok").await?;
-                assert_eq!(
-                    ok.iter().map(|(p, _)| p.as_str()).collect::<Vec<_>>(),
-                    ["Email Triage (Attended)"]
-                );
+            let rule1 = findings(client, "configurable-by-users-unattended").await?;
+            assert_eq!(rule1.len(), 1, "{rule1:?}");
+            assert_eq!(rule1[0].0, "Invoice Dispatcher+Performer");
+            let rule2 = findings(client, "personal-workspace-connection-in-shared-folder").await?;
+            assert_eq!(rule2.len(), 1, "{rule2:?}");
+            assert_eq!(rule2[0].0, "Month-End Report");
+            let ok = findings(client, "binding-attended-ok").await?;
+            assert_eq!(
+                ok.iter().map(|(p, _)| p.as_str()).collect::<Vec<_>>(),
+                ["Email Triage (Attended)"]
+            );
 
-                // Errors come before warnings and notes.
-                let groups: Vec<String> = {
-                    let mut v = vec![];
-                    for g in client
-                        .find_all(Locator::Css("section.severity-group"))
-                        .await?
-                    {
-                        v.push(g.attr("data-severity").await?.unwrap_or_default());
-                    }
-                    v
-                };
-                assert_eq!(
-                    groups.first().map(String::as_str),
-                    Some("error"),
-                    "{groups:?}"
-                );
-
-                // Opening a finding says why and what to do.
-                let finding = client
-                    .find(Locator::Css(
-                        "details.finding[data-rule='configurable-by-users-unattended']",
-                    ))
-                    .await?;
-                finding.find(Locator::Css("summary")).await?.click().await?;
-                let fix = finding.find(Locator::Css("p.fix")).await?.text().await?;
-                assert!(fix.contains("shared folder"), "{fix}");
-                let why = finding.find(Locator::Css("p.why")).await?.text().await?;
-                assert!(why.contains("Invoices every 15 minutes"), "{why}");
-                // The README shows this window: the real audit of the forum scenario.
-                let png = client.screenshot().await?;
-                let shots =
-                    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/screenshots");
-                std::fs::create_dir_all(&shots)?;
-                std::fs::write(shots.join("audit-window.png"), png)?;
-
-                // The unhealthy binding links to its connection in the list.
-                let broken = client
-                    .find(Locator::Css(
-                        "details.finding[data-rule='bound-connection-unhealthy']",
-                    ))
-                    .await?;
-                broken.find(Locator::Css("summary")).await?.click().await?;
-                broken
-                    .find(Locator::Css("button.show-connection"))
+            // Errors come before warnings and notes.
+            let groups: Vec<String> = {
+                let mut v = vec![];
+                for g in client
+                    .find_all(Locator::Css("section.severity-group"))
                     .await?
-                    .click()
-                    .await?;
-                let detail = text_when_shown(&client, "aside.detail h2").await?;
-                assert_eq!(detail, "Finance SharePoint");
-                Ok(())
-            }
-            .await;
-            tokio::time::sleep(Duration::from_millis(300)).await;
-            client.close().await?;
-            outcome
+                {
+                    v.push(g.attr("data-severity").await?.unwrap_or_default());
+                }
+                v
+            };
+            assert_eq!(
+                groups.first().map(String::as_str),
+                Some("error"),
+                "{groups:?}"
+            );
+
+            // Opening a finding says why and what to do.
+            let finding = client
+                .find(Locator::Css(
+                    "details.finding[data-rule='configurable-by-users-unattended']",
+                ))
+                .await?;
+            finding.find(Locator::Css("summary")).await?.click().await?;
+            let fix = finding.find(Locator::Css("p.fix")).await?.text().await?;
+            assert!(fix.contains("shared folder"), "{fix}");
+            let why = finding.find(Locator::Css("p.why")).await?.text().await?;
+            assert!(why.contains("Invoices every 15 minutes"), "{why}");
+            // The README shows this window: the real audit of the forum scenario.
+            let png = client.screenshot().await?;
+            let shots =
+                std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/screenshots");
+            std::fs::create_dir_all(&shots)?;
+            std::fs::write(shots.join("audit-window.png"), png)?;
+
+            // The unhealthy binding links to its connection in the list.
+            let broken = client
+                .find(Locator::Css(
+                    "details.finding[data-rule='bound-connection-unhealthy']",
+                ))
+                .await?;
+            broken.find(Locator::Css("summary")).await?.click().await?;
+            broken
+                .find(Locator::Css("button.show-connection"))
+                .await?
+                .click()
+                .await?;
+            let detail = text_when_shown(client, "aside.detail h2").await?;
+            assert_eq!(detail, "Finance SharePoint");
+            Ok(())
         },
     )
     .await
@@ -152,16 +139,9 @@ async fn the_audit_view_flags_what_an_unattended_run_would_reject() -> Result<()
 
 #[tokio::test(flavor = "multi_thread")]
 async fn an_attended_user_picks_their_connection_for_a_configurable_binding() -> Result<()> {
-    within(
-        150,
-        "an_attended_user_picks_their_connection_for_a_configurable_binding",
-        async {
-            let desktop = Desktop::start()?;
-            let client = desktop.open_app(&app_binary()).await?;
-            let outcome = async {
-                try_the_sandbox_as(&client, "alex").await?;
+    in_sandbox_app_as("an_attended_user_picks_their_connection_for_a_configurable_binding", "alex", async |client| {
                 client.find(Locator::Id("nav-audit")).await?.click().await?;
-                audit_status(&client).await?;
+                audit_status(client).await?;
 
                 let finding = client
                     .find(Locator::Css(
@@ -227,12 +207,6 @@ async fn an_attended_user_picks_their_connection_for_a_configurable_binding() ->
                     .await?;
                 assert_eq!(chosen_for, "Email Triage (Attended)");
                 Ok(())
-            }
-            .await;
-            tokio::time::sleep(Duration::from_millis(300)).await;
-            client.close().await?;
-            outcome
-        },
-    )
+    })
     .await
 }

@@ -7,8 +7,7 @@
 use std::time::Duration;
 
 use connassist_e2e::{
-    Desktop, Result, app_binary, consent_in_the_window, eventually, text_when_shown,
-    try_the_sandbox_as, within,
+    Result, consent_in_the_window, eventually, in_sandbox_app_as, text_when_shown,
 };
 use fantoccini::{Client, Locator};
 
@@ -100,19 +99,7 @@ async fn in_the_app(
     body: impl AsyncFnOnce(&Client) -> Result<()>,
 ) -> Result<()> {
     let _turn = ONE_AT_A_TIME.lock().await;
-    within(150, test, async {
-        let desktop = Desktop::start()?;
-        let client = desktop.open_app(&app_binary()).await?;
-        let outcome = async {
-            try_the_sandbox_as(&client, user).await?;
-            body(&client).await
-        }
-        .await;
-        tokio::time::sleep(Duration::from_millis(300)).await;
-        client.close().await?;
-        outcome
-    })
-    .await
+    in_sandbox_app_as(test, user, body).await
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -6,7 +6,7 @@
 //! `{"connections": [ConnectionRow], "errors": [{"folder": Folder, "error": {"code", "message"}}]}`
 //! where ConnectionRow is `{id, name, connectorKey, connectorName, identity,
 //! owner, folder: {key, path, personal}, state, isDefault, authType, lastUsed,
-//! updated, scopes, sharedMailbox}` and `state` is one of Enabled, Disabled, Expired, Failed, Unknown.
+//! updated, scopes, sharedMailbox, secretExpiresAt}` and `state` is one of Enabled, Disabled, Expired, Failed, Unknown.
 //! CSV has one row per connection with the columns of [`CSV_COLUMNS`].
 
 use std::process::ExitCode;
@@ -61,6 +61,7 @@ pub const CSV_COLUMNS: &[&str] = &[
     "updated",
     "scopes",
     "shared_mailbox",
+    "secret_expires_at",
 ];
 
 pub fn run(args: Args, tenant: &TenantArgs) -> ExitCode {
@@ -172,6 +173,7 @@ fn csv(rows: &[ConnectionRow]) -> String {
             opt(&r.updated),
             r.scopes.as_deref().map(|s| s.join(" ")).unwrap_or_default(),
             opt(&r.shared_mailbox),
+            opt(&r.secret_expires_at),
         ]);
     }
     w.into_inner()

@@ -8,7 +8,9 @@
 mod audit;
 mod bench;
 mod connections;
+mod create;
 mod exit;
+mod health;
 mod login;
 mod output;
 mod reconnect;
@@ -59,6 +61,12 @@ enum Command {
     AuditPackage(audit::PackageArgs),
     /// Re-authenticate a connection in place: consent in a browser, same id, folder and bindings.
     Reconnect(reconnect::Args),
+    /// Ping every connection you can see: which are broken or about to break, why, and what to do.
+    Health(health::Args),
+    /// Create a connection in a folder: consent in a browser, or app-only credentials.
+    Create(create::Args),
+    /// List the connector catalogue and the authentication types each offers.
+    Connectors(create::ConnectorsArgs),
     /// Time the connections list against a large sandbox tenant with latency.
     Bench(bench::Args),
     /// Serve the sandbox tenant: an emulated UiPath tenant on 127.0.0.1 with seeded data.
@@ -86,6 +94,9 @@ fn main() -> ExitCode {
         Command::Connections(args) => connections::run(args, &cli.tenant),
         Command::Audit(args) => audit::run(args, &cli.tenant),
         Command::Reconnect(args) => reconnect::run(args, &cli.tenant),
+        Command::Health(args) => health::run(args, &cli.tenant),
+        Command::Create(args) => create::run(args, &cli.tenant),
+        Command::Connectors(args) => create::connectors(args, &cli.tenant),
         Command::AuditPackage(args) => audit::run_package(args),
         Command::Bench(args) => bench::run(args),
         Command::Login(args) => login::login(args, &cli.tenant),

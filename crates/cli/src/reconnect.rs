@@ -12,7 +12,7 @@ use std::io::{BufRead, IsTerminal, Write};
 use std::process::ExitCode;
 use std::time::Duration;
 
-use connassist_core::reconnect::{self, ReconnectProgress, ReconnectStatus};
+use connassist_core::reconnect::{self, AuthSession, ReconnectProgress, ReconnectStatus};
 use connassist_core::tenant_client::TenantClient;
 use connassist_core::{ApiError, ErrorCode};
 
@@ -46,7 +46,7 @@ pub fn run(args: Args, tenant: &TenantArgs) -> ExitCode {
             Err(e) => return exit::code(fail(&e)),
         };
         match reconnect_one(&tenant.client, &args).await {
-            Ok(progress) => report(&progress, args.format),
+            Ok(progress) => report(&progress, args.format, "Reconnected"),
             Err(e) => {
                 output::error(args.format, &e);
                 // Printed above; a consent nobody finished is a failed sign-in (3).
@@ -61,7 +61,27 @@ pub fn run(args: Args, tenant: &TenantArgs) -> ExitCode {
 
 async fn reconnect_one(client: &TenantClient, args: &Args) -> Result<ReconnectProgress, ApiError> {
     let session = reconnect::start(client, &args.id).await?;
-    match args.browser {
+    follow(
+        client,
+        &session,
+        args.browser,
+        Duration::from_secs(args.timeout_secs),
+        args.accept_other_account,
+    )
+    .await
+}
+
+/// Opens (or prints) the consent page of `session`, waits for the tenant to
+/// finish, cancels the session when time runs out, and asks about another
+/// account. Shared with `connassist create`.
+pub async fn follow(
+    client: &TenantClient,
+    session: &AuthSession,
+    browser: Browser,
+    timeout: Duration,
+    accept_other_account: bool,
+) -> Result<ReconnectProgress, ApiError> {
+    match browser {
         Browser::None => {
             output::line(session.auth_url.as_str());
             eprintln!("Open the address above in a browser and consent; waiting…");
@@ -76,10 +96,20 @@ async fn reconnect_one(client: &TenantClient, args: &Args) -> Result<ReconnectPr
             }
         }
     }
-    let timeout = Duration::from_secs(args.timeout_secs);
-    let mut now = reconnect::wait(client, &session, POLL, timeout).await?;
+    let mut now = match reconnect::wait(client, session, POLL, timeout).await {
+        Ok(now) => now,
+        Err(e) => {
+            // Time is up: a consent finished later must store nothing.
+            if let Err(c) =
+                reconnect::cancel(client, &session.connection_id, &session.session_id).await
+            {
+                tracing::warn!(error = %c.message, "the consent session could not be cancelled");
+            }
+            return Err(e);
+        }
+    };
     if now.status == ReconnectStatus::NeedsConfirmation {
-        let accept = args.accept_other_account || ask(&now);
+        let accept = accept_other_account || ask(&now);
         now =
             reconnect::confirm(client, &session.connection_id, &session.session_id, accept).await?;
     }
@@ -106,7 +136,8 @@ fn ask(p: &ReconnectProgress) -> bool {
     matches!(answer.trim(), "y" | "Y" | "yes" | "Yes")
 }
 
-fn report(p: &ReconnectProgress, format: Format) -> ExitCode {
+/// Prints how a consent ended: what changed, or why it failed and what to do.
+pub fn report(p: &ReconnectProgress, format: Format, done: &str) -> ExitCode {
     if format == Format::Json {
         output::json(p);
     }
@@ -114,7 +145,7 @@ fn report(p: &ReconnectProgress, format: Format) -> ExitCode {
         ReconnectStatus::Completed => {
             if format == Format::Text {
                 let who = p.identity.as_deref().unwrap_or("the same account");
-                output::line(&format!("Reconnected: the connection now acts as {who}."));
+                output::line(&format!("{done}: the connection acts as {who}."));
                 if !p.scopes.added.is_empty() {
                     output::line(&format!("Added permissions: {}", p.scopes.added.join(", ")));
                 }
@@ -134,6 +165,9 @@ fn report(p: &ReconnectProgress, format: Format) -> ExitCode {
                     "error: the consent session {} ended as {:?}; start the reconnect again.",
                     p.session_id, p.status
                 ),
+            }
+            if let Some(url) = &p.admin_consent_url {
+                eprintln!("Send this link to an administrator, then try again: {url}");
             }
             exit::code(exit::AUTH)
         }

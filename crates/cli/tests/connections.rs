@@ -32,6 +32,7 @@ const ROW_FIELDS: &[&str] = &[
     "name",
     "owner",
     "scopes",
+    "secretExpiresAt",
     "sharedMailbox",
     "state",
     "updated",

@@ -86,6 +86,10 @@ pub struct ConnectionRow {
     pub scopes: Option<Vec<String>>,
     /// The shared mailbox an Outlook connection reads, if any.
     pub shared_mailbox: Option<String>,
+    /// When the app's client secret or certificate expires (app-only and own-app
+    /// connections), when the tenant records it.
+    #[serde(default)]
+    pub secret_expires_at: Option<String>,
 }
 
 /// A folder whose connections could not be listed.
@@ -140,6 +144,10 @@ struct WireFolder {
     is_personal: bool,
     #[serde(default)]
     folder_type: Option<String>,
+    /// Invented by the sandbox: whether the caller may create connections
+    /// here (the Automation User role may not). A real tenant leaves it out.
+    #[serde(default, rename = "CanCreateConnections")]
+    can_create_connections: Option<bool>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -183,6 +191,8 @@ struct WireConnection {
     scopes: Option<Vec<String>>,
     #[serde(default)]
     shared_mailbox: Option<String>,
+    #[serde(default)]
+    secret_expires_at: Option<String>,
 }
 
 /// The live API answers a bare array; the Python SDK also accepts `{value}`.
@@ -232,11 +242,32 @@ fn row(c: WireConnection, folder: &FolderSummary) -> ConnectionRow {
         updated: c.update_time,
         scopes: c.scopes,
         shared_mailbox: c.shared_mailbox,
+        secret_expires_at: c.secret_expires_at,
     }
 }
 
 /// Every folder the signed-in account can see.
 pub async fn folders(client: &TenantClient) -> Result<Vec<FolderSummary>, TenantError> {
+    Ok(wire_folders(client)
+        .await?
+        .iter()
+        .map(WireFolder::summary)
+        .collect())
+}
+
+/// Every folder the signed-in account can see, with whether it may create
+/// connections there (`None`: the tenant does not say).
+pub(crate) async fn folders_with_create_permission(
+    client: &TenantClient,
+) -> Result<Vec<(FolderSummary, Option<bool>)>, TenantError> {
+    Ok(wire_folders(client)
+        .await?
+        .iter()
+        .map(|f| (f.summary(), f.can_create_connections))
+        .collect())
+}
+
+async fn wire_folders(client: &TenantClient) -> Result<Vec<WireFolder>, TenantError> {
     let mut out = vec![];
     loop {
         let query = [("take", PAGE.to_string()), ("skip", out.len().to_string())];
@@ -248,11 +279,20 @@ pub async fn folders(client: &TenantClient) -> Result<Vec<FolderSummary>, Tenant
             )
             .await?;
         let got = page.page_items.len();
-        out.extend(page.page_items.iter().map(WireFolder::summary));
+        out.extend(page.page_items);
         if got == 0 || out.len() >= page.count {
             return Ok(out);
         }
     }
+}
+
+/// A connection as `GET Connections/{id}` (or creating one) answers it, shown
+/// in `folder`.
+pub(crate) fn row_from_json(
+    value: serde_json::Value,
+    folder: &FolderSummary,
+) -> Result<ConnectionRow, serde_json::Error> {
+    serde_json::from_value(value).map(|c| row(c, folder))
 }
 
 /// `path` itself or a folder below it, case-insensitively as Orchestrator compares.

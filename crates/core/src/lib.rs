@@ -6,8 +6,11 @@
 
 pub mod audit;
 pub mod connections;
+pub mod create;
 pub mod error;
 pub mod failure;
+pub mod health;
+pub mod json_file;
 pub mod keychain;
 pub mod logging;
 pub mod package;
@@ -16,6 +19,7 @@ pub mod retry;
 pub mod secret;
 pub mod selections;
 pub mod session;
+pub mod settings;
 pub mod sign_in;
 pub mod tenant_client;
 pub mod tenant_url;

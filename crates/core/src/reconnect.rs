@@ -89,6 +89,9 @@ pub struct ReconnectProgress {
     pub scopes: ScopeDiff,
     /// Why it failed, from the failure catalogue.
     pub failure: Option<Explanation>,
+    /// For a consent only an administrator can give: the link to send them
+    /// (https, or the loopback sandbox's), when the tenant names one.
+    pub admin_consent_url: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -109,6 +112,10 @@ struct WireError {
     provider_code: Option<String>,
     #[serde(default)]
     message: Option<String>,
+    /// Invented by the sandbox: where an administrator grants consent for the
+    /// whole organisation, when the provider's wall needs one.
+    #[serde(default)]
+    admin_consent_url: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -161,6 +168,10 @@ fn explain_error(e: &WireError) -> Explanation {
             "The consent was given by another account than the connection's, and it was rejected.",
             "Reconnect again and sign in with the connection's own account (use another account on the sign-in page).",
         ),
+        "cancelled" => ours(
+            "The consent was cancelled in the app before it finished (the window was closed or the time ran out), so nothing was stored.",
+            "Start it again when you are ready, and finish the sign-in in the window that opens.",
+        ),
         "iss_mismatch" | "state_mismatch" => ours(
             "The sign-in answer did not come from the expected provider, so it was refused and nothing was stored.",
             "Reconnect again; if it happens again, tell your security team: something between you and the provider changed the answer.",
@@ -185,7 +196,15 @@ fn explain_error(e: &WireError) -> Explanation {
 }
 
 fn progress(w: WireProgress) -> ReconnectProgress {
+    let admin_consent_url = w
+        .error
+        .as_ref()
+        .and_then(|e| e.admin_consent_url.as_deref())
+        .and_then(|u| Url::parse(u).ok())
+        .filter(openable)
+        .map(String::from);
     ReconnectProgress {
+        admin_consent_url,
         failure: w.error.as_ref().map(explain_error),
         session_id: w.session_id,
         status: w.status,
@@ -197,31 +216,60 @@ fn progress(w: WireProgress) -> ReconnectProgress {
 
 /// Starts a consent session for connection `id`.
 pub async fn start(client: &TenantClient, id: &str) -> Result<AuthSession, ApiError> {
-    let started: WireStart = client.post_json(&path(id), &serde_json::json!({})).await?;
+    let body: serde_json::Value = client.post_json(&path(id), &serde_json::json!({})).await?;
+    started(id, body)
+}
+
+/// The consent page must be the tenant's or a provider's over https (the
+/// loopback sandbox excepted): anything else is refused before a browser opens it.
+fn openable(url: &Url) -> bool {
+    let loopback = matches!(url.host_str(), Some("127.0.0.1" | "localhost" | "[::1]"));
+    url.scheme() == "https" || (url.scheme() == "http" && loopback)
+}
+
+/// Reads the tenant's answer to a started consent session.
+pub(crate) fn started(
+    connection_id: &str,
+    body: serde_json::Value,
+) -> Result<AuthSession, ApiError> {
+    let started: WireStart = serde_json::from_value(body).map_err(|e| {
+        ApiError::new(
+            ErrorCode::TenantError,
+            format!("The tenant's answer to starting a consent could not be read ({e})."),
+        )
+    })?;
     let auth_url = Url::parse(&started.auth_url).map_err(|e| {
         ApiError::new(
             ErrorCode::TenantError,
             format!("The tenant answered with a consent address that is not a URL ({e})."),
         )
     })?;
-    // The consent page must be the tenant's or a provider's over https (the
-    // loopback sandbox excepted): anything else is refused before a browser opens it.
-    let loopback = matches!(
-        auth_url.host_str(),
-        Some("127.0.0.1" | "localhost" | "[::1]")
-    );
-    if auth_url.scheme() != "https" && !(auth_url.scheme() == "http" && loopback) {
+    if !openable(&auth_url) {
         return Err(ApiError::new(
             ErrorCode::TenantError,
             format!("The tenant's consent address {auth_url} is not https; it was not opened."),
         ));
     }
     Ok(AuthSession {
-        connection_id: id.to_owned(),
+        connection_id: connection_id.to_owned(),
         session_id: started.session_id,
         auth_url,
         expires_at_ms: started.expires_at,
     })
+}
+
+/// Cancels a consent session: the tenant refuses its callback from then on,
+/// so a consent finished in a window the user closed, or after the time ran
+/// out, stores nothing. Called when the window closes or times out.
+pub async fn cancel(
+    client: &TenantClient,
+    connection_id: &str,
+    session_id: &str,
+) -> Result<ReconnectProgress, ApiError> {
+    let _: serde_json::Value = client
+        .delete_json(&format!("{}/{session_id}", path(connection_id)))
+        .await?;
+    status(client, connection_id, session_id).await
 }
 
 /// Where a connection's consent session stands now.
@@ -314,18 +362,21 @@ mod tests {
             code: "access_denied".into(),
             provider_code: Some("AADSTS65004".into()),
             message: Some("AADSTS65004: User declined to consent.".into()),
+            admin_consent_url: None,
         });
         assert_eq!(denied.code, "AADSTS65004");
         let wall = explain_error(&WireError {
             code: "consent_required".into(),
             provider_code: Some("AADSTS90094".into()),
             message: None,
+            admin_consent_url: None,
         });
         assert!(wall.needs_admin, "{wall:?}");
         let rejected = explain_error(&WireError {
             code: "identity_rejected".into(),
             provider_code: None,
             message: None,
+            admin_consent_url: None,
         });
         assert!(rejected.cause.contains("another account"), "{rejected:?}");
     }

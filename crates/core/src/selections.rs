@@ -15,7 +15,8 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::error::{ApiError, ErrorCode};
+use crate::error::ApiError;
+use crate::json_file;
 use crate::tenant_client::TenantClient;
 
 const ENDPOINT: &str = "orchestrator_/api/AttendedSelections";
@@ -66,38 +67,11 @@ struct Page {
 type LocalFile = BTreeMap<String, Vec<Selection>>;
 
 fn read_local(file: &Path) -> Result<LocalFile, ApiError> {
-    match std::fs::read_to_string(file) {
-        Ok(text) => serde_json::from_str(&text).map_err(|e| {
-            ApiError::new(
-                ErrorCode::Internal,
-                format!(
-                    "{} is damaged ({e}); delete it to start over (it holds only connection choices).",
-                    file.display()
-                ),
-            )
-        }),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(LocalFile::new()),
-        Err(e) => Err(ApiError::new(
-            ErrorCode::Internal,
-            format!("Cannot read {}: {e}.", file.display()),
-        )),
-    }
+    json_file::read(file, "only connection choices")
 }
 
-/// Writes through a temporary file and a rename, so a crash never leaves half a file.
 fn write_local(file: &Path, all: &LocalFile) -> Result<(), ApiError> {
-    let fail = |e: &dyn std::fmt::Display| {
-        ApiError::new(
-            ErrorCode::Internal,
-            format!("Cannot save the choice in {}: {e}.", file.display()),
-        )
-    };
-    let dir = file.parent().unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir).map_err(|e| fail(&e))?;
-    let text = serde_json::to_string_pretty(all).map_err(|e| fail(&e))?;
-    let tmp = file.with_extension("json.tmp");
-    std::fs::write(&tmp, text).map_err(|e| fail(&e))?;
-    std::fs::rename(&tmp, file).map_err(|e| fail(&e))
+    json_file::write(file, all, "the choice")
 }
 
 impl SelectionStore {

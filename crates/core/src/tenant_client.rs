@@ -79,6 +79,32 @@ pub struct TenantClient {
     token: TokenSource,
     retry: RetryPolicy,
     requests: AtomicU64,
+    /// Set when the tenant asks to slow down (429 with `Retry-After`): every
+    /// request of this client waits until then, not only the one refused, so
+    /// a bulk run slows down as a whole instead of failing row after row.
+    paused_until: std::sync::Mutex<Option<tokio::time::Instant>>,
+}
+
+/// A tenant's answer to a request sent once ([`TenantClient::post_once`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Answer {
+    pub status: u16,
+    pub body: Vec<u8>,
+}
+
+impl Answer {
+    pub fn is_success(&self) -> bool {
+        (200..300).contains(&self.status)
+    }
+
+    /// The error this answer stands for, as a retried request would report it.
+    pub fn error(&self, path: &str) -> TenantError {
+        status_error(
+            StatusCode::from_u16(self.status).unwrap_or(StatusCode::BAD_GATEWAY),
+            path,
+            &self.body,
+        )
+    }
 }
 
 /// The message a UiPath API put in its error body, else the start of the body.
@@ -151,6 +177,7 @@ impl TenantClient {
             token,
             retry: RetryPolicy::default(),
             requests: AtomicU64::new(0),
+            paused_until: std::sync::Mutex::new(None),
         })
     }
 
@@ -174,6 +201,29 @@ impl TenantClient {
                     })
             }
         }
+    }
+
+    /// Waits while the tenant has asked every request to hold back.
+    async fn wait_out_pause(&self) {
+        let until = *self.paused_until.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(until) = until
+            && until > tokio::time::Instant::now()
+        {
+            tokio::time::sleep_until(until).await;
+        }
+    }
+
+    /// Holds every request back for `Retry-After` seconds (capped like a
+    /// retry's wait; 1 s when the tenant names no time).
+    fn pause_for(&self, retry_after_secs: Option<u64>) {
+        let wait =
+            Duration::from_secs(retry_after_secs.unwrap_or(1)).min(self.retry.max_retry_after);
+        let until = tokio::time::Instant::now() + wait;
+        let mut slot = self.paused_until.lock().unwrap_or_else(|p| p.into_inner());
+        if slot.is_none_or(|now| now < until) {
+            *slot = Some(until);
+        }
+        tracing::debug!(?wait, "the tenant asked to slow down: every request waits");
     }
 
     /// HTTP requests sent so far, retries included.
@@ -214,6 +264,65 @@ impl TenantClient {
             .await
     }
 
+    /// DELETEs `path`. Retried like a GET: deleting twice is deleting once.
+    pub async fn delete_json<T: DeserializeOwned>(&self, path: &str) -> Result<T, TenantError> {
+        self.send_json(Method::DELETE, path, &[], None, None).await
+    }
+
+    /// POSTs `body` as JSON to `path` exactly once: for requests that are not
+    /// safe to repeat (creating a connection), so a lost answer is reported,
+    /// never retried into a duplicate. An expired session is still refreshed
+    /// once on a 401. Any answer the tenant gave comes back with its status and
+    /// body, so the caller can read an error body's codes; only transport
+    /// failures and a rejected session are errors.
+    pub async fn post_once(
+        &self,
+        path: &str,
+        body: &serde_json::Value,
+    ) -> Result<Answer, TenantError> {
+        let url = format!("{}/{}", self.tenant.url, path.trim_start_matches('/'));
+        let mut bearer = self.bearer().await?;
+        let mut refreshed = false;
+        loop {
+            self.requests.fetch_add(1, Ordering::Relaxed);
+            let sent = self
+                .http
+                .post(&url)
+                .bearer_auth(bearer.expose())
+                .header("Accept", "application/json")
+                .json(body)
+                .send()
+                .await;
+            let unreachable = |e: reqwest::Error| TenantError::Unreachable {
+                host: self.tenant.host.clone(),
+                reason: transport_reason(&e),
+            };
+            let response = sent.map_err(unreachable)?;
+            let status = response.status();
+            if status == StatusCode::UNAUTHORIZED
+                && !refreshed
+                && let TokenSource::Session(session) = &self.token
+            {
+                bearer = session
+                    .refresh_after_rejection(&bearer)
+                    .await
+                    .map_err(|e| TenantError::Unauthorized {
+                        message: e.to_string(),
+                    })?;
+                refreshed = true;
+                continue;
+            }
+            let bytes = response.bytes().await.map_err(unreachable)?;
+            if status == StatusCode::UNAUTHORIZED {
+                return Err(status_error(status, path, &bytes));
+            }
+            return Ok(Answer {
+                status: status.as_u16(),
+                body: bytes.to_vec(),
+            });
+        }
+    }
+
     async fn send_json<T: DeserializeOwned>(
         &self,
         method: Method,
@@ -228,6 +337,7 @@ impl TenantClient {
         let mut refreshed = false;
         loop {
             attempt += 1;
+            self.wait_out_pause().await;
             let mut request = self
                 .http
                 .request(method.clone(), &url)
@@ -249,6 +359,9 @@ impl TenantClient {
                         .headers()
                         .get(RETRY_AFTER)
                         .and_then(parse_retry_after);
+                    if status == StatusCode::TOO_MANY_REQUESTS {
+                        self.pause_for(retry_after);
+                    }
                     match response.bytes().await {
                         Ok(body) if status.is_success() => {
                             return serde_json::from_slice(&body).map_err(|e| {

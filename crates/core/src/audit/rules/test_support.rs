@@ -36,6 +36,7 @@ pub fn conn(id: &str, folder: &str, owner: &str, state: ConnectionState) -> Conn
         updated: None,
         scopes: None,
         shared_mailbox: None,
+        secret_expires_at: None,
     }
 }
 

@@ -1,0 +1,250 @@
+//! `connassist create`: creates a connection in a folder. Delegated types
+//! (`--auth delegated|own-app`) run the consent like `connassist reconnect`
+//! (system browser, or the address printed with `--browser none`); app-only
+//! types (`client-credentials`, `certificate`) are checked by the tenant and
+//! created at once, which is what a pipeline provisioning a robot's
+//! connection needs. `connassist connectors` lists the catalogue.
+//!
+//! Secrets never come from the command line (other users can read it in the
+//! process list): the client secret is read from an environment variable
+//! (`--client-secret-env`, default `CONNASSIST_CONNECTION_SECRET`) and the
+//! certificate from a file.
+//!
+//! Exit codes: 0 created; 2 bad input or refused by the tenant (the message
+//! says what to change); 3 the consent failed or was declined; 4 tenant or
+//! network error.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use connassist_core::create::{self, AuthKind, Created, NewConnection};
+use connassist_core::tenant_client::TenantClient;
+use connassist_core::{ApiError, ErrorCode, Secret};
+
+use crate::exit;
+use crate::login::Browser;
+use crate::output::{self, Format};
+use crate::reconnect::{follow, report};
+use crate::tenant::{TenantArgs, exit_for, fail};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Auth {
+    /// Sign in with the platform's app: acts as the account that signs in.
+    Delegated,
+    /// Sign in through your organisation's own app registration.
+    OwnApp,
+    /// The app acts as itself with a client secret.
+    ClientCredentials,
+    /// The app acts as itself with a certificate.
+    Certificate,
+}
+
+impl From<Auth> for AuthKind {
+    fn from(a: Auth) -> Self {
+        match a {
+            Auth::Delegated => Self::Delegated,
+            Auth::OwnApp => Self::BringYourOwnApp,
+            Auth::ClientCredentials => Self::ClientCredentials,
+            Auth::Certificate => Self::ClientCertificate,
+        }
+    }
+}
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The connector's key (see `connassist connectors`).
+    #[arg(long)]
+    connector: String,
+    /// The folder's path, e.g. `Shared/Finance`; your workspace by its name.
+    #[arg(long)]
+    folder: String,
+    #[arg(long, value_enum, default_value_t = Auth::Delegated)]
+    auth: Auth,
+    /// Shown in lists; named after the account when left out.
+    #[arg(long)]
+    name: Option<String>,
+    /// Outlook: read this shared mailbox instead of the signer's own.
+    #[arg(long)]
+    shared_mailbox: Option<String>,
+    /// The app registration's client ID (own app, client credentials).
+    #[arg(long)]
+    client_id: Option<String>,
+    /// The environment variable holding the client secret.
+    #[arg(long, default_value = "CONNASSIST_CONNECTION_SECRET")]
+    client_secret_env: String,
+    /// The provider's tenant (directory) ID or domain.
+    #[arg(long)]
+    tenant_id: Option<String>,
+    /// When the client secret expires (YYYY-MM-DD), for early warnings.
+    #[arg(long)]
+    secret_expires: Option<String>,
+    /// A PEM file with the certificate and its private key.
+    #[arg(long)]
+    certificate: Option<PathBuf>,
+    #[arg(long, value_enum, default_value_t = Browser::System)]
+    browser: Browser,
+    /// How long to wait for the consent, in seconds.
+    #[arg(long, default_value_t = 600)]
+    timeout_secs: u64,
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
+}
+
+pub fn run(args: Args, tenant: &TenantArgs) -> ExitCode {
+    crate::runtime::block_on(async {
+        let tenant = match tenant.connect().await {
+            Ok(t) => t,
+            Err(e) => return exit::code(fail(&e)),
+        };
+        match create_one(&tenant.client, &args).await {
+            Ok(code) => code,
+            Err(e) => {
+                output::error(args.format, &e);
+                exit::code(match e.code {
+                    ErrorCode::Cancelled => exit::AUTH,
+                    _ => exit_for(&e),
+                })
+            }
+        }
+    })
+}
+
+fn request(args: &Args, folder_key: String) -> Result<NewConnection, ApiError> {
+    let auth = AuthKind::from(args.auth);
+    let client_secret = match auth {
+        AuthKind::BringYourOwnApp | AuthKind::ClientCredentials => {
+            match std::env::var(&args.client_secret_env) {
+                Ok(s) if !s.trim().is_empty() => Some(Secret::new(s)),
+                _ => {
+                    return Err(ApiError::new(
+                        ErrorCode::InvalidInput,
+                        format!(
+                            "Put the client secret in the environment variable {} (never on the command line).",
+                            args.client_secret_env
+                        ),
+                    ));
+                }
+            }
+        }
+        _ => None,
+    };
+    let certificate = match (&args.certificate, auth) {
+        (Some(path), AuthKind::ClientCertificate) => {
+            Some(Secret::new(std::fs::read_to_string(path).map_err(|e| {
+                ApiError::new(
+                    ErrorCode::InvalidInput,
+                    format!("Cannot read the certificate {}: {e}.", path.display()),
+                )
+            })?))
+        }
+        (None, AuthKind::ClientCertificate) => {
+            return Err(ApiError::new(
+                ErrorCode::InvalidInput,
+                "Name the PEM file with the certificate and its key: --certificate FILE.",
+            ));
+        }
+        _ => None,
+    };
+    Ok(NewConnection {
+        connector_key: args.connector.clone(),
+        folder_key,
+        name: args.name.clone(),
+        auth,
+        shared_mailbox: args.shared_mailbox.clone(),
+        client_id: args.client_id.clone(),
+        client_secret,
+        tenant_id: args.tenant_id.clone(),
+        secret_expires_at: args.secret_expires.clone(),
+        certificate,
+    })
+}
+
+async fn create_one(client: &TenantClient, args: &Args) -> Result<ExitCode, ApiError> {
+    let want = args.folder.trim_matches('/');
+    let folders = create::folders(client).await?;
+    let Some(choice) = folders
+        .iter()
+        .find(|f| f.folder.path.eq_ignore_ascii_case(want))
+    else {
+        let known: Vec<&str> = folders.iter().map(|f| f.folder.path.as_str()).collect();
+        return Err(ApiError::new(
+            ErrorCode::InvalidInput,
+            format!(
+                "No folder \"{want}\" among those you can see: {}.",
+                known.join(", ")
+            ),
+        ));
+    };
+    if choice.can_create == Some(false) {
+        return Err(ApiError::new(
+            ErrorCode::InvalidInput,
+            format!(
+                "You may not create connections in {}; create it in your personal workspace or ask a folder administrator.",
+                choice.folder.path
+            ),
+        ));
+    }
+    let new = request(args, choice.folder.key.clone())?;
+    match create::create(client, &new).await? {
+        Created::Connection(row) => {
+            match args.format {
+                Format::Json => output::json(&*row),
+                _ => output::line(&format!(
+                    "Created {} ({}) in {}, acting as {}.",
+                    row.name, row.id, choice.folder.path, row.identity
+                )),
+            }
+            Ok(exit::code(exit::OK))
+        }
+        Created::Consent(session) => {
+            if args.format != Format::Json {
+                output::line(&format!("New connection id: {}", session.connection_id));
+            }
+            let progress = follow(
+                client,
+                &session,
+                args.browser,
+                Duration::from_secs(args.timeout_secs),
+                false,
+            )
+            .await?;
+            Ok(report(&progress, args.format, "Created"))
+        }
+    }
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ConnectorsArgs {
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
+}
+
+/// `connassist connectors`: the catalogue, with the auth types each offers.
+pub fn connectors(args: ConnectorsArgs, tenant: &TenantArgs) -> ExitCode {
+    crate::runtime::block_on(async {
+        let tenant = match tenant.connect().await {
+            Ok(t) => t,
+            Err(e) => return exit::code(fail(&e)),
+        };
+        match create::connectors(&tenant.client).await {
+            Ok(list) => {
+                match args.format {
+                    Format::Json => output::json(&list),
+                    _ => {
+                        for c in &list {
+                            let auth: Vec<String> =
+                                c.auth_types.iter().map(|a| format!("{a:?}")).collect();
+                            output::line(&format!("{}\t{}\t{}", c.key, c.name, auth.join(",")));
+                        }
+                    }
+                }
+                exit::code(exit::OK)
+            }
+            Err(e) => {
+                output::error(args.format, &e);
+                exit::code(exit_for(&e))
+            }
+        }
+    })
+}

@@ -1,0 +1,111 @@
+//! Shared by the CLI's consent tests: running `connassist`, and a person at
+//! a consent address played with plain HTTP through the sandbox's own sign-in
+//! and consent pages (cookies kept, every redirect followed by hand).
+// A panic here is the calling test failing.
+#![allow(clippy::unwrap_used, dead_code)]
+
+use std::process::{Command, Stdio};
+
+use url::Url;
+
+pub fn connassist(args: &[&str]) -> std::process::Child {
+    Command::new(assert_cmd::cargo::cargo_bin("connassist"))
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("connassist runs")
+}
+
+fn unescape(s: &str) -> String {
+    s.replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
+}
+
+/// The form's action and its hidden fields.
+fn form(html: &str) -> (String, Vec<(String, String)>) {
+    let attr = |tag: &str, name: &str| {
+        let start = tag.find(&format!("{name}=\""))? + name.len() + 2;
+        Some(unescape(tag[start..].split('"').next()?))
+    };
+    let form_tag = html
+        .split("<form")
+        .nth(1)
+        .expect("a form")
+        .split('>')
+        .next()
+        .unwrap();
+    let action = attr(form_tag, "action").unwrap_or_default();
+    let hidden = html
+        .split("<input")
+        .skip(1)
+        .filter_map(|rest| {
+            let tag = rest.split('>').next()?;
+            tag.contains("type=\"hidden\"")
+                .then(|| Some((attr(tag, "name")?, attr(tag, "value").unwrap_or_default())))
+                .flatten()
+        })
+        .collect();
+    (action, hidden)
+}
+
+/// Plays a person at the consent address: signs in as `user`, then accepts or
+/// cancels the consent page, until the tenant's "done" page.
+pub async fn consent(start: &str, user: &str, accept: bool) -> Url {
+    let http = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let mut cookies: Vec<String> = vec![];
+    let mut here = Url::parse(start).unwrap();
+    let mut post: Option<Vec<(String, String)>> = None;
+    for _ in 0..20 {
+        if here.path().ends_with("/provisioning_/done") {
+            return here;
+        }
+        let request = match post.take() {
+            Some(fields) => http.post(here.clone()).form(&fields),
+            None => http.get(here.clone()),
+        };
+        let response = request
+            .header("cookie", cookies.join("; "))
+            .send()
+            .await
+            .unwrap();
+        for c in response.headers().get_all("set-cookie") {
+            let pair = c.to_str().unwrap().split(';').next().unwrap().to_owned();
+            let name = pair.split('=').next().unwrap().to_owned();
+            cookies.retain(|p| !p.starts_with(&format!("{name}=")));
+            cookies.push(pair);
+        }
+        if response.status().is_redirection() {
+            here = here
+                .join(response.headers()["location"].to_str().unwrap())
+                .unwrap();
+            continue;
+        }
+        let html = response.text().await.unwrap();
+        let (action, mut fields) = form(&html);
+        if html.contains("id=\"username\"") {
+            fields.push(("username".into(), user.into()));
+            fields.push(("password".into(), "sandbox".into()));
+            fields.push(("action".into(), "sign-in".into()));
+        } else if html.contains("id=\"accept\"") {
+            let action = if accept {
+                "consent-accept"
+            } else {
+                "consent-cancel"
+            };
+            fields.push(("action".into(), action.into()));
+        } else {
+            panic!("an unexpected page at {here}: {html}");
+        }
+        here = here.join(&action).unwrap();
+        post = Some(fields);
+    }
+    panic!("never reached the done page");
+}

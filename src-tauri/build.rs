@@ -15,6 +15,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         "choose_connection",
         "reconnect_connection",
         "confirm_reconnect",
+        "list_connectors",
+        "list_create_folders",
+        "create_connection",
+        "get_settings",
+        "save_settings",
+        "check_health",
+        "stop_health",
     ]);
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest))?;
     Ok(())

@@ -6,11 +6,9 @@
 use connassist_core::audit::AuditReport;
 use connassist_core::audit::fetch::{AuditOptions, gather};
 use connassist_core::connections::{ListEvent, ListOptions, list};
-use connassist_core::reconnect::{self, ReconnectProgress, ReconnectStatus};
 use connassist_core::selections::{SelectionStore, Selections};
 use connassist_core::session::{READ_SCOPES, SessionInfo, current_user};
 use std::sync::Arc;
-use std::time::Duration;
 
 use connassist_core::keychain::{MemoryStore, OsKeychain, SecretStore};
 use connassist_core::tenant_client::TenantClient;
@@ -20,7 +18,7 @@ use connassist_sandbox::{Config, PUBLIC_CLIENT_ID, Sandbox};
 use tauri::ipc::Channel;
 use tauri::{AppHandle, Manager, Runtime, State};
 
-use crate::sign_in_window::{self, Ended};
+use crate::sign_in_window;
 use crate::state::AppState;
 
 /// Validates and normalizes a tenant URL as the user types it.
@@ -70,7 +68,7 @@ pub async fn connect_tenant<R: Runtime>(
         &tenant,
         &client_id,
         &scopes(),
-        sign_in_window::DEFAULT_TIMEOUT,
+        crate::consent::current_settings(&app).consent_timeout(),
     )
     .await?;
     let session = Arc::new(TokenSession::save(&tenant, &client_id, tokens, store)?);
@@ -151,7 +149,7 @@ pub async fn start_sandbox<R: Runtime>(
         &tenant,
         PUBLIC_CLIENT_ID,
         &scopes(),
-        sign_in_window::DEFAULT_TIMEOUT,
+        crate::consent::current_settings(&app).consent_timeout(),
     )
     .await?;
     // The sandbox ends with the app: its session stays in memory.
@@ -229,76 +227,6 @@ pub async fn choose_connection(
             connection_id.as_deref(),
         )
         .await
-}
-
-/// Reconnects connection `id` in place: the provider's consent page opens in a
-/// window of its own (label `consent-N`: no IPC, fresh cookies), or in the
-/// system browser for providers that refuse embedded browsers. `on_progress`
-/// first gets the session with the scope difference, before the user consents.
-/// A consent by another account comes back as `needs_confirmation`: nothing
-/// changes until [`confirm_reconnect`].
-#[tauri::command]
-pub async fn reconnect_connection<R: Runtime>(
-    app: AppHandle<R>,
-    state: State<'_, AppState>,
-    id: String,
-    system_browser: bool,
-    on_progress: Channel<ReconnectProgress>,
-) -> Result<ReconnectProgress, ApiError> {
-    let client = state.client()?;
-    let session = reconnect::start(&client, &id).await?;
-    let before = reconnect::status(&client, &id, &session.session_id).await?;
-    // The window may have gone away; the result still comes back below.
-    let _ = on_progress.send(before);
-    if system_browser {
-        open::that_detached(session.auth_url.as_str()).map_err(|e| {
-            ApiError::new(
-                ErrorCode::Internal,
-                format!("The system browser could not be opened ({e}); try the embedded window."),
-            )
-        })?;
-        return reconnect::wait(
-            &client,
-            &session,
-            Duration::from_secs(1),
-            sign_in_window::DEFAULT_TIMEOUT,
-        )
-        .await;
-    }
-    let (done_url, done_session) = (session.auth_url.clone(), session.session_id.clone());
-    let ended = sign_in_window::run_window(
-        &app,
-        "consent",
-        "Reconnect · Connections Assistant",
-        session.auth_url.clone(),
-        move |url| reconnect::is_done_page(&done_url, url, &done_session),
-        sign_in_window::DEFAULT_TIMEOUT,
-    )
-    .await?;
-    let now = reconnect::status(&client, &id, &session.session_id).await?;
-    if now.status == ReconnectStatus::Pending {
-        let why = match ended {
-            Ended::TimedOut => {
-                "The consent was not finished within 10 minutes; nothing changed. Start the reconnect again."
-            }
-            _ => "The consent window was closed before the provider answered; nothing changed.",
-        };
-        return Err(ApiError::new(ErrorCode::Cancelled, why));
-    }
-    tracing::info!(status = ?now.status, "reconnect ended");
-    Ok(now)
-}
-
-/// Accepts or rejects the other account that consented in a reconnect.
-#[tauri::command]
-pub async fn confirm_reconnect(
-    state: State<'_, AppState>,
-    id: String,
-    session_id: String,
-    accept: bool,
-) -> Result<ReconnectProgress, ApiError> {
-    let client = state.client()?;
-    reconnect::confirm(&client, &id, &session_id, accept).await
 }
 
 /// Revokes the session and forgets it (the sandbox keeps running).

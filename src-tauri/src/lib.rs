@@ -3,7 +3,9 @@
 //! here, and no domain logic lives in this crate.
 
 mod commands;
+mod consent;
 mod display;
+mod health;
 mod shutdown;
 mod sign_in_window;
 mod state;
@@ -58,8 +60,15 @@ pub fn run() -> ExitCode {
             commands::run_audit,
             commands::list_selections,
             commands::choose_connection,
-            commands::reconnect_connection,
-            commands::confirm_reconnect,
+            consent::reconnect_connection,
+            consent::confirm_reconnect,
+            consent::list_connectors,
+            consent::list_create_folders,
+            consent::create_connection,
+            consent::get_settings,
+            consent::save_settings,
+            health::check_health,
+            health::stop_health,
         ])
         .build(tauri::generate_context!());
 

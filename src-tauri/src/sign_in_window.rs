@@ -30,8 +30,6 @@ use tauri::{AppHandle, Manager, Runtime, WebviewUrl, WebviewWindowBuilder, Windo
 use tokio::sync::mpsc;
 use url::Url;
 
-pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(600);
-
 static NEXT: AtomicU64 = AtomicU64::new(1);
 
 enum Outcome {
@@ -159,8 +157,8 @@ pub async fn sign_in<R: Runtime>(
         Ended::TimedOut => Err(ApiError::new(
             ErrorCode::Cancelled,
             format!(
-                "The sign-in was not finished within {} minutes; start it again.",
-                timeout.as_secs() / 60
+                "The sign-in was not finished within {}; start it again.",
+                connassist_core::settings::in_words(timeout)
             ),
         )),
     };

@@ -19,6 +19,8 @@ pub struct AppState {
     session: Mutex<Option<Arc<TokenSession>>>,
     /// Where the signed-in user's attended connection choices are kept.
     selections: Mutex<Option<SelectionStore>>,
+    /// Stops the health check in progress, if any.
+    health_stop: Mutex<Option<Arc<tokio::sync::Notify>>>,
 }
 
 impl AppState {
@@ -41,6 +43,44 @@ impl AppState {
                     "Sign in first: choose a tenant or try the sandbox.",
                 )
             })
+    }
+
+    /// A fresh stop signal for a new health check (a check already running is stopped).
+    pub fn new_health_run(&self) -> Arc<tokio::sync::Notify> {
+        let stop = Arc::new(tokio::sync::Notify::new());
+        let old = self
+            .health_stop
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .replace(stop.clone());
+        if let Some(old) = old {
+            old.notify_one();
+        }
+        stop
+    }
+
+    /// Forgets `stop` once its check has ended (a newer check keeps its own).
+    pub fn end_health_run(&self, stop: &Arc<tokio::sync::Notify>) {
+        let mut slot = self.health_stop.lock().unwrap_or_else(|p| p.into_inner());
+        if slot.as_ref().is_some_and(|s| Arc::ptr_eq(s, stop)) {
+            *slot = None;
+        }
+    }
+
+    /// Stops the health check in progress; false when none runs.
+    pub fn stop_health(&self) -> bool {
+        match self
+            .health_stop
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .take()
+        {
+            Some(stop) => {
+                stop.notify_one();
+                true
+            }
+            None => false,
+        }
     }
 
     pub fn take_session(&self) -> Option<Arc<TokenSession>> {

@@ -160,7 +160,7 @@ fn private_dirs() -> Result<tempfile::TempDir> {
     let dirs = tempfile::Builder::new()
         .prefix("connassist-e2e-")
         .tempdir()?;
-    for sub in ["data", "config", "cache", "runtime", "bus"] {
+    for sub in ["data", "config", "cache", "runtime", "bus", "tmp"] {
         std::fs::create_dir_all(dirs.path().join(sub))?;
     }
     std::fs::set_permissions(
@@ -218,6 +218,9 @@ fn session_env<'c>(cmd: &'c mut Command, display: &str, bus: &str, dirs: &Path) 
         .env("XDG_CONFIG_HOME", dirs.join("config"))
         .env("XDG_CACHE_HOME", dirs.join("cache"))
         .env("XDG_RUNTIME_DIR", dirs.join("runtime"))
+        // The in-app sandbox keeps its state in a temporary folder: here, so a
+        // test can read it (and nothing is left in the machine's /tmp).
+        .env("TMPDIR", dirs.join("tmp"))
 }
 
 impl Desktop {
@@ -285,6 +288,15 @@ impl Desktop {
         let mut cmd = Command::new(program);
         session_env(&mut cmd, &self.display, &self.bus_address, self.dirs.path());
         cmd
+    }
+
+    /// Every folder the app may write to: data (logs), config, cache, runtime
+    /// and temporary files (the in-app sandbox's state).
+    pub fn app_dirs(&self) -> Vec<PathBuf> {
+        ["data", "config", "cache", "runtime", "tmp"]
+            .iter()
+            .map(|d| self.dirs.path().join(d))
+            .collect()
     }
 
     /// The app's private configuration folder (window state, settings).
@@ -592,12 +604,24 @@ pub async fn in_sandbox_app_as(
     user: &str,
     body: impl AsyncFnOnce(&Client) -> Result<()>,
 ) -> Result<()> {
+    in_prepared_sandbox_app_as(test, user, |_| Ok(()), async |client, _| body(client).await).await
+}
+
+/// [`in_sandbox_app_as`], with `prepare` run on the desktop before the app
+/// starts (say, to write its settings) and the desktop handed to `body`.
+pub async fn in_prepared_sandbox_app_as(
+    test: &str,
+    user: &str,
+    prepare: impl FnOnce(&Desktop) -> Result<()>,
+    body: impl AsyncFnOnce(&Client, &Desktop) -> Result<()>,
+) -> Result<()> {
     within(150, test, async {
         let desktop = Desktop::start()?;
+        prepare(&desktop)?;
         let client = desktop.open_app(&app_binary()).await?;
         let outcome = async {
             try_the_sandbox_as(&client, user).await?;
-            body(&client).await
+            body(&client, &desktop).await
         }
         .await;
         tokio::time::sleep(Duration::from_millis(300)).await;
@@ -669,4 +693,87 @@ where
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
+}
+
+/// One app at a time for the consent specs: two windows with WebKit each on
+/// two cores starve the consent windows' WebDriver commands (seen: stalls when
+/// run in parallel).
+pub static ONE_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
+/// Selects the row named `name` and returns its id (read first: the row may
+/// re-render when it is selected).
+pub async fn select_connection(client: &Client, name: &str) -> Result<String> {
+    let row = format!(
+        "//table[contains(@class,'grid')]//tr[@data-id][td[contains(@class,'name')][starts-with(normalize-space(.), \"{name}\")]]"
+    );
+    let id = eventually(Duration::from_secs(10), name, || async {
+        Ok(client
+            .find(fantoccini::Locator::XPath(&row))
+            .await?
+            .attr("data-id")
+            .await?)
+    })
+    .await?;
+    eventually(
+        Duration::from_secs(10),
+        "the row to be selected",
+        || async {
+            let cell = client
+                .find(fantoccini::Locator::Css(&format!(
+                    "tr[data-id='{id}'] td.name"
+                )))
+                .await?;
+            cell.click().await?;
+            Ok(client
+                .find(fantoccini::Locator::Id("reconnect-start"))
+                .await
+                .is_ok()
+                .then_some(()))
+        },
+    )
+    .await?;
+    Ok(id)
+}
+
+/// The row's state badge; the list re-renders as folders reload, so a stale
+/// element is read again rather than failing the test.
+pub async fn state_of(client: &Client, id: &str) -> Result<String> {
+    eventually(Duration::from_secs(10), "the row's state", || async {
+        let badge = client
+            .find(fantoccini::Locator::Css(&format!(
+                "tr[data-id='{id}'] .badge"
+            )))
+            .await?;
+        Ok(Some(badge.text().await?))
+    })
+    .await
+}
+
+pub async fn start_reconnect(client: &Client) -> Result<()> {
+    client
+        .find(fantoccini::Locator::Id("reconnect-start"))
+        .await?
+        .click()
+        .await?;
+    Ok(())
+}
+
+/// The README's screenshots, written by these specs.
+pub fn screenshot_path(name: &str) -> std::path::PathBuf {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/screenshots");
+    let _ = std::fs::create_dir_all(&dir);
+    dir.join(name)
+}
+
+/// Saves the window, scrolled to the element `id`, as the screenshot `name`.
+pub async fn save_scrolled_to(client: &Client, id: &str, name: &str) -> Result<()> {
+    client
+        .execute(
+            "document.getElementById(arguments[0]).scrollIntoView({block: 'center'});",
+            vec![serde_json::json!(id)],
+        )
+        .await?;
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    std::fs::write(screenshot_path(name), client.screenshot().await?)?;
+    Ok(())
 }

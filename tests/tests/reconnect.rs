@@ -7,91 +7,15 @@
 use std::time::Duration;
 
 use connassist_e2e::{
-    Result, consent_in_the_window, eventually, in_sandbox_app_as, text_when_shown,
+    ONE_AT_A_TIME, Result, consent_in_the_window, eventually, in_sandbox_app_as, save_scrolled_to,
+    screenshot_path as shot, select_connection as select, start_reconnect, state_of,
+    text_when_shown,
 };
 use fantoccini::{Client, Locator};
-
-/// Selects the row named `name` and returns its id (read first: the row may
-/// re-render when it is selected).
-async fn select(client: &Client, name: &str) -> Result<String> {
-    let row = format!(
-        "//table[contains(@class,'grid')]//tr[@data-id][td[contains(@class,'name')][starts-with(normalize-space(.), \"{name}\")]]"
-    );
-    let id = eventually(Duration::from_secs(10), name, || async {
-        Ok(client
-            .find(Locator::XPath(&row))
-            .await?
-            .attr("data-id")
-            .await?)
-    })
-    .await?;
-    eventually(
-        Duration::from_secs(10),
-        "the row to be selected",
-        || async {
-            let cell = client
-                .find(Locator::Css(&format!("tr[data-id='{id}'] td.name")))
-                .await?;
-            cell.click().await?;
-            Ok(client
-                .find(Locator::Id("reconnect-start"))
-                .await
-                .is_ok()
-                .then_some(()))
-        },
-    )
-    .await?;
-    Ok(id)
-}
-
-/// The row's state badge; the list re-renders as folders reload, so a stale
-/// element is read again rather than failing the test.
-async fn state_of(client: &Client, id: &str) -> Result<String> {
-    eventually(Duration::from_secs(10), "the row's state", || async {
-        let badge = client
-            .find(Locator::Css(&format!("tr[data-id='{id}'] .badge")))
-            .await?;
-        Ok(Some(badge.text().await?))
-    })
-    .await
-}
-
-async fn start_reconnect(client: &Client) -> Result<()> {
-    client
-        .find(Locator::Id("reconnect-start"))
-        .await?
-        .click()
-        .await?;
-    Ok(())
-}
-
-/// The README's screenshots, written by these specs.
-fn shot(name: &str) -> std::path::PathBuf {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/screenshots");
-    let _ = std::fs::create_dir_all(&dir);
-    dir.join(name)
-}
-
-/// The window, scrolled to the reconnect's result in the details pane.
-async fn save(client: &Client, name: &str) -> Result<()> {
-    client
-        .execute(
-            "document.getElementById('reconnect-status').scrollIntoView({block: 'center'});",
-            vec![],
-        )
-        .await?;
-    tokio::time::sleep(Duration::from_millis(200)).await;
-    std::fs::write(shot(name), client.screenshot().await?)?;
-    Ok(())
-}
 
 async fn shown(client: &Client, id: &str) -> Result<String> {
     text_when_shown(client, &format!("#{id}")).await
 }
-
-/// One app at a time: three windows with WebKit on two cores starve the
-/// consent windows' WebDriver commands (seen: stalls when run in parallel).
-static ONE_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
 async fn in_the_app(
     test: &str,
@@ -125,7 +49,7 @@ async fn a_failed_connection_is_reconnected_in_the_embedded_window() -> Result<(
             )
             .await?;
             assert_eq!(state, "Enabled", "same id, now enabled");
-            save(client, "reconnect-success.png").await?;
+            save_scrolled_to(client, "reconnect-status", "reconnect-success.png").await?;
             Ok(())
         },
     )
@@ -151,7 +75,7 @@ async fn a_declined_consent_is_explained_and_changes_nothing() -> Result<()> {
             let failed = shown(client, "reconnect-failed").await?;
             assert!(failed.to_lowercase().contains("declined"), "{failed}");
             assert_eq!(state_of(client, &id).await?, "Expired");
-            save(client, "reconnect-failed.png").await?;
+            save_scrolled_to(client, "reconnect-status", "reconnect-failed.png").await?;
             Ok(())
         },
     )

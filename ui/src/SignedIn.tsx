@@ -1,14 +1,19 @@
-// The signed-in app: navigation between the connections list and the audit.
-// Both views stay mounted (hidden when not shown) so switching keeps the list
-// and its filters; the audit runs once on sign-in so its count is in the
-// navigation from the start.
-import { useCallback, useEffect, useState } from "react";
-import { toApiError, type ApiError, type AuditReport, type Backend, type ConnectionRow, type Selections, type SessionInfo } from "./backend";
+// The signed-in app: navigation between the connections list, the audit, a
+// new connection and the settings. The list and the audit stay mounted
+// (hidden when not shown) so switching keeps the list and its filters; the
+// audit runs once on sign-in so its count is in the navigation from the start.
+// The settings are loaded once and shared through a context.
+import { useCallback, useEffect, useMemo, useState } from "react";
+import { toApiError, type ApiError, type AuditReport, type Backend, type ConnectionRow, type Selections, type SessionInfo, type Settings } from "./backend";
 import { Audit } from "./screens/Audit";
 import { actionCount } from "./screens/auditState";
 import { Connections } from "./screens/Connections";
+import { Health } from "./screens/Health";
+import { NewConnection } from "./screens/NewConnection";
+import { DEFAULT_SETTINGS, SettingsContext } from "./screens/settingsContext";
+import { SettingsView } from "./screens/SettingsView";
 
-type View = "connections" | "audit";
+type View = "connections" | "audit" | "health" | "new" | "settings";
 
 export function SignedIn({ backend, session, onSignOut }: { backend: Backend; session: SessionInfo; onSignOut: () => void }) {
   const [view, setView] = useState<View>("connections");
@@ -19,6 +24,20 @@ export function SignedIn({ backend, session, onSignOut }: { backend: Backend; se
   const [rows, setRows] = useState<ConnectionRow[]>([]);
   const [selections, setSelections] = useState<Selections | null>(null);
   const [choiceError, setChoiceError] = useState<ApiError | null>(null);
+  const [settings, setSettings] = useState<Settings>(DEFAULT_SETTINGS);
+  const [reload, setReload] = useState<{ folder: string } | null>(null);
+
+  useEffect(() => {
+    // Defaults stand until they load; a damaged file is reported when saving.
+    backend.getSettings().then(setSettings, () => {});
+  }, [backend]);
+  const settingsHandle = useMemo(
+    () => ({
+      settings,
+      save: async (next: Settings) => setSettings(await backend.saveSettings(next)),
+    }),
+    [backend, settings],
+  );
 
   const loadSelections = useCallback(async () => {
     try {
@@ -70,39 +89,72 @@ export function SignedIn({ backend, session, onSignOut }: { backend: Backend; se
 
   const count = actionCount(report);
   return (
-    <div className="signed-in">
-      <nav className="views" aria-label="Views">
-        <button type="button" id="nav-connections" aria-current={view === "connections" ? "page" : undefined} onClick={() => setView("connections")}>
-          Connections
-        </button>
-        <button type="button" id="nav-audit" aria-current={view === "audit" ? "page" : undefined} onClick={() => setView("audit")}>
-          Audit
-          {!auditing && report && (
-            <span className={count > 0 ? "count count-alert" : "count"} aria-label={`${count} findings need action`}>
-              {count}
-            </span>
-          )}
-        </button>
-      </nav>
-      <div hidden={view !== "connections"}>
-        <Connections backend={backend} session={session} onSignOut={onSignOut} focus={focus} onRows={setRows} chosenFor={chosenFor} />
+    <SettingsContext.Provider value={settingsHandle}>
+      <div className="signed-in">
+        <nav className="views" aria-label="Views">
+          <button type="button" id="nav-connections" aria-current={view === "connections" ? "page" : undefined} onClick={() => setView("connections")}>
+            Connections
+          </button>
+          <button type="button" id="nav-audit" aria-current={view === "audit" ? "page" : undefined} onClick={() => setView("audit")}>
+            Audit
+            {!auditing && report && (
+              <span className={count > 0 ? "count count-alert" : "count"} aria-label={`${count} findings need action`}>
+                {count}
+              </span>
+            )}
+          </button>
+          <button type="button" id="nav-health" aria-current={view === "health" ? "page" : undefined} onClick={() => setView("health")}>
+            Health
+          </button>
+          <button type="button" id="nav-new" aria-current={view === "new" ? "page" : undefined} onClick={() => setView("new")}>
+            New connection
+          </button>
+          <button type="button" id="nav-settings" aria-current={view === "settings" ? "page" : undefined} onClick={() => setView("settings")}>
+            Settings
+          </button>
+        </nav>
+        <div hidden={view !== "connections"}>
+          <Connections backend={backend} session={session} onSignOut={onSignOut} focus={focus} onRows={setRows} chosenFor={chosenFor} reload={reload} />
+        </div>
+        <div hidden={view !== "health"}>
+          <Health
+            backend={backend}
+            onShowConnection={(id) => {
+              setFocus({ id });
+              setView("connections");
+            }}
+          />
+        </div>
+        <div hidden={view !== "new"}>
+            <NewConnection
+            backend={backend}
+            onCreated={(folder, id, show) => {
+              setReload({ folder });
+              if (show) {
+                setFocus({ id });
+                setView("connections");
+              }
+            }}
+          />
+        </div>
+        {view === "settings" && <SettingsView />}
+        <div hidden={view !== "audit"}>
+          <Audit
+            report={report}
+            loading={auditing}
+            failure={failure}
+            onRefresh={() => void audit()}
+            own={own}
+            selections={selections}
+            choiceError={choiceError}
+            onChoose={(releaseKey, bindingKey, connectionId) => void choose(releaseKey, bindingKey, connectionId)}
+            onShowConnection={(id) => {
+              setFocus({ id });
+              setView("connections");
+            }}
+          />
+        </div>
       </div>
-      <div hidden={view !== "audit"}>
-        <Audit
-          report={report}
-          loading={auditing}
-          failure={failure}
-          onRefresh={() => void audit()}
-          own={own}
-          selections={selections}
-          choiceError={choiceError}
-          onChoose={(releaseKey, bindingKey, connectionId) => void choose(releaseKey, bindingKey, connectionId)}
-          onShowConnection={(id) => {
-            setFocus({ id });
-            setView("connections");
-          }}
-        />
-      </div>
-    </div>
+    </SettingsContext.Provider>
   );
 }

@@ -1,10 +1,28 @@
 // A backend for the browser (dev server, Playwright specs). Its tenant-URL
 // rules follow crates/core/src/tenant_url.rs; fake.test.ts runs it over the
 // same case table as the Rust tests, so the two cannot drift apart silently.
-import type { ApiError, AuditReport, Backend, ConnectionRow, Finding, FolderSummary, ListEvent, Selection, SessionInfo, TenantUrl } from "./types";
+import type {
+  ApiError,
+  AuditReport,
+  Backend,
+  ConnectionRow,
+  ConnectorInfo,
+  Finding,
+  FolderSummary,
+  HealthResult,
+  HealthSummary,
+  ListEvent,
+  Selection,
+  SessionInfo,
+  Settings,
+  TenantUrl,
+} from "./types";
 
 // Choices made in the browser preview, kept for the page's lifetime.
 let fakeSelections: Selection[] = [];
+let fakeSettings: Settings = { consentTimeoutSecs: 600, systemBrowserConnectors: [] };
+let created = 0;
+let healthStopped = false;
 
 function invalid(message: string): ApiError {
   return { code: "invalid_input", message };
@@ -114,7 +132,7 @@ export const fakeBackend: Backend = {
     if (connectionId !== null) fakeSelections.push({ releaseKey, bindingKey, connectionId });
   },
   async reconnect(id, _systemBrowser, onProgress) {
-    const session = { sessionId: `fake-${id}`, identity: null, previousIdentity: null, failure: null };
+    const session = { sessionId: `fake-${id}`, identity: null, previousIdentity: null, failure: null, adminConsentUrl: null };
     onProgress({ ...session, status: "pending", scopes: { added: [], dropped: [], granted: null } });
     await new Promise((resolve) => setTimeout(resolve, 50));
     return { ...session, status: "completed", scopes: { added: [], dropped: [], granted: ["openid", "offline_access"] } };
@@ -127,12 +145,96 @@ export const fakeBackend: Backend = {
       previousIdentity: null,
       scopes: { added: [], dropped: [], granted: null },
       failure: null,
+      adminConsentUrl: null,
     };
+  },
+  async listConnectors() {
+    return fakeConnectors;
+  },
+  async listCreateFolders() {
+    return fakeFolders.map((folder) => ({ folder, canCreate: folder.key !== "f-finance" }));
+  },
+  async createConnection(request, _systemBrowser, onProgress) {
+    const folder = fakeFolders.find((f) => f.key === request.folderKey);
+    const connector = fakeConnectors.find((c) => c.key === request.connectorKey);
+    if (!folder || !connector) throw invalid("Pick a connector and a folder.");
+    if (folder.key === "f-finance") throw { code: "forbidden", message: "The connection was not created: you may not create connections in Finance." } satisfies ApiError;
+    const id = `new-${++created}`;
+    const row: ConnectionRow = {
+      ...fakeRow(id, request.name || "hana@contoso.example", [connector.key, connector.name], folder, "Enabled", "hana@contoso.example"),
+      authType: request.auth === "delegated" ? "OAuth2AuthorizationCode" : "OAuth2ClientCredentials",
+      sharedMailbox: request.sharedMailbox,
+    };
+    fakeRows.push(row);
+    if (request.auth === "clientCredentials" || request.auth === "clientCertificate") return { kind: "created", connection: row };
+    const session = { sessionId: `fake-new-${id}`, identity: null, previousIdentity: null, failure: null, adminConsentUrl: null };
+    onProgress({ ...session, status: "pending", scopes: { added: [], dropped: [], granted: null } });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    return { kind: "consent", connectionId: id, progress: { ...session, identity: "hana@contoso.example", status: "completed", scopes: { added: [], dropped: [], granted: ["openid"] } } };
+  },
+  async getSettings() {
+    return { ...fakeSettings };
+  },
+  async saveSettings(settings) {
+    if (settings.consentTimeoutSecs < 5 || settings.consentTimeoutSecs > 3600) throw invalid("A consent window may stay open between 5 seconds and 60 minutes.");
+    fakeSettings = { ...settings, systemBrowserConnectors: [...new Set(settings.systemBrowserConnectors)].sort() };
+    return { ...fakeSettings };
+  },
+  async checkHealth(onEvent, folder) {
+    healthStopped = false;
+    const rows = fakeRows.filter((r) => !folder || r.folder.path === folder);
+    onEvent({ event: "started", data: { total: rows.length } });
+    const summary: HealthSummary = { checked: 0, healthy: 0, expiringSoon: 0, broken: 0, unpinged: 0 };
+    for (const row of rows) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      if (healthStopped) throw { code: "cancelled", message: "The check was stopped; the connections checked so far are shown." } satisfies ApiError;
+      const result = fakeHealth(row);
+      summary.checked += 1;
+      if (result.status === "healthy") summary.healthy += 1;
+      else if (result.status === "expiring_soon") summary.expiringSoon += 1;
+      else summary.broken += 1;
+      onEvent({ event: "results", data: [result] });
+    }
+    return summary;
+  },
+  async stopHealth() {
+    healthStopped = true;
+    return true;
   },
   async signOut() {
     fakeSelections = [];
   },
 };
+
+function fakeHealth(connection: ConnectionRow): HealthResult {
+  const broken = connection.state !== "Enabled";
+  return {
+    connection,
+    status: broken ? (connection.state === "Expired" ? "expired" : "revoked") : "healthy",
+    explanation: {
+      status: broken ? "expired" : "healthy",
+      code: broken ? "AADSTS700082" : "healthy",
+      cause: broken ? "The connection's Microsoft sign-in expired because it was not used for 90 days." : "The provider answered the tenant's ping.",
+      fix: broken ? "Reconnect it, signing in with the same account as before." : "Nothing to do.",
+      needsAdmin: false,
+      reconnectHelps: broken,
+    },
+    lapsesOn: null,
+    evidence: "ping",
+    checkedAt: new Date().toISOString(),
+  };
+}
+
+function fakeConnector(key: string, name: string, authTypes: ConnectorInfo["authTypes"], extra: Partial<ConnectorInfo> = {}): ConnectorInfo {
+  return { key, name, description: `Automate ${name}.`, authTypes, supportsSharedMailbox: false, preferSystemBrowser: false, connectionCount: null, ...extra };
+}
+
+const fakeConnectors: ConnectorInfo[] = [
+  fakeConnector("uipath-google-gmail", "Gmail", ["delegated", "bringYourOwnApp"], { preferSystemBrowser: true }),
+  fakeConnector("uipath-microsoft-onedrive", "Microsoft OneDrive & SharePoint", ["delegated", "bringYourOwnApp", "clientCredentials", "clientCertificate"]),
+  fakeConnector("uipath-microsoft-outlook365", "Microsoft Outlook 365", ["delegated", "bringYourOwnApp", "clientCredentials", "clientCertificate"], { supportsSharedMailbox: true }),
+  fakeConnector("uipath-salesforce-slack", "Slack", ["delegated"]),
+];
 
 // Sample data for the browser preview, shaped like the sandbox's forum scenario.
 const fakeSession: SessionInfo = {
@@ -170,6 +272,7 @@ function fakeRow(id: string, name: string, connector: [string, string], folder: 
     updated: "2026-11-19T08:00:00.000Z",
     scopes: null,
     sharedMailbox: null,
+    secretExpiresAt: null,
   };
 }
 

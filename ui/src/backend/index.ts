@@ -6,6 +6,17 @@ import type { Backend } from "./types";
 
 export type {
   ApiError,
+  AuthKind,
+  ConnectorInfo,
+  CreateOutcome,
+  Explanation,
+  FolderChoice,
+  FailureStatus,
+  HealthEvent,
+  HealthResult,
+  HealthSummary,
+  NewConnection,
+  Settings,
   AuditProblem,
   AuditReport,
   Finding,

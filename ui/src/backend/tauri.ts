@@ -2,7 +2,7 @@
 // Commands and their arguments mirror src-tauri/src/commands.rs.
 import { Channel, invoke } from "@tauri-apps/api/core";
 import { toApiError } from "./errors";
-import type { AuditReport, Backend, ListEvent, ReconnectProgress, Selections, SessionInfo, TenantUrl } from "./types";
+import type { AuditReport, Backend, ConnectorInfo, CreateOutcome, FolderChoice, HealthEvent, HealthSummary, ListEvent, ReconnectProgress, Selections, SessionInfo, Settings, TenantUrl } from "./types";
 
 async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
   try {
@@ -32,6 +32,21 @@ export const tauriBackend: Backend = {
     return call<ReconnectProgress>("reconnect_connection", { id, systemBrowser, onProgress: channel });
   },
   confirmReconnect: (id, sessionId, accept) => call<ReconnectProgress>("confirm_reconnect", { id, sessionId, accept }),
+  listConnectors: () => call<ConnectorInfo[]>("list_connectors"),
+  listCreateFolders: () => call<FolderChoice[]>("list_create_folders"),
+  createConnection: (request, systemBrowser, onProgress) => {
+    const channel = new Channel<ReconnectProgress>();
+    channel.onmessage = onProgress;
+    return call<CreateOutcome>("create_connection", { new: request, systemBrowser, onProgress: channel });
+  },
+  getSettings: () => call<Settings>("get_settings"),
+  saveSettings: (settings) => call<Settings>("save_settings", { settings }),
+  checkHealth: (onEvent, folder) => {
+    const channel = new Channel<HealthEvent>();
+    channel.onmessage = onEvent;
+    return call<HealthSummary>("check_health", { onEvent: channel, folder: folder ?? null });
+  },
+  stopHealth: () => call<boolean>("stop_health"),
   signOut: () => call<void>("sign_out"),
 };
 

@@ -8,6 +8,13 @@ import type { ReconnectProgress } from "../bindings/ReconnectProgress";
 import type { ListEvent } from "../bindings/ListEvent";
 import type { SessionInfo } from "../bindings/SessionInfo";
 import type { TenantUrl } from "../bindings/TenantUrl";
+import type { ConnectorInfo } from "../bindings/ConnectorInfo";
+import type { CreateOutcome } from "../bindings/CreateOutcome";
+import type { FolderChoice } from "../bindings/FolderChoice";
+import type { NewConnection } from "../bindings/NewConnection";
+import type { Settings } from "../bindings/Settings";
+import type { HealthEvent } from "../bindings/HealthEvent";
+import type { HealthSummary } from "../bindings/HealthSummary";
 
 export type { ApiError, ListEvent, SessionInfo, TenantUrl };
 export type { ConnectionRow } from "../bindings/ConnectionRow";
@@ -24,6 +31,11 @@ export type { Selections } from "../bindings/Selections";
 export type { SelectionStorage } from "../bindings/SelectionStorage";
 export type { ReconnectProgress } from "../bindings/ReconnectProgress";
 export type { ReconnectStatus } from "../bindings/ReconnectStatus";
+export type { AuthKind } from "../bindings/AuthKind";
+export type { Explanation } from "../bindings/Explanation";
+export type { ConnectorInfo, CreateOutcome, FolderChoice, NewConnection, Settings, HealthEvent, HealthSummary };
+export type { HealthResult } from "../bindings/HealthResult";
+export type { FailureStatus } from "../bindings/FailureStatus";
 
 export interface Backend {
   readonly kind: "tauri" | "fake";
@@ -62,6 +74,26 @@ export interface Backend {
   reconnect(id: string, systemBrowser: boolean, onProgress: (p: ReconnectProgress) => void): Promise<ReconnectProgress>;
   /** Accepts or rejects the other account that consented. */
   confirmReconnect(id: string, sessionId: string, accept: boolean): Promise<ReconnectProgress>;
+  /** The connector catalogue, by name. */
+  listConnectors(): Promise<ConnectorInfo[]>;
+  /** Folders a new connection may go to (personal workspace first), with whether the user may create there. */
+  listCreateFolders(): Promise<FolderChoice[]>;
+  /**
+   * Creates a connection. Types a person signs in to run their consent like a
+   * reconnect (`onProgress` as there); the others come back created.
+   */
+  createConnection(request: NewConnection, systemBrowser: boolean, onProgress: (p: ReconnectProgress) => void): Promise<CreateOutcome>;
+  /** The user's settings (defaults when none were saved). */
+  getSettings(): Promise<Settings>;
+  /** Saves the settings; rejects with `invalid_input` for values that cannot work. */
+  saveSettings(settings: Settings): Promise<Settings>;
+  /**
+   * Pings every visible connection (or one folder's); `onEvent` gets the
+   * total, then results in batches. Rejects with `cancelled` when stopped.
+   */
+  checkHealth(onEvent: (event: HealthEvent) => void, folder?: string): Promise<HealthSummary>;
+  /** Stops the health check in progress (its results so far stay). */
+  stopHealth(): Promise<boolean>;
   /** Forgets the session. */
   signOut(): Promise<void>;
 }

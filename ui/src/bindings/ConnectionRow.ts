@@ -22,4 +22,9 @@ scopes: Array<string> | null,
 /**
  * The shared mailbox an Outlook connection reads, if any.
  */
-sharedMailbox: string | null, };
+sharedMailbox: string | null, 
+/**
+ * When the app's client secret or certificate expires (app-only and own-app
+ * connections), when the tenant records it.
+ */
+secretExpiresAt: string | null, };

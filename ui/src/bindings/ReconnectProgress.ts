@@ -14,4 +14,9 @@ identity: string | null, previousIdentity: string | null, scopes: ScopeDiff,
 /**
  * Why it failed, from the failure catalogue.
  */
-failure: Explanation | null, };
+failure: Explanation | null, 
+/**
+ * For a consent only an administrator can give: the link to send them
+ * (https, or the loopback sandbox's), when the tenant names one.
+ */
+adminConsentUrl: string | null, };

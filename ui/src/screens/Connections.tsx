@@ -1,6 +1,7 @@
 import { useVirtualizer } from "@tanstack/react-virtual";
 import { useCallback, useEffect, useReducer, useRef } from "react";
 import { toApiError, type Backend, type ConnectionRow, type ConnectionState, type SessionInfo } from "../backend";
+import { AUTH_LABELS, ConnectorIcon } from "./ConnectorIcon";
 import { Reconnect } from "./Reconnect";
 import {
   brokenCount,
@@ -24,37 +25,6 @@ const COLUMNS: { key: SortKey; label: string }[] = [
   { key: "lastUsed", label: "Last used" },
 ];
 const STATES: ConnectionState[] = ["Enabled", "Expired", "Failed", "Disabled", "Unknown"];
-
-// A recognisable mark per connector, drawn here: the tenant's connector
-// images need a signed-in request the page cannot make.
-const CONNECTOR_MARKS: Record<string, [string, string]> = {
-  "uipath-microsoft-outlook365": ["Ol", "#0a64c8"],
-  "uipath-microsoft-onedrive": ["OD", "#0f78d4"],
-  "uipath-microsoft-teams": ["Te", "#5b5fc7"],
-  "uipath-microsoft-azureactivedirectory": ["En", "#0067b8"],
-  "uipath-google-gmail": ["Gm", "#d93025"],
-  "uipath-salesforce-sfdc": ["Sf", "#00a1e0"],
-  "uipath-salesforce-slack": ["Sl", "#611f69"],
-};
-
-function ConnectorIcon({ connectorKey, name }: { connectorKey: string; name: string }) {
-  const [text, color] = CONNECTOR_MARKS[connectorKey] ?? [
-    name.replace(/[^A-Za-z0-9 ]/g, "").split(" ").filter(Boolean).slice(-1)[0]?.slice(0, 2) ?? "?",
-    "#59636e",
-  ];
-  return (
-    <span className="connector-icon" style={{ background: color }} aria-hidden="true">
-      {text}
-    </span>
-  );
-}
-
-const AUTH_LABELS: Record<string, string> = {
-  OAuth2AuthorizationCode: "delegated",
-  OAuth2BringYourOwnApp: "own app",
-  OAuth2ClientCredentials: "app-only",
-  OAuth2ClientCertificate: "certificate",
-};
 
 function since(iso: string | null): string {
   if (!iso) return "never";
@@ -109,6 +79,7 @@ export function Connections({
   focus = null,
   onRows,
   chosenFor = {},
+  reload = null,
 }: {
   backend: Backend;
   session: SessionInfo;
@@ -119,6 +90,8 @@ export function Connections({
   onRows?: (rows: ConnectionRow[]) => void;
   /** Processes each connection was chosen for by this user (attended selections). */
   chosenFor?: Record<string, string[]>;
+  /** List a folder again (a connection was created there); a new object each time. */
+  reload?: { folder: string } | null;
 }) {
   const [state, dispatch] = useReducer(reduce, initialState);
   const tableRef = useRef<HTMLTableSectionElement>(null);
@@ -157,6 +130,10 @@ export function Connections({
   useEffect(() => {
     void load();
   }, [load]);
+
+  useEffect(() => {
+    if (reload) void load(reload.folder || undefined);
+  }, [reload, load]);
 
   useEffect(() => {
     onRows?.(state.rows);

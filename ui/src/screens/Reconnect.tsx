@@ -1,10 +1,12 @@
 // Reconnecting a connection in place, from its details: the provider's consent
-// page opens in a window of its own (or the system browser, the default for
-// providers that refuse embedded browsers); this panel shows the scope
-// difference before the user consents, asks before another account replaces
-// the connection's, and explains a failure with its cause and fix.
+// page opens in a window of its own (or the system browser: the default for
+// providers that refuse embedded browsers, and for connectors the user chose);
+// the outcome panel shows the scope difference before the user consents, asks
+// before another account replaces the connection's, and explains a failure.
 import { useState } from "react";
 import { toApiError, type ApiError, type Backend, type ConnectionRow, type ReconnectProgress } from "../backend";
+import { ConsentOutcome } from "./ConsentOutcome";
+import { systemBrowserFor, useSettings, withSystemBrowser } from "./settingsContext";
 
 /** Providers known to refuse sign-in in embedded browsers (Google's `disallowed_useragent`). */
 export function prefersSystemBrowser(connectorKey: string): boolean {
@@ -13,8 +15,45 @@ export function prefersSystemBrowser(connectorKey: string): boolean {
 
 const RECONNECTABLE = new Set(["OAuth2AuthorizationCode", "OAuth2BringYourOwnApp"]);
 
+/** The "in the system browser" toggle and its "always for this connector" companion. */
+export function BrowserChoice({
+  connectorKey,
+  connectorName,
+  system,
+  onSystem,
+}: {
+  connectorKey: string;
+  connectorName: string;
+  system: boolean;
+  onSystem: (system: boolean) => void;
+}) {
+  const { settings, save } = useSettings();
+  const always = systemBrowserFor(settings, connectorKey, false);
+  return (
+    <>
+      <label className="toggle">
+        <input type="checkbox" id="reconnect-system-browser" checked={system} onChange={(e) => onSystem(e.target.checked)} />
+        In the system browser
+      </label>
+      <label className="toggle">
+        <input
+          type="checkbox"
+          id="system-browser-always"
+          checked={always}
+          onChange={(e) => {
+            onSystem(e.target.checked || prefersSystemBrowser(connectorKey));
+            void save(withSystemBrowser(settings, connectorKey, e.target.checked));
+          }}
+        />
+        Always for {connectorName}
+      </label>
+    </>
+  );
+}
+
 export function Reconnect({ backend, row, onChanged }: { backend: Backend; row: ConnectionRow; onChanged: () => void }) {
-  const [system, setSystem] = useState(prefersSystemBrowser(row.connectorKey));
+  const { settings } = useSettings();
+  const [system, setSystem] = useState(systemBrowserFor(settings, row.connectorKey, prefersSystemBrowser(row.connectorKey)));
   const [running, setRunning] = useState(false);
   const [progress, setProgress] = useState<ReconnectProgress | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
@@ -24,81 +63,41 @@ export function Reconnect({ backend, row, onChanged }: { backend: Backend; row: 
     setProgress(p);
     if (p.status === "completed") onChanged();
   };
-  const start = async () => {
+  const run = async (step: () => Promise<ReconnectProgress>) => {
     setRunning(true);
     setError(null);
-    setProgress(null);
     try {
-      finish(await backend.reconnect(row.id, system, setProgress));
+      finish(await step());
     } catch (e) {
       setError(toApiError(e));
     } finally {
       setRunning(false);
     }
   };
-  const confirm = async (accept: boolean) => {
-    if (!progress) return;
-    setRunning(true);
-    try {
-      finish(await backend.confirmReconnect(row.id, progress.sessionId, accept));
-    } catch (e) {
-      setError(toApiError(e));
-    } finally {
-      setRunning(false);
-    }
+  const start = () => {
+    setProgress(null);
+    void run(() => backend.reconnect(row.id, system, setProgress));
+  };
+  const confirm = (accept: boolean) => {
+    if (progress) void run(() => backend.confirmReconnect(row.id, progress.sessionId, accept));
   };
 
-  const scopes = progress?.scopes;
   return (
     <div className="reconnect" id="reconnect">
       <div className="reconnect-actions">
-        <button type="button" className="primary narrow" id="reconnect-start" onClick={() => void start()} disabled={running}>
+        <button type="button" className="primary narrow" id="reconnect-start" onClick={start} disabled={running}>
           {row.state === "Enabled" ? "Reconnect" : "Reconnect now"}
         </button>
-        <label className="toggle">
-          <input type="checkbox" id="reconnect-system-browser" checked={system} onChange={(e) => setSystem(e.target.checked)} />
-          In the system browser
-        </label>
+        <BrowserChoice connectorKey={row.connectorKey} connectorName={row.connectorName} system={system} onSystem={setSystem} />
       </div>
-      <div aria-live="polite" id="reconnect-status">
-        {running && progress?.status === "pending" && <p>Waiting for the consent {system ? "in your browser" : "in the window that opened"}…</p>}
-        {scopes && (scopes.added.length > 0 || scopes.dropped.length > 0) && (
-          <p className="scope-diff">
-            {scopes.added.length > 0 && <>Asks for new permissions: {scopes.added.join(", ")}. </>}
-            {scopes.dropped.length > 0 && <>No longer asks for: {scopes.dropped.join(", ")}.</>}
-          </p>
-        )}
-        {progress?.status === "completed" && (
-          <p className="reconnect-ok" id="reconnect-ok">
-            Reconnected{progress.identity ? ` as ${progress.identity}` : ""}: same connection, folder and bindings.
-          </p>
-        )}
-        {progress?.status === "needs_confirmation" && (
-          <div className="banner banner-invalid_input" role="alert" id="reconnect-confirm">
-            <p>
-              The consent was given by <b>{progress.identity}</b>, but this connection acted as <b>{progress.previousIdentity}</b>. Processes that use it
-              would act as {progress.identity} from now on.
-            </p>
-            <button type="button" className="secondary narrow" id="reconnect-accept" onClick={() => void confirm(true)} disabled={running}>
-              Use {progress.identity}
-            </button>{" "}
-            <button type="button" className="secondary narrow" id="reconnect-reject" onClick={() => void confirm(false)} disabled={running}>
-              Keep the connection as it was
-            </button>
-          </div>
-        )}
-        {(progress?.status === "failed" || progress?.status === "expired") && (
-          <div className="banner banner-invalid_input" role="alert" id="reconnect-failed">
-            <p>{progress.failure?.cause ?? "The reconnect did not finish."}</p>
-            <p>{progress.failure?.fix ?? "Start it again."}</p>
-          </div>
-        )}
-        {error && (
-          <div className="banner banner-invalid_input" role="alert" id="reconnect-error">
-            {error.message}
-          </div>
-        )}
-      </div>
+      <ConsentOutcome
+        progress={progress}
+        running={running}
+        waitingWhere={system ? "in your browser" : "in the window that opened"}
+        error={error}
+        done={(p) => `Reconnected${p.identity ? ` as ${p.identity}` : ""}: same connection, folder and bindings.`}
+        onConfirm={confirm}
+      />
     </div>
   );
 }

@@ -33,6 +33,7 @@ function row(id: string, name: string, folder: FolderSummary, state: ConnectionR
     updated: null,
     scopes: null,
     sharedMailbox: null,
+    secretExpiresAt: null,
   };
 }
 

@@ -1,0 +1,108 @@
+// "Check all" for helpdesk staff: every visible connection pinged through the
+// tenant, with a progress bar, a stop button, and the results as they come
+// (in batches): what is broken or about to break, why, and what to do. A row
+// opens the connection in the list, where it can be reconnected.
+import { useReducer } from "react";
+import { toApiError, type Backend } from "../backend";
+import { initialHealth, reduceHealth, shownResults, STATUS_LABELS, summarize } from "./healthState";
+
+export function Health({ backend, onShowConnection }: { backend: Backend; onShowConnection: (id: string) => void }) {
+  const [state, dispatch] = useReducer(reduceHealth, initialHealth);
+  const summary = summarize(state);
+  const rows = shownResults(state);
+
+  const check = async () => {
+    dispatch({ type: "start" });
+    try {
+      await backend.checkHealth((event) => dispatch({ type: "event", event }));
+      dispatch({ type: "finished" });
+    } catch (e) {
+      dispatch({ type: "failed", error: toApiError(e) });
+    }
+  };
+
+  return (
+    <main className="health" aria-labelledby="health-title">
+      <div className="header">
+        <div>
+          <h1 id="health-title">Health</h1>
+          <p className="lead">Pings every connection you can see: what is broken or about to break, why, and what to do.</p>
+        </div>
+        <div className="reconnect-actions">
+          {state.running ? (
+            <button type="button" className="secondary narrow" id="health-stop" onClick={() => void backend.stopHealth()}>
+              Stop
+            </button>
+          ) : (
+            <button type="button" className="primary narrow" id="health-check" onClick={() => void check()}>
+              {state.total === null ? "Check all" : "Check again"}
+            </button>
+          )}
+        </div>
+      </div>
+      {state.total !== null && (
+        <div className="health-progress" aria-live="polite">
+          <progress id="health-progress" max={Math.max(state.total, 1)} value={summary.checked} />
+          <span id="health-counts">
+            {summary.checked} of {state.total} checked: {summary.broken} broken, {summary.expiringSoon} expiring soon, {summary.healthy} healthy
+            {summary.unpinged > 0 && ` (${summary.unpinged} could not be pinged: judged from their recorded state)`}
+          </span>
+        </div>
+      )}
+      {state.error && (
+        <div className={`banner banner-${state.error.code === "cancelled" ? "invalid_input" : state.error.code}`} role="alert" id="health-error">
+          {state.error.message}
+        </div>
+      )}
+      {state.folderErrors.map((e) => (
+        <div key={e.folder.key} className="banner banner-forbidden" role="alert">
+          {e.folder.path} was not checked: {e.error.message}
+        </div>
+      ))}
+      {state.total !== null && (
+        <label className="toggle">
+          <input type="checkbox" id="health-only-problems" checked={state.onlyProblems} onChange={(e) => dispatch({ type: "onlyProblems", value: e.target.checked })} />
+          Only connections that need action
+        </label>
+      )}
+      {rows.length > 0 && (
+        <table className="grid health-grid" id="health-results">
+          <thead>
+            <tr>
+              <th>Status</th>
+              <th>Connection</th>
+              <th>Folder</th>
+              <th>Owner</th>
+              <th>Why, and what to do</th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((r) => (
+              <tr key={r.connection.id} data-id={r.connection.id} data-status={r.status}>
+                <td>
+                  <span className={`badge health-${r.status}`}>{STATUS_LABELS[r.status]}</span>
+                </td>
+                <td>
+                  <button type="button" className="link" onClick={() => onShowConnection(r.connection.id)}>
+                    {r.connection.name}
+                  </button>
+                  <div className="muted">{r.connection.connectorName}</div>
+                </td>
+                <td>{r.connection.folder.path}</td>
+                <td>{r.connection.owner}</td>
+                <td>
+                  <p className="why">
+                    {r.explanation.cause}
+                    {r.lapsesOn && <b> Lapses on {r.lapsesOn}.</b>}
+                  </p>
+                  <p className="fix">{r.explanation.fix}</p>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {state.total !== null && !state.running && rows.length === 0 && !state.error && <p id="health-all-good">Every connection checked is healthy.</p>}
+    </main>
+  );
+}

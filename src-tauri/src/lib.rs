@@ -37,6 +37,7 @@ pub fn run() -> ExitCode {
         }))
         // Only the main window's state is kept; sign-in windows are throwaway.
         .plugin(tauri_plugin_window_state::Builder::default().with_filter(|label| label == MAIN_WINDOW).build())
+        .plugin(tauri_plugin_dialog::init())
         .manage(state::AppState::default())
         .setup(|app| {
             let log_dir = app.path().app_log_dir()?;
@@ -69,6 +70,7 @@ pub fn run() -> ExitCode {
             consent::save_settings,
             health::check_health,
             health::stop_health,
+            health::export_health,
         ])
         .build(tauri::generate_context!());
 

@@ -21,6 +21,16 @@ pub struct AppState {
     selections: Mutex<Option<SelectionStore>>,
     /// Stops the health check in progress, if any.
     health_stop: Mutex<Option<Arc<tokio::sync::Notify>>>,
+    /// The latest health check's results, for "Export" (no secrets in them).
+    pub last_health: Mutex<Option<LastHealth>>,
+}
+
+/// What the latest health check found, as far as it got.
+#[derive(Debug, Default, Clone)]
+pub struct LastHealth {
+    pub summary: connassist_core::health::HealthSummary,
+    pub results: Vec<connassist_core::health::HealthResult>,
+    pub errors: Vec<connassist_core::connections::FolderError>,
 }
 
 impl AppState {

@@ -119,6 +119,7 @@ export function SignedIn({ backend, session, onSignOut }: { backend: Backend; se
         <div hidden={view !== "health"}>
           <Health
             backend={backend}
+            usage={report?.usage}
             onShowConnection={(id) => {
               setFocus({ id });
               setView("connections");

@@ -38,6 +38,9 @@ pub struct Args {
     /// Requests in flight at once for the audit.
     #[arg(long, default_value_t = connassist_core::audit::fetch::DEFAULT_CONCURRENCY)]
     audit_concurrency: usize,
+    /// Pings in flight at once for the health check; 0 skips the health rows.
+    #[arg(long, default_value_t = 32)]
+    health_concurrency: usize,
     /// Also time the official Python client (uipath-platform) at this interpreter.
     #[arg(long, env = "CONNASSIST_UIPATH_PYTHON")]
     python: Option<PathBuf>,
@@ -163,6 +166,9 @@ async fn bench(args: &Args) -> Result<String, String> {
             "0",
         ));
     }
+    if args.health_concurrency > 0 {
+        rows.extend(health_rows(&client, args, listing.connections.clone()).await);
+    }
     if args.processes > 0 {
         rows.extend(audit_rows(&client, args).await?);
     }
@@ -182,6 +188,50 @@ async fn bench(args: &Args) -> Result<String, String> {
     }
     sandbox.stop().await;
     Ok(table(&rows))
+}
+
+/// "Check all": every listed connection pinged through the same latency,
+/// `--health-concurrency` at a time, against its floor.
+async fn health_rows(
+    client: &TenantClient,
+    args: &Args,
+    rows: Vec<connassist_core::connections::ConnectionRow>,
+) -> Vec<Row> {
+    let before = client.requests_made();
+    let start = Instant::now();
+    let mut batches = 0usize;
+    let summary =
+        connassist_core::health::check(client, rows, args.health_concurrency, |_| batches += 1)
+            .await;
+    let took = start.elapsed();
+    let requests = client.requests_made() - before;
+    let floor = Duration::from_millis(args.latency_ms)
+        .mul_f64(requests as f64 / args.health_concurrency as f64);
+    vec![
+        Row(
+            "health: connections checked",
+            format!(
+                "{} ({} broken, {} expiring soon) in {batches} batches",
+                summary.checked, summary.broken, summary.expiring_soon
+            ),
+            "",
+        ),
+        Row(
+            "health: pings, concurrency",
+            format!("{requests}, {}", args.health_concurrency),
+            "",
+        ),
+        Row(
+            "health: time to check all",
+            format!(
+                "{} ({:.2}× floor of {})",
+                secs(took),
+                took.as_secs_f64() / floor.as_secs_f64().max(1e-9),
+                secs(floor)
+            ),
+            "≤ 1.3× floor",
+        ),
+    ]
 }
 
 /// The binding audit: the whole tenant (fetching every process's requirements

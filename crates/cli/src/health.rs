@@ -9,7 +9,7 @@
 //!   checkedAt}], "errors": [{"folder", "error"}]}` with `status` one of
 //! healthy, expiring_soon, consent_required, expired, revoked, secret_expired,
 //! disabled, unreachable, unknown. CSV has one row per connection with the
-//! columns of [`CSV_COLUMNS`]. Results are sorted: broken first, then
+//! columns of `connassist_core::health::export::CSV_COLUMNS`. Results are sorted: broken first, then
 //! expiring, then healthy; by folder and name within each.
 //!
 //! Exit codes: 0 nothing at or above `--fail-on`; 1 something is; 4 part of
@@ -19,10 +19,10 @@ use std::io::IsTerminal;
 use std::process::ExitCode;
 
 use comfy_table::{ContentArrangement, Table, presets::UTF8_BORDERS_ONLY};
-use connassist_core::connections::{FolderError, ListOptions, list};
+use connassist_core::connections::{ListOptions, list};
 use connassist_core::failure::FailureStatus;
+use connassist_core::health::export::{self, HealthReport, status_name};
 use connassist_core::health::{self, Evidence, HealthResult, HealthSummary};
-use serde::Serialize;
 
 use crate::exit;
 use crate::output::{self, ListFormat};
@@ -49,40 +49,6 @@ pub struct Args {
     format: ListFormat,
     #[arg(long, value_enum, default_value_t = FailOn::Broken)]
     fail_on: FailOn,
-}
-
-pub const CSV_COLUMNS: &[&str] = &[
-    "id",
-    "name",
-    "connector_key",
-    "folder_path",
-    "owner",
-    "identity",
-    "auth_type",
-    "state",
-    "status",
-    "code",
-    "cause",
-    "fix",
-    "needs_admin",
-    "lapses_on",
-    "evidence",
-    "checked_at",
-];
-
-#[derive(Serialize)]
-struct Report<'a> {
-    summary: &'a HealthSummary,
-    results: &'a [HealthResult],
-    errors: &'a [FolderError],
-}
-
-fn rank(status: FailureStatus) -> u8 {
-    match status {
-        FailureStatus::Healthy => 2,
-        FailureStatus::ExpiringSoon => 1,
-        _ => 0,
-    }
 }
 
 pub fn run(args: Args, tenant: &TenantArgs) -> ExitCode {
@@ -116,26 +82,20 @@ pub fn run(args: Args, tenant: &TenantArgs) -> ExitCode {
         if let Some(bar) = bar {
             bar.finish_and_clear();
         }
-        results.sort_by(|a, b| {
-            (
-                rank(a.status),
-                &a.connection.folder.path,
-                &a.connection.name,
-            )
-                .cmp(&(
-                    rank(b.status),
-                    &b.connection.folder.path,
-                    &b.connection.name,
-                ))
-        });
-        match args.format {
-            ListFormat::Json => output::json(&Report {
+        export::sort(&mut results);
+        let written = match args.format {
+            ListFormat::Json => export::json(&HealthReport {
                 summary: &summary,
                 results: &results,
                 errors: &listing.errors,
-            }),
-            ListFormat::Csv => output::text(&csv(&results)),
-            ListFormat::Table => output::text(&table(&results, &summary)),
+            })
+            .map(|j| j + "\n"),
+            ListFormat::Csv => export::csv(&results),
+            ListFormat::Table => Ok(table(&results, &summary)),
+        };
+        match written {
+            Ok(text) => output::text(&text),
+            Err(e) => eprintln!("connassist: cannot write the report: {e}"),
         }
         for e in &listing.errors {
             eprintln!("error: folder {}: {}", e.folder.path, e.error.message);
@@ -167,13 +127,6 @@ fn progress(total: u64) -> Option<indicatif::ProgressBar> {
         bar.set_style(style);
     }
     Some(bar)
-}
-
-fn status_name(s: FailureStatus) -> String {
-    serde_json::to_value(s)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_owned))
-        .unwrap_or_default()
 }
 
 fn table(results: &[HealthResult], summary: &HealthSummary) -> String {
@@ -213,43 +166,4 @@ fn table(results: &[HealthResult], summary: &HealthSummary) -> String {
             String::new()
         }
     )
-}
-
-fn csv(results: &[HealthResult]) -> String {
-    let mut w = csv::Writer::from_writer(vec![]);
-    let opt = |v: &Option<String>| v.clone().unwrap_or_default();
-    let mut write = |record: Vec<String>| {
-        if let Err(e) = w.write_record(&record) {
-            eprintln!("connassist: cannot write CSV: {e}");
-        }
-    };
-    write(CSV_COLUMNS.iter().map(|c| (*c).to_owned()).collect());
-    for r in results {
-        let c = &r.connection;
-        write(vec![
-            c.id.clone(),
-            c.name.clone(),
-            c.connector_key.clone(),
-            c.folder.path.clone(),
-            c.owner.clone(),
-            c.identity.clone(),
-            opt(&c.auth_type),
-            c.state.name().to_owned(),
-            status_name(r.status),
-            r.explanation.code.clone(),
-            r.explanation.cause.clone(),
-            r.explanation.fix.clone(),
-            r.explanation.needs_admin.to_string(),
-            opt(&r.lapses_on),
-            if r.evidence == Evidence::Ping {
-                "ping".into()
-            } else {
-                "state".into()
-            },
-            r.checked_at.clone(),
-        ]);
-    }
-    w.into_inner()
-        .map(|b| String::from_utf8_lossy(&b).into_owned())
-        .unwrap_or_default()
 }

@@ -22,7 +22,7 @@ use crate::error::{ApiError, ErrorCode};
 use crate::failure::{FailureStatus, explain_error_body};
 use crate::reconnect::{AuthSession, started};
 use crate::secret::Secret;
-use crate::tenant_client::TenantClient;
+use crate::tenant_client::{Answer, TenantClient};
 
 const CONNECTIONS: &str = "connections_/api/v1/Connections";
 
@@ -401,9 +401,8 @@ struct WireCreatedFolder {
 pub async fn create(client: &TenantClient, new: &NewConnection) -> Result<Created, ApiError> {
     validate(new)?;
     let answer = client.post_once(CONNECTIONS, &body(new)).await?;
-    let text = String::from_utf8_lossy(&answer.body);
     if !answer.is_success() {
-        return Err(refused(answer.status, &text, answer.error(CONNECTIONS)));
+        return Err(refused(&answer));
     }
     let value: Value = serde_json::from_slice(&answer.body).map_err(|e| unreadable(&e))?;
     if answer.status == 202 || value.get("authUrl").is_some() {
@@ -445,13 +444,9 @@ fn unreadable(e: &dyn std::fmt::Display) -> ApiError {
 }
 
 /// The tenant's refusal, with the failure catalogue's fix when it knows one.
-fn refused(status: u16, body: &str, error: crate::tenant_client::TenantError) -> ApiError {
-    let said = error.to_string();
-    let said = said
-        .strip_prefix("Not allowed: ")
-        .or_else(|| said.strip_prefix("Not found: "))
-        .unwrap_or(&said)
-        .to_owned();
+fn refused(answer: &Answer) -> ApiError {
+    let status = answer.status;
+    let said = answer.message();
     if status >= 500 {
         return ApiError::new(
             ErrorCode::TenantError,
@@ -460,7 +455,7 @@ fn refused(status: u16, body: &str, error: crate::tenant_client::TenantError) ->
             ),
         );
     }
-    let why = explain_error_body(Some(status), body);
+    let why = explain_error_body(Some(status), &String::from_utf8_lossy(&answer.body));
     let code = match status {
         403 => ErrorCode::Forbidden,
         404 => ErrorCode::NotFound,
@@ -470,7 +465,10 @@ fn refused(status: u16, body: &str, error: crate::tenant_client::TenantError) ->
     if !message.ends_with('.') {
         message.push('.');
     }
-    if why.status != FailureStatus::Unknown && !message.contains(&why.fix) {
+    // A terse refusal ("Invalid client secret provided.") gets the catalogue's
+    // fix; one that already says what to do is left as the tenant wrote it.
+    let says_what_to_do = said.trim_end_matches('.').contains(". ");
+    if why.status != FailureStatus::Unknown && !says_what_to_do {
         message.push(' ');
         message.push_str(&why.fix);
     }
@@ -574,20 +572,33 @@ mod tests {
 
     #[test]
     fn a_refusal_names_the_fix() {
-        let body = r#"{"code":"invalid_client","providerCode":"AADSTS7000215","message":"AADSTS7000215: Invalid client secret provided."}"#;
-        let answer = crate::tenant_client::Answer {
+        let terse = Answer {
             status: 400,
-            body: body.as_bytes().to_vec(),
+            body: br#"{"code":"invalid_client","providerCode":"AADSTS7000215","message":"AADSTS7000215: Invalid client secret provided."}"#.to_vec(),
         };
-        let e = refused(400, body, answer.error(CONNECTIONS));
+        let e = refused(&terse);
         assert_eq!(e.code, ErrorCode::InvalidInput);
-        assert!(
-            e.message.starts_with("The connection was not created"),
-            "{}",
-            e.message
+        assert_eq!(
+            e.message,
+            format!(
+                "The connection was not created: AADSTS7000215: Invalid client secret provided. {}",
+                explain_error_body(Some(400), std::str::from_utf8(&terse.body).unwrap()).fix
+            )
         );
-        assert!(e.message.to_lowercase().contains("secret"), "{}", e.message);
-        let e = refused(502, "", answer.error(CONNECTIONS));
+        let advised = Answer {
+            status: 403,
+            body: br#"{"code":"CNS1045","message":"You may not create connections in Finance. Create it in your personal workspace."}"#.to_vec(),
+        };
+        let e = refused(&advised);
+        assert_eq!(e.code, ErrorCode::Forbidden);
+        assert_eq!(
+            e.message,
+            "The connection was not created: You may not create connections in Finance. Create it in your personal workspace."
+        );
+        let e = refused(&Answer {
+            status: 502,
+            body: vec![],
+        });
         assert!(e.message.contains("refresh the list"), "{}", e.message);
     }
 }

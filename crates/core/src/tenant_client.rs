@@ -97,13 +97,9 @@ impl Answer {
         (200..300).contains(&self.status)
     }
 
-    /// The error this answer stands for, as a retried request would report it.
-    pub fn error(&self, path: &str) -> TenantError {
-        status_error(
-            StatusCode::from_u16(self.status).unwrap_or(StatusCode::BAD_GATEWAY),
-            path,
-            &self.body,
-        )
+    /// What the tenant said: its error body's message, else the start of the body.
+    pub fn message(&self) -> String {
+        error_message(&self.body)
     }
 }
 

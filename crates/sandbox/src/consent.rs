@@ -7,23 +7,32 @@
 //! admin-consent wall.
 //!
 //! The wall is a per-person setting (`admin_consent_wall` on the person's
-//! consent record): such a person may not consent to the scopes in
+//! consent record for the connectors' client, the tenant's policy for that
+//! person whichever app asks): such a person may not consent to the scopes in
 //! [`ADMIN_ONLY_SCOPES`], so a request for one they have not been granted is
 //! answered `error=consent_required` with `AADSTS90094` ("the grant requires
 //! admin permission"), before any consent page, as Entra does for tenants
 //! where users may not consent to those permissions. In the seeded tenants
 //! alex (the attended user) has the wall; hana and dana may consent.
 //!
-//! Only the connectors' client gets a consent step: the app's own sign-in
-//! (`connassist`) is first-party and never asks.
+//! A tenant administrator (hana) lifts the wall for everyone at once by
+//! granting the scopes to the app for the organisation
+//! (`/identity_/adminconsent`, see `admin_consent.rs`): a [`TenantConsent`]
+//! counts as consented for every person.
+//!
+//! Only the connectors' clients get a consent step (the sandbox's own
+//! `sandbox-connectors` and the organisation's `contoso-byo-app`): the app's
+//! own sign-in (`connassist`) is first-party and never asks.
 
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::db::{Db, DbResult, Document};
 use crate::identity::{PAGE_STYLE, escape};
 use crate::model::{Connection, User, UserKind};
-use crate::providers::{CONNECTORS_CLIENT_ID, CONNECTORS_CLIENT_NAME, connector_scopes};
+use crate::providers::{CONNECTORS_CLIENT_ID, connector_scopes};
+use crate::scenario::BYO_CLIENT_ID;
 
 /// Scopes only an administrator may grant (Microsoft Graph marks these
 /// "admin consent required" in many tenants).
@@ -56,6 +65,24 @@ impl Document for Consent {
     }
 }
 
+/// Scopes an administrator granted to one client for the whole organisation
+/// (Entra's "Grant admin consent for …"): consented for every person.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct TenantConsent {
+    pub client_id: String,
+    pub scopes: Vec<String>,
+    /// The administrator who granted them last.
+    pub granted_by: Uuid,
+    pub granted: DateTime<Utc>,
+}
+
+impl Document for TenantConsent {
+    const KIND: &'static str = "tenant_consent";
+    fn id(&self) -> String {
+        self.client_id.clone()
+    }
+}
+
 /// What the identity server does with an authorization request.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Decision {
@@ -83,12 +110,26 @@ fn requested(scope: &str) -> Vec<String> {
 
 /// Whether `client_id` has a consent step at all.
 pub fn asks_consent(client_id: &str) -> bool {
-    client_id == CONNECTORS_CLIENT_ID
+    client_id == CONNECTORS_CLIENT_ID || client_id == BYO_CLIENT_ID
+}
+
+/// Whether the tenant's policy keeps `user` from consenting to admin-only
+/// scopes (recorded on their consent record for the connectors' client).
+fn walled(db: &Db, user: Uuid) -> DbResult<bool> {
+    Ok(db
+        .get::<Consent>(&format!("{CONNECTORS_CLIENT_ID}/{user}"))?
+        .is_some_and(|c| c.admin_consent_wall))
 }
 
 pub fn decide(db: &Db, user: Uuid, client_id: &str, scope: &str) -> DbResult<Decision> {
-    let consent = db.get::<Consent>(&format!("{client_id}/{user}"))?;
-    let (granted, wall) = consent.map_or((vec![], false), |c| (c.scopes, c.admin_consent_wall));
+    let mut granted = db
+        .get::<Consent>(&format!("{client_id}/{user}"))?
+        .map(|c| c.scopes)
+        .unwrap_or_default();
+    if let Some(tenant) = db.get::<TenantConsent>(client_id)? {
+        granted.extend(tenant.scopes);
+    }
+    let wall = walled(db, user)?;
     let missing: Vec<String> = requested(scope)
         .into_iter()
         .filter(|s| !has(&granted, s))
@@ -122,6 +163,27 @@ pub fn grant(db: &Db, user: Uuid, client_id: &str, scope: &str) -> DbResult<()> 
             consent.scopes.push(s);
         }
     }
+    db.put(&consent)
+}
+
+/// An administrator grants `scope` to `client_id` for everyone (added to
+/// what was granted before).
+pub fn grant_for_tenant(db: &Db, admin: Uuid, client_id: &str, scope: &str) -> DbResult<()> {
+    let mut consent = db
+        .get::<TenantConsent>(client_id)?
+        .unwrap_or(TenantConsent {
+            client_id: client_id.to_owned(),
+            scopes: vec![],
+            granted_by: admin,
+            granted: Utc::now(),
+        });
+    for s in requested(scope) {
+        if !has(&consent.scopes, &s) {
+            consent.scopes.push(s);
+        }
+    }
+    consent.granted_by = admin;
+    consent.granted = Utc::now();
     db.put(&consent)
 }
 
@@ -161,9 +223,9 @@ pub fn seed(db: &Db) -> DbResult<()> {
     Ok(())
 }
 
-/// The consent step: the scopes asked for, and Accept / Cancel. `ticket`
+/// The consent step: the scopes `app` asks for, and Accept / Cancel. `ticket`
 /// stands for the signed-in person and the request (see `identity.rs`).
-pub fn page(ticket: &str, user: &User, scopes: &[String]) -> String {
+pub fn page(ticket: &str, user: &User, app: &str, scopes: &[String]) -> String {
     let items: String = scopes
         .iter()
         .map(|s| format!("<li><code>{}</code></li>", escape(s)))
@@ -172,12 +234,13 @@ pub fn page(ticket: &str, user: &User, scopes: &[String]) -> String {
         "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"color-scheme\" content=\"light dark\">
 <title>Permissions requested</title><style>{PAGE_STYLE}</style></head><body><main>
 <h1>Permissions requested</h1><p>Signed in as <b>{}</b>.</p>
-<p id=\"consent-app\">{CONNECTORS_CLIENT_NAME} wants:</p><ul id=\"consent-scopes\">{items}</ul>
+<p id=\"consent-app\">{} wants:</p><ul id=\"consent-scopes\">{items}</ul>
 <form method=\"post\" action=\"authorize\"><input type=\"hidden\" name=\"consent_ticket\" value=\"{}\">
 <button class=\"primary\" id=\"accept\" type=\"submit\" name=\"action\" value=\"consent-accept\">Accept</button>
 <button id=\"cancel\" type=\"submit\" name=\"action\" value=\"consent-cancel\">Cancel</button></form>
 </main></body></html>",
         escape(&user.email),
+        escape(app),
         escape(ticket)
     )
 }
@@ -216,6 +279,21 @@ mod tests {
             decide(&db, user, c, "openid Mail.Send").unwrap(),
             Decision::Ask(vec!["Mail.Send".into()])
         );
+        // The wall is the person's, whichever app asks.
+        assert_eq!(
+            decide(&db, user, BYO_CLIENT_ID, "Sites.Read.All").unwrap(),
+            Decision::AdminOnly(vec!["Sites.Read.All".into()])
+        );
+        // An administrator's grant counts for everyone, walled or not.
+        grant_for_tenant(&db, Uuid::new_v4(), c, "Sites.Read.All Mail.Send").unwrap();
+        assert_eq!(
+            decide(&db, user, c, "openid Sites.Read.All Mail.Send").unwrap(),
+            Decision::Granted
+        );
+        assert_eq!(
+            decide(&db, Uuid::new_v4(), c, "openid Sites.Read.All").unwrap(),
+            Decision::Ask(vec!["openid".into()])
+        );
     }
 
     #[test]
@@ -229,9 +307,11 @@ mod tests {
             surname: String::new(),
             kind: UserKind::User,
             password_hash: None,
+            tenant_admin: false,
         };
-        let html = page("t\"><script>", &user, &["<evil>".into()]);
+        let html = page("t\"><script>", &user, "<app>", &["<evil>".into()]);
         assert!(!html.contains("<script>") && !html.contains("<x>") && !html.contains("<evil>"));
+        assert!(!html.contains("<app>"));
         assert!(html.contains("&lt;evil&gt;"));
     }
 }

@@ -66,7 +66,7 @@ CREATE TABLE IF NOT EXISTS documents (
 CREATE INDEX IF NOT EXISTS documents_scope ON documents(kind, scope);
 CREATE TABLE IF NOT EXISTS grants (
     token_hash TEXT PRIMARY KEY,   -- SHA-256 of the code or token, never the token
-    kind       TEXT NOT NULL,      -- 'code' | 'access' | 'refresh'
+    kind       TEXT NOT NULL,      -- 'code' | 'access' | 'refresh' | 'consent' | 'admin_consent' (tickets)
     client_id  TEXT NOT NULL,
     user_key   TEXT,               -- NULL for client-credentials grants
     scope      TEXT NOT NULL,

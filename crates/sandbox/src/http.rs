@@ -2,6 +2,8 @@
 //! (the caller is a user, a robot account or an app), folder resolution from
 //! the headers the real clients send, and each API's error body shape.
 
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
@@ -22,12 +24,16 @@ use crate::secrets::sha256_hex;
 #[derive(Debug)]
 pub struct State {
     db: Mutex<Db>,
-    pub latency: Duration,
+    /// Added to every response, in microseconds ([`State::latency`]).
+    latency_us: AtomicU64,
     pub faults: crate::faults::Injector,
     /// `http://127.0.0.1:PORT`, the issuer's origin.
     pub origin: String,
     /// The connectors' provider, the token vault and the outbound HTTP client.
     pub provisioning: crate::provisioning::Runtime,
+    /// Requests the identity server's token endpoint received, by grant type
+    /// (for tests: a refresh must reach the provider once, however many ask).
+    token_requests: Mutex<HashMap<String, u64>>,
 }
 
 pub type Shared = Arc<State>;
@@ -42,11 +48,40 @@ impl State {
     ) -> Self {
         Self {
             db: Mutex::new(db),
-            latency,
+            latency_us: AtomicU64::new(u64::try_from(latency.as_micros()).unwrap_or(u64::MAX)),
             faults: crate::faults::Injector::new(faults),
             origin,
             provisioning,
+            token_requests: Mutex::new(HashMap::new()),
         }
+    }
+
+    pub fn latency(&self) -> Duration {
+        Duration::from_micros(self.latency_us.load(Ordering::Relaxed))
+    }
+
+    pub fn set_latency(&self, latency: Duration) {
+        self.latency_us.store(
+            u64::try_from(latency.as_micros()).unwrap_or(u64::MAX),
+            Ordering::Relaxed,
+        );
+    }
+
+    pub fn count_token_request(&self, grant_type: &str) {
+        let mut counts = self
+            .token_requests
+            .lock()
+            .unwrap_or_else(|p| p.into_inner());
+        *counts.entry(grant_type.to_owned()).or_default() += 1;
+    }
+
+    pub fn token_requests(&self, grant_type: &str) -> u64 {
+        self.token_requests
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(grant_type)
+            .copied()
+            .unwrap_or_default()
     }
 
     /// The database; a poisoned lock (a panic mid-request) is still usable:
@@ -290,8 +325,9 @@ pub async fn latency_and_faults(
     next: axum::middleware::Next,
 ) -> Response {
     use crate::faults::{Fault, error_response};
-    if !state.latency.is_zero() {
-        tokio::time::sleep(state.latency).await;
+    let latency = state.latency();
+    if !latency.is_zero() {
+        tokio::time::sleep(latency).await;
     }
     let path = request.uri().path().to_owned();
     if path.starts_with("/identity_") || path.starts_with("/provisioning_") {

@@ -11,8 +11,11 @@
 //! (RFC 9207) so clients can defend against mix-up.
 //!
 //! It is also the organisation's identity provider for the sandbox's
-//! connectors: `/.well-known/openid-configuration`, `/connect/userinfo`, and a
-//! consent step for the connectors' client (see `consent.rs`).
+//! connectors: `/.well-known/openid-configuration`, `/connect/userinfo`, a
+//! consent step for the connectors' clients (see `consent.rs`) and a page
+//! where an administrator consents for everyone (`admin_consent.rs`). Its
+//! OAuth errors carry Entra's `AADSTSnnnn` codes where Entra has one, so the
+//! app's failure catalogue can be tried against them.
 
 use std::collections::HashMap;
 
@@ -37,7 +40,7 @@ use crate::secrets::{pkce_s256, random_token, sha256_hex, verify_secret};
 pub const REFRESH_TOKEN_SECONDS: i64 = 90 * 24 * 3600;
 const CODE_SECONDS: i64 = 300;
 
-const ACTIVE: i64 = 0;
+pub(crate) const ACTIVE: i64 = 0;
 const USED: i64 = 1;
 const REVOKED: i64 = 2;
 
@@ -67,17 +70,17 @@ pub fn access_grant(db: &Db, token_hash: &str) -> DbResult<Option<AccessGrant>> 
 }
 
 /// A grant to store: the token itself is hashed on the way in.
-struct NewGrant<'a> {
-    kind: &'a str,
-    client_id: &'a str,
-    user: Uuid,
-    scope: &'a str,
-    family: &'a str,
-    lifetime: i64,
-    extra: serde_json::Value,
+pub(crate) struct NewGrant<'a> {
+    pub kind: &'a str,
+    pub client_id: &'a str,
+    pub user: Uuid,
+    pub scope: &'a str,
+    pub family: &'a str,
+    pub lifetime: i64,
+    pub extra: serde_json::Value,
 }
 
-fn insert_grant(db: &Db, token: &str, g: NewGrant<'_>) -> DbResult<()> {
+pub(crate) fn insert_grant(db: &Db, token: &str, g: NewGrant<'_>) -> DbResult<()> {
     db.conn().execute(
         "INSERT INTO grants (token_hash, kind, client_id, user_key, scope, family, expires_at, extra)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
@@ -96,17 +99,17 @@ fn insert_grant(db: &Db, token: &str, g: NewGrant<'_>) -> DbResult<()> {
 }
 
 /// A stored code or refresh token.
-struct GrantRow {
-    client_id: String,
-    user: Option<Uuid>,
-    scope: String,
-    family: String,
-    expires_at: i64,
-    used: i64,
-    extra: serde_json::Value,
+pub(crate) struct GrantRow {
+    pub client_id: String,
+    pub user: Option<Uuid>,
+    pub scope: String,
+    pub family: String,
+    pub expires_at: i64,
+    pub used: i64,
+    pub extra: serde_json::Value,
 }
 
-fn load_grant(db: &Db, token: &str, kind: &str) -> DbResult<Option<GrantRow>> {
+pub(crate) fn load_grant(db: &Db, token: &str, kind: &str) -> DbResult<Option<GrantRow>> {
     Ok(db
         .conn()
         .query_row(
@@ -128,7 +131,7 @@ fn load_grant(db: &Db, token: &str, kind: &str) -> DbResult<Option<GrantRow>> {
         .optional()?)
 }
 
-fn mark_used(db: &Db, token: &str) -> DbResult<()> {
+pub(crate) fn mark_used(db: &Db, token: &str) -> DbResult<()> {
     db.conn().execute(
         "UPDATE grants SET used = ?1 WHERE token_hash = ?2",
         params![USED, sha256_hex(token)],
@@ -358,18 +361,7 @@ pub async fn authorize_submit(
             ],
         );
     }
-    let user = db.all::<User>().ok().and_then(|users| {
-        users.into_iter().find(|u| {
-            u.kind == UserKind::User
-                && (u.user_name.eq_ignore_ascii_case(form.username.trim())
-                    || u.email.eq_ignore_ascii_case(form.username.trim()))
-        })
-    });
-    let Some(user) = user.filter(|u| {
-        u.password_hash
-            .as_deref()
-            .is_some_and(|h| verify_secret(&form.password, h))
-    }) else {
+    let Some(user) = authenticate(&db, &form.username, &form.password) else {
         return sign_in_page(
             p,
             Some("That user name and password do not match a sandbox account."),
@@ -414,11 +406,27 @@ pub async fn authorize_submit(
                 if let Err(e) = stored {
                     return error_page(StatusCode::INTERNAL_SERVER_ERROR, &e.to_string());
                 }
-                return Html(consent::page(&ticket, &user, &scopes)).into_response();
+                return Html(consent::page(&ticket, &user, &client.name, &scopes)).into_response();
             }
         }
     }
     issue_code(&state, &db, &client.client_id, &user, p)
+}
+
+/// The person a user name (or address) and password sign in as.
+pub(crate) fn authenticate(db: &Db, username: &str, password: &str) -> Option<User> {
+    let user = db.all::<User>().ok().and_then(|users| {
+        users.into_iter().find(|u| {
+            u.kind == UserKind::User
+                && (u.user_name.eq_ignore_ascii_case(username.trim())
+                    || u.email.eq_ignore_ascii_case(username.trim()))
+        })
+    });
+    user.filter(|u| {
+        u.password_hash
+            .as_deref()
+            .is_some_and(|h| verify_secret(password, h))
+    })
 }
 
 /// A code for `user`, redirected to the client.
@@ -598,13 +606,17 @@ pub async fn token(
     headers: HeaderMap,
     Form(form): Form<HashMap<String, String>>,
 ) -> ApiResult<Response> {
+    let field = |name: &str| form.get(name).map(String::as_str).unwrap_or_default();
+    state.count_token_request(field("grant_type"));
     let (client_id, secret) = client_credentials(&headers, &form);
     let mut db = state.db();
     let client = db.get::<Client>(&client_id)?.ok_or_else(|| {
         ApiError::oauth(
             StatusCode::UNAUTHORIZED,
             "invalid_client",
-            "Unknown client_id.",
+            &format!(
+                "AADSTS700016: Application with identifier '{client_id}' was not found in the directory."
+            ),
         )
     })?;
     if let Some(hash) = &client.secret_hash {
@@ -613,11 +625,10 @@ pub async fn token(
             return Err(ApiError::oauth(
                 StatusCode::UNAUTHORIZED,
                 "invalid_client",
-                "The client secret is wrong or missing.",
+                "AADSTS7000215: Invalid client secret provided: the client secret is wrong, expired or missing.",
             ));
         }
     }
-    let field = |name: &str| form.get(name).map(String::as_str).unwrap_or_default();
     let body = match field("grant_type") {
         "authorization_code" => db.transaction(|db| {
             exchange_code(
@@ -715,7 +726,9 @@ fn exchange_code(
 
 fn refresh(db: &Db, client: &Client, token: &str) -> DbResult<Exchange> {
     let Some(g) = load_grant(db, token, "refresh")? else {
-        return Ok(Err(invalid_grant("Unknown refresh token; sign in again.")));
+        return Ok(Err(invalid_grant(
+            "AADSTS70000: Unknown refresh token; sign in again.",
+        )));
     };
     if g.client_id != client.client_id {
         return Ok(Err(invalid_grant(
@@ -728,18 +741,18 @@ fn refresh(db: &Db, client: &Client, token: &str) -> DbResult<Exchange> {
             // Reuse of a rotated token: someone else may hold it. Revoke the sign-in.
             revoke_family(db, &g.family)?;
             return Ok(Err(invalid_grant(
-                "This refresh token was already used (rotated); the sign-in is revoked. Sign in again.",
+                "AADSTS70000: This refresh token was already used (rotated); the sign-in is revoked. Sign in again.",
             )));
         }
         _ => {
             return Ok(Err(invalid_grant(
-                "The sign-in was revoked; sign in again.",
+                "AADSTS50173: The sign-in was revoked; sign in again.",
             )));
         }
     }
     if g.expires_at <= Utc::now().timestamp_millis() {
         return Ok(Err(invalid_grant(
-            "The refresh token expired; sign in again.",
+            "AADSTS700082: The refresh token expired due to inactivity; sign in again.",
         )));
     }
     mark_used(db, token)?;
@@ -829,13 +842,13 @@ fn sign_in_page(p: &AuthorizeParams, error: Option<&str>) -> Html<String> {
 <label for=\"password\">Password</label><input id=\"password\" name=\"password\" type=\"password\" autocomplete=\"current-password\" required>
 <button class=\"primary\" id=\"sign-in\" type=\"submit\" name=\"action\" value=\"sign-in\">Sign in</button>
 <button id=\"cancel\" type=\"submit\" name=\"action\" value=\"cancel\" formnovalidate>Cancel</button></form>
-<p class=\"hint\">Sandbox accounts: <b>alex</b> (attended user), <b>hana</b> (helpdesk), <b>dana</b> (developer). Password: <b>{}</b>.</p>
+<p class=\"hint\">Sandbox accounts: <b>alex</b> (attended user), <b>hana</b> (helpdesk, tenant administrator), <b>dana</b> (developer). Password: <b>{}</b>.</p>
 </main></body></html>",
         crate::scenario::SANDBOX_PASSWORD
     ))
 }
 
-fn error_page(status: StatusCode, message: &str) -> Response {
+pub(crate) fn error_page(status: StatusCode, message: &str) -> Response {
     (
         status,
         Html(format!(

@@ -6,6 +6,7 @@
 //! or `$skip`/`$top`, and filters with the OData subset in [`crate::odata`].
 
 use std::collections::HashMap;
+use uuid::Uuid;
 
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -25,7 +26,7 @@ fn time(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(SecondsFormat::Millis, true)
 }
 
-fn state_name(s: ConnectionState) -> &'static str {
+pub(crate) fn state_name(s: ConnectionState) -> &'static str {
     match s {
         ConnectionState::Enabled => "Enabled",
         ConnectionState::Disabled => "Disabled",
@@ -80,12 +81,14 @@ pub fn connection_json(
         "authenticationType": c.auth_type.wire_name(),
         "scopes": c.scopes,
         "sharedMailbox": c.shared_mailbox,
+        // Invented: when the app's secret or certificate expires.
+        "secretExpiresAt": c.secret_expires_at.map(time),
     })
 }
 
-const READ_CONNECTIONS: &[&str] = &["IS.Connections.Read", "ConnectionService"];
+pub(crate) const READ_CONNECTIONS: &[&str] = &["IS.Connections.Read", "ConnectionService"];
 
-fn require(caller: &Caller, scopes: &[&str]) -> ApiResult<()> {
+pub(crate) fn require(caller: &Caller, scopes: &[&str]) -> ApiResult<()> {
     caller
         .require(scopes)
         .map_err(|m| cns(StatusCode::FORBIDDEN, "CNS1044", &m))
@@ -157,6 +160,9 @@ pub async fn connectors(State(state): State<Shared>, caller: Caller) -> ApiResul
                     "enabled": true,
                     "authentication": {"type": k.auth_types.first().map(|a| a.wire_name())},
                     "authenticationTypes": k.auth_types.iter().map(|a| a.wire_name()).collect::<Vec<_>>(),
+                    // Invented: what the app's "new connection" needs to know.
+                    "supportsSharedMailbox": k.supports_shared_mailbox,
+                    "preferSystemBrowser": k.prefer_system_browser,
                     "connectionCount": connections.iter().filter(|(c, _)| c.connector == k.key).count(),
                 })
             })
@@ -293,24 +299,32 @@ pub(crate) fn find_visible(
     id: &str,
 ) -> ApiResult<(Connection, Folder, Option<Connector>, Option<User>)> {
     require(caller, READ_CONNECTIONS)?;
-    let Visible {
-        rows,
-        connectors,
-        users,
-    } = visible_connections(state, caller, None)?;
+    // One connection by its key, not every connection: a bulk health check
+    // pings thousands, each through here.
+    let db = state.db();
+    let found = match Uuid::parse_str(id) {
+        Ok(key) => db.get::<Connection>(&key.to_string())?,
+        Err(_) => None,
+    };
+    let folder = |c: &Connection| {
+        db.folders().map(|all| {
+            all.iter()
+                .find(|f| f.key == c.folder && f.visible_to(caller.user.key))
+                .cloned()
+        })
+    };
     // Not visible and not existing look the same: no leak of other folders' ids.
-    let (c, f) = rows
-        .into_iter()
-        .find(|(c, _)| c.id.to_string().eq_ignore_ascii_case(id))
-        .ok_or_else(|| {
-            cns(
-                StatusCode::NOT_FOUND,
-                "CNS1006",
-                &format!("Connection {id} was not found, or you cannot see its folder."),
-            )
-        })?;
-    let connector = connectors.into_iter().find(|k| k.key == c.connector);
-    let owner = users.into_iter().find(|u| u.key == c.owner);
+    let not_found = || {
+        cns(
+            StatusCode::NOT_FOUND,
+            "CNS1006",
+            &format!("Connection {id} was not found, or you cannot see its folder."),
+        )
+    };
+    let c = found.ok_or_else(not_found)?;
+    let f = folder(&c)?.ok_or_else(not_found)?;
+    let connector = db.get::<Connector>(&c.connector)?;
+    let owner = db.get::<User>(&c.owner.to_string())?;
     Ok((c, f, connector, owner))
 }
 
@@ -326,23 +340,4 @@ pub async fn connection(
         &f,
         owner.as_ref(),
     )))
-}
-
-/// `GET Connections/{id}/ping`: `{connector, status, error?}`.
-pub async fn ping(
-    State(state): State<Shared>,
-    caller: Caller,
-    Path(id): Path<String>,
-) -> ApiResult<Json<Value>> {
-    let (c, _, _, _) = find_visible(&state, &caller, &id)?;
-    let mut body = json!({"connector": c.connector, "status": state_name(c.state)});
-    if c.state != ConnectionState::Enabled {
-        let failure = c.failure.clone().unwrap_or(Failure {
-            code: "CNS1008".into(),
-            provider_code: None,
-            message: "The connection is not authorized.".into(),
-        });
-        body["error"] = json!({"code": failure.code, "providerCode": failure.provider_code, "message": failure.message});
-    }
-    Ok(Json(body))
 }

@@ -7,8 +7,19 @@
 //! It serves over HTTP on 127.0.0.1 only. Its base URL is
 //! `http://127.0.0.1:PORT/sandbox/DefaultTenant`, the `/{org}/{tenant}` shape
 //! clients expect; the identity server is at `http://127.0.0.1:PORT/identity_`,
-//! and the pages a reconnect opens in a browser at `/provisioning_`.
+//! and the pages a reconnect or a new connection opens in a browser at
+//! `/provisioning_`.
+//!
+//! Connections can be reconnected (`provisioning`), created (`provisioning/
+//! create.rs`: delegated and bring-your-own-app through a consent session,
+//! client credentials checked at the provider, certificates read from PEM),
+//! and their tokens handed out and refreshed single-flight with rotation
+//! (`tokens`). The identity server stands in for the organisation's provider,
+//! with consent, an admin-consent wall and an administrator's admin-consent
+//! page (`consent`, `admin_consent`).
 
+mod admin_consent;
+mod certificate;
 mod consent;
 pub mod db;
 mod faults;
@@ -24,6 +35,7 @@ mod provisioning;
 pub mod scenario;
 mod secrets;
 mod selections;
+mod tokens;
 mod vault;
 
 use std::net::SocketAddr;
@@ -40,7 +52,10 @@ use tokio::task::JoinHandle;
 pub use faults::{Fault, FaultSpec};
 pub use providers::{CONNECTORS_CLIENT_ID, ProviderOverride, ProviderSource};
 pub use provisioning::Provisioning;
-pub use scenario::{CI_CLIENT_ID, LargeSpec, PUBLIC_CLIENT_ID, SANDBOX_PASSWORD, Scenario};
+pub use scenario::{
+    BYO_CLIENT_ID, BYO_CLIENT_SECRET, CI_CLIENT_ID, LargeSpec, PUBLIC_CLIENT_ID, SANDBOX_PASSWORD,
+    Scenario,
+};
 
 pub const ORGANIZATION: &str = "sandbox";
 pub const TENANT: &str = "DefaultTenant";
@@ -241,6 +256,22 @@ impl Sandbox {
             refresh_token: body["refresh_token"].as_str().map(str::to_owned),
         })
     }
+
+    /// Changes the latency added to every response (`Config::latency`) from
+    /// now on: tests widen the window in which requests overlap, demos slow
+    /// a running sandbox down.
+    pub fn set_latency(&self, latency: Duration) {
+        self.state.set_latency(latency);
+    }
+
+    /// How many requests the identity server's token endpoint received with
+    /// `grant_type` (`authorization_code`, `refresh_token`,
+    /// `client_credentials`), answered or refused, since this start. For
+    /// tests: a connection's refresh must reach its provider once, however
+    /// many callers ask at the same time.
+    pub fn token_requests(&self, grant_type: &str) -> u64 {
+        self.state.token_requests(grant_type)
+    }
 }
 
 /// Tokens from [`Sandbox::sign_in_as`]. Plain strings: the sandbox has no
@@ -283,16 +314,21 @@ fn router(state: http::Shared) -> Router {
     let connections = Router::new()
         .route("/Connectors", get(integration::connectors))
         .route("/Connectors/{key}", get(integration::connector))
-        .route("/Connections", get(integration::connections))
+        .route(
+            "/Connections",
+            get(integration::connections).post(provisioning::create),
+        )
         .route("/Connections/{id}", get(integration::connection))
-        .route("/Connections/{id}/ping", get(integration::ping))
+        .route("/Connections/{id}/ping", get(tokens::ping))
+        .route("/Connections/{id}/token", get(tokens::token))
         .route(
             "/Connections/{id}/auth",
             axum::routing::post(provisioning::start_session),
         )
         .route(
             "/Connections/{id}/auth/{session}",
-            get(provisioning::session),
+            // DELETE is invented: the real API names no way to cancel.
+            get(provisioning::session).delete(provisioning::cancel),
         )
         .route(
             "/Connections/{id}/auth/{session}/confirm",
@@ -301,13 +337,19 @@ fn router(state: http::Shared) -> Router {
     let provisioning = Router::new()
         .route("/start", get(provisioning::browser_start))
         .route("/callback", get(provisioning::callback))
-        .route("/done", get(provisioning::done));
+        .route("/done", get(provisioning::done))
+        .route("/admin-consented", get(provisioning::admin_consented));
     let identity = Router::new()
         .route(
             "/connect/authorize",
             get(identity::authorize_page).post(identity::authorize_submit),
         )
         .route("/connect/token", axum::routing::post(identity::token))
+        // Entra's admin-consent endpoint, for the admin-consent wall.
+        .route(
+            "/adminconsent",
+            get(admin_consent::page).post(admin_consent::submit),
+        )
         .route(
             "/connect/revocation",
             axum::routing::post(identity::revocation),

@@ -29,6 +29,10 @@ pub struct User {
     pub kind: UserKind,
     /// `salt$sha256(salt + password)`, hex; `None` for accounts that cannot sign in.
     pub password_hash: Option<String>,
+    /// An administrator of the organisation's identity provider: may grant
+    /// consent for everyone (`/identity_/adminconsent`). hana in seeded tenants.
+    #[serde(default)]
+    pub tenant_admin: bool,
 }
 
 impl Document for User {
@@ -56,6 +60,11 @@ pub struct Folder {
     pub owner: Option<Uuid>,
     /// Users (people, robots, apps) assigned to the folder.
     pub members: Vec<Uuid>,
+    /// Members whose role in this folder is Automation User, which lacks
+    /// `Connections.Create` (the platform's governance docs): they see and
+    /// use the folder's connections but may not create any there.
+    #[serde(default)]
+    pub automation_users: Vec<Uuid>,
 }
 
 impl Document for Folder {
@@ -73,6 +82,13 @@ impl Folder {
     /// Folder permissions: members see a folder, and owners their workspace.
     pub fn visible_to(&self, user: Uuid) -> bool {
         self.owner == Some(user) || self.members.contains(&user)
+    }
+
+    /// Whether `user` may create connections here: a personal workspace's
+    /// owner always may; a member unless their role is Automation User.
+    pub fn may_create_connections(&self, user: Uuid) -> bool {
+        self.owner == Some(user)
+            || (self.members.contains(&user) && !self.automation_users.contains(&user))
     }
 }
 
@@ -135,6 +151,18 @@ impl AuthType {
             Self::ClientCertificate => "OAuth2ClientCertificate",
         }
     }
+
+    /// The type Integration Service's name stands for (case-insensitive).
+    pub fn from_wire(name: &str) -> Option<Self> {
+        [
+            Self::Delegated,
+            Self::BringYourOwnApp,
+            Self::ClientCredentials,
+            Self::ClientCertificate,
+        ]
+        .into_iter()
+        .find(|a| a.wire_name().eq_ignore_ascii_case(name))
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -146,6 +174,13 @@ pub struct Connector {
     pub auth_types: Vec<AuthType>,
     pub api_base_uri: String,
     pub has_events: bool,
+    /// Connections may read a shared mailbox instead of the signer's own (Outlook).
+    #[serde(default)]
+    pub supports_shared_mailbox: bool,
+    /// The provider refuses embedded webviews (Google's `disallowed_useragent`),
+    /// so its consent belongs in the system browser.
+    #[serde(default)]
+    pub prefer_system_browser: bool,
 }
 
 impl Document for Connector {
@@ -181,6 +216,10 @@ pub struct Connection {
     pub element_instance_id: i64,
     pub scopes: Vec<String>,
     pub shared_mailbox: Option<String>,
+    /// When the app's client secret or certificate expires (app-only and
+    /// bring-your-own-app connections), when known.
+    #[serde(default)]
+    pub secret_expires_at: Option<DateTime<Utc>>,
     pub created: DateTime<Utc>,
     pub updated: DateTime<Utc>,
     pub last_used: Option<DateTime<Utc>>,

@@ -2,8 +2,9 @@
 //! Integration Service is for a real tenant. This is that client, over real
 //! HTTP to whichever provider `providers.rs` resolved: the authorization
 //! request (PKCE S256, `state`, `nonce`), the code exchange with the client
-//! secret, and the userinfo call that names the account which consented.
-//! Tokens only pass through here; `provisioning.rs` seals them at once.
+//! secret, the userinfo call that names the account which consented, and the
+//! later token requests a connection needs (refresh with rotation, client
+//! credentials). Tokens only pass through here; callers seal them at once.
 
 use std::time::Duration;
 
@@ -19,6 +20,10 @@ pub struct StepError {
     pub code: String,
     pub provider_code: Option<String>,
     pub message: String,
+    /// Invented: the real API names no such field. Where an administrator
+    /// grants the consent this step needed, when the provider has such a page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub admin_consent_url: Option<String>,
 }
 
 impl StepError {
@@ -27,6 +32,7 @@ impl StepError {
             code: code.to_owned(),
             provider_code,
             message: message.to_owned(),
+            admin_consent_url: None,
         }
     }
 
@@ -147,23 +153,14 @@ fn identity_of(claims: &Value) -> Option<String> {
     })
 }
 
-/// Exchanges `code`, then asks who consented.
-pub async fn exchange(
+/// A token request at the provider's token endpoint, authenticated as
+/// `provider`'s client; `Ok` is the token response (at the template's path).
+async fn token_request(
     http: &reqwest::Client,
     provider: &Provider,
-    redirect_uri: &str,
-    requested: &[String],
-    code: &str,
-    verifier: &str,
-    nonce: &str,
-) -> Result<Exchanged, StepError> {
+    mut form: Vec<(&str, &str)>,
+) -> Result<(Value, Value), StepError> {
     let t = &provider.template;
-    let mut form = vec![
-        ("grant_type", "authorization_code"),
-        ("code", code),
-        ("redirect_uri", redirect_uri),
-        ("code_verifier", verifier),
-    ];
     let mut request = http
         .post(&t.token_endpoint)
         .header(header::ACCEPT, "application/json");
@@ -208,13 +205,83 @@ pub async fn exchange(
         Some(path) => body[path.as_str()].clone(),
         None => body.clone(),
     };
-    let Some(access) = tokens["access_token"].as_str().filter(|a| !a.is_empty()) else {
+    if tokens["access_token"].as_str().is_none_or(|a| a.is_empty()) {
         return Err(StepError::new(
             "invalid_token_response",
             None,
             "The provider's token response has no access_token.",
         ));
-    };
+    }
+    Ok((tokens, body))
+}
+
+/// The token fields worth keeping (sealed by the caller).
+fn kept(tokens: &Value) -> Value {
+    let mut kept = serde_json::Map::new();
+    for field in [
+        "access_token",
+        "refresh_token",
+        "id_token",
+        "token_type",
+        "expires_in",
+        "scope",
+    ] {
+        if let Some(v) = tokens.get(field).filter(|v| !v.is_null()) {
+            kept.insert(field.to_owned(), v.clone());
+        }
+    }
+    Value::Object(kept)
+}
+
+/// Refreshes with `refresh_token` (RFC 6749 §6). The answer may hold a
+/// rotated refresh token, which replaces the old one.
+pub async fn refresh(
+    http: &reqwest::Client,
+    provider: &Provider,
+    refresh_token: &str,
+) -> Result<Value, StepError> {
+    let form = vec![
+        ("grant_type", "refresh_token"),
+        ("refresh_token", refresh_token),
+    ];
+    let (tokens, _) = token_request(http, provider, form).await?;
+    Ok(kept(&tokens))
+}
+
+/// Client credentials (RFC 6749 §4.4): the app signs in as itself.
+pub async fn client_credentials(
+    http: &reqwest::Client,
+    provider: &Provider,
+    scopes: &[String],
+) -> Result<Value, StepError> {
+    let scope = scopes.join(&provider.template.scope_separator);
+    let mut form = vec![("grant_type", "client_credentials")];
+    if !scope.is_empty() {
+        form.push(("scope", &scope));
+    }
+    let (tokens, _) = token_request(http, provider, form).await?;
+    Ok(kept(&tokens))
+}
+
+/// Exchanges `code`, then asks who consented.
+pub async fn exchange(
+    http: &reqwest::Client,
+    provider: &Provider,
+    redirect_uri: &str,
+    requested: &[String],
+    code: &str,
+    verifier: &str,
+    nonce: &str,
+) -> Result<Exchanged, StepError> {
+    let t = &provider.template;
+    let form = vec![
+        ("grant_type", "authorization_code"),
+        ("code", code),
+        ("redirect_uri", redirect_uri),
+        ("code_verifier", verifier),
+    ];
+    let (tokens, body) = token_request(http, provider, form).await?;
+    let access = tokens["access_token"].as_str().unwrap_or_default();
     let id_claims = tokens["id_token"].as_str().and_then(jwt_claims);
     if let Some(sent) = id_claims.as_ref().and_then(|c| c["nonce"].as_str())
         && sent != nonce
@@ -245,21 +312,8 @@ pub async fn exchange(
                 .collect()
         })
         .unwrap_or_else(|| requested.to_vec());
-    let mut kept = serde_json::Map::new();
-    for field in [
-        "access_token",
-        "refresh_token",
-        "id_token",
-        "token_type",
-        "expires_in",
-        "scope",
-    ] {
-        if let Some(v) = tokens.get(field).filter(|v| !v.is_null()) {
-            kept.insert(field.to_owned(), v.clone());
-        }
-    }
     Ok(Exchanged {
-        tokens: Value::Object(kept),
+        tokens: kept(&tokens),
         identity,
         granted,
     })

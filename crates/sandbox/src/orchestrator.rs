@@ -160,7 +160,7 @@ pub async fn folders_for_current_user(
 ) -> ApiResult<Json<Value>> {
     caller.require(&["OR.Folders.Read"]).map_err(forbidden)?;
     let db = state.db();
-    page_items(caller.visible_folders(&db)?, &params, None)
+    page_items(caller.visible_folders(&db)?, &params, None, &caller)
 }
 
 /// `GET /api/FoldersNavigation/GetFoldersForCurrentUser?searchText&skip&take`,
@@ -173,13 +173,28 @@ pub async fn folders_navigation(
     caller.require(&["OR.Folders.Read"]).map_err(forbidden)?;
     let db = state.db();
     let search = params.get("searchText").map(|s| s.to_lowercase());
-    page_items(caller.visible_folders(&db)?, &params, search.as_deref())
+    page_items(
+        caller.visible_folders(&db)?,
+        &params,
+        search.as_deref(),
+        &caller,
+    )
+}
+
+/// A folder as the caller sees it. Invented: `CanCreateConnections`, whether
+/// the caller's role there includes `Connections.Create` (Orchestrator's
+/// folder DTOs carry no such field; the app needs it to offer folders).
+fn folder_dto_for(f: &Folder, caller: &Caller) -> Value {
+    let mut dto = folder_dto(f);
+    dto["CanCreateConnections"] = json!(f.may_create_connections(caller.user.key));
+    dto
 }
 
 fn page_items(
     mut folders: Vec<Folder>,
     params: &HashMap<String, String>,
     search: Option<&str>,
+    caller: &Caller,
 ) -> ApiResult<Json<Value>> {
     if let Some(s) = search.filter(|s| !s.is_empty()) {
         folders.retain(|f| {
@@ -200,7 +215,7 @@ fn page_items(
         .iter()
         .skip(skip)
         .take(take)
-        .map(folder_dto)
+        .map(|f| folder_dto_for(f, caller))
         .collect();
     Ok(Json(json!({"Count": count, "PageItems": items})))
 }
@@ -371,7 +386,7 @@ pub async fn odata_route(
                 caller
                     .visible_folders(&db)?
                     .iter()
-                    .map(folder_dto)
+                    .map(|f| folder_dto_for(f, &caller))
                     .collect(),
                 &clauses,
             )?,

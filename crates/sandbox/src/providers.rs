@@ -59,6 +59,9 @@ pub struct Template {
     pub token_auth: TokenAuth,
     /// Where the tokens sit in the token response (Slack: `authed_user`).
     pub token_response_path: Option<String>,
+    /// Where an administrator grants consent for the whole organisation
+    /// (Entra's `/v2.0/adminconsent`), when the provider has such a page.
+    pub admin_consent_endpoint: Option<String>,
 }
 
 fn strings(items: &[(&str, &str)]) -> Vec<(String, String)> {
@@ -86,6 +89,7 @@ pub fn entra(tenant: &str) -> Template {
         iss_parameter_supported: false,
         token_auth: TokenAuth::Post,
         token_response_path: None,
+        admin_consent_endpoint: Some(format!("{base}/v2.0/adminconsent")),
     }
 }
 
@@ -105,6 +109,7 @@ pub fn google() -> Template {
         iss_parameter_supported: false,
         token_auth: TokenAuth::Post,
         token_response_path: None,
+        admin_consent_endpoint: None,
     }
 }
 
@@ -124,6 +129,7 @@ pub fn salesforce() -> Template {
         iss_parameter_supported: false,
         token_auth: TokenAuth::Post,
         token_response_path: None,
+        admin_consent_endpoint: None,
     }
 }
 
@@ -143,6 +149,7 @@ pub fn slack() -> Template {
         iss_parameter_supported: false,
         token_auth: TokenAuth::Post,
         token_response_path: Some("authed_user".into()),
+        admin_consent_endpoint: None,
     }
 }
 
@@ -191,6 +198,7 @@ pub fn from_discovery(doc: &Value, expected_issuer: Option<&str>) -> Result<Temp
             .unwrap_or(false),
         token_auth,
         token_response_path: None,
+        admin_consent_endpoint: None,
         issuer: Some(issuer),
     })
 }
@@ -334,6 +342,41 @@ pub fn connector_scopes(connector: &str) -> Vec<String> {
         .collect()
 }
 
+/// What a new connection asks for: the connector's scopes, plus the
+/// `.Shared` variant of each mail scope when it reads a shared mailbox
+/// (Microsoft Graph: `Mail.Read.Shared`, `Mail.Send.Shared`, …).
+pub fn create_scopes(connector: &str, shared_mailbox: bool) -> Vec<String> {
+    let mut scopes = connector_scopes(connector);
+    if shared_mailbox {
+        let shared: Vec<String> = scopes
+            .iter()
+            .filter(|s| s.starts_with("Mail.") && !s.ends_with(".Shared"))
+            .map(|s| format!("{s}.Shared"))
+            .filter(|s| {
+                crate::consent::ADMIN_ONLY_SCOPES
+                    .iter()
+                    .any(|k| k.eq_ignore_ascii_case(s))
+            })
+            .collect();
+        for s in shared {
+            if !scopes.contains(&s) {
+                scopes.push(s);
+            }
+        }
+    }
+    scopes
+}
+
+/// What an app-only (client credentials) connection asks for: the
+/// resource's `.default` scope, as Entra requires for that grant.
+pub fn app_scopes(connector: &str) -> Vec<String> {
+    if connector.starts_with("uipath-microsoft-") {
+        vec!["https://graph.microsoft.com/.default".to_owned()]
+    } else {
+        vec![]
+    }
+}
+
 /// The template a named source stands for; `Oidc` needs its discovery document.
 pub fn fixed_template(source: &ProviderSource) -> Option<Template> {
     match source {
@@ -399,6 +442,27 @@ mod tests {
             connector_scopes("uipath-microsoft-outlook365").contains(&"offline_access".to_owned())
         );
         assert_eq!(connector_scopes("unknown"), DEFAULT_SCOPES);
+    }
+
+    #[test]
+    fn a_shared_mailbox_adds_the_shared_mail_scopes() {
+        let outlook = "uipath-microsoft-outlook365";
+        let own = create_scopes(outlook, false);
+        assert_eq!(own, connector_scopes(outlook));
+        let shared = create_scopes(outlook, true);
+        assert!(
+            shared.contains(&"Mail.ReadWrite.Shared".to_owned()),
+            "{shared:?}"
+        );
+        assert!(
+            shared.contains(&"Mail.Send.Shared".to_owned()),
+            "{shared:?}"
+        );
+        assert!(shared.starts_with(&own));
+        assert_eq!(
+            app_scopes(outlook),
+            ["https://graph.microsoft.com/.default"]
+        );
     }
 
     #[test]

@@ -1,26 +1,37 @@
-//! Why this exists: re-authenticating a connection in place, end to end, the
-//! way Integration Service does it, so the app's reconnect can be built and
-//! tested without a tenant. The connection keeps its id, folder and bindings.
+//! Why this exists: (re-)authenticating a connection end to end, the way
+//! Integration Service does it, so the app's reconnect and "new connection"
+//! can be built and tested without a tenant. A reconnect keeps the
+//! connection's id, folder and bindings; a creation makes the connection only
+//! once the provider has answered.
 //!
 //! - `POST …/Connections/{id}/auth` starts a session (`{connector, sessionId,
 //!   expiresAt, authUrl}`); a newer one supersedes any session of the same
 //!   connection still in progress (the old one reads `expired`).
+//!   `POST …/Connections` with a delegated type starts the same kind of
+//!   session for a connection that does not exist yet (`provisioning/create.rs`).
 //! - `GET /provisioning_/start?session=` (the `authUrl`, opened in a browser)
-//!   redirects to the provider with PKCE S256, `state` and `nonce`.
+//!   redirects to the provider with PKCE S256, `state` and `nonce`, as the
+//!   sandbox's own client or, for a bring-your-own-app session, as the
+//!   organisation's app.
 //! - `GET /provisioning_/callback` takes the answer: `state` finds the session,
 //!   `iss` is checked (RFC 9207), the code is exchanged, userinfo names the
 //!   account, and the tokens are sealed (`vault.rs`) before they are stored.
-//!   Another account than the connection's waits for a confirmation; the
-//!   browser ends on `/provisioning_/done?session=&status=`.
+//!   Another account than the connection's waits for a confirmation (a new
+//!   connection has no account yet: any completes it); the browser ends on
+//!   `/provisioning_/done?session=&status=`.
 //! - `GET …/auth/{session}` reports; `POST …/auth/{session}/confirm` accepts
-//!   or rejects another account.
+//!   or rejects another account; `DELETE …/auth/{session}` cancels (invented:
+//!   the real API names no cancel), after which the session's callback is
+//!   refused and nothing is stored.
 //!
 //! Sessions are documents (`auth_session`); nothing secret in them is plain:
-//! `state` is stored hashed, the PKCE verifier, nonce and waiting tokens
-//! sealed. A connection's tokens are one `connection_tokens` document.
+//! `state` is stored hashed, the PKCE verifier, nonce, waiting tokens and a
+//! bring-your-own app's client secret sealed. A connection's tokens and app
+//! credentials are documents of their own (`tokens.rs`).
 //!
 //! This file holds the settings, the session and what finishing one does;
-//! `provisioning/api.rs` the tenant API, `provisioning/browser.rs` the pages.
+//! `provisioning/api.rs` the tenant API, `provisioning/create.rs` creating
+//! connections, `provisioning/browser.rs` the pages.
 
 use std::time::Duration;
 
@@ -30,20 +41,24 @@ use serde_json::{Value, json};
 use uuid::Uuid;
 
 use crate::db::{Db, DbResult, Document};
-use crate::model::{Client, Connection, ConnectionState};
+use crate::model::{AuthType, Client, Connection, ConnectionState, User, UserKind};
 use crate::oauth_client::{Exchanged, StepError};
 use crate::providers::{
     CONNECTORS_CLIENT_ID, CONNECTORS_CLIENT_NAME, Provider, ProviderOverride, fixed_template,
     from_discovery,
 };
+use crate::scenario::{BYO_CLIENT_ID, BYO_CLIENT_SECRET};
 use crate::secrets::{hash_secret, random_token};
+use crate::tokens::{ConnectionSecret, ConnectionTokens, Flights, NewTokens, SecretKind};
 use crate::vault::Vault;
 
 mod api;
 mod browser;
+mod create;
 
-pub use api::{confirm, session, start_session};
-pub use browser::{browser_start, callback, done};
+pub use api::{cancel, confirm, session, start_session};
+pub use browser::{admin_consented, browser_start, callback, done};
+pub use create::create;
 
 /// How reconnects run; [`crate::Sandbox::start_with`].
 #[derive(Debug, Clone)]
@@ -67,23 +82,51 @@ impl Default for Provisioning {
 #[derive(Debug)]
 pub struct Runtime {
     pub provider: Provider,
+    /// The provider is the sandbox's own identity server (no override).
+    pub builtin: bool,
     pub vault: Vault,
     pub http: reqwest::Client,
     pub session_lifetime: Duration,
+    /// Per-connection single-flight refreshes (`tokens.rs`).
+    pub flights: Flights,
 }
 
 /// Registers the sandbox's own confidential client at its identity server,
 /// with a fresh secret: the database keeps its salted hash, the returned
-/// secret lives only in memory. Done at every start, as the port (and so
-/// the redirect URI) and the in-memory secret do not survive a restart.
+/// secret lives only in memory. Also registers the organisation's own app
+/// (`contoso-byo-app`, secret [`BYO_CLIENT_SECRET`], sample data) for
+/// bring-your-own-app and client-credentials connections, with the app
+/// account its client-credentials tokens act as. Done at every start, as the
+/// port (and so the redirect URIs) and the in-memory secret do not survive a
+/// restart; every scenario gets both.
 pub fn register_client(db: &Db, origin: &str) -> DbResult<String> {
     let secret = random_token();
+    let redirect_uris = vec![callback_url(origin), admin_consented_url(origin)];
     db.put(&Client {
         client_id: CONNECTORS_CLIENT_ID.into(),
         name: CONNECTORS_CLIENT_NAME.into(),
         secret_hash: Some(hash_secret(&secret)),
-        redirect_uris: vec![callback_url(origin)],
+        redirect_uris: redirect_uris.clone(),
         app_user: None,
+    })?;
+    let byo_app = User {
+        key: crate::scenario::key("user/app/contoso-byo-app"),
+        id: 32,
+        user_name: BYO_CLIENT_ID.to_owned(),
+        email: String::new(),
+        name: "Contoso automation app".to_owned(),
+        surname: String::new(),
+        kind: UserKind::App,
+        password_hash: None,
+        tenant_admin: false,
+    };
+    db.put(&byo_app)?;
+    db.put(&Client {
+        client_id: BYO_CLIENT_ID.into(),
+        name: "Contoso automation app".into(),
+        secret_hash: Some(hash_secret(BYO_CLIENT_SECRET)),
+        redirect_uris,
+        app_user: Some(byo_app.key),
     })?;
     Ok(secret)
 }
@@ -101,6 +144,7 @@ impl Runtime {
             None => Provider {
                 template: crate::providers::Template {
                     name: "the sandbox identity server".into(),
+                    admin_consent_endpoint: Some(format!("{origin}/identity_/adminconsent")),
                     ..from_discovery(
                         &crate::identity::discovery(&format!("{origin}/identity_")),
                         None,
@@ -127,9 +171,11 @@ impl Runtime {
         tracing::info!(provider = %provider.template.name, "connectors sign in here when reconnected");
         Ok(Self {
             provider,
+            builtin: config.provider.is_none(),
             vault: Vault::new(),
             http,
             session_lifetime: config.session_lifetime,
+            flights: Flights::default(),
         })
     }
 }
@@ -158,6 +204,11 @@ pub fn callback_url(origin: &str) -> String {
     format!("{origin}/provisioning_/callback")
 }
 
+/// Where the admin-consent page sends the administrator back (Entra's shape).
+pub fn admin_consented_url(origin: &str) -> String {
+    format!("{origin}/provisioning_/admin-consented")
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 enum Stage {
     /// Waiting for the person at the provider.
@@ -169,6 +220,28 @@ enum Stage {
     Failed,
     /// A newer session for the same connection replaced this one.
     Superseded,
+}
+
+/// What a session that creates a connection will create.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct CreateSpec {
+    /// `None`: named after the account that consents.
+    name: Option<String>,
+    folder: Uuid,
+    /// Who asked: the new connection's owner.
+    owner: Uuid,
+    auth_type: AuthType,
+    shared_mailbox: Option<String>,
+    secret_expires_at: Option<DateTime<Utc>>,
+}
+
+/// The organisation's own app a bring-your-own-app session signs in with.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct SessionClient {
+    client_id: String,
+    tenant_id: Option<String>,
+    /// Its client secret, sealed; dropped when the session no longer needs it.
+    sealed_secret: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -193,6 +266,12 @@ struct AuthSession {
     sealed_request: Option<String>,
     /// Tokens waiting for a confirmation, sealed.
     sealed_tokens: Option<String>,
+    /// Set when this session creates the connection `connection` names.
+    #[serde(default)]
+    create: Option<CreateSpec>,
+    /// Set when the sign-in uses the organisation's own app (BYO).
+    #[serde(default)]
+    client: Option<SessionClient>,
 }
 
 impl Document for AuthSession {
@@ -205,30 +284,12 @@ impl Document for AuthSession {
     }
 }
 
-/// A connection's tokens, sealed; one per connection.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-struct ConnectionTokens {
-    connection: Uuid,
-    provider: String,
-    identity: String,
-    scopes: Vec<String>,
-    stored: DateTime<Utc>,
-    sealed: String,
-}
-
-impl Document for ConnectionTokens {
-    const KIND: &'static str = "connection_tokens";
-    fn id(&self) -> String {
-        self.connection.to_string()
-    }
-}
-
 fn session_record(id: Uuid) -> String {
     format!("auth_session/{id}")
 }
 
-fn tokens_record(connection: Uuid) -> String {
-    format!("connection_tokens/{connection}")
+fn client_secret_record(id: Uuid) -> String {
+    format!("auth_session/{id}/client_secret")
 }
 
 fn now_ms() -> i64 {
@@ -259,6 +320,9 @@ impl AuthSession {
         self.state_hash = None;
         self.sealed_request = None;
         self.sealed_tokens = None;
+        if let Some(client) = &mut self.client {
+            client.sealed_secret = None;
+        }
     }
 
     fn fail(&mut self, error: StepError) {
@@ -267,9 +331,75 @@ impl AuthSession {
         self.forget_secrets();
     }
 
+    /// Cancelled in the app (invented: the real API names no cancel, and so
+    /// no `cancelled` code). The hash of the latest `state` is kept (it is
+    /// no secret) so that a late answer is recognised and refused as
+    /// cancelled; everything sealed is dropped.
+    fn cancel(&mut self) {
+        let state_hash = self.state_hash.take();
+        self.fail(StepError::new(
+            "cancelled",
+            None,
+            "The consent was cancelled in the app; nothing was stored.",
+        ));
+        self.state_hash = state_hash;
+    }
+
+    fn was_cancelled(&self) -> bool {
+        self.stage == Stage::Failed && self.error.as_ref().is_some_and(|e| e.code == "cancelled")
+    }
+
+    /// The client id the sign-in uses.
+    fn client_id<'a>(&'a self, rt: &'a Runtime) -> &'a str {
+        self.client
+            .as_ref()
+            .map_or(rt.provider.client_id.as_str(), |c| c.client_id.as_str())
+    }
+
+    /// The provider with the credentials this session signs in with: the
+    /// sandbox's own client, or the organisation's app for a BYO session.
+    fn provider(&self, rt: &Runtime) -> Result<Provider, StepError> {
+        let Some(client) = &self.client else {
+            return Ok(rt.provider.clone());
+        };
+        let secret = client
+            .sealed_secret
+            .as_deref()
+            .and_then(|sealed| rt.vault.open(&client_secret_record(self.id), sealed).ok())
+            .and_then(|bytes| String::from_utf8(bytes).ok())
+            .ok_or_else(|| {
+                StepError::new(
+                    "server_error",
+                    None,
+                    "The app's client secret for this sign-in could not be read back; start again.",
+                )
+            })?;
+        Ok(Provider {
+            template: rt.provider.template.clone(),
+            client_id: client.client_id.clone(),
+            client_secret: secret,
+        })
+    }
+
+    /// Invented: where an administrator can grant what the wall refused, in
+    /// Entra's shape, when the provider has an admin-consent page.
+    fn admin_consent_url(&self, rt: &Runtime, origin: &str) -> Option<String> {
+        let endpoint = rt.provider.template.admin_consent_endpoint.as_deref()?;
+        let mut url = url::Url::parse(endpoint).ok()?;
+        url.query_pairs_mut()
+            .append_pair("client_id", self.client_id(rt))
+            .append_pair("scope", &self.requested.join(" "))
+            .append_pair("redirect_uri", &admin_consented_url(origin))
+            .append_pair("state", &self.id.to_string());
+        Some(url.into())
+    }
+
     fn json(&self, now: i64) -> Value {
         json!({
             "sessionId": self.id,
+            // Invented: which connection the session (re)authenticates; for a
+            // creation, the id the connection gets once it completes.
+            "connectionId": self.connection,
             "status": self.status(now),
             "identity": self.identity,
             "previousIdentity": self.previous_identity,
@@ -278,65 +408,180 @@ impl AuthSession {
                 "requested": self.requested,
                 "granted": self.granted,
             },
-            "error": self.error.as_ref().map(|e| json!({
-                "code": e.code,
-                "providerCode": e.provider_code,
-                "message": e.message,
-            })),
+            "error": self.error.as_ref().map(|e| {
+                let mut error = json!({
+                    "code": e.code,
+                    "providerCode": e.provider_code,
+                    "message": e.message,
+                });
+                if let Some(url) = &e.admin_consent_url {
+                    error["adminConsentUrl"] = json!(url);
+                }
+                error
+            }),
             "expiresAt": self.expires_at,
         })
     }
 }
 
-/// The connection signs in as `identity` from now on.
+/// What a new connection is made of; [`new_connection`].
+#[derive(Debug)]
+struct NewConnection<'a> {
+    id: Uuid,
+    name: &'a str,
+    connector: &'a str,
+    folder: Uuid,
+    owner: Uuid,
+    identity: &'a str,
+    auth_type: AuthType,
+    scopes: &'a [String],
+    shared_mailbox: Option<&'a str>,
+    secret_expires_at: Option<DateTime<Utc>>,
+}
+
+/// A new Enabled connection: the owner's default for its connector in that
+/// folder when they have none there yet, with a fresh element instance id.
+fn new_connection(db: &Db, n: &NewConnection<'_>) -> DbResult<Connection> {
+    let in_folder = db.all_in::<Connection>(&n.folder.to_string())?;
+    let first_of_owner = !in_folder
+        .iter()
+        .any(|c| c.owner == n.owner && c.connector == n.connector);
+    let element_instance_id = db
+        .all::<Connection>()?
+        .iter()
+        .map(|c| c.element_instance_id)
+        .max()
+        .unwrap_or(120_000)
+        + 1;
+    let now = Utc::now();
+    Ok(Connection {
+        id: n.id,
+        name: n.name.to_owned(),
+        connector: n.connector.to_owned(),
+        folder: n.folder,
+        owner: n.owner,
+        identity: n.identity.to_owned(),
+        auth_type: n.auth_type,
+        state: ConnectionState::Enabled,
+        failure: None,
+        is_default: first_of_owner,
+        element_instance_id,
+        scopes: n.scopes.to_vec(),
+        shared_mailbox: n.shared_mailbox.map(str::to_owned),
+        secret_expires_at: n.secret_expires_at,
+        created: now,
+        updated: now,
+        last_used: None,
+    })
+}
+
+/// The connection signs in as `x.identity` from now on: updated in place,
+/// or created for a creation session. `client_secret`: the BYO app's secret
+/// to keep for the connection (refreshes need it).
 fn complete(
     db: &Db,
-    vault: &Vault,
-    provider: &str,
+    rt: &Runtime,
     s: &mut AuthSession,
-    identity: &str,
-    granted: &[String],
-    tokens: &Value,
+    x: &Exchanged,
+    client_secret: Option<&str>,
 ) -> DbResult<()> {
-    let Some(mut c) = db.get::<Connection>(&s.connection.to_string())? else {
-        s.fail(StepError::new(
-            "connection_gone",
-            None,
-            "The connection was deleted meanwhile.",
-        ));
-        return db.put(s);
+    let existing = db.get::<Connection>(&s.connection.to_string())?;
+    let mut c = match (existing, &s.create) {
+        (Some(c), None) => c,
+        (None, Some(spec)) => new_connection(
+            db,
+            &NewConnection {
+                id: s.connection,
+                name: spec.name.as_deref().unwrap_or(&x.identity),
+                connector: &s.connector,
+                folder: spec.folder,
+                owner: spec.owner,
+                identity: &x.identity,
+                auth_type: spec.auth_type,
+                scopes: &x.granted,
+                shared_mailbox: spec.shared_mailbox.as_deref(),
+                secret_expires_at: spec.secret_expires_at,
+            },
+        )?,
+        (Some(_), Some(_)) => {
+            s.fail(StepError::new(
+                "server_error",
+                None,
+                "A connection with this id exists already; nothing was changed. Create it again.",
+            ));
+            return db.put(s);
+        }
+        (None, None) => {
+            s.fail(StepError::new(
+                "connection_gone",
+                None,
+                "The connection was deleted meanwhile.",
+            ));
+            return db.put(s);
+        }
     };
-    let sealed = match vault.seal_json(&tokens_record(c.id), tokens) {
-        Ok(sealed) => sealed,
-        Err(e) => {
+    let client_id = s.client_id(rt).to_owned();
+    let generation = ConnectionTokens::next_generation(db, c.id)?;
+    let sealed = ConnectionTokens::seal(
+        &rt.vault,
+        &NewTokens {
+            connection: c.id,
+            provider: &rt.provider.template.name,
+            client_id: &client_id,
+            identity: &x.identity,
+            scopes: &x.granted,
+            generation,
+        },
+        &x.tokens,
+    );
+    let secret = match (&s.client, client_secret) {
+        (Some(client), Some(secret)) => Some(ConnectionSecret::seal(
+            &rt.vault,
+            c.id,
+            SecretKind::ClientSecret,
+            Some(&client.client_id),
+            client.tenant_id.as_deref(),
+            secret,
+        )),
+        _ => None,
+    }
+    .transpose();
+    let (sealed, secret) = match (sealed, secret) {
+        (Ok(sealed), Ok(secret)) => (sealed, secret),
+        (Err(e), _) | (_, Err(e)) => {
             s.fail(StepError::new("server_error", None, &e.to_string()));
             return db.put(s);
         }
     };
-    c.state = ConnectionState::Enabled;
-    c.failure = None;
-    c.identity = identity.to_owned();
-    c.scopes = granted.to_vec();
-    c.updated = Utc::now();
+    if s.create.is_none() {
+        c.state = ConnectionState::Enabled;
+        c.failure = None;
+        c.identity.clone_from(&x.identity);
+        c.scopes.clone_from(&x.granted);
+        c.updated = Utc::now();
+    }
     db.put(&c)?;
-    db.put(&ConnectionTokens {
-        connection: c.id,
-        provider: provider.to_owned(),
-        identity: identity.to_owned(),
-        scopes: granted.to_vec(),
-        stored: Utc::now(),
-        sealed,
-    })?;
+    db.put(&sealed)?;
+    if let Some(secret) = secret {
+        db.put(&secret)?;
+    }
     s.stage = Stage::Completed;
-    s.identity = Some(identity.to_owned());
-    s.granted = Some(granted.to_vec());
+    s.identity = Some(x.identity.clone());
+    s.granted = Some(x.granted.clone());
     s.error = None;
     s.forget_secrets();
     db.put(s)
 }
 
 /// Completes, or waits for a confirmation when another account consented.
-fn settle(db: &mut Db, rt: &Runtime, s: &mut AuthSession, x: &Exchanged) -> DbResult<()> {
+/// `client_secret`: as for [`complete`].
+fn settle(
+    db: &mut Db,
+    rt: &Runtime,
+    s: &mut AuthSession,
+    x: &Exchanged,
+    client_secret: Option<&str>,
+) -> DbResult<()> {
     let other_account = s
         .previous_identity
         .as_deref()
@@ -353,16 +598,5 @@ fn settle(db: &mut Db, rt: &Runtime, s: &mut AuthSession, x: &Exchanged) -> DbRe
         }
         return db.put(s);
     }
-    let provider = rt.provider.template.name.clone();
-    db.transaction(|db| {
-        complete(
-            db,
-            &rt.vault,
-            &provider,
-            s,
-            &x.identity,
-            &x.granted,
-            &x.tokens,
-        )
-    })
+    db.transaction(|db| complete(db, rt, s, x, client_secret))
 }

@@ -3,6 +3,12 @@
 //! process, two unattended machines each with its own robot account, delegated
 //! Outlook/OneDrive connections owned by different people, one expired, one
 //! revoked, and a personal-workspace connection bound from a shared folder.
+//! hana is the tenant's administrator (she may grant admin consent) in every
+//! scenario; in `forum`, dana is an Automation User in Finance (she sees and
+//! uses its connections but may not create any there). Every scenario also
+//! gets the organisation's own app registration, [`BYO_CLIENT_ID`] with the
+//! sample secret [`BYO_CLIENT_SECRET`] (registered at each start, see
+//! `provisioning::register_client`, as its redirect URI holds the port).
 //!
 //! Keys are UUIDv5 of stable names, so every run of a scenario has the same ids
 //! (tests, docs and screenshots can name them).
@@ -20,6 +26,15 @@ pub const SANDBOX_PASSWORD: &str = "sandbox";
 pub const PUBLIC_CLIENT_ID: &str = "connassist";
 /// A confidential external application for client-credentials sign-in.
 pub const CI_CLIENT_ID: &str = "connassist-ci";
+/// The organisation's own app registration at the sandbox identity server,
+/// for "bring your own app" and client-credentials connections: a
+/// confidential client whose redirect URI is `{origin}/provisioning_/callback`.
+pub const BYO_CLIENT_ID: &str = "contoso-byo-app";
+/// Its secret: fixed and public, sample data like [`SANDBOX_PASSWORD`] (the
+/// database keeps only its salted hash, as for every client secret).
+pub const BYO_CLIENT_SECRET: &str = "sandbox-byo-secret";
+/// The connector whose connections may read a shared mailbox.
+pub const OUTLOOK: &str = "uipath-microsoft-outlook365";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Scenario {
@@ -103,6 +118,7 @@ fn person(id: i64, user_name: &str, name: &str, surname: &str) -> User {
         surname: surname.to_owned(),
         kind: UserKind::User,
         password_hash: Some(hash_secret(SANDBOX_PASSWORD)),
+        tenant_admin: false,
     }
 }
 
@@ -116,6 +132,7 @@ fn robot_account(id: i64, user_name: &str) -> User {
         surname: String::new(),
         kind: UserKind::Robot,
         password_hash: None,
+        tenant_admin: false,
     }
 }
 
@@ -129,6 +146,7 @@ fn folder(id: i64, name: &str, members: &[&User]) -> Folder {
         parent_key: None,
         owner: None,
         members: members.iter().map(|u| u.key).collect(),
+        automation_users: vec![],
     }
 }
 
@@ -143,6 +161,7 @@ fn workspace(id: i64, owner: &User) -> Folder {
         parent_key: None,
         owner: Some(owner.key),
         members: vec![],
+        automation_users: vec![],
     }
 }
 
@@ -156,6 +175,19 @@ fn connectors() -> Vec<Connector> {
         auth_types: auth,
         api_base_uri: api.to_owned(),
         has_events: true,
+        supports_shared_mailbox: key == OUTLOOK,
+        // Google refuses sign-in in embedded webviews (disallowed_useragent).
+        prefer_system_browser: key.starts_with("uipath-google-"),
+    };
+    // Microsoft Graph connectors: as a person (delegated, or through the
+    // organisation's own app registration) or as the app itself.
+    let graph = || {
+        vec![
+            Delegated,
+            BringYourOwnApp,
+            ClientCredentials,
+            ClientCertificate,
+        ]
     };
     vec![
         c(
@@ -163,7 +195,7 @@ fn connectors() -> Vec<Connector> {
             "uipath-microsoft-outlook365",
             "Microsoft Outlook 365",
             "Email, calendar and contacts through Microsoft Graph.",
-            vec![Delegated, BringYourOwnApp, ClientCredentials],
+            graph(),
             "https://graph.microsoft.com/v1.0",
         ),
         c(
@@ -171,7 +203,7 @@ fn connectors() -> Vec<Connector> {
             "uipath-microsoft-onedrive",
             "Microsoft OneDrive & SharePoint",
             "Files, folders and lists in OneDrive and SharePoint.",
-            vec![Delegated, BringYourOwnApp, ClientCredentials],
+            graph(),
             "https://graph.microsoft.com/v1.0",
         ),
         c(
@@ -179,7 +211,7 @@ fn connectors() -> Vec<Connector> {
             "uipath-microsoft-teams",
             "Microsoft Teams",
             "Channels, chats and meetings.",
-            vec![Delegated, BringYourOwnApp],
+            graph(),
             "https://graph.microsoft.com/v1.0",
         ),
         c(
@@ -211,7 +243,7 @@ fn connectors() -> Vec<Connector> {
             "uipath-salesforce-slack",
             "Slack",
             "Messages and channels.",
-            vec![Delegated, BringYourOwnApp],
+            vec![Delegated],
             "https://slack.com/api",
         ),
     ]
@@ -277,6 +309,7 @@ fn ci_app() -> User {
         surname: String::new(),
         kind: UserKind::App,
         password_hash: None,
+        tenant_admin: false,
     }
 }
 
@@ -288,7 +321,10 @@ fn seed_large(db: &mut Db, spec: LargeSpec) -> DbResult<Seeded> {
     let secret = random_token();
     let people = [
         person(11, "alex", "Alex", "Attended"),
-        person(12, "hana", "Hana", "Helpdesk"),
+        User {
+            tenant_admin: true,
+            ..person(12, "hana", "Hana", "Helpdesk")
+        },
         person(13, "dana", "Dana", "Developer"),
     ];
     let robots = [
@@ -324,6 +360,7 @@ fn seed_large(db: &mut Db, spec: LargeSpec) -> DbResult<Seeded> {
                 parent_key,
                 owner: None,
                 members,
+                automation_users: vec![],
             }
         })
         .collect();
@@ -370,6 +407,7 @@ fn seed_large(db: &mut Db, spec: LargeSpec) -> DbResult<Seeded> {
                 element_instance_id: 200_000 + i64::try_from(i).unwrap_or_default(),
                 scopes: MAIL_SCOPES.iter().map(|s| (*s).to_owned()).collect(),
                 shared_mailbox: None,
+                secret_expires_at: None,
                 created: now - Duration::days(300),
                 updated: now - Duration::days(idle_days),
                 last_used: Some(now - Duration::days(idle_days)),
@@ -485,14 +523,17 @@ fn seed_forum(db: &mut Db) -> DbResult<Seeded> {
     let secret = random_token();
     db.transaction(|db| {
         let alex = person(11, "alex", "Alex", "Attended");
-        let hana = person(12, "hana", "Hana", "Helpdesk");
+        // The tenant's administrator: she may grant admin consent.
+        let hana = User { tenant_admin: true, ..person(12, "hana", "Hana", "Helpdesk") };
         let dana = person(13, "dana", "Dana", "Developer");
         let robot1 = robot_account(21, "robot-prod-01");
         let robot2 = robot_account(22, "robot-prod-02");
         let app = ci_app();
 
         let shared = folder(1, "Shared", &[&alex, &hana, &dana, &robot1, &robot2, &app]);
-        let finance = folder(2, "Finance", &[&hana, &dana, &robot1, &app]);
+        // dana is an Automation User in Finance: she sees and uses its
+        // connections but may not create any there.
+        let finance = Folder { automation_users: vec![dana.key], ..folder(2, "Finance", &[&hana, &dana, &robot1, &app]) };
         let alex_ws = workspace(101, &alex);
         let hana_ws = workspace(102, &hana);
         let dana_ws = workspace(103, &dana);
@@ -520,11 +561,12 @@ fn seed_forum(db: &mut Db) -> DbResult<Seeded> {
             element_instance_id: 0,
             scopes: scopes.iter().map(|s| (*s).to_owned()).collect(),
             shared_mailbox: None,
+            secret_expires_at: None,
             created: now - Duration::days(200),
             updated: now - Duration::days(3),
             last_used: Some(now - Duration::hours(2)),
         };
-        let outlook = "uipath-microsoft-outlook365";
+        let outlook = OUTLOOK;
         let onedrive = "uipath-microsoft-onedrive";
         let mut connections = vec![
             Connection { is_default: true, ..conn("robot-prod-01@contoso.example", outlook, &shared, &robot1, AuthType::Delegated, MAIL_SCOPES) },

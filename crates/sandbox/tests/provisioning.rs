@@ -4,8 +4,8 @@
 //! sandbox identity's own sign-in and consent pages, and the sandbox, as an
 //! OAuth client, exchanges the code, names the account and stores the tokens
 //! sealed. Outcomes: completed, another account waiting for a confirmation,
-//! consent refused, the admin-consent wall, forged `state`, a wrong `iss`,
-//! expiry and supersession.
+//! consent refused, the admin-consent wall and an administrator lifting it,
+//! forged `state`, a wrong `iss`, expiry, supersession and cancellation.
 
 // The helpers below unwrap: a panic there is the calling test failing.
 #![allow(clippy::unwrap_used)]
@@ -16,9 +16,10 @@ use std::collections::HashSet;
 use std::time::Duration;
 
 use connassist_sandbox::scenario::key;
-use connassist_sandbox::{CONNECTORS_CLIENT_ID, Config, Provisioning, SANDBOX_PASSWORD, Sandbox};
+use connassist_sandbox::{CONNECTORS_CLIENT_ID, Config, Provisioning, Sandbox};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
+use support::browser::*;
 use support::*;
 use url::Url;
 
@@ -27,239 +28,6 @@ const FINANCE_SHAREPOINT: &str = "Finance SharePoint";
 
 fn id_of(name: &str) -> String {
     key(&format!("connection/{name}")).to_string()
-}
-
-async fn post(sb: &Sandbox, token: &str, path: &str, body: &Value) -> (u16, Value) {
-    let response = client()
-        .post(format!("{}{path}", sb.base_url))
-        .bearer_auth(token)
-        .json(body)
-        .send()
-        .await
-        .unwrap();
-    let status = response.status().as_u16();
-    (status, response.json().await.unwrap_or(Value::Null))
-}
-
-fn auth_path(connection: &str) -> String {
-    format!("/connections_/api/v1/Connections/{connection}/auth")
-}
-
-/// `POST …/auth`: the session id and the `authUrl`.
-async fn start(sb: &Sandbox, token: &str, connection: &str) -> (String, Url) {
-    let (status, body) = post(sb, token, &auth_path(connection), &json!({})).await;
-    assert_eq!(status, 200, "{body}");
-    let session = body["sessionId"].as_str().unwrap().to_owned();
-    assert_eq!(
-        body["authUrl"],
-        format!("{}/provisioning_/start?session={session}", sb.origin)
-    );
-    (
-        session,
-        Url::parse(body["authUrl"].as_str().unwrap()).unwrap(),
-    )
-}
-
-async fn session(sb: &Sandbox, token: &str, connection: &str, session: &str) -> Value {
-    let (status, body) = api(
-        sb,
-        token,
-        &format!("{}/{session}", auth_path(connection)),
-        &[],
-    )
-    .await;
-    assert_eq!(status, 200, "{body}");
-    body
-}
-
-async fn connection(sb: &Sandbox, token: &str, id: &str) -> Value {
-    let (status, body) = api(
-        sb,
-        token,
-        &format!("/connections_/api/v1/Connections/{id}"),
-        &[],
-    )
-    .await;
-    assert_eq!(status, 200, "{body}");
-    body
-}
-
-fn location(response: &reqwest::Response) -> Url {
-    Url::parse(response.headers()["location"].to_str().unwrap()).unwrap()
-}
-
-fn query(url: &Url, name: &str) -> Option<String> {
-    url.query_pairs()
-        .find(|(k, _)| k == name)
-        .map(|(_, v)| v.into_owned())
-}
-
-fn unescape(text: &str) -> String {
-    text.replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&amp;", "&")
-}
-
-/// The hidden fields of the page's form, as a browser would post them.
-fn hidden_fields(html: &str) -> Vec<(String, String)> {
-    let attr = |tag: &str, name: &str| {
-        let start = tag.find(&format!("{name}=\""))? + name.len() + 2;
-        Some(unescape(tag[start..].split('"').next()?))
-    };
-    html.split("<input")
-        .skip(1)
-        .map(|rest| rest.split('>').next().unwrap())
-        .filter(|tag| tag.contains("type=\"hidden\""))
-        .filter_map(|tag| Some((attr(tag, "name")?, attr(tag, "value").unwrap_or_default())))
-        .collect()
-}
-
-fn title(html: &str) -> String {
-    let start = html.find("<title>").unwrap() + "<title>".len();
-    html[start..].split("</title>").next().unwrap().to_owned()
-}
-
-/// `GET authUrl`: 302 to the provider's authorize endpoint, checked.
-async fn open_auth_url(sb: &Sandbox, auth_url: &Url) -> Url {
-    let response = client().get(auth_url.clone()).send().await.unwrap();
-    assert_eq!(response.status(), 302);
-    let authorize = location(&response);
-    assert_eq!(
-        authorize.as_str().split('?').next().unwrap(),
-        format!("{}/identity_/connect/authorize", sb.origin)
-    );
-    let q = |n| query(&authorize, n);
-    assert_eq!(q("response_type").as_deref(), Some("code"));
-    assert_eq!(q("client_id").as_deref(), Some(CONNECTORS_CLIENT_ID));
-    assert_eq!(
-        q("redirect_uri"),
-        Some(format!("{}/provisioning_/callback", sb.origin))
-    );
-    assert_eq!(q("code_challenge_method").as_deref(), Some("S256"));
-    assert_eq!(q("code_challenge").map(|c| c.len()), Some(43));
-    assert!(q("state").is_some_and(|s| s.len() >= 32));
-    assert!(q("nonce").is_some_and(|s| s.len() >= 32));
-    assert!(
-        q("scope")
-            .unwrap()
-            .split(' ')
-            .any(|s| s == "offline_access")
-    );
-    assert_eq!(q("prompt"), None, "no prompt=select_account by default");
-    authorize
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum AtConsent {
-    Accept,
-    Cancel,
-    /// The test expects no consent page.
-    NotAsked,
-}
-
-/// The sandbox identity's pages: the sign-in form, then the consent page if
-/// shown. Returns the redirect to our callback and the scopes consent asked for.
-async fn sign_in_at_identity(
-    sb: &Sandbox,
-    authorize: &Url,
-    user: &str,
-    at_consent: AtConsent,
-) -> (Url, Vec<String>) {
-    let page = client().get(authorize.clone()).send().await.unwrap();
-    assert_eq!(page.status(), 200);
-    let mut form = hidden_fields(&page.text().await.unwrap());
-    assert!(form.iter().any(|(k, _)| k == "code_challenge"), "{form:?}");
-    form.push(("username".into(), user.into()));
-    form.push(("password".into(), SANDBOX_PASSWORD.into()));
-    form.push(("action".into(), "sign-in".into()));
-    let endpoint = format!("{}/identity_/connect/authorize", sb.origin);
-    let mut response = client().post(&endpoint).form(&form).send().await.unwrap();
-    let mut asked = vec![];
-    if response.status() == 200 {
-        let html = response.text().await.unwrap();
-        assert_eq!(title(&html), "Permissions requested");
-        assert!(html.contains("Connections Assistant sandbox connector wants:"));
-        asked = html
-            .split("<li><code>")
-            .skip(1)
-            .map(|s| unescape(s.split("</code>").next().unwrap()))
-            .collect();
-        let action = match at_consent {
-            AtConsent::Accept => "consent-accept",
-            AtConsent::Cancel => "consent-cancel",
-            AtConsent::NotAsked => panic!("a consent page was shown for {asked:?}"),
-        };
-        let mut form = hidden_fields(&html);
-        form.push(("action".into(), action.into()));
-        response = client().post(&endpoint).form(&form).send().await.unwrap();
-    } else {
-        assert_ne!(at_consent, AtConsent::Accept, "no consent page was shown");
-        assert_ne!(at_consent, AtConsent::Cancel, "no consent page was shown");
-    }
-    assert_eq!(response.status(), 303);
-    let callback = location(&response);
-    assert!(
-        callback
-            .as_str()
-            .starts_with(&format!("{}/provisioning_/callback?", sb.origin)),
-        "{callback}"
-    );
-    assert_eq!(query(&callback, "state"), query(authorize, "state"));
-    assert_eq!(
-        query(&callback, "iss"),
-        Some(format!("{}/identity_", sb.origin))
-    );
-    (callback, asked)
-}
-
-/// `GET callback` → 302 to the done page → the page's title.
-async fn finish(sb: &Sandbox, callback: &Url, session: &str) -> (String, String) {
-    let response = client().get(callback.clone()).send().await.unwrap();
-    assert_eq!(response.status(), 302, "{}", response.text().await.unwrap());
-    let done = location(&response);
-    assert_eq!(
-        done.as_str().split('?').next().unwrap(),
-        format!("{}/provisioning_/done", sb.origin)
-    );
-    assert_eq!(query(&done, "session").as_deref(), Some(session));
-    let status = query(&done, "status").unwrap();
-    let page = client().get(done).send().await.unwrap();
-    assert_eq!(page.status(), 200);
-    let html = page.text().await.unwrap();
-    assert!(html.contains("Connections Assistant"), "{html}");
-    (status, title(&html))
-}
-
-/// A whole reconnect through the browser, up to the done page.
-async fn reconnect(
-    sb: &Sandbox,
-    token: &str,
-    connection: &str,
-    user: &str,
-    at_consent: AtConsent,
-) -> (String, String, String) {
-    let (id, auth_url) = start(sb, token, connection).await;
-    let authorize = open_auth_url(sb, &auth_url).await;
-    let (callback, _) = sign_in_at_identity(sb, &authorize, user, at_consent).await;
-    let (status, title) = finish(sb, &callback, &id).await;
-    (id, status, title)
-}
-
-fn db(sb: &Sandbox) -> rusqlite::Connection {
-    rusqlite::Connection::open(sb.data_dir().join("sandbox.sqlite3")).unwrap()
-}
-
-fn count(sb: &Sandbox, sql: &str) -> i64 {
-    db(sb).query_row(sql, [], |r| r.get(0)).unwrap()
-}
-
-fn stored_tokens(sb: &Sandbox) -> i64 {
-    count(
-        sb,
-        "SELECT COUNT(*) FROM documents WHERE kind = 'connection_tokens'",
-    )
 }
 
 #[tokio::test]
@@ -462,6 +230,253 @@ async fn the_admin_consent_wall_refuses_admin_only_scopes() {
         connection(&sb, &alex, &id).await["connectionIdentity"],
         "dana@contoso.example"
     );
+}
+
+#[tokio::test]
+async fn an_administrator_grants_for_everyone_and_the_wall_opens() {
+    let sb = sandbox().await;
+    let alex = access(&sign_in(&sb, "alex").await);
+    let id = id_of("Dana's OneDrive");
+    let (session_id, auth_url) = start(&sb, &alex, &id).await;
+    let authorize = open_auth_url(&sb, &auth_url).await;
+    let (callback, _) = sign_in_at_identity(&sb, &authorize, "alex", AtConsent::NotAsked).await;
+    assert_eq!(finish(&sb, &callback, &session_id).await.0, "failed");
+    let s = session(&sb, &alex, &id, &session_id).await;
+    assert_eq!(s["error"]["code"], "consent_required");
+    let link = Url::parse(s["error"]["adminConsentUrl"].as_str().unwrap()).unwrap();
+    assert_eq!(
+        link.as_str().split('?').next().unwrap(),
+        format!("{}/identity_/adminconsent", sb.origin)
+    );
+    assert_eq!(
+        query(&link, "client_id").as_deref(),
+        Some(CONNECTORS_CLIENT_ID)
+    );
+    let redirect = format!("{}/provisioning_/admin-consented", sb.origin);
+    assert_eq!(query(&link, "redirect_uri"), Some(redirect.clone()));
+    assert_eq!(query(&link, "state"), Some(session_id.clone()));
+    assert!(
+        query(&link, "scope")
+            .unwrap()
+            .split(' ')
+            .any(|s| s == "Sites.Read.All"),
+        "{link}"
+    );
+    let tenant_consents = || {
+        count(
+            &sb,
+            "SELECT COUNT(*) FROM documents WHERE kind = 'tenant_consent'",
+        )
+    };
+    let endpoint = format!("{}/identity_/adminconsent", sb.origin);
+
+    // The page is the usual sign-in form; a wrong password says so.
+    let page = client().get(link.clone()).send().await.unwrap();
+    assert_eq!(page.status(), 200);
+    let html = page.text().await.unwrap();
+    assert_eq!(title(&html), "Grant admin consent");
+    assert!(html.contains("Sites.Read.All") && html.contains("id=\"username\""));
+    let form = hidden_fields(&html);
+    let sign_in_as = |user: &str, password: &str| {
+        let mut f = form.clone();
+        f.push(("username".into(), user.into()));
+        f.push(("password".into(), password.into()));
+        f.push(("action".into(), "sign-in".into()));
+        f
+    };
+    let wrong = client()
+        .post(&endpoint)
+        .form(&sign_in_as("hana", "not-it"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(wrong.status(), 200);
+    assert!(wrong.text().await.unwrap().contains("do not match"));
+
+    // Someone who is not an administrator is told so; nothing changes.
+    for user in ["alex", "dana"] {
+        let refused = client()
+            .post(&endpoint)
+            .form(&sign_in_as(user, "sandbox"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(refused.status(), 403, "{user}");
+        let html = refused.text().await.unwrap();
+        assert_eq!(title(&html), "Only an administrator can grant this");
+        assert!(html.contains("Nothing was changed"), "{html}");
+    }
+    assert_eq!(tenant_consents(), 0);
+
+    // The administrator signs in, then accepts for the organisation.
+    let permissions = client()
+        .post(&endpoint)
+        .form(&sign_in_as("hana", "sandbox"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(permissions.status(), 200);
+    let html = permissions.text().await.unwrap();
+    assert_eq!(title(&html), "Permissions requested for the organisation");
+    let mut accept = hidden_fields(&html);
+    accept.push(("action".into(), "consent-accept".into()));
+    let granted = client().post(&endpoint).form(&accept).send().await.unwrap();
+    assert_eq!(granted.status(), 303);
+    let back = location(&granted);
+    assert!(back.as_str().starts_with(&format!("{redirect}?")), "{back}");
+    assert_eq!(query(&back, "admin_consent").as_deref(), Some("True"));
+    assert_eq!(query(&back, "state"), Some(session_id.clone()));
+    assert!(query(&back, "tenant").is_some_and(|t| uuid::Uuid::parse_str(&t).is_ok()));
+    let landing = client().get(back).send().await.unwrap();
+    assert_eq!(landing.status(), 200);
+    let html = landing.text().await.unwrap();
+    assert_eq!(title(&html), "Consent granted");
+    assert!(html.contains("reconnect"));
+    assert_eq!(tenant_consents(), 1);
+    // The answer works once.
+    let replay = client().post(&endpoint).form(&accept).send().await.unwrap();
+    assert_eq!(replay.status(), 400);
+
+    // alex's next reconnect passes the wall (and, the connection being
+    // dana's, waits for him to confirm his own account).
+    let (second, auth_url) = start(&sb, &alex, &id).await;
+    let authorize = open_auth_url(&sb, &auth_url).await;
+    let (callback, _) = sign_in_at_identity(&sb, &authorize, "alex", AtConsent::NotAsked).await;
+    assert_eq!(query(&callback, "error"), None, "{callback}");
+    assert_eq!(
+        finish(&sb, &callback, &second).await.0,
+        "needs_confirmation"
+    );
+}
+
+#[tokio::test]
+async fn the_admin_consent_page_checks_its_link_and_can_be_cancelled() {
+    let sb = sandbox().await;
+    let redirect = format!("{}/provisioning_/admin-consented", sb.origin);
+    let link = |client_id: &str, redirect_uri: &str| {
+        let mut url = Url::parse(&format!("{}/identity_/adminconsent", sb.origin)).unwrap();
+        url.query_pairs_mut()
+            .append_pair("client_id", client_id)
+            .append_pair("scope", "Sites.Read.All")
+            .append_pair("redirect_uri", redirect_uri)
+            .append_pair("state", "s1");
+        url
+    };
+    // Never redirected to an address the app did not register.
+    let evil = client()
+        .get(link(CONNECTORS_CLIENT_ID, "https://evil.example/cb"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(evil.status(), 400);
+    let unknown = client()
+        .get(link("nobody", &redirect))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(unknown.status(), 400);
+    assert!(unknown.text().await.unwrap().contains("AADSTS700016"));
+
+    let page = client()
+        .get(link(CONNECTORS_CLIENT_ID, &redirect))
+        .send()
+        .await
+        .unwrap();
+    let mut form = hidden_fields(&page.text().await.unwrap());
+    form.push(("action".into(), "cancel".into()));
+    let cancelled = client()
+        .post(format!("{}/identity_/adminconsent", sb.origin))
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(cancelled.status(), 303);
+    let back = location(&cancelled);
+    assert_eq!(query(&back, "error").as_deref(), Some("access_denied"));
+    assert_eq!(query(&back, "state").as_deref(), Some("s1"));
+    let landing = client().get(back).send().await.unwrap();
+    assert_eq!(title(&landing.text().await.unwrap()), "Consent not granted");
+}
+
+#[tokio::test]
+async fn a_cancelled_reconnect_refuses_its_late_answer_and_changes_nothing() {
+    let sb = sandbox().await;
+    let hana = access(&sign_in(&sb, "hana").await);
+    let id = id_of(FINANCE_SHAREPOINT);
+    let before = connection(&sb, &hana, &id).await;
+    let (session_id, auth_url) = start(&sb, &hana, &id).await;
+    let authorize = open_auth_url(&sb, &auth_url).await;
+    let (callback, _) = sign_in_at_identity(&sb, &authorize, "hana", AtConsent::NotAsked).await;
+
+    let cancel = || {
+        client()
+            .delete(format!("{}{}/{session_id}", sb.base_url, auth_path(&id)))
+            .bearer_auth(&hana)
+            .send()
+    };
+    let response = cancel().await.unwrap();
+    assert_eq!(response.status(), 200);
+    let s: Value = response.json().await.unwrap();
+    assert_eq!(s["status"], "failed");
+    assert_eq!(s["error"]["code"], "cancelled");
+    assert_eq!(
+        s["error"]["message"],
+        "The consent was cancelled in the app; nothing was stored."
+    );
+    // The stored session keeps no secret (only the hash of its state).
+    let body: String = db(&sb)
+        .query_row(
+            "SELECT body FROM documents WHERE kind = 'auth_session' AND id = ?1",
+            [&session_id],
+            |r| r.get(0),
+        )
+        .unwrap();
+    let stored: Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(stored["error"]["code"], "cancelled");
+    assert_eq!(stored["sealed_request"], Value::Null);
+    assert_eq!(stored["sealed_tokens"], Value::Null);
+
+    // The browser finishes anyway: refused, told why, nothing stored.
+    let late = client().get(callback).send().await.unwrap();
+    assert_eq!(late.status(), 400);
+    let html = late.text().await.unwrap();
+    assert_eq!(title(&html), "Sign-in cancelled");
+    assert!(html.contains("nothing was stored"));
+    assert_eq!(stored_tokens(&sb), 0);
+    assert_eq!(
+        count(
+            &sb,
+            &format!(
+                "SELECT COUNT(*) FROM grants WHERE client_id = '{CONNECTORS_CLIENT_ID}' AND kind = 'access'"
+            )
+        ),
+        0,
+        "the code was never exchanged"
+    );
+    let after = connection(&sb, &hana, &id).await;
+    assert_eq!(after["state"], "Failed");
+    assert_eq!(after["updateTime"], before["updateTime"]);
+    // The link is dead too, and cancelling again answers the same.
+    let opened = client().get(auth_url).send().await.unwrap();
+    assert_eq!(title(&opened.text().await.unwrap()), "Sign-in cancelled");
+    let again: Value = cancel().await.unwrap().json().await.unwrap();
+    assert_eq!(again["error"]["code"], "cancelled");
+
+    // A completed session is not undone by a cancel.
+    let (done, status, _) = reconnect(&sb, &hana, &id, "hana", AtConsent::NotAsked).await;
+    assert_eq!(status, "completed");
+    let response = client()
+        .delete(format!("{}{}/{done}", sb.base_url, auth_path(&id)))
+        .bearer_auth(&hana)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    assert_eq!(
+        response.json::<Value>().await.unwrap()["status"],
+        "completed"
+    );
+    assert_eq!(connection(&sb, &hana, &id).await["state"], "Enabled");
 }
 
 #[tokio::test]
@@ -926,4 +941,14 @@ async fn connectors_can_sign_in_at_an_external_openid_provider() {
     assert_eq!(after["state"], "Enabled");
     assert_eq!(after["connectionIdentity"], "hana");
     assert_eq!(stored_tokens(&sb), 1);
+
+    // oidc-provider rotates refresh tokens and refuses a used one: two
+    // forced refreshes in a row work only if the rotated one was kept.
+    let token = format!("/connections_/api/v1/Connections/{id}/token?forceRefresh=true");
+    let (status, first) = api(&sb, &hana, &token, &[]).await;
+    assert_eq!(status, 200, "{first}");
+    let (status, second) = api(&sb, &hana, &token, &[]).await;
+    assert_eq!(status, 200, "{second}");
+    assert_ne!(first["accessToken"], second["accessToken"]);
+    assert_eq!(connection(&sb, &hana, &id).await["state"], "Enabled");
 }

@@ -121,6 +121,7 @@ export const fakeBackend: Backend = {
       summary: { processes: folder ? 2 : 4, errors: count("error"), warnings: count("warning"), infos: count("info") },
       findings,
       problems: [],
+      usage: [{ connectionId: "c4", processes: [{ process: "Vendor Sync", folderPath: "Finance", unattended: true }] }],
     };
     return report;
   },
@@ -200,6 +201,9 @@ export const fakeBackend: Backend = {
   async stopHealth() {
     healthStopped = true;
     return true;
+  },
+  async exportHealth(format) {
+    return { path: `connections-health.${format}`, rows: fakeRows.length };
   },
   async signOut() {
     fakeSelections = [];

@@ -1,6 +1,7 @@
 // The only module that imports @tauri-apps/*: the desktop app's IPC.
 // Commands and their arguments mirror src-tauri/src/commands.rs.
 import { Channel, invoke } from "@tauri-apps/api/core";
+import { save } from "@tauri-apps/plugin-dialog";
 import { toApiError } from "./errors";
 import type { AuditReport, Backend, ConnectorInfo, CreateOutcome, FolderChoice, HealthEvent, HealthSummary, ListEvent, ReconnectProgress, Selections, SessionInfo, Settings, TenantUrl } from "./types";
 
@@ -47,6 +48,15 @@ export const tauriBackend: Backend = {
     return call<HealthSummary>("check_health", { onEvent: channel, folder: folder ?? null });
   },
   stopHealth: () => call<boolean>("stop_health"),
+  exportHealth: async (format) => {
+    const path = await save({
+      defaultPath: `connections-health.${format}`,
+      filters: [{ name: format === "csv" ? "CSV" : "JSON", extensions: [format] }],
+    });
+    if (path === null) return null;
+    const rows = await call<number>("export_health", { path, format });
+    return { path, rows };
+  },
   signOut: () => call<void>("sign_out"),
 };
 

@@ -94,6 +94,11 @@ export interface Backend {
   checkHealth(onEvent: (event: HealthEvent) => void, folder?: string): Promise<HealthSummary>;
   /** Stops the health check in progress (its results so far stay). */
   stopHealth(): Promise<boolean>;
+  /**
+   * Saves the latest check's results as CSV or JSON where the user chooses
+   * (a save dialog); null when the user cancelled the dialog.
+   */
+  exportHealth(format: "csv" | "json"): Promise<{ path: string; rows: number } | null>;
   /** Forgets the session. */
   signOut(): Promise<void>;
 }

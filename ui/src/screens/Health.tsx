@@ -2,13 +2,43 @@
 // tenant, with a progress bar, a stop button, and the results as they come
 // (in batches): what is broken or about to break, why, and what to do. A row
 // opens the connection in the list, where it can be reconnected.
-import { useReducer } from "react";
-import { toApiError, type Backend } from "../backend";
+import { useReducer, useState } from "react";
+import { toApiError, type ApiError, type AuditReport, type Backend } from "../backend";
 import { initialHealth, reduceHealth, shownResults, STATUS_LABELS, summarize } from "./healthState";
 
-export function Health({ backend, onShowConnection }: { backend: Backend; onShowConnection: (id: string) => void }) {
+/** "Used by 3 processes, 2 unattended", from the audit's bindings. */
+export function impact(usage: AuditReport["usage"] | undefined, id: string): string | null {
+  const processes = usage?.find((u) => u.connectionId === id)?.processes ?? [];
+  if (processes.length === 0) return null;
+  const unattended = processes.filter((p) => p.unattended).length;
+  const folders = [...new Set(processes.map((p) => p.folderPath))];
+  return `Used by ${processes.length} process${processes.length === 1 ? "" : "es"}${unattended > 0 ? `, ${unattended} unattended` : ""} in ${folders.join(", ")}`;
+}
+
+export function Health({
+  backend,
+  usage,
+  onShowConnection,
+}: {
+  backend: Backend;
+  /** Which processes bind each connection (from the audit), when known. */
+  usage?: AuditReport["usage"];
+  onShowConnection: (id: string) => void;
+}) {
   const [state, dispatch] = useReducer(reduceHealth, initialHealth);
+  const [exported, setExported] = useState<string | null>(null);
+  const [exportError, setExportError] = useState<ApiError | null>(null);
   const summary = summarize(state);
+  const exportAs = async (format: "csv" | "json") => {
+    setExported(null);
+    setExportError(null);
+    try {
+      const done = await backend.exportHealth(format);
+      if (done) setExported(`Saved ${done.rows} connections to ${done.path}.`);
+    } catch (e) {
+      setExportError(toApiError(e));
+    }
+  };
   const rows = shownResults(state);
 
   const check = async () => {
@@ -38,6 +68,16 @@ export function Health({ backend, onShowConnection }: { backend: Backend; onShow
               {state.total === null ? "Check all" : "Check again"}
             </button>
           )}
+          {summary.checked > 0 && !state.running && (
+            <>
+              <button type="button" className="secondary narrow" id="health-export-csv" onClick={() => void exportAs("csv")}>
+                Export CSV
+              </button>
+              <button type="button" className="secondary narrow" id="health-export-json" onClick={() => void exportAs("json")}>
+                Export JSON
+              </button>
+            </>
+          )}
         </div>
       </div>
       {state.total !== null && (
@@ -47,6 +87,12 @@ export function Health({ backend, onShowConnection }: { backend: Backend; onShow
             {summary.checked} of {state.total} checked: {summary.broken} broken, {summary.expiringSoon} expiring soon, {summary.healthy} healthy
             {summary.unpinged > 0 && ` (${summary.unpinged} could not be pinged: judged from their recorded state)`}
           </span>
+        </div>
+      )}
+      {exported && <p id="health-exported">{exported}</p>}
+      {exportError && (
+        <div className={`banner banner-${exportError.code}`} role="alert" id="health-export-error">
+          {exportError.message}
         </div>
       )}
       {state.error && (
@@ -87,6 +133,11 @@ export function Health({ backend, onShowConnection }: { backend: Backend; onShow
                     {r.connection.name}
                   </button>
                   <div className="muted">{r.connection.connectorName}</div>
+                  {impact(usage, r.connection.id) && (
+                    <div className="impact" title={usage?.find((u) => u.connectionId === r.connection.id)?.processes.map((p) => p.process).join(", ")}>
+                      {impact(usage, r.connection.id)}
+                    </div>
+                  )}
                 </td>
                 <td>{r.connection.folder.path}</td>
                 <td>{r.connection.owner}</td>

@@ -24,7 +24,7 @@ const findings = [
   finding("delegated-owner-not-run-identity", "warning", "Invoices", "Shared"),
   finding("one-connection-many-machines", "error", "Invoices", "Shared"),
 ];
-const report: AuditReport = { summary: { processes: 4, errors: 3, warnings: 1, infos: 1 }, findings, problems: [] };
+const report: AuditReport = { summary: { processes: 4, errors: 3, warnings: 1, infos: 1 }, findings, problems: [], usage: [] };
 
 describe("audit view state", () => {
   it("groups errors first, then warnings, then notes, by process", () => {

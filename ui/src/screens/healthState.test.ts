@@ -52,3 +52,22 @@ describe("the health view's state", () => {
     expect(summarize(s).checked).toBe(1);
   });
 });
+
+describe("a connection's impact", () => {
+  it("counts the processes that bind it and the unattended ones", async () => {
+    const { impact } = await import("./Health");
+    const usage = [
+      {
+        connectionId: "c",
+        processes: [
+          { process: "A", folderPath: "Finance", unattended: true },
+          { process: "B", folderPath: "Finance", unattended: false },
+          { process: "C", folderPath: "Shared", unattended: true },
+        ],
+      },
+    ];
+    expect(impact(usage, "c")).toBe("Used by 3 processes, 2 unattended in Finance, Shared");
+    expect(impact(usage, "other")).toBeNull();
+    expect(impact(undefined, "c")).toBeNull();
+  });
+});

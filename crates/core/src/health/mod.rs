@@ -12,6 +12,7 @@
 //! ([`crate::tenant_client`]'s shared pause), so the run slows down instead
 //! of failing rows.
 
+pub mod export;
 pub mod judge;
 
 use futures::StreamExt;

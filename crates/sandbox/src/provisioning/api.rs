@@ -1,7 +1,9 @@
 //! Why this exists: the tenant side of a reconnect, in Integration Service's
 //! shapes (`{code, message, traceId}` errors): start a session, read it,
-//! confirm or reject another account. The caller must see the connection
-//! (else 404 CNS1006, as for `Connections/{id}`).
+//! confirm or reject another account, cancel it. The caller must see the
+//! connection (else 404 CNS1006, as for `Connections/{id}`), except that a
+//! session creating a connection (which exists only once it completes) is
+//! reachable by whoever started it.
 
 use axum::body::Bytes;
 use axum::extract::{Path, State};
@@ -11,13 +13,16 @@ use chrono::Utc;
 use serde_json::{Value, json};
 use uuid::Uuid;
 
-use super::{AuthSession, Stage, complete, now_ms, session_record};
+use super::{
+    AuthSession, SessionClient, Stage, client_secret_record, complete, now_ms, session_record,
+};
 use crate::db::Db;
 use crate::http::{ApiError, ApiResult, Caller, Shared};
 use crate::integration::find_visible;
-use crate::model::{AuthType, Connection};
-use crate::oauth_client::StepError;
+use crate::model::AuthType;
+use crate::oauth_client::{Exchanged, StepError};
 use crate::providers::connector_scopes;
+use crate::tokens::{ConnectionSecret, SecretKind};
 
 fn cns(status: StatusCode, code: &str, message: &str) -> ApiError {
     ApiError::connections(status, code, message)
@@ -46,8 +51,25 @@ pub async fn start_session(
     }
     let lifetime =
         i64::try_from(state.provisioning.session_lifetime.as_millis()).unwrap_or(i64::MAX);
+    let id = Uuid::new_v4();
+    // A BYO connection signs in again with the app it was created with.
+    let client = match state.db().get::<ConnectionSecret>(&c.id.to_string())? {
+        Some(secret) if secret.kind == SecretKind::ClientSecret => {
+            let vault = &state.provisioning.vault;
+            let sealed = secret
+                .open(vault)
+                .ok()
+                .and_then(|plain| vault.seal(&client_secret_record(id), plain.as_bytes()).ok());
+            secret.client_id.map(|client_id| SessionClient {
+                client_id,
+                tenant_id: secret.tenant_id,
+                sealed_secret: sealed,
+            })
+        }
+        _ => None,
+    };
     let session = AuthSession {
-        id: Uuid::new_v4(),
+        id,
         connection: c.id,
         connector: c.connector.clone(),
         started_by: caller.user.key,
@@ -63,6 +85,8 @@ pub async fn start_session(
         state_hash: None,
         sealed_request: None,
         sealed_tokens: None,
+        create: None,
+        client,
     };
     state.db().transaction(|db| {
         // At most one session per connection in progress: the newest wins.
@@ -84,23 +108,43 @@ pub async fn start_session(
     })))
 }
 
-fn load_session(db: &Db, connection: &Connection, id: &str) -> ApiResult<AuthSession> {
+fn load_session(db: &Db, connection: Uuid, id: &str) -> ApiResult<AuthSession> {
     let found = match Uuid::parse_str(id) {
         Ok(id) => db.get::<AuthSession>(&id.to_string())?,
         Err(_) => None,
     };
-    found
-        .filter(|s| s.connection == connection.id)
-        .ok_or_else(|| {
-            cns(
-                StatusCode::NOT_FOUND,
-                "CNS1006",
-                &format!(
-                    "No reconnect session {id} for connection {}.",
-                    connection.id
-                ),
-            )
-        })
+    found.filter(|s| s.connection == connection).ok_or_else(|| {
+        cns(
+            StatusCode::NOT_FOUND,
+            "CNS1006",
+            &format!("No reconnect session {id} for connection {connection}."),
+        )
+    })
+}
+
+/// The session `session` of connection `id`, for this caller: the
+/// connection must be visible to them, or, while a session creating it is
+/// under way (it does not exist yet), they must be the one who started it.
+fn find_session(
+    state: &Shared,
+    caller: &Caller,
+    id: &str,
+    session: &str,
+) -> ApiResult<AuthSession> {
+    match find_visible(state, caller, id) {
+        Ok((c, _, _, _)) => load_session(&state.db(), c.id, session),
+        Err(not_found) if not_found.status == StatusCode::NOT_FOUND => {
+            let creating = Uuid::parse_str(id)
+                .ok()
+                .map(|id| load_session(&state.db(), id, session))
+                .transpose()
+                .ok()
+                .flatten()
+                .filter(|s| s.create.is_some() && s.started_by == caller.user.key);
+            creating.ok_or(not_found)
+        }
+        Err(e) => Err(e),
+    }
 }
 
 /// `GET …/Connections/{id}/auth/{session}`.
@@ -109,8 +153,29 @@ pub async fn session(
     caller: Caller,
     Path((id, session)): Path<(String, String)>,
 ) -> ApiResult<Json<Value>> {
-    let (c, _, _, _) = find_visible(&state, &caller, &id)?;
-    let s = load_session(&state.db(), &c, &session)?;
+    let s = find_session(&state, &caller, &id, &session)?;
+    Ok(Json(s.json(now_ms())))
+}
+
+/// `DELETE …/Connections/{id}/auth/{session}`. Invented: the real API names
+/// no way to cancel. A session in progress fails as `cancelled` and forgets
+/// its secrets; its callback is refused from then on, so a consent finished
+/// later in a forgotten window stores nothing. A finished session is
+/// answered as it is (cancelling twice is cancelling once).
+pub async fn cancel(
+    State(state): State<Shared>,
+    caller: Caller,
+    Path((id, session)): Path<(String, String)>,
+) -> ApiResult<Json<Value>> {
+    let s = find_session(&state, &caller, &id, &session)?;
+    let db = state.db();
+    // Re-read under the lock: the callback may have moved it on meanwhile.
+    let mut s = db.get::<AuthSession>(&s.id.to_string())?.unwrap_or(s);
+    if s.in_progress() {
+        s.cancel();
+        db.put(&s)?;
+        tracing::info!(session = %s.id, by = %caller.user.user_name, "consent session cancelled");
+    }
     Ok(Json(s.json(now_ms())))
 }
 
@@ -121,7 +186,7 @@ pub async fn confirm(
     Path((id, session)): Path<(String, String)>,
     body: Bytes,
 ) -> ApiResult<Json<Value>> {
-    let (c, _, _, _) = find_visible(&state, &caller, &id)?;
+    let found = find_session(&state, &caller, &id, &session)?;
     let accept = serde_json::from_slice::<Value>(&body)
         .ok()
         .and_then(|v| v["accept"].as_bool())
@@ -132,9 +197,10 @@ pub async fn confirm(
                 "Send {\"accept\": true} or {\"accept\": false}.",
             )
         })?;
-    let vault = &state.provisioning.vault;
+    let rt = &state.provisioning;
+    let vault = &rt.vault;
     let mut db = state.db();
-    let mut s = load_session(&db, &c, &session)?;
+    let mut s = load_session(&db, found.connection, &session)?;
     let now = now_ms();
     let status = s.status(now);
     if status != "needs_confirmation" {
@@ -150,11 +216,12 @@ pub async fn confirm(
         let sealed = s.sealed_tokens.clone().unwrap_or_default();
         match vault.open_json(&session_record(s.id), &sealed) {
             Ok(tokens) => {
-                let granted = s.granted.clone().unwrap_or_default();
-                let provider = state.provisioning.provider.template.name.clone();
-                db.transaction(|db| {
-                    complete(db, vault, &provider, &mut s, &identity, &granted, &tokens)
-                })?;
+                let x = Exchanged {
+                    tokens,
+                    identity: identity.clone(),
+                    granted: s.granted.clone().unwrap_or_default(),
+                };
+                db.transaction(|db| complete(db, rt, &mut s, &x, None))?;
             }
             // Sealed by an earlier run of the sandbox: its key is gone.
             Err(e) => {

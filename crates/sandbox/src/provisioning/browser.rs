@@ -1,8 +1,10 @@
-//! Why this exists: the part of a reconnect a browser sees. `authUrl` leads
-//! here (`/provisioning_/start`), on to the provider, back to the callback,
-//! and ends on `/provisioning_/done`, the address the app's embedded window
-//! watches for. Pages are small HTML; nothing here needs a bearer token, so
-//! the session is found by its id (start) or by the `state` it sent (callback).
+//! Why this exists: the part of a reconnect (or a creation) a browser sees.
+//! `authUrl` leads here (`/provisioning_/start`), on to the provider, back to
+//! the callback, and ends on `/provisioning_/done`, the address the app's
+//! embedded window watches for. Pages are small HTML; nothing here needs a
+//! bearer token, so the session is found by its id (start) or by the `state`
+//! it sent (callback). `/provisioning_/admin-consented` is where an
+//! administrator lands after granting consent for the organisation.
 
 use std::collections::HashMap;
 
@@ -17,6 +19,7 @@ use crate::db::{Db, DbResult};
 use crate::http::Shared;
 use crate::identity::{PAGE_STYLE, escape};
 use crate::oauth_client::{StepError, authorize_url, exchange};
+use crate::providers::Provider;
 use crate::secrets::{pkce_s256, random_token, sha256_hex};
 
 fn page(status: StatusCode, title: &str, message: &str) -> Response {
@@ -67,6 +70,9 @@ pub async fn browser_start(
         },
         None => None,
     };
+    if hit.as_ref().is_some_and(AuthSession::was_cancelled) {
+        return cancelled_page();
+    }
     let Some(mut s) = hit.filter(|s| s.status(now_ms()) == "pending" && s.stage == Stage::Pending)
     else {
         return page(
@@ -89,8 +95,14 @@ pub async fn browser_start(
     if let Err(e) = db.put(&s) {
         return server_error(e);
     }
+    // Only the client id goes into the request; no secret is opened here.
+    let client = Provider {
+        template: rt.provider.template.clone(),
+        client_id: s.client_id(rt).to_owned(),
+        client_secret: String::new(),
+    };
     match authorize_url(
-        &rt.provider,
+        &client,
         &s.requested,
         &callback_url(&state.origin),
         &state_value,
@@ -100,6 +112,14 @@ pub async fn browser_start(
         Ok(url) => found(url.as_str()),
         Err(e) => server_error(e),
     }
+}
+
+fn cancelled_page() -> Response {
+    page(
+        StatusCode::BAD_REQUEST,
+        "Sign-in cancelled",
+        "This sign-in was cancelled in Connections Assistant, so its answer is refused and nothing was stored. Start again from the app if you still want to connect.",
+    )
 }
 
 fn done_url(state: &Shared, s: &AuthSession) -> String {
@@ -120,12 +140,13 @@ fn find_by_state(db: &Db, state_value: &str) -> DbResult<Option<AuthSession>> {
 }
 
 /// What the callback checks before any HTTP call: `Ok` is the code, the
-/// verifier and the nonce; `Err` the failure to record.
+/// verifier, the nonce and the client to exchange the code as; `Err` the
+/// failure to record.
 fn check_answer(
     rt: &Runtime,
     s: &AuthSession,
     q: &HashMap<String, String>,
-) -> Result<(String, String, String), StepError> {
+) -> Result<(String, String, String, Provider), StepError> {
     let t = &rt.provider.template;
     if let Some(issuer) = &t.issuer {
         match q.get("iss") {
@@ -173,7 +194,12 @@ fn check_answer(
             )
         })?;
     let text = |k: &str| request[k].as_str().unwrap_or_default().to_owned();
-    Ok((code.clone(), text("verifier"), text("nonce")))
+    Ok((
+        code.clone(),
+        text("verifier"),
+        text("nonce"),
+        s.provider(rt)?,
+    ))
 }
 
 /// `GET /provisioning_/callback`: the provider's answer.
@@ -195,6 +221,10 @@ pub async fn callback(
                 "This sign-in answer does not belong to any reconnect in progress. Nothing was changed.",
             );
         };
+        if s.was_cancelled() {
+            tracing::info!(session = %s.id, "an answer for a cancelled session was refused");
+            return cancelled_page();
+        }
         if s.stage != Stage::Pending {
             return page(
                 StatusCode::BAD_REQUEST,
@@ -206,8 +236,11 @@ pub async fn callback(
             return found(&done_url(&state, &s));
         }
         match check_answer(rt, &s, &q) {
-            Err(error) => {
+            Err(mut error) => {
                 tracing::info!(session = %s.id, code = %error.code, "reconnect failed at the provider");
+                if error.code == "consent_required" {
+                    error.admin_consent_url = s.admin_consent_url(rt, &state.origin);
+                }
                 s.fail(error);
                 if let Err(e) = db.put(&s) {
                     return server_error(e);
@@ -225,10 +258,10 @@ pub async fn callback(
             }
         }
     };
-    let (code, verifier, nonce) = answer;
+    let (code, verifier, nonce, provider) = answer;
     let result = exchange(
         &rt.http,
-        &rt.provider,
+        &provider,
         &callback_url(&state.origin),
         &s.requested,
         &code,
@@ -251,7 +284,11 @@ pub async fn callback(
             s.fail(error);
             db.put(&s)
         }
-        Ok(x) => settle(&mut db, rt, &mut s, &x),
+        Ok(x) => {
+            // A BYO app's secret is kept for the connection (refreshes need it).
+            let secret = s.client.as_ref().map(|_| provider.client_secret.as_str());
+            settle(&mut db, rt, &mut s, &x, secret)
+        }
     };
     if let Err(e) = stored {
         return server_error(e);
@@ -284,7 +321,14 @@ pub async fn done(
         );
     };
     let identity = s.identity.as_deref().unwrap_or("another account");
+    let creating = s.create.is_some();
     let (title, message) = match s.status(now_ms()) {
+        "completed" if creating => (
+            "Connection created",
+            format!(
+                "The connection was created and signs in as {identity}. Return to Connections Assistant; you can close this window."
+            ),
+        ),
         "completed" => (
             "Connection updated",
             format!(
@@ -303,7 +347,11 @@ pub async fn done(
             "Return to Connections Assistant.".to_owned(),
         ),
         other => (
-            "Reconnect failed",
+            if creating {
+                "Connection not created"
+            } else {
+                "Reconnect failed"
+            },
             format!(
                 "{} Return to Connections Assistant to try again.",
                 s.error.as_ref().map_or_else(
@@ -314,4 +362,31 @@ pub async fn done(
         ),
     };
     page(StatusCode::OK, title, &message)
+}
+
+/// Invented: a sandbox page, not Integration Service's.
+/// `GET /provisioning_/admin-consented`: where the admin-consent page sends
+/// the administrator back, with Entra's `admin_consent=True&tenant=&state=`
+/// or `error=&error_description=`.
+pub async fn admin_consented(Query(q): Query<HashMap<String, String>>) -> Response {
+    if q.get("admin_consent")
+        .is_some_and(|v| v.eq_ignore_ascii_case("true"))
+    {
+        return page(
+            StatusCode::OK,
+            "Consent granted",
+            "The permissions were granted for everyone in the organisation. Go back to Connections Assistant and reconnect; you can close this window.",
+        );
+    }
+    let why = q
+        .get("error_description")
+        .or_else(|| q.get("error"))
+        .map_or("The administrator's answer says nothing.", String::as_str);
+    page(
+        StatusCode::OK,
+        "Consent not granted",
+        &format!(
+            "{why} Nothing was granted; the reconnect will stop at the same place until an administrator accepts."
+        ),
+    )
 }

@@ -3,6 +3,8 @@
 // Test helpers: a panic here is the calling test failing, with its location.
 #![allow(dead_code, clippy::unwrap_used)]
 
+pub mod browser;
+
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use connassist_sandbox::{PUBLIC_CLIENT_ID, SANDBOX_PASSWORD, Sandbox};

@@ -1,0 +1,162 @@
+//! `connassist connectors` and `connassist create` end to end against an
+//! in-process sandbox: an app-only connection created at once with the
+//! secret from the environment (and refused, creating nothing, with a wrong
+//! one), a delegated one through the consent address played here, and a
+//! folder where the user may not create.
+// A panic in a test is its failure.
+#![allow(clippy::unwrap_used)]
+
+mod support;
+
+use std::io::{BufRead, BufReader, Read};
+use std::process::Stdio;
+
+use support::{connassist, consent};
+
+/// Runs `connassist --sandbox --sandbox-user USER ARGS…` with `env`, to the end.
+fn run(user: &str, args: &[&str], env: &[(&str, &str)]) -> (i32, String, String) {
+    let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("connassist"));
+    cmd.args(["--sandbox", "--sandbox-user", user])
+        .args(args)
+        .stdin(Stdio::null())
+        .env_remove("CONNASSIST_CONNECTION_SECRET");
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let out = cmd.output().unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn the_catalogue_names_each_connectors_auth_types() {
+    let (code, out, err) = run("hana", &["connectors", "--format", "json"], &[]);
+    assert_eq!(code, 0, "{err}");
+    let list: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let outlook = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["key"] == "uipath-microsoft-outlook365")
+        .expect("Outlook in the catalogue");
+    assert_eq!(outlook["supportsSharedMailbox"], true);
+    assert!(
+        outlook["authTypes"]
+            .as_array()
+            .unwrap()
+            .contains(&"clientCredentials".into()),
+        "{outlook}"
+    );
+}
+
+#[test]
+fn an_app_only_connection_is_created_with_the_secret_from_the_environment() {
+    let args = [
+        "create",
+        "--connector",
+        "uipath-microsoft-outlook365",
+        "--folder",
+        "Shared",
+        "--auth",
+        "client-credentials",
+        "--client-id",
+        "contoso-byo-app",
+        "--name",
+        "AP mailbox (app)",
+        "--secret-expires",
+        "2027-03-01",
+        "--format",
+        "json",
+    ];
+    // No secret: said before anything is sent.
+    let (code, _, err) = run("hana", &args, &[]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("CONNASSIST_CONNECTION_SECRET"), "{err}");
+
+    // A wrong secret: refused by the provider (the sandbox's tests check that
+    // nothing is created; each `--sandbox` run here is a fresh tenant).
+    let (code, _, err) = run(
+        "hana",
+        &args,
+        &[("CONNASSIST_CONNECTION_SECRET", "not-the-secret")],
+    );
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("not created"), "{err}");
+    assert!(err.to_lowercase().contains("secret"), "{err}");
+
+    let (code, out, err) = run(
+        "hana",
+        &args,
+        &[("CONNASSIST_CONNECTION_SECRET", "sandbox-byo-secret")],
+    );
+    assert_eq!(code, 0, "{err}");
+    let row: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(row["name"], "AP mailbox (app)");
+    assert_eq!(row["state"], "Enabled");
+    assert_eq!(row["authType"], "OAuth2ClientCredentials");
+    assert!(!out.contains("sandbox-byo-secret") && !err.contains("sandbox-byo-secret"));
+}
+
+#[test]
+fn a_folder_where_the_user_may_not_create_is_refused_by_name() {
+    // dana is an Automation User in Finance: no Connections.Create there.
+    let (code, _, err) = run(
+        "dana",
+        &[
+            "create",
+            "--connector",
+            "uipath-microsoft-outlook365",
+            "--folder",
+            "Finance",
+        ],
+        &[],
+    );
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("may not create connections in Finance"),
+        "{err}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_delegated_connection_is_created_through_the_consent() {
+    let mut child = connassist(&[
+        "--sandbox",
+        "--sandbox-user",
+        "hana",
+        "create",
+        "--connector",
+        "uipath-microsoft-onedrive",
+        "--folder",
+        "Shared",
+        "--name",
+        "Helpdesk files",
+        "--browser",
+        "none",
+        "--timeout-secs",
+        "60",
+        "--format",
+        "json",
+    ]);
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    let mut first = String::new();
+    stdout.read_line(&mut first).unwrap();
+    consent(first.trim(), "hana", true).await;
+    let mut rest = String::new();
+    stdout.read_to_string(&mut rest).unwrap();
+    let mut stderr = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut stderr)
+        .unwrap();
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(0), "{stderr}");
+    let p: serde_json::Value = serde_json::from_str(&rest).unwrap();
+    assert_eq!(p["status"], "completed");
+    assert_eq!(p["identity"], "hana@contoso.example");
+}

@@ -1,14 +1,16 @@
-//! "Check all" in the real window on the forum scenario: every connection
-//! hana can see is pinged through the tenant, the two broken ones are shown
-//! first with their cause and fix, one is opened from the results and
-//! reconnected in the embedded window, and checking again shows it healthy.
-//! Writes the README's health screenshot.
+//! "Check all" in the real window on the forum scenario, as hana (helpdesk):
+//! every connection she can see is pinged through the tenant; the two broken
+//! ones and the two about to break come first with their cause and fix; her
+//! own two are reconnected one after the other through the queue (each
+//! consent in the embedded window); the ones she cannot fix name who must act
+//! with a message to send; checking again shows hers healthy.
+//! Writes the README's health screenshots.
 
 use std::time::Duration;
 
 use connassist_e2e::{
     ONE_AT_A_TIME, Result, consent_in_the_window, eventually, in_sandbox_app_as, save_scrolled_to,
-    start_reconnect, text_when_shown,
+    text_when_shown,
 };
 use fantoccini::{Client, Locator};
 
@@ -20,20 +22,20 @@ async fn click(client: &Client, id: &str) -> Result<()> {
     .await
 }
 
-/// The counts line once `checked` connections are checked.
-async fn counts_when(client: &Client, checked: &str) -> Result<String> {
-    eventually(Duration::from_secs(30), checked, || async {
+/// The counts line once it says `what`.
+async fn counts_when(client: &Client, what: &str) -> Result<String> {
+    eventually(Duration::from_secs(30), what, || async {
         let text = client
             .find(Locator::Id("health-counts"))
             .await?
             .text()
             .await?;
-        Ok(text.starts_with(checked).then_some(text))
+        Ok(text.starts_with(what).then_some(text))
     })
     .await
 }
 
-/// Status of each result row, in the order shown.
+/// Name and status of each result row, in the order shown.
 async fn statuses(client: &Client) -> Result<Vec<(String, String)>> {
     let mut out = vec![];
     for row in client
@@ -47,51 +49,91 @@ async fn statuses(client: &Client) -> Result<Vec<(String, String)>> {
     Ok(out)
 }
 
+async fn pick(client: &Client, name: &str) -> Result<()> {
+    client
+        .find(Locator::Css(&format!(
+            "input[aria-label='Reconnect {name}']"
+        )))
+        .await?
+        .click()
+        .await?;
+    Ok(())
+}
+
+/// The queue item's state once it is no longer waiting or running.
+async fn settled(client: &Client, name: &str) -> Result<String> {
+    eventually(Duration::from_secs(30), name, || async {
+        let li = client
+            .find(Locator::XPath(&format!(
+                "//section[@id='queue']//li[b[normalize-space(.)='{name}']]"
+            )))
+            .await?;
+        let state = li.attr("data-state").await?.unwrap_or_default();
+        Ok((state != "waiting" && state != "running").then_some(state))
+    })
+    .await
+}
+
 #[tokio::test(flavor = "multi_thread")]
-async fn check_all_finds_the_broken_connections_and_one_is_fixed_from_there() -> Result<()> {
+async fn check_all_then_the_queue_reconnects_two_connections() -> Result<()> {
     let _turn = ONE_AT_A_TIME.lock().await;
     in_sandbox_app_as(
-        "check_all_finds_the_broken_connections_and_one_is_fixed_from_there",
+        "check_all_then_the_queue_reconnects_two_connections",
         "hana",
         async |client| {
             click(client, "nav-health").await?;
             click(client, "health-check").await?;
             let counts = counts_when(client, "7 of 7 checked").await?;
-            assert!(counts.contains("2 broken"), "{counts}");
+            assert!(
+                counts.contains("2 broken, 2 expiring soon, 3 healthy"),
+                "{counts}"
+            );
+            let s = |a: &str, b: &str| (a.to_owned(), b.to_owned());
             assert_eq!(
                 statuses(client).await?,
                 [
-                    ("Finance SharePoint".to_owned(), "revoked".to_owned()),
-                    (
-                        "robot-prod-02@contoso.example".to_owned(),
-                        "expired".to_owned()
-                    ),
+                    s("Finance SharePoint", "revoked"),
+                    s("robot-prod-02@contoso.example", "expired"),
+                    s("Accounts payable mailbox", "expiring_soon"),
+                    s("Finance mailbox (app)", "expiring_soon"),
                 ]
             );
             let results = text_when_shown(client, "#health-results").await?;
-            assert!(results.contains("password"), "the cause is explained: {results}");
+            assert!(results.contains("password"), "the cause: {results}");
+            assert!(
+                results.contains("Lapses on"),
+                "the early warning's day: {results}"
+            );
+            // Not hers to fix: who must act is named.
+            assert!(
+                results.contains("robot-prod-02@contoso.example must act")
+                    && results.contains("dana@contoso.example must act"),
+                "{results}"
+            );
             save_scrolled_to(client, "health-title", "health.png").await?;
 
-            // Open the revoked one from the results and reconnect it.
-            client
-                .find(Locator::XPath(
-                    "//table[@id='health-results']//button[normalize-space(.)='Finance SharePoint']",
-                ))
-                .await?
-                .click()
-                .await?;
-            start_reconnect(client).await?;
+            pick(client, "Finance SharePoint").await?;
+            pick(client, "Accounts payable mailbox").await?;
+            click(client, "queue-start").await?;
+            // One consent window after the other; hana consented to both before.
             consent_in_the_window(client, "hana", None, None).await?;
-            text_when_shown(client, "#reconnect-ok").await?;
+            assert_eq!(settled(client, "Finance SharePoint").await?, "done");
+            consent_in_the_window(client, "hana", None, None).await?;
+            assert_eq!(settled(client, "Accounts payable mailbox").await?, "done");
+            let summary = text_when_shown(client, "#queue-summary").await?;
+            assert!(
+                summary.contains("2 reconnected, 0 failed, 0 skipped"),
+                "{summary}"
+            );
+            save_scrolled_to(client, "queue", "health-queue.png").await?;
+            click(client, "queue-close").await?;
 
-            click(client, "nav-health").await?;
             click(client, "health-check").await?;
-            let counts = eventually(Duration::from_secs(30), "the second check", || async {
-                let text = counts_when(client, "7 of 7 checked").await?;
-                Ok(text.contains("1 broken").then_some(text))
-            })
-            .await?;
-            assert!(counts.contains("6 healthy"), "{counts}");
+            let counts = counts_when(client, "7 of 7 checked").await?;
+            assert!(
+                counts.contains("1 broken, 1 expiring soon, 5 healthy"),
+                "{counts}"
+            );
             Ok(())
         },
     )

@@ -128,9 +128,9 @@ describe("Connections (web build, fake backend)", () => {
     assert.match(await rows.first().innerText(), /robot-prod-02@contoso\.example/);
     await page.getByLabel("State").selectOption("all");
 
-    await page.getByLabel("Connector").selectOption({ label: "Gmail" });
+    await page.getByLabel("Connector", { exact: true }).selectOption({ label: "Gmail" });
     assert.equal(await rows.count(), 1);
-    await page.getByLabel("Connector").selectOption("all");
+    await page.getByLabel("Connector", { exact: true }).selectOption("all");
     await page.getByLabel("Group by folder").check();
     const groups = page.locator("table.grid tr.group");
     const compact = (texts) => texts.map((t) => t.replace(/\s+/g, ""));
@@ -203,6 +203,43 @@ describe("Audit (web build, fake backend)", () => {
     await detail.waitFor();
     assert.equal((await detail.locator("h2").innerText()).trim(), "Dana's OneDrive");
     assert.equal(await page.locator("#focus-missing").count(), 0);
+    await page.close();
+  });
+});
+
+describe("Health and new connections (web build, fake backend)", () => {
+  it("checks all, reconnects the user's own through the queue and names who must act on the others", async () => {
+    const page = await openFirstScreen("light");
+    await page.getByRole("button", { name: "Try the sandbox" }).click();
+    await page.locator("#nav-health").click();
+    await page.locator("#health-check").click();
+    await page.locator("#health-counts").filter({ hasText: "5 of 5 checked: 2 broken, 0 expiring soon, 3 healthy" }).waitFor();
+    const rows = page.locator("#health-results tbody tr");
+    assert.deepEqual(await rows.evaluateAll((els) => els.map((e) => e.dataset.status)), ["revoked", "expired"]);
+    // Not the user's: who must act, with a message to send.
+    await page.getByRole("button", { name: "robot-prod-02@contoso.example must act: message to send" }).click();
+    assert.match(await page.locator(".ask-message").inputValue(), /robot-prod-02@contoso\.example" \(Microsoft Outlook 365\) in the folder Shared/);
+    await page.getByLabel("Reconnect Finance SharePoint").check();
+    await page.locator("#queue-start").click();
+    await page.locator("#queue-summary").filter({ hasText: "1 reconnected, 0 failed, 0 skipped" }).waitFor();
+    await page.close();
+  });
+
+  it("creates a connection from the catalogue, refusing a folder the user may not create in", async () => {
+    const page = await openFirstScreen("light");
+    await page.getByRole("button", { name: "Try the sandbox" }).click();
+    await page.locator("#nav-new").click();
+    await page.getByLabel("Search connectors").fill("mail");
+    assert.deepEqual(await page.locator(".connector-card .connector-name").allInnerTexts(), ["Gmail", "Microsoft Outlook 365"]);
+    await page.locator("#connector-uipath-microsoft-outlook365").click();
+    assert.equal(await page.locator("#new-folder option[value='f-finance']").isDisabled(), true);
+    await page.locator("#auth-clientCredentials").check();
+    await page.locator("#new-client-id").fill("contoso-byo-app");
+    await page.locator("#new-client-secret").fill("s3cret");
+    await page.locator("#create-start").click();
+    await page.locator("#create-ok").waitFor();
+    // The secret is not kept in the form once used.
+    assert.equal(await page.locator("#new-client-secret").inputValue(), "");
     await page.close();
   });
 });

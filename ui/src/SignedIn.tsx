@@ -120,6 +120,7 @@ export function SignedIn({ backend, session, onSignOut }: { backend: Backend; se
           <Health
             backend={backend}
             usage={report?.usage}
+            email={session.email}
             onShowConnection={(id) => {
               setFocus({ id });
               setView("connections");

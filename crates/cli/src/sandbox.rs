@@ -6,7 +6,8 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use connassist_sandbox::{
-    CI_CLIENT_ID, Config, FaultSpec, LargeSpec, SANDBOX_PASSWORD, Sandbox, Scenario,
+    CI_CLIENT_ID, CONNECTORS_CLIENT_ID, Config, FaultSpec, LargeSpec, ProviderOverride,
+    ProviderSource, Provisioning, SANDBOX_PASSWORD, Sandbox, Scenario,
 };
 
 use crate::exit;
@@ -44,6 +45,68 @@ pub struct Args {
     /// Lifetime of issued access tokens, in seconds (short values exercise refresh).
     #[arg(long, default_value_t = 3600)]
     token_ttl_secs: u64,
+    /// Where connectors sign in when connections are created or reconnected:
+    /// the sandbox's own identity server (default), a real Microsoft Entra
+    /// tenant (--provider-tenant), Google, Salesforce, Slack, or any OpenID
+    /// provider (--provider-issuer). Register the app with the redirect URI
+    /// printed at start; its secret comes from CONNASSIST_PROVIDER_SECRET.
+    #[arg(long, value_enum)]
+    provider: Option<ProviderKind>,
+    /// The app registration's client ID at that provider.
+    #[arg(long, requires = "provider")]
+    provider_client_id: Option<String>,
+    /// Entra: the directory (tenant) ID or domain.
+    #[arg(long)]
+    provider_tenant: Option<String>,
+    /// oidc: the issuer, discovered from its /.well-known/openid-configuration.
+    #[arg(long)]
+    provider_issuer: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ProviderKind {
+    Entra,
+    Google,
+    Salesforce,
+    Slack,
+    Oidc,
+}
+
+/// The provider override asked for, or why it cannot be built.
+fn provider(args: &Args) -> Result<Option<ProviderOverride>, String> {
+    let Some(kind) = args.provider else {
+        return Ok(None);
+    };
+    let client_id = args
+        .provider_client_id
+        .clone()
+        .ok_or("--provider needs --provider-client-id (the app registration's client ID)")?;
+    let client_secret = std::env::var("CONNASSIST_PROVIDER_SECRET")
+        .ok()
+        .filter(|s| !s.trim().is_empty())
+        .ok_or("put the app registration's client secret in CONNASSIST_PROVIDER_SECRET")?;
+    let source = match kind {
+        ProviderKind::Entra => ProviderSource::Entra {
+            tenant: args
+                .provider_tenant
+                .clone()
+                .ok_or("--provider entra needs --provider-tenant (directory ID or domain)")?,
+        },
+        ProviderKind::Google => ProviderSource::Google,
+        ProviderKind::Salesforce => ProviderSource::Salesforce,
+        ProviderKind::Slack => ProviderSource::Slack,
+        ProviderKind::Oidc => ProviderSource::Oidc {
+            issuer: args
+                .provider_issuer
+                .clone()
+                .ok_or("--provider oidc needs --provider-issuer URL")?,
+        },
+    };
+    Ok(Some(ProviderOverride {
+        source,
+        client_id,
+        client_secret,
+    }))
 }
 
 fn parse_scenario(name: &str) -> Result<Scenario, String> {
@@ -53,6 +116,13 @@ fn parse_scenario(name: &str) -> Result<Scenario, String> {
 
 pub fn run(args: Args) -> ExitCode {
     crate::runtime::block_on(async {
+        let provider = match provider(&args) {
+            Ok(p) => p,
+            Err(e) => {
+                eprintln!("error: {e}.");
+                return exit::code(exit::USAGE);
+            }
+        };
         let scenario = match args.scenario {
             Scenario::Large(spec) => Scenario::Large(LargeSpec {
                 folders: args.folders,
@@ -71,7 +141,12 @@ pub fn run(args: Args) -> ExitCode {
             faults: args.faults.unwrap_or_default(),
             access_token_lifetime: Duration::from_secs(args.token_ttl_secs),
         };
-        let sandbox = match Sandbox::start(config).await {
+        let external = provider.is_some();
+        let provisioning = Provisioning {
+            provider,
+            ..Provisioning::default()
+        };
+        let sandbox = match Sandbox::start_with(config, provisioning).await {
             Ok(s) => s,
             Err(e) => {
                 eprintln!("error: {e}");
@@ -92,6 +167,16 @@ pub fn run(args: Args) -> ExitCode {
             None => eprintln!(
                 "Client credentials: client id {CI_CLIENT_ID}; its secret was shown when this data folder was created."
             ),
+        }
+        if external {
+            eprintln!(
+                "Connectors sign in at the provider you named: register {}/provisioning_/callback as a redirect URI of your app (--port keeps it stable).",
+                sandbox.origin
+            );
+        } else {
+            eprintln!(
+                "Connectors sign in at the sandbox's own identity server as {CONNECTORS_CLIENT_ID}."
+            );
         }
         eprintln!(
             "State: {}. Press Ctrl+C to stop.",

@@ -587,6 +587,8 @@ fn seed_forum(db: &mut Db) -> DbResult<Seeded> {
             Connection {
                 shared_mailbox: Some("finance@contoso.example".into()),
                 identity: "finance-mailbox-app".into(),
+                // The app registration's secret runs out soon: an early warning.
+                secret_expires_at: Some(now + Duration::days(12)),
                 ..conn("Finance mailbox (app)", outlook, &finance, &dana, AuthType::ClientCredentials, &["https://graph.microsoft.com/.default"])
             },
             Connection { is_default: true, ..conn("alex@contoso.example", outlook, &alex_ws, &alex, AuthType::Delegated, MAIL_SCOPES) },
@@ -599,6 +601,9 @@ fn seed_forum(db: &mut Db) -> DbResult<Seeded> {
             // Reads a shared mailbox with the user's own-mailbox permissions only.
             Connection {
                 shared_mailbox: Some("ap@contoso.example".into()),
+                // Unused for 80 days: Entra drops the sign-in at 90 (an early warning).
+                updated: now - Duration::days(80),
+                last_used: Some(now - Duration::days(80)),
                 ..conn("Accounts payable mailbox", outlook, &finance, &hana, AuthType::Delegated, MAIL_SCOPES)
             },
         ];

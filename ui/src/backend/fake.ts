@@ -236,7 +236,7 @@ function fakeConnector(key: string, name: string, authTypes: ConnectorInfo["auth
 const fakeConnectors: ConnectorInfo[] = [
   fakeConnector("uipath-google-gmail", "Gmail", ["delegated", "bringYourOwnApp"], { preferSystemBrowser: true }),
   fakeConnector("uipath-microsoft-onedrive", "Microsoft OneDrive & SharePoint", ["delegated", "bringYourOwnApp", "clientCredentials", "clientCertificate"]),
-  fakeConnector("uipath-microsoft-outlook365", "Microsoft Outlook 365", ["delegated", "bringYourOwnApp", "clientCredentials", "clientCertificate"], { supportsSharedMailbox: true }),
+  fakeConnector("uipath-microsoft-outlook365", "Microsoft Outlook 365", ["delegated", "bringYourOwnApp", "clientCredentials", "clientCertificate"], { supportsSharedMailbox: true, description: "Mail, calendar and contacts in Microsoft 365." }),
   fakeConnector("uipath-salesforce-slack", "Slack", ["delegated"]),
 ];
 

@@ -5,6 +5,38 @@
 import { useReducer, useState } from "react";
 import { toApiError, type ApiError, type AuditReport, type Backend } from "../backend";
 import { initialHealth, reduceHealth, shownResults, STATUS_LABELS, summarize } from "./healthState";
+import { canReconnect, newQueue, whoMustAct, type Queue } from "./queueState";
+import { ReconnectQueue } from "./ReconnectQueue";
+
+/** The "ask them" message with its copy button. */
+function Ask({ who, message }: { who: string; message: string }) {
+  const [open, setOpen] = useState(false);
+  const [copied, setCopied] = useState(false);
+  return (
+    <div className="ask">
+      <button type="button" className="link ask-toggle" onClick={() => setOpen(!open)}>
+        {who} must act: message to send
+      </button>
+      {open && (
+        <div className="copy-row">
+          <textarea className="ask-message" readOnly rows={3} value={message} onFocus={(e) => e.currentTarget.select()} />
+          <button
+            type="button"
+            className="secondary narrow"
+            onClick={() =>
+              void navigator.clipboard.writeText(message).then(
+                () => setCopied(true),
+                () => {},
+              )
+            }
+          >
+            {copied ? "Copied" : "Copy"}
+          </button>
+        </div>
+      )}
+    </div>
+  );
+}
 
 /** "Used by 3 processes, 2 unattended", from the audit's bindings. */
 export function impact(usage: AuditReport["usage"] | undefined, id: string): string | null {
@@ -18,15 +50,20 @@ export function impact(usage: AuditReport["usage"] | undefined, id: string): str
 export function Health({
   backend,
   usage,
+  email,
   onShowConnection,
 }: {
   backend: Backend;
+  /** The signed-in user's address: their own delegated connections can be reconnected here. */
+  email: string | null;
   /** Which processes bind each connection (from the audit), when known. */
   usage?: AuditReport["usage"];
   onShowConnection: (id: string) => void;
 }) {
   const [state, dispatch] = useReducer(reduceHealth, initialHealth);
   const [exported, setExported] = useState<string | null>(null);
+  const [picked, setPicked] = useState<Set<string>>(new Set());
+  const [queue, setQueue] = useState<Queue | null>(null);
   const [exportError, setExportError] = useState<ApiError | null>(null);
   const summary = summarize(state);
   const exportAs = async (format: "csv" | "json") => {
@@ -111,10 +148,40 @@ export function Health({
           Only connections that need action
         </label>
       )}
+      {queue && (
+        <ReconnectQueue
+          backend={backend}
+          queue={queue}
+          onQueue={setQueue}
+          onClose={() => {
+            setQueue(null);
+            setPicked(new Set());
+          }}
+        />
+      )}
+      {!queue && picked.size > 0 && (
+        <button
+          type="button"
+          className="primary narrow"
+          id="queue-start"
+          onClick={() =>
+            setQueue(
+              newQueue(
+                rows
+                  .filter((r) => picked.has(r.connection.id))
+                  .map((r) => ({ id: r.connection.id, name: r.connection.name, connectorKey: r.connection.connectorKey })),
+              ),
+            )
+          }
+        >
+          Reconnect {picked.size} selected
+        </button>
+      )}
       {rows.length > 0 && (
         <table className="grid health-grid" id="health-results">
           <thead>
             <tr>
+              <th aria-label="Select" />
               <th>Status</th>
               <th>Connection</th>
               <th>Folder</th>
@@ -125,6 +192,23 @@ export function Health({
           <tbody>
             {rows.map((r) => (
               <tr key={r.connection.id} data-id={r.connection.id} data-status={r.status}>
+                <td>
+                  {r.status !== "healthy" && canReconnect(r, email) && (
+                    <input
+                      type="checkbox"
+                      className="health-select"
+                      aria-label={`Reconnect ${r.connection.name}`}
+                      checked={picked.has(r.connection.id)}
+                      disabled={queue !== null}
+                      onChange={(e) => {
+                        const next = new Set(picked);
+                        if (e.target.checked) next.add(r.connection.id);
+                        else next.delete(r.connection.id);
+                        setPicked(next);
+                      }}
+                    />
+                  )}
+                </td>
                 <td>
                   <span className={`badge health-${r.status}`}>{STATUS_LABELS[r.status]}</span>
                 </td>
@@ -147,6 +231,7 @@ export function Health({
                     {r.lapsesOn && <b> Lapses on {r.lapsesOn}.</b>}
                   </p>
                   <p className="fix">{r.explanation.fix}</p>
+                  {r.status !== "healthy" && !canReconnect(r, email) && <Ask {...whoMustAct(r)} />}
                 </td>
               </tr>
             ))}

@@ -1,0 +1,96 @@
+// The reconnect queue's bookkeeping: which connections are waiting, which one
+// runs, how each ended, and the summary at the end. Pure, so the walk (next,
+// retry, skip, stop) is tested without a window.
+import type { HealthResult } from "../backend";
+
+export type QueueItemState = "waiting" | "running" | "confirm" | "done" | "failed" | "skipped";
+
+export interface QueueItem {
+  id: string;
+  name: string;
+  connectorKey: string;
+  state: QueueItemState;
+  /** Why it failed, or who it acts as now. */
+  note: string | null;
+}
+
+export interface Queue {
+  items: QueueItem[];
+  /** Index of the item in hand, or null when the queue has ended. */
+  current: number | null;
+  stopping: boolean;
+}
+
+export function newQueue(rows: { id: string; name: string; connectorKey: string }[]): Queue {
+  return {
+    items: rows.map((r) => ({ ...r, state: "waiting", note: null })),
+    current: rows.length > 0 ? 0 : null,
+    stopping: false,
+  };
+}
+
+function set(q: Queue, index: number, state: QueueItemState, note: string | null): Queue {
+  return { ...q, items: q.items.map((it, i) => (i === index ? { ...it, state, note } : it)) };
+}
+
+/** The item in hand starts. */
+export function started(q: Queue): Queue {
+  return q.current === null ? q : set(q, q.current, "running", null);
+}
+
+/** The item in hand ended (done, failed, or waiting for a confirmation). */
+export function ended(q: Queue, state: "done" | "failed" | "confirm", note: string | null): Queue {
+  return q.current === null ? q : set(q, q.current, state, note);
+}
+
+/** On to the next waiting item; the rest are skipped when stopping. */
+export function advance(q: Queue): Queue {
+  if (q.current === null) return q;
+  if (q.stopping) {
+    return { ...q, current: null, items: q.items.map((it) => (it.state === "waiting" ? { ...it, state: "skipped" } : it)) };
+  }
+  const next = q.items.findIndex((it, i) => i > (q.current ?? -1) && it.state === "waiting");
+  return { ...q, current: next < 0 ? null : next };
+}
+
+/** Skips the item in hand and moves on. */
+export function skip(q: Queue): Queue {
+  return q.current === null ? q : advance(set(q, q.current, "skipped", null));
+}
+
+export function stop(q: Queue): Queue {
+  return { ...q, stopping: true };
+}
+
+export function summary(q: Queue): { done: number; failed: number; skipped: number } {
+  const count = (s: QueueItemState) => q.items.filter((it) => it.state === s).length;
+  return { done: count("done"), failed: count("failed"), skipped: count("skipped") };
+}
+
+/**
+ * Whether the signed-in user can fix `r` by reconnecting: a delegated
+ * connection that acts as them (or nobody yet). Others would act as the user
+ * from then on, so the person it acts as is asked instead.
+ */
+export function canReconnect(r: HealthResult, email: string | null): boolean {
+  const auth = r.connection.authType;
+  const delegated = auth === null || auth === "OAuth2AuthorizationCode" || auth === "OAuth2BringYourOwnApp";
+  if (!delegated || !r.explanation.reconnectHelps) return false;
+  const me = email?.toLowerCase() ?? "";
+  const actsAs = (r.connection.identity || r.connection.owner).toLowerCase();
+  return actsAs === "" || actsAs === me;
+}
+
+/** Who must act on `r`, and a message to send them. */
+export function whoMustAct(r: HealthResult): { who: string; message: string } {
+  const c = r.connection;
+  // An app-only connection acts as the app: its owner looks after the secret.
+  const appOnly = c.authType === "OAuth2ClientCredentials" || c.authType === "OAuth2ClientCertificate";
+  const person = appOnly ? c.owner : c.identity || c.owner;
+  const who = r.explanation.needsAdmin ? "an administrator" : person || "the connection's owner";
+  const message =
+    `Hello, the connection "${c.name}" (${c.connectorName}) in the folder ${c.folder.path} does not work: ` +
+    `${r.explanation.cause} ${r.explanation.fix}` +
+    (r.lapsesOn ? ` It lapses on ${r.lapsesOn}.` : "");
+  return { who, message };
+}

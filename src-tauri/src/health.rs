@@ -5,10 +5,11 @@
 //! the user chose in the save dialog.
 
 use connassist_core::connections::{ListOptions, list};
+use connassist_core::health::history::History;
 use connassist_core::health::{self, HealthEvent, HealthSummary};
 use connassist_core::{ApiError, ErrorCode};
-use tauri::State;
 use tauri::ipc::Channel;
+use tauri::{AppHandle, Manager, Runtime, State};
 
 use connassist_core::health::export::{self, ExportFormat, HealthReport};
 
@@ -19,8 +20,38 @@ fn keep<T>(state: &AppState, change: impl FnOnce(&mut LastHealth) -> T) -> T {
     change(slot.get_or_insert_with(LastHealth::default))
 }
 
+/// Runs `f` on the history, opening it first; a history that cannot be used
+/// is logged and skipped (the check itself must not fail for it).
+fn with_history<R: Runtime, T>(
+    app: &AppHandle<R>,
+    state: &AppState,
+    f: impl FnOnce(&mut History) -> Result<T, ApiError>,
+) -> Result<T, ApiError> {
+    let mut slot = state
+        .health_history
+        .lock()
+        .unwrap_or_else(|p| p.into_inner());
+    if slot.is_none() {
+        let dir = app.path().app_data_dir().map_err(|e| {
+            ApiError::new(
+                ErrorCode::Internal,
+                format!("No folder for the app's data: {e}"),
+            )
+        })?;
+        *slot = Some(History::open(&dir.join("health.sqlite3"))?);
+    }
+    match slot.as_mut() {
+        Some(h) => f(h),
+        None => Err(ApiError::new(
+            ErrorCode::Internal,
+            "The health history is not open.",
+        )),
+    }
+}
+
 #[tauri::command]
-pub async fn check_health(
+pub async fn check_health<R: Runtime>(
+    app: AppHandle<R>,
     state: State<'_, AppState>,
     folder: Option<String>,
     on_event: Channel<HealthEvent>,
@@ -42,7 +73,10 @@ pub async fn check_health(
             keep(&state, |h| h.errors.push(e.clone()));
             let _ = on_event.send(HealthEvent::FolderFailed(e));
         }
-        let summary = health::check(&client, listing.connections, 0, |batch| {
+        let summary = health::check(&client, listing.connections, 0, |mut batch| {
+            if let Err(e) = with_history(&app, &state, |h| h.annotate_and_record(&mut batch)) {
+                tracing::warn!(error = %e.message, "health history skipped");
+            }
             keep(&state, |h| {
                 for r in &batch {
                     h.summary.add(r);
@@ -129,4 +163,13 @@ pub fn export_health(
         })?;
     tracing::info!(rows = last.results.len(), ?format, "health exported");
     Ok(last.results.len())
+}
+
+/// Forgets every earlier check ("failing since" starts again).
+#[tauri::command]
+pub fn clear_health_history<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+) -> Result<(), ApiError> {
+    with_history(&app, &state, |h| h.clear())
 }

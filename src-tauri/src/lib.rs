@@ -71,6 +71,7 @@ pub fn run() -> ExitCode {
             health::check_health,
             health::stop_health,
             health::export_health,
+            health::clear_health_history,
         ])
         .build(tauri::generate_context!());
 

@@ -23,6 +23,8 @@ pub struct AppState {
     health_stop: Mutex<Option<Arc<tokio::sync::Notify>>>,
     /// The latest health check's results, for "Export" (no secrets in them).
     pub last_health: Mutex<Option<LastHealth>>,
+    /// Earlier checks (SQLite in the app's data folder), opened on first use.
+    pub health_history: Mutex<Option<connassist_core::health::history::History>>,
 }
 
 /// What the latest health check found, as far as it got.

@@ -489,7 +489,7 @@ pub async fn consent_in_the_window(
     shot: Option<&Path>,
 ) -> Result<()> {
     let (main, window) = find_sign_in_window(client).await?;
-    client.switch_to_window(window).await?;
+    client.switch_to_window(window.clone()).await?;
     client
         .wait()
         .at_most(Duration::from_secs(20))
@@ -523,10 +523,11 @@ pub async fn consent_in_the_window(
     // it happens.
     click_later(client, last).await?;
     client.switch_to_window(main).await?;
+    // This window, not "every other window": a queue opens the next at once.
     eventually(
         Duration::from_secs(20),
         "the consent window to close",
-        || async { Ok((client.windows().await?.len() == 1).then_some(())) },
+        || async { Ok((!client.windows().await?.contains(&window)).then_some(())) },
     )
     .await
 }

@@ -134,6 +134,13 @@ async fn check_all_then_the_queue_reconnects_two_connections() -> Result<()> {
                 counts.contains("1 broken, 1 expiring soon, 5 healthy"),
                 "{counts}"
             );
+            // The history knows since when the one left has been failing.
+            let still = text_when_shown(
+                client,
+                "#health-results tr[data-status='expired'] .failing-since",
+            )
+            .await?;
+            assert!(still.starts_with("Failing since"), "{still}");
             Ok(())
         },
     )

@@ -68,7 +68,9 @@ fn json_follows_the_documented_schema() {
                 "connection",
                 "evidence",
                 "explanation",
+                "failingSince",
                 "lapsesOn",
+                "previousStatus",
                 "status"
             ]
         );

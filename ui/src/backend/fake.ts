@@ -202,6 +202,7 @@ export const fakeBackend: Backend = {
     healthStopped = true;
     return true;
   },
+  async clearHealthHistory() {},
   async exportHealth(format) {
     return { path: `connections-health.${format}`, rows: fakeRows.length };
   },
@@ -226,6 +227,8 @@ function fakeHealth(connection: ConnectionRow): HealthResult {
     lapsesOn: null,
     evidence: "ping",
     checkedAt: new Date().toISOString(),
+    failingSince: broken ? "2026-11-20T08:00:00Z" : null,
+    previousStatus: broken ? "healthy" : null,
   };
 }
 

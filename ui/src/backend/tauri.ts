@@ -48,6 +48,7 @@ export const tauriBackend: Backend = {
     return call<HealthSummary>("check_health", { onEvent: channel, folder: folder ?? null });
   },
   stopHealth: () => call<boolean>("stop_health"),
+  clearHealthHistory: () => call<void>("clear_health_history"),
   exportHealth: async (format) => {
     const path = await save({
       defaultPath: `connections-health.${format}`,

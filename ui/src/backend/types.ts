@@ -99,6 +99,8 @@ export interface Backend {
    * (a save dialog); null when the user cancelled the dialog.
    */
   exportHealth(format: "csv" | "json"): Promise<{ path: string; rows: number } | null>;
+  /** Forgets earlier checks ("failing since" starts again). */
+  clearHealthHistory(): Promise<void>;
   /** Forgets the session. */
   signOut(): Promise<void>;
 }

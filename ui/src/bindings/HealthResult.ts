@@ -20,4 +20,14 @@ lapsesOn: string | null, evidence: Evidence,
 /**
  * When it was checked (RFC 3339).
  */
-checkedAt: string, };
+checkedAt: string, 
+/**
+ * The first check of the current run of failures, from the app's
+ * history (`None` in the CLI, or when it works).
+ */
+failingSince: string | null, 
+/**
+ * The status the previous check found, from the app's history: a new
+ * failure or a recovery shows here.
+ */
+previousStatus: FailureStatus | null, };

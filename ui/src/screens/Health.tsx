@@ -127,6 +127,21 @@ export function Health({
         </div>
       )}
       {exported && <p id="health-exported">{exported}</p>}
+      {summary.checked > 0 && !state.running && (
+        <button
+          type="button"
+          className="link"
+          id="health-clear-history"
+          onClick={() =>
+            void backend.clearHealthHistory().then(
+              () => setExported("Earlier checks forgotten: “failing since” starts with the next check."),
+              (e) => setExportError(toApiError(e)),
+            )
+          }
+        >
+          Forget earlier checks
+        </button>
+      )}
       {exportError && (
         <div className={`banner banner-${exportError.code}`} role="alert" id="health-export-error">
           {exportError.message}
@@ -226,6 +241,14 @@ export function Health({
                 <td>{r.connection.folder.path}</td>
                 <td>{r.connection.owner}</td>
                 <td>
+                  {r.failingSince && (
+                    <p className="failing-since">
+                      Failing since {new Date(r.failingSince).toLocaleString()}
+                      {r.previousStatus !== null && (r.previousStatus === "healthy" || r.previousStatus === "expiring_soon") && (
+                        <span className="tag new-failure">new since the last check</span>
+                      )}
+                    </p>
+                  )}
                   <p className="why">
                     {r.explanation.cause}
                     {r.lapsesOn && <b> Lapses on {r.lapsesOn}.</b>}

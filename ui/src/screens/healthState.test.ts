@@ -26,6 +26,8 @@ function result(id: string, status: HealthResult["status"], folder = "Shared", e
     lapsesOn: null,
     evidence,
     checkedAt: "2026-11-22T10:00:00Z",
+    failingSince: null,
+    previousStatus: null,
   };
 }
 

@@ -53,6 +53,8 @@ function result(identity: string, authType: string | null, needsAdmin = false): 
     lapsesOn: null,
     evidence: "ping",
     checkedAt: "2026-11-22T10:00:00Z",
+    failingSince: null,
+    previousStatus: null,
   };
 }
 

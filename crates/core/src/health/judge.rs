@@ -70,6 +70,14 @@ pub struct HealthResult {
     pub evidence: Evidence,
     /// When it was checked (RFC 3339).
     pub checked_at: String,
+    /// The first check of the current run of failures, from the app's
+    /// history (`None` in the CLI, or when it works).
+    #[serde(default)]
+    pub failing_since: Option<String>,
+    /// The status the previous check found, from the app's history: a new
+    /// failure or a recovery shows here.
+    #[serde(default)]
+    pub previous_status: Option<FailureStatus>,
 }
 
 fn parse_time(text: &str) -> Option<DateTime<Utc>> {
@@ -237,6 +245,8 @@ pub fn judge(row: ConnectionRow, ping: Option<&Ping>, now: DateTime<Utc>) -> Hea
         evidence,
         checked_at: now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
         connection: row,
+        failing_since: None,
+        previous_status: None,
     }
 }
 

@@ -13,6 +13,7 @@
 //! of failing rows.
 
 pub mod export;
+pub mod history;
 pub mod judge;
 
 use futures::StreamExt;

@@ -778,3 +778,12 @@ pub async fn save_scrolled_to(client: &Client, id: &str, name: &str) -> Result<(
     std::fs::write(screenshot_path(name), client.screenshot().await?)?;
     Ok(())
 }
+
+/// Clicks the element with `id` once it is there and clickable.
+pub async fn click_id(client: &Client, id: &str) -> Result<()> {
+    eventually(Duration::from_secs(20), id, || async {
+        let el = client.find(fantoccini::Locator::Id(id)).await?;
+        Ok(el.click().await.ok())
+    })
+    .await
+}

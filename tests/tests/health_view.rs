@@ -9,18 +9,10 @@
 use std::time::Duration;
 
 use connassist_e2e::{
-    ONE_AT_A_TIME, Result, consent_in_the_window, eventually, in_sandbox_app_as, save_scrolled_to,
-    text_when_shown,
+    ONE_AT_A_TIME, Result, click_id, consent_in_the_window, eventually, in_sandbox_app_as,
+    save_scrolled_to, text_when_shown,
 };
 use fantoccini::{Client, Locator};
-
-async fn click(client: &Client, id: &str) -> Result<()> {
-    eventually(Duration::from_secs(20), id, || async {
-        let el = client.find(Locator::Id(id)).await?;
-        Ok(el.click().await.ok())
-    })
-    .await
-}
 
 /// The counts line once it says `what`.
 async fn counts_when(client: &Client, what: &str) -> Result<String> {
@@ -81,8 +73,8 @@ async fn check_all_then_the_queue_reconnects_two_connections() -> Result<()> {
         "check_all_then_the_queue_reconnects_two_connections",
         "hana",
         async |client| {
-            click(client, "nav-health").await?;
-            click(client, "health-check").await?;
+            click_id(client, "nav-health").await?;
+            click_id(client, "health-check").await?;
             let counts = counts_when(client, "7 of 7 checked").await?;
             assert!(
                 counts.contains("2 broken, 2 expiring soon, 3 healthy"),
@@ -114,7 +106,7 @@ async fn check_all_then_the_queue_reconnects_two_connections() -> Result<()> {
 
             pick(client, "Finance SharePoint").await?;
             pick(client, "Accounts payable mailbox").await?;
-            click(client, "queue-start").await?;
+            click_id(client, "queue-start").await?;
             // One consent window after the other; hana consented to both before.
             consent_in_the_window(client, "hana", None, None).await?;
             assert_eq!(settled(client, "Finance SharePoint").await?, "done");
@@ -126,9 +118,9 @@ async fn check_all_then_the_queue_reconnects_two_connections() -> Result<()> {
                 "{summary}"
             );
             save_scrolled_to(client, "queue", "health-queue.png").await?;
-            click(client, "queue-close").await?;
+            click_id(client, "queue-close").await?;
 
-            click(client, "health-check").await?;
+            click_id(client, "health-check").await?;
             let counts = counts_when(client, "7 of 7 checked").await?;
             assert!(
                 counts.contains("1 broken, 1 expiring soon, 5 healthy"),

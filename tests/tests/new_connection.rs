@@ -11,20 +11,12 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use connassist_e2e::{
-    APP_IDENTIFIER, ONE_AT_A_TIME, Result, consent_in_the_window, eventually, find_sign_in_window,
-    in_prepared_sandbox_app_as, save_scrolled_to, select_connection, start_reconnect, state_of,
-    text_when_shown,
+    APP_IDENTIFIER, ONE_AT_A_TIME, Result, click_id, consent_in_the_window, eventually,
+    find_sign_in_window, in_prepared_sandbox_app_as, save_scrolled_to, select_connection,
+    start_reconnect, state_of, text_when_shown,
 };
 use fantoccini::{Client, Locator};
 use sha2::{Digest, Sha256};
-
-async fn click(client: &Client, id: &str) -> Result<()> {
-    eventually(Duration::from_secs(20), id, || async {
-        let el = client.find(Locator::Id(id)).await?;
-        Ok(el.click().await.ok())
-    })
-    .await
-}
 
 /// Picks the option of `<select id>` whose text starts with `text` (WebKit's
 /// WebDriver cannot click a native select's options).
@@ -95,7 +87,7 @@ async fn a_connection_is_created_through_the_embedded_window_and_no_token_is_lef
         "hana",
         |_| Ok(()),
         async |client, desktop| {
-            click(client, "nav-new").await?;
+            click_id(client, "nav-new").await?;
             let search = eventually(Duration::from_secs(20), "the catalogue", || async {
                 Ok(client.find(Locator::Id("connector-search")).await.ok())
             })
@@ -108,14 +100,14 @@ async fn a_connection_is_created_through_the_embedded_window_and_no_token_is_lef
             })
             .await?;
             assert_eq!(cards, 1);
-            click(client, "connector-uipath-microsoft-outlook365").await?;
+            click_id(client, "connector-uipath-microsoft-outlook365").await?;
             choose(client, "new-folder", "Shared").await?;
             client
                 .find(Locator::Id("new-name"))
                 .await?
                 .send_keys("Helpdesk mailbox")
                 .await?;
-            click(client, "create-start").await?;
+            click_id(client, "create-start").await?;
             // hana consented to Outlook's permissions before: signing in is enough.
             consent_in_the_window(client, "hana", None, None).await?;
             let ok = text_when_shown(client, "#reconnect-ok").await?;
@@ -124,7 +116,7 @@ async fn a_connection_is_created_through_the_embedded_window_and_no_token_is_lef
                 "{ok}"
             );
             save_scrolled_to(client, "new-title", "new-connection.png").await?;
-            click(client, "create-show").await?;
+            click_id(client, "create-show").await?;
             let id = select_connection(client, "Helpdesk mailbox").await?;
             assert_eq!(state_of(client, &id).await?, "Enabled");
 

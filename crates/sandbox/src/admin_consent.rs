@@ -31,8 +31,8 @@ use crate::consent;
 use crate::db::Db;
 use crate::http::Shared;
 use crate::identity::{
-    ACTIVE, NewGrant, PAGE_STYLE, authenticate, error_page, escape, insert_grant, load_grant,
-    mark_used, redirect_allowed,
+    ACTIVE, NewGrant, PAGE_STYLE, authenticate, error_page, error_paragraph, escape, hidden_fields,
+    insert_grant, load_grant, mark_used, redirect_allowed,
 };
 use crate::model::{Client, User};
 use crate::secrets::random_token;
@@ -135,28 +135,14 @@ fn html_page(title: &str, body: &str) -> String {
 
 /// The usual sign-in form, for an administrator.
 fn sign_in_page(p: &AdminConsentParams, client: &Client, error: Option<&str>) -> Response {
-    let hidden: String = [
+    let hidden = [
         ("client_id", &p.client_id),
         ("scope", &p.scope),
         ("redirect_uri", &p.redirect_uri),
         ("state", &p.state),
-    ]
-    .iter()
-    .map(|(k, v)| {
-        format!(
-            "<input type=\"hidden\" name=\"{k}\" value=\"{}\">",
-            escape(v)
-        )
-    })
-    .collect();
-    let error = error
-        .map(|e| {
-            format!(
-                "<p class=\"error\" role=\"alert\" id=\"sign-in-error\">{}</p>",
-                escape(e)
-            )
-        })
-        .unwrap_or_default();
+    ];
+    let hidden = hidden_fields(&hidden);
+    let error = error_paragraph(error);
     let body = format!(
         "<p>An administrator of the sandbox tenant grants <b id=\"consent-app\">{}</b> these permissions for everyone in the organisation:</p>
 <ul id=\"consent-scopes\">{}</ul>{error}

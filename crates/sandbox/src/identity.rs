@@ -806,8 +806,33 @@ button{width:100%;margin-top:18px;padding:9px;font:inherit;font-weight:600;borde
 .primary{background:#1f6feb;color:#fff;border-color:transparent}.error{color:#cf222e}.hint{font-size:.85rem}
 @media (prefers-color-scheme: dark){body{background:#0d1117;color:#e6edf3}main{background:#161b22;border-color:#30363d}input{background:#0d1117;color:#e6edf3;border-color:#30363d}p{color:#9198a1}}";
 
+/// Hidden form fields carrying `fields` through a POST, escaped.
+pub(crate) fn hidden_fields(fields: &[(&str, &String)]) -> String {
+    fields
+        .iter()
+        .map(|(k, v)| {
+            format!(
+                "<input type=\"hidden\" name=\"{k}\" value=\"{}\">",
+                escape(v)
+            )
+        })
+        .collect()
+}
+
+/// The sign-in form's error line, when there is one.
+pub(crate) fn error_paragraph(error: Option<&str>) -> String {
+    error
+        .map(|e| {
+            format!(
+                "<p class=\"error\" role=\"alert\" id=\"sign-in-error\">{}</p>",
+                escape(e)
+            )
+        })
+        .unwrap_or_default()
+}
+
 fn sign_in_page(p: &AuthorizeParams, error: Option<&str>) -> Html<String> {
-    let hidden: String = [
+    let hidden = [
         ("response_type", &p.response_type),
         ("client_id", &p.client_id),
         ("redirect_uri", &p.redirect_uri),
@@ -816,23 +841,9 @@ fn sign_in_page(p: &AuthorizeParams, error: Option<&str>) -> Html<String> {
         ("code_challenge", &p.code_challenge),
         ("code_challenge_method", &p.code_challenge_method),
         ("nonce", &p.nonce),
-    ]
-    .iter()
-    .map(|(k, v)| {
-        format!(
-            "<input type=\"hidden\" name=\"{k}\" value=\"{}\">",
-            escape(v)
-        )
-    })
-    .collect();
-    let error = error
-        .map(|e| {
-            format!(
-                "<p class=\"error\" role=\"alert\" id=\"sign-in-error\">{}</p>",
-                escape(e)
-            )
-        })
-        .unwrap_or_default();
+    ];
+    let hidden = hidden_fields(&hidden);
+    let error = error_paragraph(error);
     Html(format!(
         "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"color-scheme\" content=\"light dark\">
 <title>Sign in to the sandbox tenant</title><style>{PAGE_STYLE}</style></head><body><main>

@@ -22,7 +22,9 @@ pub struct History {
 
 impl std::fmt::Debug for History {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("History").field("file", &self.db.path()).finish()
+        f.debug_struct("History")
+            .field("file", &self.db.path())
+            .finish()
     }
 }
 

@@ -24,6 +24,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         "stop_health",
         "export_health",
         "clear_health_history",
+        "list_recorded_expiries",
+        "record_secret_expiry",
     ]);
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest))?;
     Ok(())

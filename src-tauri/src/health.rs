@@ -6,6 +6,7 @@
 
 use connassist_core::connections::{ListOptions, list};
 use connassist_core::health::history::History;
+use connassist_core::health::recorded::RecordedExpiries;
 use connassist_core::health::{self, HealthEvent, HealthSummary};
 use connassist_core::{ApiError, ErrorCode};
 use tauri::ipc::Channel;
@@ -64,7 +65,15 @@ pub async fn check_health<R: Runtime>(
             folder,
             ..ListOptions::default()
         };
-        let listing = list(&client, &options, |_| {}).await?;
+        let mut listing = list(&client, &options, |_| {}).await?;
+        match recorded(&app, &state) {
+            Ok(r) => {
+                if let Err(e) = r.apply(&mut listing.connections) {
+                    tracing::warn!(error = %e.message, "recorded expiry dates skipped");
+                }
+            }
+            Err(e) => tracing::warn!(error = %e.message, "recorded expiry dates skipped"),
+        }
         // The window may have gone away; the check still ends normally.
         let _ = on_event.send(HealthEvent::Started {
             total: listing.connections.len(),
@@ -172,4 +181,39 @@ pub fn clear_health_history<R: Runtime>(
     state: State<'_, AppState>,
 ) -> Result<(), ApiError> {
     with_history(&app, &state, |h| h.clear())
+}
+
+/// The expiry dates recorded on this computer for the signed-in tenant.
+fn recorded<R: Runtime>(
+    app: &AppHandle<R>,
+    state: &AppState,
+) -> Result<RecordedExpiries, ApiError> {
+    let dir = app.path().app_config_dir().map_err(|e| {
+        ApiError::new(
+            ErrorCode::Internal,
+            format!("No folder for the app's settings: {e}"),
+        )
+    })?;
+    let client = state.client()?;
+    Ok(RecordedExpiries::new(&dir, client.tenant().url.as_str()))
+}
+
+/// Dates recorded by hand for app secrets the tenant does not report, by connection id.
+#[tauri::command]
+pub fn list_recorded_expiries<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+) -> Result<std::collections::BTreeMap<String, String>, ApiError> {
+    recorded(&app, &state)?.all()
+}
+
+/// Records when connection `id`'s secret or certificate expires (`null` forgets it).
+#[tauri::command]
+pub fn record_secret_expiry<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    id: String,
+    date: Option<String>,
+) -> Result<(), ApiError> {
+    recorded(&app, &state)?.record(&id, date.as_deref())
 }

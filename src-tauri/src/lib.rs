@@ -72,6 +72,8 @@ pub fn run() -> ExitCode {
             health::stop_health,
             health::export_health,
             health::clear_health_history,
+            health::list_recorded_expiries,
+            health::record_secret_expiry,
         ])
         .build(tauri::generate_context!());
 

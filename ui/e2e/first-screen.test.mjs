@@ -240,6 +240,13 @@ describe("Health and new connections (web build, fake backend)", () => {
     await page.locator("#create-ok").waitFor();
     // The secret is not kept in the form once used.
     assert.equal(await page.locator("#new-client-secret").inputValue(), "");
+    // The new app-only connection: the tenant does not say when its secret
+    // expires, so the user records it for the health check's warnings.
+    await page.locator("#create-show").click();
+    await page.getByRole("complementary").waitFor();
+    await page.locator("#secret-expiry").fill("2026-12-01");
+    await page.locator("#secret-expiry-save").click();
+    await page.locator("#secret-expiry-saved").filter({ hasText: "warns 30, 14 and 7 days" }).waitFor();
     await page.close();
   });
 });

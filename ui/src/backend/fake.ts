@@ -23,6 +23,7 @@ let fakeSelections: Selection[] = [];
 let fakeSettings: Settings = { consentTimeoutSecs: 600, systemBrowserConnectors: [] };
 let created = 0;
 let healthStopped = false;
+const fakeExpiries: Record<string, string> = {};
 
 function invalid(message: string): ApiError {
   return { code: "invalid_input", message };
@@ -203,6 +204,14 @@ export const fakeBackend: Backend = {
     return true;
   },
   async clearHealthHistory() {},
+  async listRecordedExpiries() {
+    return { ...fakeExpiries };
+  },
+  async recordSecretExpiry(id, date) {
+    if (date !== null && !/^\d{4}-\d{2}-\d{2}$/.test(date)) throw invalid(`"${date}" is not a date; enter it as YYYY-MM-DD.`);
+    if (date === null) delete fakeExpiries[id];
+    else fakeExpiries[id] = date;
+  },
   async exportHealth(format) {
     return { path: `connections-health.${format}`, rows: fakeRows.length };
   },

@@ -49,6 +49,8 @@ export const tauriBackend: Backend = {
   },
   stopHealth: () => call<boolean>("stop_health"),
   clearHealthHistory: () => call<void>("clear_health_history"),
+  listRecordedExpiries: () => call<Record<string, string>>("list_recorded_expiries"),
+  recordSecretExpiry: (id, date) => call<void>("record_secret_expiry", { id, date }),
   exportHealth: async (format) => {
     const path = await save({
       defaultPath: `connections-health.${format}`,

@@ -99,6 +99,10 @@ export interface Backend {
    * (a save dialog); null when the user cancelled the dialog.
    */
   exportHealth(format: "csv" | "json"): Promise<{ path: string; rows: number } | null>;
+  /** Secret expiry dates recorded on this computer for the tenant, by connection id. */
+  listRecordedExpiries(): Promise<Record<string, string>>;
+  /** Records when a connection's app secret expires (`null` forgets it); rejects a date that is not YYYY-MM-DD. */
+  recordSecretExpiry(id: string, date: string | null): Promise<void>;
   /** Forgets earlier checks ("failing since" starts again). */
   clearHealthHistory(): Promise<void>;
   /** Forgets the session. */

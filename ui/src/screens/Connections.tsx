@@ -3,6 +3,7 @@ import { useCallback, useEffect, useReducer, useRef } from "react";
 import { toApiError, type Backend, type ConnectionRow, type ConnectionState, type SessionInfo } from "../backend";
 import { AUTH_LABELS, ConnectorIcon } from "./ConnectorIcon";
 import { Reconnect } from "./Reconnect";
+import { SecretExpiry } from "./SecretExpiry";
 import {
   brokenCount,
   connectorOptions,
@@ -60,6 +61,7 @@ function Detail({ row, chosenFor, backend, onChanged }: { row: ConnectionRow; ch
     <aside className="detail" aria-label={`Details of ${row.name}`}>
       <h2>{row.name}</h2>
       <Reconnect key={row.id} backend={backend} row={row} onChanged={onChanged} />
+      <SecretExpiry key={`expiry-${row.id}`} backend={backend} row={row} />
       <dl>
         {fields.map(([k, v]) => (
           <div key={k}>

@@ -15,6 +15,7 @@
 pub mod export;
 pub mod history;
 pub mod judge;
+pub mod recorded;
 
 use futures::StreamExt;
 use serde::Serialize;

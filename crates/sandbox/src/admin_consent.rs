@@ -21,7 +21,6 @@ use axum::Form;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use chrono::Utc;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use url::Url;
@@ -31,8 +30,8 @@ use crate::consent;
 use crate::db::Db;
 use crate::http::Shared;
 use crate::identity::{
-    ACTIVE, NewGrant, PAGE_STYLE, authenticate, error_page, error_paragraph, escape, hidden_fields,
-    insert_grant, load_grant, mark_used, redirect_allowed,
+    NewGrant, PAGE_STYLE, authenticate, error_page, error_paragraph, escape, hidden_fields,
+    insert_grant, redeem_ticket, redirect_allowed,
 };
 use crate::model::{Client, User};
 use crate::secrets::random_token;
@@ -257,23 +256,14 @@ pub async fn submit(State(state): State<Shared>, Form(form): Form<AdminConsentFo
 
 /// The permissions page's answer.
 fn answer(db: &Db, ticket: &str, accept: bool) -> Response {
-    let grant = match load_grant(db, ticket, "admin_consent") {
-        Ok(g) => g,
-        Err(e) => return error_page(StatusCode::INTERNAL_SERVER_ERROR, &e.to_string()),
-    };
-    let Some(g) =
-        grant.filter(|g| g.used == ACTIVE && g.expires_at > Utc::now().timestamp_millis())
-    else {
-        return error_page(
-            StatusCode::BAD_REQUEST,
-            "This consent page expired or was already answered. Open the administrator's link again.",
-        );
-    };
-    if let Err(e) = mark_used(db, ticket) {
-        return error_page(StatusCode::INTERNAL_SERVER_ERROR, &e.to_string());
-    }
-    let Ok(p) = serde_json::from_value::<AdminConsentParams>(g.extra) else {
-        return error_page(StatusCode::BAD_REQUEST, "This consent page is damaged.");
+    let (g, p) = match redeem_ticket::<AdminConsentParams>(
+        db,
+        ticket,
+        "admin_consent",
+        "Open the administrator's link again.",
+    ) {
+        Ok(redeemed) => redeemed,
+        Err(page) => return *page,
     };
     if !accept {
         return redirect_to(

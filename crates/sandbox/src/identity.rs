@@ -459,25 +459,54 @@ fn issue_code(
     redirect_with(p, &state.issuer(), &[("code", &code)])
 }
 
-/// The consent page's answer: the ticket names the person and the request.
-fn consent_answer(state: &Shared, db: &Db, ticket: &str, accept: bool) -> Response {
-    let grant = match load_grant(db, ticket, "consent") {
-        Ok(g) => g,
-        Err(e) => return error_page(StatusCode::INTERNAL_SERVER_ERROR, &e.to_string()),
-    };
-    let Some(g) =
+/// Redeems a consent page's one-time `ticket` of `kind`: it must be unused
+/// and unexpired, is burnt, and gives back the request it carries. Anything
+/// else is the error page to show (`again` says how to start over).
+pub(crate) fn redeem_ticket<T: serde::de::DeserializeOwned>(
+    db: &Db,
+    ticket: &str,
+    kind: &str,
+    again: &str,
+) -> Result<(GrantRow, T), Box<Response>> {
+    let grant = load_grant(db, ticket, kind).map_err(|e| {
+        Box::new(error_page(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            &e.to_string(),
+        ))
+    })?;
+    let Some(mut g) =
         grant.filter(|g| g.used == ACTIVE && g.expires_at > Utc::now().timestamp_millis())
     else {
-        return error_page(
+        return Err(Box::new(error_page(
             StatusCode::BAD_REQUEST,
-            "This consent page expired or was already answered. Start again from the app.",
-        );
+            &format!("This consent page expired or was already answered. {again}"),
+        )));
     };
-    if let Err(e) = mark_used(db, ticket) {
-        return error_page(StatusCode::INTERNAL_SERVER_ERROR, &e.to_string());
+    mark_used(db, ticket).map_err(|e| {
+        Box::new(error_page(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            &e.to_string(),
+        ))
+    })?;
+    match serde_json::from_value::<T>(std::mem::take(&mut g.extra)) {
+        Ok(request) => Ok((g, request)),
+        Err(_) => Err(Box::new(error_page(
+            StatusCode::BAD_REQUEST,
+            "This consent page is damaged.",
+        ))),
     }
-    let Ok(p) = serde_json::from_value::<AuthorizeParams>(g.extra) else {
-        return error_page(StatusCode::BAD_REQUEST, "This consent page is damaged.");
+}
+
+/// The consent page's answer: the ticket names the person and the request.
+fn consent_answer(state: &Shared, db: &Db, ticket: &str, accept: bool) -> Response {
+    let (g, p) = match redeem_ticket::<AuthorizeParams>(
+        db,
+        ticket,
+        "consent",
+        "Start again from the app.",
+    ) {
+        Ok(redeemed) => redeemed,
+        Err(page) => return *page,
     };
     if !accept {
         return redirect_with(

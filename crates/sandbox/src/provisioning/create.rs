@@ -528,16 +528,26 @@ async fn app_only(
         Ok(c)
     })?;
     tracing::info!(connection = %c.id, connector = %connector.key, folder = %folder.fully_qualified_name, by = %caller.user.user_name, "app-only connection created");
-    Ok((
+    Ok(created(&c, connector, folder, caller))
+}
+
+/// `201 Created` with the connection, as `GET Connections/{id}` shows it.
+fn created(
+    c: &crate::model::Connection,
+    connector: &Connector,
+    folder: &Folder,
+    caller: &Caller,
+) -> Response {
+    (
         StatusCode::CREATED,
         Json(connection_json(
-            &c,
+            c,
             Some(connector),
             folder,
             Some(&caller.user),
         )),
     )
-        .into_response())
+        .into_response()
 }
 
 /// A certificate: read, then created. The sandbox identity server has no
@@ -585,16 +595,7 @@ fn with_certificate(
         Ok(c)
     })?;
     tracing::info!(connection = %c.id, connector = %connector.key, folder = %folder.fully_qualified_name, by = %caller.user.user_name, "certificate connection created");
-    Ok((
-        StatusCode::CREATED,
-        Json(connection_json(
-            &c,
-            Some(connector),
-            folder,
-            Some(&caller.user),
-        )),
-    )
-        .into_response())
+    Ok(created(&c, connector, folder, caller))
 }
 
 #[cfg(test)]

@@ -1,8 +1,9 @@
 //! The user's settings, kept in `settings.json` in the app's config folder
-//! (no secrets): how long a consent window may stay open, and which
-//! connectors always consent in the system browser (organisations whose
-//! policy demands it, providers that refuse embedded browsers). The CLI takes
-//! the same choices as options instead.
+//! (no secrets): how long a consent window may stay open, which connectors
+//! always consent in the system browser (organisations whose policy demands
+//! it, providers that refuse embedded browsers), and how often the app checks
+//! the user's own connections in the background. The CLI takes the same
+//! choices as options instead (and checks in the background only when asked).
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -18,6 +19,11 @@ pub const DEFAULT_CONSENT_TIMEOUT_SECS: u64 = 600;
 /// Shorter windows cannot be finished by a person; longer ones keep a
 /// sign-in page open for nobody.
 pub const CONSENT_TIMEOUT_RANGE: std::ops::RangeInclusive<u64> = 5..=3600;
+/// Every half hour: a token revoked in the morning is news before lunch,
+/// and a user's own connections are few, so it costs the tenant little.
+pub const DEFAULT_BACKGROUND_CHECK_MINUTES: u32 = 30;
+/// Background checks run at most this often, at least once a day (0: off).
+pub const BACKGROUND_CHECK_RANGE: std::ops::RangeInclusive<u32> = 5..=1440;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[ts(export)]
@@ -27,6 +33,9 @@ pub struct Settings {
     pub consent_timeout_secs: u64,
     /// Connector keys whose consent always opens in the system browser.
     pub system_browser_connectors: Vec<String>,
+    /// How often the app checks the user's own connections while it runs,
+    /// in minutes; 0 turns background checks (and their notifications) off.
+    pub background_check_minutes: u32,
 }
 
 impl Default for Settings {
@@ -34,6 +43,7 @@ impl Default for Settings {
         Self {
             consent_timeout_secs: DEFAULT_CONSENT_TIMEOUT_SECS,
             system_browser_connectors: vec![],
+            background_check_minutes: DEFAULT_BACKGROUND_CHECK_MINUTES,
         }
     }
 }
@@ -53,7 +63,24 @@ impl Settings {
                 .any(|k| k.eq_ignore_ascii_case(connector))
     }
 
+    /// The time between background checks; `None` when they are off.
+    pub fn background_interval(&self) -> Option<Duration> {
+        (self.background_check_minutes > 0)
+            .then(|| Duration::from_secs(u64::from(self.background_check_minutes) * 60))
+    }
+
     pub fn validate(&self) -> Result<(), ApiError> {
+        let minutes = self.background_check_minutes;
+        if minutes != 0 && !BACKGROUND_CHECK_RANGE.contains(&minutes) {
+            return Err(ApiError::new(
+                ErrorCode::InvalidInput,
+                format!(
+                    "Background checks run every {} to {} minutes (0 turns them off); {minutes} minutes is outside that.",
+                    BACKGROUND_CHECK_RANGE.start(),
+                    BACKGROUND_CHECK_RANGE.end()
+                ),
+            ));
+        }
         if !CONSENT_TIMEOUT_RANGE.contains(&self.consent_timeout_secs) {
             return Err(ApiError::new(
                 ErrorCode::InvalidInput,
@@ -119,6 +146,7 @@ mod tests {
         let mine = Settings {
             consent_timeout_secs: 90,
             system_browser_connectors: vec!["b".into(), "a".into(), "b".into()],
+            background_check_minutes: 0,
         };
         file.save(&mine).unwrap();
         let back = file.load().unwrap();
@@ -127,6 +155,22 @@ mod tests {
         assert!(back.system_browser_for("A", false));
         assert!(!back.system_browser_for("c", false));
         assert!(back.system_browser_for("c", true));
+        assert_eq!(back.background_interval(), None, "0 turns them off");
+        assert_eq!(
+            Settings::default().background_interval(),
+            Some(Duration::from_secs(30 * 60))
+        );
+        let err = file
+            .save(&Settings {
+                background_check_minutes: 1,
+                ..mine.clone()
+            })
+            .unwrap_err();
+        assert!(
+            err.message.contains("every 5 to 1440 minutes"),
+            "{}",
+            err.message
+        );
 
         let err = file
             .save(&Settings {

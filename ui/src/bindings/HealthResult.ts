@@ -30,4 +30,8 @@ failingSince: string | null,
  * The status the previous check found, from the app's history: a new
  * failure or a recovery shows here.
  */
-previousStatus: FailureStatus | null, };
+previousStatus: FailureStatus | null, 
+/**
+ * When that previous check was made (RFC 3339), from the app's history.
+ */
+previousCheckedAt: string | null, };

@@ -8,4 +8,9 @@ consentTimeoutSecs: number,
 /**
  * Connector keys whose consent always opens in the system browser.
  */
-systemBrowserConnectors: Array<string>, };
+systemBrowserConnectors: Array<string>, 
+/**
+ * How often the app checks the user's own connections while it runs,
+ * in minutes; 0 turns background checks (and their notifications) off.
+ */
+backgroundCheckMinutes: number, };

@@ -71,18 +71,18 @@ impl History {
         let tx = self.db.transaction().map_err(|e| failed(&e))?;
         for r in results.iter_mut() {
             let id = &r.connection.id;
-            let previous: Option<String> = tx
+            let previous: Option<(String, String)> = tx
                 .query_row(
-                    "SELECT status FROM checks WHERE connection_id = ?1 ORDER BY checked_at DESC LIMIT 1",
+                    "SELECT status, checked_at FROM checks WHERE connection_id = ?1 ORDER BY checked_at DESC LIMIT 1",
                     params![id],
-                    |row| row.get(0),
+                    |row| Ok((row.get(0)?, row.get(1)?)),
                 )
                 .optional()
                 .map_err(|e| failed(&e))?;
-            r.previous_status = previous.as_deref().and_then(|s| {
-                serde_json::from_value::<FailureStatus>(serde_json::Value::String(s.to_owned()))
-                    .ok()
+            r.previous_status = previous.as_ref().and_then(|(s, _)| {
+                serde_json::from_value::<FailureStatus>(serde_json::Value::String(s.clone())).ok()
             });
+            r.previous_checked_at = previous.map(|(_, at)| at);
             let now = status_name(r.status);
             r.failing_since = if broken(&now) {
                 // The start of the current run of failures: the oldest failing
@@ -204,6 +204,11 @@ mod tests {
             "a new failure"
         );
         assert_eq!(broke.failing_since.as_deref(), Some("2026-11-02T09:00:00Z"));
+        assert_eq!(
+            broke.previous_checked_at.as_deref(),
+            Some("2026-11-01T09:00:00Z"),
+            "when the previous check was made"
+        );
         let still = check(&mut h, 2, false);
         assert_eq!(still.failing_since.as_deref(), Some("2026-11-02T09:00:00Z"));
         let back = check(&mut h, 3, true);

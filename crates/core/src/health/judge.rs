@@ -78,6 +78,9 @@ pub struct HealthResult {
     /// failure or a recovery shows here.
     #[serde(default)]
     pub previous_status: Option<FailureStatus>,
+    /// When that previous check was made (RFC 3339), from the app's history.
+    #[serde(default)]
+    pub previous_checked_at: Option<String>,
 }
 
 fn parse_time(text: &str) -> Option<DateTime<Utc>> {
@@ -247,6 +250,7 @@ pub fn judge(row: ConnectionRow, ping: Option<&Ping>, now: DateTime<Utc>) -> Hea
         connection: row,
         failing_since: None,
         previous_status: None,
+        previous_checked_at: None,
     }
 }
 

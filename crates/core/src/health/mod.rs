@@ -16,6 +16,7 @@ pub mod export;
 pub mod history;
 pub mod judge;
 pub mod recorded;
+pub mod watch;
 
 use futures::StreamExt;
 use serde::Serialize;

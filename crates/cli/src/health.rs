@@ -14,15 +14,25 @@
 //!
 //! Exit codes: 0 nothing at or above `--fail-on`; 1 something is; 4 part of
 //! the tenant could not be listed (the rest is still checked and printed).
+//!
+//! `--every 15m` keeps checking (off by default: a script wants one answer):
+//! after the first report, each round prints only what changed since the
+//! previous one (core's `health::watch`): a line of text each, or with
+//! `--format json` a JSON line `{"change": "failed"|"recovered"|"expiring",
+//! "result": …}`. Ctrl-C ends it with the last round's exit code.
 
+use std::collections::HashMap;
 use std::io::IsTerminal;
 use std::process::ExitCode;
 
 use comfy_table::{ContentArrangement, Table, presets::UTF8_BORDERS_ONLY};
-use connassist_core::connections::{ListOptions, list};
+use connassist_core::ApiError;
+use connassist_core::connections::{FolderError, ListOptions, list};
 use connassist_core::failure::FailureStatus;
 use connassist_core::health::export::{self, HealthReport, status_name};
+use connassist_core::health::watch::{self, Mine};
 use connassist_core::health::{self, Evidence, HealthResult, HealthSummary};
+use connassist_core::tenant_client::TenantClient;
 
 use crate::exit;
 use crate::output::{self, ListFormat};
@@ -49,6 +59,127 @@ pub struct Args {
     format: ListFormat,
     #[arg(long, value_enum, default_value_t = FailOn::Broken)]
     fail_on: FailOn,
+    /// Check again every DURATION (30s, 15m, 1h…) until interrupted, printing
+    /// only what changed: new failures, recoveries, expiry warnings. Off by default.
+    #[arg(long, value_name = "DURATION", value_parser = every)]
+    every: Option<std::time::Duration>,
+}
+
+fn every(text: &str) -> Result<std::time::Duration, String> {
+    let d = humantime::parse_duration(text).map_err(|e| format!("{e} (say 30s, 15m or 1h)"))?;
+    if d < std::time::Duration::from_secs(1) {
+        return Err("check at most once a second".into());
+    }
+    Ok(d)
+}
+
+/// One check: the results sorted, the counts, the folders that failed.
+struct Round {
+    results: Vec<HealthResult>,
+    summary: HealthSummary,
+    errors: Vec<FolderError>,
+}
+
+async fn check_once(client: &TenantClient, args: &Args) -> Result<Round, ApiError> {
+    let options = ListOptions {
+        folder: args.folder.clone(),
+        ..ListOptions::default()
+    };
+    let listing = list(client, &options, |_| {}).await?;
+    let bar = progress(listing.connections.len() as u64);
+    let mut results = Vec::with_capacity(listing.connections.len());
+    let summary = health::check(
+        client,
+        listing.connections,
+        usize::from(args.concurrency),
+        |batch| {
+            if let Some(bar) = &bar {
+                bar.inc(batch.len() as u64);
+            }
+            results.extend(batch);
+        },
+    )
+    .await;
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
+    }
+    export::sort(&mut results);
+    for e in &listing.errors {
+        eprintln!("error: folder {}: {}", e.folder.path, e.error.message);
+    }
+    Ok(Round {
+        results,
+        summary,
+        errors: listing.errors,
+    })
+}
+
+impl Round {
+    fn exit_code(&self, fail_on: FailOn) -> u8 {
+        let failing = match fail_on {
+            FailOn::Broken => self.summary.broken > 0,
+            FailOn::Expiring => self.summary.broken + self.summary.expiring_soon > 0,
+            FailOn::Never => false,
+        };
+        if !self.errors.is_empty() {
+            exit::TENANT
+        } else if failing {
+            exit::FINDINGS
+        } else {
+            exit::OK
+        }
+    }
+
+    fn print(&self, format: ListFormat) {
+        let written = match format {
+            ListFormat::Json => export::json(&HealthReport {
+                summary: &self.summary,
+                results: &self.results,
+                errors: &self.errors,
+            })
+            .map(|j| j + "\n"),
+            ListFormat::Csv => export::csv(&self.results),
+            ListFormat::Table => Ok(table(&self.results, &self.summary)),
+        };
+        match written {
+            Ok(text) => output::text(&text),
+            Err(e) => eprintln!("connassist: cannot write the report: {e}"),
+        }
+    }
+
+    /// Each result with what the previous round found for it.
+    fn after(&mut self, previous: &Round) {
+        let before: HashMap<&str, &HealthResult> = previous
+            .results
+            .iter()
+            .map(|r| (r.connection.id.as_str(), r))
+            .collect();
+        for r in &mut self.results {
+            if let Some(p) = before.get(r.connection.id.as_str()) {
+                r.previous_status = Some(p.status);
+                r.previous_checked_at = Some(p.checked_at.clone());
+            }
+        }
+    }
+}
+
+/// What changed since the previous round: a JSON line each (`{"change":
+/// "failed"|"recovered"|"expiring", "result": …}`), else a line of text.
+fn print_changes(round: &Round, format: ListFormat) {
+    for change in watch::changes(&round.results, &Mine::everyone()) {
+        let line = match format {
+            ListFormat::Json => serde_json::to_string(&serde_json::json!({
+                "change": change.kind,
+                "result": change.result,
+            }))
+            .unwrap_or_default(),
+            ListFormat::Table | ListFormat::Csv => {
+                let n = watch::notice(&change);
+                format!("{}  {}: {}", change.result.checked_at, n.title, n.body)
+            }
+        };
+        output::line(&line);
+    }
 }
 
 pub fn run(args: Args, tenant: &TenantArgs) -> ExitCode {
@@ -57,61 +188,33 @@ pub fn run(args: Args, tenant: &TenantArgs) -> ExitCode {
             Ok(t) => t,
             Err(e) => return exit::code(fail(&e)),
         };
-        let options = ListOptions {
-            folder: args.folder.clone(),
-            ..ListOptions::default()
+        let mut last = match check_once(&tenant.client, &args).await {
+            Ok(r) => r,
+            Err(e) => return exit::code(fail(&e)),
         };
-        let listing = match list(&tenant.client, &options, |_| {}).await {
-            Ok(l) => l,
-            Err(e) => return exit::code(fail(&e.into())),
+        last.print(args.format);
+        let Some(every) = args.every else {
+            return exit::code(last.exit_code(args.fail_on));
         };
-        let bar = progress(listing.connections.len() as u64);
-        let mut results = Vec::with_capacity(listing.connections.len());
-        let summary = health::check(
-            &tenant.client,
-            listing.connections,
-            usize::from(args.concurrency),
-            |batch| {
-                if let Some(bar) = &bar {
-                    bar.inc(batch.len() as u64);
+        eprintln!(
+            "Checking again every {}; only changes are printed. Ctrl-C stops.",
+            humantime::format_duration(every)
+        );
+        loop {
+            tokio::select! {
+                () = tokio::time::sleep(every) => {}
+                _ = tokio::signal::ctrl_c() => return exit::code(last.exit_code(args.fail_on)),
+            }
+            match check_once(&tenant.client, &args).await {
+                Ok(mut round) => {
+                    round.after(&last);
+                    print_changes(&round, args.format);
+                    last = round;
                 }
-                results.extend(batch);
-            },
-        )
-        .await;
-        if let Some(bar) = bar {
-            bar.finish_and_clear();
+                // A bad moment of the tenant's: said, and tried again next time.
+                Err(e) => eprintln!("error: this check failed: {}", e.message),
+            }
         }
-        export::sort(&mut results);
-        let written = match args.format {
-            ListFormat::Json => export::json(&HealthReport {
-                summary: &summary,
-                results: &results,
-                errors: &listing.errors,
-            })
-            .map(|j| j + "\n"),
-            ListFormat::Csv => export::csv(&results),
-            ListFormat::Table => Ok(table(&results, &summary)),
-        };
-        match written {
-            Ok(text) => output::text(&text),
-            Err(e) => eprintln!("connassist: cannot write the report: {e}"),
-        }
-        for e in &listing.errors {
-            eprintln!("error: folder {}: {}", e.folder.path, e.error.message);
-        }
-        let failing = match args.fail_on {
-            FailOn::Broken => summary.broken > 0,
-            FailOn::Expiring => summary.broken + summary.expiring_soon > 0,
-            FailOn::Never => false,
-        };
-        exit::code(if !listing.errors.is_empty() {
-            exit::TENANT
-        } else if failing {
-            exit::FINDINGS
-        } else {
-            exit::OK
-        })
     })
 }
 

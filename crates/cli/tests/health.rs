@@ -5,7 +5,14 @@
 // A panic in a test is its failure.
 #![allow(clippy::unwrap_used)]
 
+mod support;
+
+use std::io::{BufRead, BufReader};
+use std::time::Duration;
+
 use assert_cmd::Command;
+use connassist_sandbox::scenario::key;
+use connassist_sandbox::{CI_CLIENT_ID, Config, Sandbox};
 use serde_json::Value;
 
 fn health(args: &[&str]) -> (i32, String, String) {
@@ -70,6 +77,7 @@ fn json_follows_the_documented_schema() {
                 "explanation",
                 "failingSince",
                 "lapsesOn",
+                "previousCheckedAt",
                 "previousStatus",
                 "status"
             ]
@@ -103,4 +111,94 @@ fn csv_reads_back_with_the_documented_columns() {
     let name = headers.iter().position(|h| h == "name").unwrap();
     assert_eq!(&rows[0][name], "Finance SharePoint");
     assert_eq!(&rows[0][status], "revoked");
+}
+
+/// `--every`: after the first report, only changes, as JSON lines. The test
+/// watches the tenant as a CI application while hana reconnects her revoked
+/// Finance SharePoint connection (the sandbox's consent pages, played over
+/// HTTP); the next round reports it recovered, and nothing else.
+#[tokio::test(flavor = "multi_thread")]
+async fn every_reports_a_recovery_once_and_steady_states_never() {
+    let sb = Sandbox::start(Config::default()).await.unwrap();
+    let base = sb.base_url.clone();
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("connassist"))
+        .args(["health", "--url", &base, "--client-id", CI_CLIENT_ID])
+        .args(["--format", "json", "--every", "1s"])
+        .env(
+            "CONNASSIST_CLIENT_SECRET",
+            sb.ci_client_secret.clone().unwrap(),
+        )
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Lines as they come, on a thread (reading blocks).
+    let (tx, mut lines) = tokio::sync::mpsc::unbounded_channel();
+    let stdout = child.stdout.take().unwrap();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines() {
+            if tx.send(line.unwrap_or_default()).is_err() {
+                break;
+            }
+        }
+    });
+    let next = async |lines: &mut tokio::sync::mpsc::UnboundedReceiver<String>| {
+        tokio::time::timeout(Duration::from_secs(30), lines.recv())
+            .await
+            .expect("a line within 30 s")
+            .expect("connassist still running")
+    };
+    // The first report, as without --every: a whole JSON document.
+    let mut first = String::new();
+    while serde_json::from_str::<Value>(&first).is_err() {
+        first.push_str(&next(&mut lines).await);
+    }
+    let report: Value = serde_json::from_str(&first).unwrap();
+    assert_eq!(report["summary"]["broken"], 2, "{report}");
+
+    // Hana reconnects it.
+    let tokens = sb.sign_in_as("hana", "IS.Connections.Read").unwrap();
+    let id = key("connection/Finance SharePoint").to_string();
+    let started: Value = reqwest::Client::new()
+        .post(format!("{base}/connections_/api/v1/Connections/{id}/auth"))
+        .bearer_auth(&tokens.access_token)
+        .header("X-UIPATH-FolderKey", key("folder/Finance").to_string())
+        .json(&serde_json::json!({}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    support::consent(started["authUrl"].as_str().unwrap(), "hana", true).await;
+
+    let change: Value = serde_json::from_str(&next(&mut lines).await).unwrap();
+    assert_eq!(change["change"], "recovered", "{change}");
+    assert_eq!(change["result"]["connection"]["name"], "Finance SharePoint");
+    assert_eq!(change["result"]["previousStatus"], "revoked");
+    assert_eq!(change["result"]["status"], "healthy");
+    // Two more rounds: nothing else changed, so nothing is printed.
+    let quiet = tokio::time::timeout(Duration::from_millis(2500), lines.recv()).await;
+    assert!(quiet.is_err(), "a steady state was reported: {quiet:?}");
+
+    interrupt(&child);
+    let status = child.wait().unwrap();
+    assert_eq!(
+        status.code(),
+        Some(1),
+        "the last round still has a broken connection"
+    );
+    let mut err = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut err).unwrap();
+    assert!(err.contains("Checking again every 1s"), "{err}");
+}
+
+/// Ctrl-C, as a person at the terminal ends it.
+fn interrupt(child: &std::process::Child) {
+    let status = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
 }

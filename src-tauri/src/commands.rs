@@ -231,7 +231,11 @@ pub async fn choose_connection(
 
 /// Revokes the session and forgets it (the sandbox keeps running).
 #[tauri::command]
-pub async fn sign_out(state: State<'_, AppState>) -> Result<(), ApiError> {
+pub async fn sign_out<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+) -> Result<(), ApiError> {
+    crate::watch::stop(&app);
     state.set_selections(None);
     if let Some(session) = state.take_session() {
         session.sign_out().await?;

@@ -57,7 +57,10 @@ pub fn save_settings<R: Runtime>(
 ) -> Result<Settings, ApiError> {
     let file = settings_file(&app)?;
     file.save(&settings)?;
-    file.load()
+    let saved = file.load()?;
+    // A new interval takes effect now, not after the next check.
+    crate::watch::restart(&app);
+    Ok(saved)
 }
 
 /// Runs the consent of `session` to its end and reports how it ended.

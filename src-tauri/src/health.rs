@@ -4,10 +4,12 @@
 //! results are kept for "Export", which writes core's CSV or JSON to the path
 //! the user chose in the save dialog.
 
+use connassist_core::connections::ConnectionRow;
 use connassist_core::connections::{ListOptions, list};
 use connassist_core::health::history::History;
 use connassist_core::health::recorded::RecordedExpiries;
-use connassist_core::health::{self, HealthEvent, HealthSummary};
+use connassist_core::health::watch;
+use connassist_core::health::{self, HealthEvent, HealthResult, HealthSummary};
 use connassist_core::{ApiError, ErrorCode};
 use tauri::ipc::Channel;
 use tauri::{AppHandle, Manager, Runtime, State};
@@ -58,6 +60,7 @@ pub async fn check_health<R: Runtime>(
     on_event: Channel<HealthEvent>,
 ) -> Result<HealthSummary, ApiError> {
     let client = state.client()?;
+    let everywhere = folder.is_none();
     let stop = state.new_health_run();
     *state.last_health.lock().unwrap_or_else(|p| p.into_inner()) = Some(LastHealth::default());
     let run = async {
@@ -66,14 +69,7 @@ pub async fn check_health<R: Runtime>(
             ..ListOptions::default()
         };
         let mut listing = list(&client, &options, |_| {}).await?;
-        match recorded(&app, &state) {
-            Ok(r) => {
-                if let Err(e) = r.apply(&mut listing.connections) {
-                    tracing::warn!(error = %e.message, "recorded expiry dates skipped");
-                }
-            }
-            Err(e) => tracing::warn!(error = %e.message, "recorded expiry dates skipped"),
-        }
+        apply_recorded(&app, &state, &mut listing.connections);
         // The window may have gone away; the check still ends normally.
         let _ = on_event.send(HealthEvent::Started {
             total: listing.connections.len(),
@@ -83,9 +79,7 @@ pub async fn check_health<R: Runtime>(
             let _ = on_event.send(HealthEvent::FolderFailed(e));
         }
         let summary = health::check(&client, listing.connections, 0, |mut batch| {
-            if let Err(e) = with_history(&app, &state, |h| h.annotate_and_record(&mut batch)) {
-                tracing::warn!(error = %e.message, "health history skipped");
-            }
+            record(&app, &state, &mut batch);
             keep(&state, |h| {
                 for r in &batch {
                     h.summary.add(r);
@@ -105,6 +99,13 @@ pub async fn check_health<R: Runtime>(
         )),
     };
     state.end_health_run(&stop);
+    if outcome.is_ok() && everywhere {
+        // A full check counts the user's broken connections as well as a
+        // background one: the tray's badge follows.
+        let results = keep(&state, |h| h.results.clone());
+        let mine = crate::watch::mine(&app, &client).await;
+        crate::tray::show_badge(&app, watch::badge(&results, &mine));
+    }
     if let Ok(s) = &outcome {
         tracing::info!(
             checked = s.checked,
@@ -181,6 +182,27 @@ pub fn clear_health_history<R: Runtime>(
     state: State<'_, AppState>,
 ) -> Result<(), ApiError> {
     with_history(&app, &state, |h| h.clear())
+}
+
+/// Fills in the secret expiry dates recorded on this computer (logged and
+/// skipped when they cannot be read: the check goes on without them).
+pub fn apply_recorded<R: Runtime>(
+    app: &AppHandle<R>,
+    state: &AppState,
+    rows: &mut [ConnectionRow],
+) {
+    let applied = recorded(app, state).and_then(|r| r.apply(rows));
+    if let Err(e) = applied {
+        tracing::warn!(error = %e.message, "recorded expiry dates skipped");
+    }
+}
+
+/// Adds `batch` to the history, filling in what earlier checks found
+/// (logged and skipped when the history cannot be used).
+pub fn record<R: Runtime>(app: &AppHandle<R>, state: &AppState, batch: &mut [HealthResult]) {
+    if let Err(e) = with_history(app, state, |h| h.annotate_and_record(batch)) {
+        tracing::warn!(error = %e.message, "health history skipped");
+    }
 }
 
 /// The expiry dates recorded on this computer for the signed-in tenant.

@@ -9,6 +9,8 @@ mod health;
 mod shutdown;
 mod sign_in_window;
 mod state;
+mod tray;
+mod watch;
 
 use std::process::ExitCode;
 
@@ -38,6 +40,7 @@ pub fn run() -> ExitCode {
         // Only the main window's state is kept; sign-in windows are throwaway.
         .plugin(tauri_plugin_window_state::Builder::default().with_filter(|label| label == MAIN_WINDOW).build())
         .plugin(tauri_plugin_dialog::init())
+        .plugin(tauri_plugin_notification::init())
         .manage(state::AppState::default())
         .setup(|app| {
             let log_dir = app.path().app_log_dir()?;
@@ -50,6 +53,7 @@ pub fn run() -> ExitCode {
                 Err(e) => eprintln!("connassist-app: logging to a file is off: {e}"),
             }
             shutdown::exit_cleanly_on_signals(app.handle().clone());
+            tray::create(app.handle());
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![
@@ -74,6 +78,7 @@ pub fn run() -> ExitCode {
             health::clear_health_history,
             health::list_recorded_expiries,
             health::record_secret_expiry,
+            watch::watch_health,
         ])
         .build(tauri::generate_context!());
 

@@ -25,6 +25,8 @@ pub struct AppState {
     pub last_health: Mutex<Option<LastHealth>>,
     /// Earlier checks (SQLite in the app's data folder), opened on first use.
     pub health_history: Mutex<Option<connassist_core::health::history::History>>,
+    /// The background checks of the signed-in session, once the window asked.
+    pub watching: Mutex<Option<crate::watch::Watching>>,
 }
 
 /// What the latest health check found, as far as it got.

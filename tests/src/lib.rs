@@ -16,6 +16,8 @@ use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
+pub mod shell;
+
 use fantoccini::{Client, ClientBuilder};
 pub use nix::sys::signal::Signal;
 use nix::sys::signal::killpg;
@@ -89,8 +91,10 @@ impl Drop for Service {
 /// A private desktop session with tauri-driver listening on loopback.
 #[derive(Debug)]
 pub struct Desktop {
-    // Dropped in declaration order: driver (and the app), keyring, bus, display, folders.
+    // Dropped in declaration order: driver (and the app), services a test
+    // added (a notification daemon), keyring, bus, display, folders.
     driver: Service,
+    extras: std::sync::Mutex<Vec<Service>>,
     _keyring: Service,
     _bus: Service,
     _display: Service,
@@ -272,6 +276,7 @@ impl Desktop {
 
         Ok(Self {
             driver,
+            extras: std::sync::Mutex::default(),
             _keyring: keyring,
             bus_address,
             _bus: bus,
@@ -280,6 +285,14 @@ impl Desktop {
             display: display_name,
             webdriver_url: format!("http://127.0.0.1:{port}"),
         })
+    }
+
+    /// Keeps `service` running until the desktop stops.
+    fn keep(&self, service: Service) {
+        self.extras
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .push(service);
     }
 
     /// A command that runs `program` in this session, outside WebDriver (a

@@ -249,4 +249,22 @@ describe("Health and new connections (web build, fake backend)", () => {
     await page.locator("#secret-expiry-saved").filter({ hasText: "warns 30, 14 and 7 days" }).waitFor();
     await page.close();
   });
+  it("sets how often the user's own connections are checked in the background, refusing what cannot work", async () => {
+    const page = await openFirstScreen("light");
+    await page.getByRole("button", { name: "Try the sandbox" }).click();
+    await page.locator("#nav-settings").click();
+    assert.equal(await page.locator("#background-check").inputValue(), "30");
+    await page.locator("#background-check").fill("2");
+    await page.locator("#settings-save").click();
+    await page.locator("#settings-error").filter({ hasText: "every 5 to 1440 minutes (0 turns them off)" }).waitFor();
+    await page.locator("#background-check").fill("0");
+    await page.locator("#settings-save").click();
+    await page.locator("#settings-saved").waitFor();
+    // Kept: the view shows it again after leaving and coming back.
+    await page.locator("#nav-health").click();
+    await page.locator("#nav-settings").click();
+    assert.equal(await page.locator("#background-check").inputValue(), "0");
+    await page.screenshot({ path: join(shots, "settings.png") });
+    await page.close();
+  });
 });

@@ -51,6 +51,21 @@ export function SignedIn({ backend, session, onSignOut }: { backend: Backend; se
     void loadSelections();
   }, [loadSelections]);
 
+  // Background checks; a click on a notification or the tray lands here.
+  useEffect(() => {
+    backend
+      .watchHealth((request) => {
+        if (request.connectionId !== null) {
+          setFocus({ id: request.connectionId });
+          setView("connections");
+        } else {
+          setView("health");
+        }
+      })
+      // Signed out meanwhile: nothing to watch.
+      .catch(() => {});
+  }, [backend]);
+
   const choose = async (releaseKey: string, bindingKey: string, connectionId: string | null) => {
     setChoiceError(null);
     try {

@@ -20,7 +20,7 @@ import type {
 
 // Choices made in the browser preview, kept for the page's lifetime.
 let fakeSelections: Selection[] = [];
-let fakeSettings: Settings = { consentTimeoutSecs: 600, systemBrowserConnectors: [] };
+let fakeSettings: Settings = { consentTimeoutSecs: 600, systemBrowserConnectors: [], backgroundCheckMinutes: 30 };
 let created = 0;
 let healthStopped = false;
 const fakeExpiries: Record<string, string> = {};
@@ -179,6 +179,8 @@ export const fakeBackend: Backend = {
   },
   async saveSettings(settings) {
     if (settings.consentTimeoutSecs < 5 || settings.consentTimeoutSecs > 3600) throw invalid("A consent window may stay open between 5 seconds and 60 minutes.");
+    const every = settings.backgroundCheckMinutes;
+    if (every !== 0 && (every < 5 || every > 1440)) throw invalid(`Background checks run every 5 to 1440 minutes (0 turns them off); ${every} minutes is outside that.`);
     fakeSettings = { ...settings, systemBrowserConnectors: [...new Set(settings.systemBrowserConnectors)].sort() };
     return { ...fakeSettings };
   },
@@ -199,6 +201,8 @@ export const fakeBackend: Backend = {
     }
     return summary;
   },
+  // A browser has no tray or desktop notifications: nothing runs in the background.
+  async watchHealth() {},
   async stopHealth() {
     healthStopped = true;
     return true;
@@ -238,6 +242,7 @@ function fakeHealth(connection: ConnectionRow): HealthResult {
     checkedAt: new Date().toISOString(),
     failingSince: broken ? "2026-11-20T08:00:00Z" : null,
     previousStatus: broken ? "healthy" : null,
+    previousCheckedAt: broken ? "2026-11-01T09:00:00Z" : null,
   };
 }
 

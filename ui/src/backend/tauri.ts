@@ -3,7 +3,7 @@
 import { Channel, invoke } from "@tauri-apps/api/core";
 import { save } from "@tauri-apps/plugin-dialog";
 import { toApiError } from "./errors";
-import type { AuditReport, Backend, ConnectorInfo, CreateOutcome, FolderChoice, HealthEvent, HealthSummary, ListEvent, ReconnectProgress, Selections, SessionInfo, Settings, TenantUrl } from "./types";
+import type { AuditReport, Backend, ConnectorInfo, CreateOutcome, FolderChoice, HealthEvent, HealthSummary, ListEvent, OpenRequest, ReconnectProgress, Selections, SessionInfo, Settings, TenantUrl } from "./types";
 
 async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
   try {
@@ -42,6 +42,11 @@ export const tauriBackend: Backend = {
   },
   getSettings: () => call<Settings>("get_settings"),
   saveSettings: (settings) => call<Settings>("save_settings", { settings }),
+  watchHealth: (onOpen) => {
+    const channel = new Channel<OpenRequest>();
+    channel.onmessage = onOpen;
+    return call<void>("watch_health", { onOpen: channel });
+  },
   checkHealth: (onEvent, folder) => {
     const channel = new Channel<HealthEvent>();
     channel.onmessage = onEvent;

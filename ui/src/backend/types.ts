@@ -15,6 +15,7 @@ import type { NewConnection } from "../bindings/NewConnection";
 import type { Settings } from "../bindings/Settings";
 import type { HealthEvent } from "../bindings/HealthEvent";
 import type { HealthSummary } from "../bindings/HealthSummary";
+import type { OpenRequest } from "../bindings/OpenRequest";
 
 export type { ApiError, ListEvent, SessionInfo, TenantUrl };
 export type { ConnectionRow } from "../bindings/ConnectionRow";
@@ -33,7 +34,7 @@ export type { ReconnectProgress } from "../bindings/ReconnectProgress";
 export type { ReconnectStatus } from "../bindings/ReconnectStatus";
 export type { AuthKind } from "../bindings/AuthKind";
 export type { Explanation } from "../bindings/Explanation";
-export type { ConnectorInfo, CreateOutcome, FolderChoice, NewConnection, Settings, HealthEvent, HealthSummary };
+export type { ConnectorInfo, CreateOutcome, FolderChoice, NewConnection, Settings, HealthEvent, HealthSummary, OpenRequest };
 export type { HealthResult } from "../bindings/HealthResult";
 export type { FailureStatus } from "../bindings/FailureStatus";
 
@@ -92,6 +93,12 @@ export interface Backend {
    * total, then results in batches. Rejects with `cancelled` when stopped.
    */
   checkHealth(onEvent: (event: HealthEvent) => void, folder?: string): Promise<HealthSummary>;
+  /**
+   * Starts the background checks of the user's own connections (tray badge,
+   * desktop notifications); `onOpen` is called when a notification or the
+   * tray asks to show a connection or the health view.
+   */
+  watchHealth(onOpen: (request: OpenRequest) => void): Promise<void>;
   /** Stops the health check in progress (its results so far stay). */
   stopHealth(): Promise<boolean>;
   /**

@@ -1,7 +1,9 @@
-// The few settings there are: how long a consent window may stay open, and
-// the connectors whose consent always opens in the system browser (policy,
-// or providers that refuse embedded browsers). Saved by the backend, which
-// refuses values that cannot work.
+// The few settings there are: how long a consent window may stay open, how
+// often the app checks the user's own connections in the background (the
+// tray badge and notifications; 0 turns it off), and the connectors whose
+// consent always opens in the system browser (policy, or providers that
+// refuse embedded browsers). Saved by the backend, which refuses values that
+// cannot work.
 import { useState } from "react";
 import { toApiError, type ApiError } from "../backend";
 import { useSettings, withSystemBrowser } from "./settingsContext";
@@ -9,15 +11,23 @@ import { useSettings, withSystemBrowser } from "./settingsContext";
 export function SettingsView() {
   const { settings, save } = useSettings();
   const [timeout, setTimeoutText] = useState(String(settings.consentTimeoutSecs / 60));
+  const [every, setEvery] = useState(String(settings.backgroundCheckMinutes));
   const [error, setError] = useState<ApiError | null>(null);
   const [saved, setSaved] = useState(false);
-  const store = async (minutes: string) => {
+  const minutesIn = (text: string) => {
+    const value = Number(text.replace(",", "."));
+    if (text.trim() === "" || !Number.isFinite(value)) throw { code: "invalid_input", message: `"${text}" is not a number of minutes.` };
+    return value;
+  };
+  const store = async () => {
     setSaved(false);
     setError(null);
-    const value = Number(minutes.replace(",", "."));
     try {
-      if (!Number.isFinite(value)) throw { code: "invalid_input", message: `"${minutes}" is not a number of minutes.` };
-      await save({ ...settings, consentTimeoutSecs: Math.round(value * 60) });
+      await save({
+        ...settings,
+        consentTimeoutSecs: Math.round(minutesIn(timeout) * 60),
+        backgroundCheckMinutes: Math.round(minutesIn(every)),
+      });
       setSaved(true);
     } catch (e) {
       setError(toApiError(e));
@@ -29,16 +39,24 @@ export function SettingsView() {
       <form
         onSubmit={(e) => {
           e.preventDefault();
-          void store(timeout);
+          void store();
         }}
       >
-        <label htmlFor="consent-timeout">A consent or sign-in window gives up after (minutes)</label>
-        <div className="copy-row">
+        <div className="setting">
+          <label htmlFor="consent-timeout">A consent or sign-in window gives up after (minutes)</label>
           <input id="consent-timeout" inputMode="decimal" value={timeout} onChange={(e) => setTimeoutText(e.target.value)} />
-          <button type="submit" className="secondary narrow" id="settings-save">
-            Save
-          </button>
         </div>
+        <div className="setting">
+          <label htmlFor="background-check">Check my connections in the background every (minutes; 0 turns it off)</label>
+          <input id="background-check" inputMode="numeric" value={every} onChange={(e) => setEvery(e.target.value)} />
+          <p className="hint">
+            Only the connections you own, that act as you, or that you chose for a process are checked. The tray icon shows how many are broken;
+            a desktop notification says when one stops working, works again, or is 30, 14 and 7 days from lapsing.
+          </p>
+        </div>
+        <button type="submit" className="secondary narrow" id="settings-save">
+          Save
+        </button>
         {saved && <p id="settings-saved">Saved.</p>}
         {error && (
           <div className={`banner banner-${error.code}`} role="alert" id="settings-error">

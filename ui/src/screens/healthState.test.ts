@@ -28,6 +28,7 @@ function result(id: string, status: HealthResult["status"], folder = "Shared", e
     checkedAt: "2026-11-22T10:00:00Z",
     failingSince: null,
     previousStatus: null,
+    previousCheckedAt: null,
   };
 }
 

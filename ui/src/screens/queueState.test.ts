@@ -55,6 +55,7 @@ function result(identity: string, authType: string | null, needsAdmin = false): 
     checkedAt: "2026-11-22T10:00:00Z",
     failingSince: null,
     previousStatus: null,
+    previousCheckedAt: null,
   };
 }
 

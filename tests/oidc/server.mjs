@@ -8,6 +8,11 @@
 // OIDC_EXTRA_CLIENTS (optional): a JSON array of more client metadata, e.g.
 // the sandbox's connectors as a confidential client
 // (crates/sandbox/tests/provisioning.rs). Unset, only "connassist" exists.
+// OIDC_ACCESS_TOKEN_TTL (optional): access tokens' lifetime in seconds
+// (default 3600), short when a test needs every use to refresh.
+//
+// Revoking any token of a sign-in ends the whole grant, refresh tokens
+// included, as Entra's "revoke sessions" (and a password change) does.
 import http from "node:http";
 import Provider from "oidc-provider";
 
@@ -40,6 +45,8 @@ server.listen(0, "127.0.0.1", () => {
     // Like Entra: a refresh token for every code, rotated on every use.
     issueRefreshToken: async (_ctx, client) => client.grantTypeAllowed("refresh_token"),
     rotateRefreshToken: true,
+    revokeGrantPolicy: () => true,
+    ttl: { AccessToken: Number(process.env.OIDC_ACCESS_TOKEN_TTL || 3600) },
     cookies: { keys: ["connassist-test-only-cookie-key"] },
   });
   provider.on("server_error", (_ctx, err) => console.error("oidc-provider error:", err));

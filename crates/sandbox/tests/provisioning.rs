@@ -805,6 +805,9 @@ fn start_oidc_provider(client_id: &str, client_secret: &str) -> OidcProvider {
         .arg("server.mjs")
         .current_dir(&dir)
         .env("OIDC_EXTRA_CLIENTS", client.to_string())
+        // Shorter than the sandbox's 10 s margin: every use refreshes at the
+        // provider, so a revoked grant shows at the next ping.
+        .env("OIDC_ACCESS_TOKEN_TTL", "5")
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
@@ -951,4 +954,30 @@ async fn connectors_can_sign_in_at_an_external_openid_provider() {
     assert_eq!(status, 200, "{second}");
     assert_ne!(first["accessToken"], second["accessToken"]);
     assert_eq!(connection(&sb, &hana, &id).await["state"], "Enabled");
+    let ping = format!("/connections_/api/v1/Connections/{id}/ping");
+    let (status, healthy) = api(&sb, &hana, &ping, &[]).await;
+    assert_eq!(
+        (status, &healthy["status"]),
+        (200, &json!("Enabled")),
+        "{healthy}"
+    );
+
+    // The user's sessions are revoked at the provider (a password change):
+    // the grant ends there, and the next ping (a health check's) finds out.
+    let revoked = client()
+        .post(format!("{}/connect/revocation", provider.issuer))
+        .basic_auth("sandbox-connectors-ext", Some(&secret))
+        .form(&[("token", second["accessToken"].as_str().unwrap())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(revoked.status(), 200);
+    let (status, broken) = api(&sb, &hana, &ping, &[]).await;
+    assert_eq!(status, 200, "{broken}");
+    assert_eq!(broken["status"], "Expired", "{broken}");
+    assert_eq!(broken["error"]["code"], "invalid_grant", "{broken}");
+    assert_eq!(connection(&sb, &hana, &id).await["state"], "Expired");
+    // Nothing is retried into a loop: the token endpoint refuses too.
+    let (status, refused) = api(&sb, &hana, &token, &[]).await;
+    assert_ne!(status, 200, "{refused}");
 }

@@ -320,6 +320,16 @@ mod tests {
             now(),
         );
         assert_eq!(idle.status, FailureStatus::Expired);
+        // What the sandbox answers once a real OpenID provider (oidc-provider)
+        // refused a revoked grant (crates/sandbox/tests/provisioning.rs).
+        let refused = judge(
+            row(ConnectionState::Enabled),
+            Some(&ping("Expired", "invalid_grant", None)),
+            now(),
+        );
+        assert_eq!(refused.status, FailureStatus::Expired, "{refused:?}");
+        assert_eq!(refused.explanation.code, "invalid_grant");
+        assert!(refused.explanation.reconnect_helps);
         let wall = judge(
             row(ConnectionState::Failed),
             Some(&ping("Failed", "consent_required", Some("AADSTS65001"))),

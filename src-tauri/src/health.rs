@@ -2,7 +2,9 @@
 //! folder's), pings them through core's bounded check and streams the results
 //! to the window in batches; "Stop" ends it, keeping what was shown. The
 //! results are kept for "Export", which writes core's CSV or JSON to the path
-//! the user chose in the save dialog.
+//! the user chose in the save dialog. A full check (no folder) also sets the
+//! tray's badge; the background checks (`watch`) share the history and the
+//! recorded expiry dates through [`record`] and [`apply_recorded`].
 
 use connassist_core::connections::ConnectionRow;
 use connassist_core::connections::{ListOptions, list};

@@ -137,6 +137,17 @@ fn spawn_keyring(bus_address: &str, dir: &Path) -> Result<Service> {
         use std::io::Write;
         stdin.write_all(b"test-keyring-password")?;
     }
+    wait_for_bus_name(
+        bus_address,
+        "org.freedesktop.secrets",
+        "gnome-keyring-daemon",
+    )?;
+    Ok(keyring)
+}
+
+/// Returns once `name` is owned on the bus at `bus_address` (`who` should
+/// take it), or fails after [`START_TIMEOUT`].
+fn wait_for_bus_name(bus_address: &str, name: &str, who: &str) -> Result<()> {
     let deadline = Instant::now() + START_TIMEOUT;
     loop {
         let owned = Command::new("dbus-send")
@@ -147,14 +158,14 @@ fn spawn_keyring(bus_address: &str, dir: &Path) -> Result<Service> {
                 "--dest=org.freedesktop.DBus",
                 "/org/freedesktop/DBus",
                 "org.freedesktop.DBus.NameHasOwner",
-                "string:org.freedesktop.secrets",
+                &format!("string:{name}"),
             ])
             .output()?;
         if String::from_utf8_lossy(&owned.stdout).contains("boolean true") {
-            return Ok(keyring);
+            return Ok(());
         }
         if Instant::now() > deadline {
-            return Err("gnome-keyring-daemon did not offer the Secret Service in time".into());
+            return Err(format!("{who} did not take {name} on the bus in time").into());
         }
         std::thread::sleep(Duration::from_millis(50));
     }

@@ -9,7 +9,7 @@
 use std::collections::HashMap;
 use std::os::unix::fs::PermissionsExt;
 use std::path::PathBuf;
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::time::Duration;
 
 use tokio::sync::watch;
@@ -68,36 +68,11 @@ impl Desktop {
                 .stderr(Stdio::null()),
         )?;
         self.keep(dunst);
-        self.wait_for_name(NOTIFICATIONS)?;
+        crate::wait_for_bus_name(&self.bus_address, NOTIFICATIONS, "dunst")?;
         Ok(Notifications {
             log,
             bus: self.bus_address.clone(),
         })
-    }
-
-    /// Waits until `name` is owned on this desktop's bus.
-    fn wait_for_name(&self, name: &str) -> Result<()> {
-        let deadline = std::time::Instant::now() + crate::START_TIMEOUT;
-        loop {
-            let owned = Command::new("dbus-send")
-                .env("DBUS_SESSION_BUS_ADDRESS", &self.bus_address)
-                .args([
-                    "--session",
-                    "--print-reply",
-                    "--dest=org.freedesktop.DBus",
-                    "/org/freedesktop/DBus",
-                    "org.freedesktop.DBus.NameHasOwner",
-                    &format!("string:{name}"),
-                ])
-                .output()?;
-            if String::from_utf8_lossy(&owned.stdout).contains("boolean true") {
-                return Ok(());
-            }
-            if std::time::Instant::now() > deadline {
-                return Err(format!("{name} did not appear on the bus in time").into());
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
     }
 }
 

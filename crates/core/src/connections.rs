@@ -406,6 +406,33 @@ pub async fn list(
     Ok(listing)
 }
 
+/// A delegated Outlook connection in Shared, owned by and acting as
+/// `a@contoso.example`: what unit tests start from, changing only what they test.
+#[cfg(test)]
+pub(crate) fn sample_row(id: &str, name: &str, state: ConnectionState) -> ConnectionRow {
+    ConnectionRow {
+        id: id.into(),
+        name: name.into(),
+        connector_key: "uipath-microsoft-outlook365".into(),
+        connector_name: "Outlook".into(),
+        identity: "a@contoso.example".into(),
+        owner: "a@contoso.example".into(),
+        folder: FolderSummary {
+            key: "f".into(),
+            path: "Shared".into(),
+            personal: false,
+        },
+        state,
+        is_default: false,
+        auth_type: Some("OAuth2AuthorizationCode".into()),
+        last_used: None,
+        updated: None,
+        scopes: None,
+        shared_mailbox: None,
+        secret_expires_at: None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -114,31 +114,15 @@ pub fn json(report: &HealthReport<'_>) -> Result<String, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::connections::{ConnectionRow, ConnectionState, FolderSummary};
+    use crate::connections::{ConnectionRow, ConnectionState};
     use crate::health::{Ping, judge};
 
     fn row(id: &str, name: &str, state: ConnectionState) -> ConnectionRow {
-        ConnectionRow {
-            id: id.into(),
-            name: name.into(),
-            connector_key: "uipath-microsoft-outlook365".into(),
-            connector_name: "Outlook".into(),
-            identity: "a@contoso.example".into(),
-            owner: "a@contoso.example".into(),
-            folder: FolderSummary {
-                key: "f".into(),
-                path: "Shared, \"main\"".into(),
-                personal: false,
-            },
-            state,
-            is_default: false,
-            auth_type: None,
-            last_used: None,
-            updated: None,
-            scopes: None,
-            shared_mailbox: None,
-            secret_expires_at: None,
-        }
+        let mut row = crate::connections::sample_row(id, name, state);
+        // Quotes and a comma: the CSV must escape them.
+        row.folder.path = "Shared, \"main\"".into();
+        row.auth_type = None;
+        row
     }
 
     #[test]

@@ -144,32 +144,12 @@ impl History {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::connections::{ConnectionRow, ConnectionState, FolderSummary};
+    use crate::connections::{ConnectionRow, ConnectionState};
     use crate::health::{Ping, judge};
     use chrono::{Duration, TimeZone, Utc};
 
     fn row() -> ConnectionRow {
-        ConnectionRow {
-            id: "c1".into(),
-            name: "n".into(),
-            connector_key: "k".into(),
-            connector_name: "K".into(),
-            identity: String::new(),
-            owner: String::new(),
-            folder: FolderSummary {
-                key: "f".into(),
-                path: "Shared".into(),
-                personal: false,
-            },
-            state: ConnectionState::Enabled,
-            is_default: false,
-            auth_type: None,
-            last_used: None,
-            updated: None,
-            scopes: None,
-            shared_mailbox: None,
-            secret_expires_at: None,
-        }
+        crate::connections::sample_row("c1", "n", ConnectionState::Enabled)
     }
 
     fn check(h: &mut History, day: i64, ok: bool) -> HealthResult {

@@ -257,30 +257,9 @@ pub fn judge(row: ConnectionRow, ping: Option<&Ping>, now: DateTime<Utc>) -> Hea
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::connections::FolderSummary;
 
     fn row(state: ConnectionState) -> ConnectionRow {
-        ConnectionRow {
-            id: "c".into(),
-            name: "n".into(),
-            connector_key: "uipath-microsoft-outlook365".into(),
-            connector_name: "Outlook".into(),
-            identity: "a@b.c".into(),
-            owner: "a@b.c".into(),
-            folder: FolderSummary {
-                key: "f".into(),
-                path: "Shared".into(),
-                personal: false,
-            },
-            state,
-            is_default: false,
-            auth_type: Some("OAuth2AuthorizationCode".into()),
-            last_used: None,
-            updated: None,
-            scopes: None,
-            shared_mailbox: None,
-            secret_expires_at: None,
-        }
+        crate::connections::sample_row("c", "n", state)
     }
 
     fn now() -> DateTime<Utc> {

@@ -239,32 +239,20 @@ pub fn badge_text(broken: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::connections::{ConnectionState, FolderSummary};
+    use crate::connections::ConnectionState;
     use crate::failure::Explanation;
     use crate::health::Evidence;
 
     fn row(id: &str, owner: &str) -> ConnectionRow {
-        ConnectionRow {
-            id: id.into(),
-            name: format!("Connection {id}"),
-            connector_key: "uipath-microsoft-outlook365".into(),
-            connector_name: "Microsoft Outlook 365".into(),
-            identity: owner.into(),
-            owner: owner.into(),
-            folder: FolderSummary {
-                key: "f".into(),
-                path: "Finance".into(),
-                personal: false,
-            },
-            state: ConnectionState::Enabled,
-            is_default: false,
-            auth_type: None,
-            last_used: None,
-            updated: None,
-            scopes: None,
-            shared_mailbox: None,
-            secret_expires_at: None,
-        }
+        let mut row = crate::connections::sample_row(
+            id,
+            &format!("Connection {id}"),
+            ConnectionState::Enabled,
+        );
+        row.folder.path = "Finance".into();
+        row.owner = owner.into();
+        row.identity = owner.into();
+        row
     }
 
     fn result(

@@ -26,7 +26,7 @@ pub fn create<R: Runtime>(app: &AppHandle<R>) {
 }
 
 fn try_create<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<()> {
-    let status = MenuItem::with_id(app, "status", "Not checked yet", true, None::<&str>)?;
+    let status = MenuItem::with_id(app, "status", NOT_SIGNED_IN, true, None::<&str>)?;
     let menu = Menu::with_items(
         app,
         &[
@@ -81,9 +81,24 @@ fn try_create<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<()> {
 
 /// Shows `broken` (the user's broken connections) on the icon and in the menu.
 pub fn show_badge<R: Runtime>(app: &AppHandle<R>, broken: usize) {
-    let text = badge_text(broken);
+    show(app, broken, &badge_text(broken));
+}
+
+const NOT_SIGNED_IN: &str = "Not signed in";
+
+/// No badge, and the menu says nobody is signed in (nothing is checked).
+pub fn show_signed_out<R: Runtime>(app: &AppHandle<R>) {
+    show(app, 0, NOT_SIGNED_IN);
+}
+
+/// Signed in, no check finished yet.
+pub fn show_unchecked<R: Runtime>(app: &AppHandle<R>) {
+    show(app, 0, "Your connections are not checked yet");
+}
+
+fn show<R: Runtime>(app: &AppHandle<R>, broken: usize, text: &str) {
     if let Some(item) = app.try_state::<StatusItem<R>>()
-        && let Err(e) = item.0.set_text(&text)
+        && let Err(e) = item.0.set_text(text)
     {
         tracing::warn!(error = %e, "tray menu not updated");
     }

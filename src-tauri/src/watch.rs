@@ -68,8 +68,10 @@ fn start<R: Runtime>(app: &AppHandle<R>, state: &AppState, opens: Channel<OpenRe
         .lock()
         .unwrap_or_else(|p| p.into_inner())
         .replace(Watching { task, now, opens });
-    if let Some(old) = old {
-        old.task.abort();
+    match old {
+        // Restarted with new settings: what the last check found stands.
+        Some(old) => old.task.abort(),
+        None => tray::show_unchecked(app),
     }
     tracing::info!(every = ?interval, "background checks started");
 }
@@ -99,7 +101,7 @@ pub fn stop<R: Runtime>(app: &AppHandle<R>) {
     {
         old.task.abort();
     }
-    tray::show_badge(app, 0);
+    tray::show_signed_out(app);
 }
 
 /// Runs a check now (the tray's menu); opens the window when signed out.

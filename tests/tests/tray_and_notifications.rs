@@ -6,7 +6,8 @@
 //! shows 1 broken; clicking the notification opens that connection in the
 //! window; once she reconnects it, "Check my connections now" in the tray
 //! says it works again and the badge goes. Other people's broken connections
-//! (robot-prod-02's, dana's) are not hers and raise nothing.
+//! (robot-prod-02's, dana's) are not hers and raise nothing. Signing out
+//! leaves the tray saying so.
 
 use std::time::Duration;
 
@@ -143,6 +144,15 @@ async fn the_tray_counts_her_broken_connections_and_notifications_open_them() ->
                 .filter(|n| n.summary.starts_with("Accounts payable mailbox"))
                 .count();
             assert_eq!(warnings, 1);
+
+            // Signed out: nothing is checked, and the tray says so.
+            click_id(client, "sign-out").await?;
+            eventually(Duration::from_secs(10), "the tray to say so", || async {
+                let menu = panel.menu().await?;
+                Ok(menu.iter().any(|(_, l)| l == "Not signed in").then_some(()))
+            })
+            .await?;
+            assert_eq!(panel.label().await?, "");
             Ok(())
         },
     )

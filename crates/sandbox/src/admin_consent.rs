@@ -30,11 +30,10 @@ use crate::consent;
 use crate::db::Db;
 use crate::http::Shared;
 use crate::identity::{
-    NewGrant, PAGE_STYLE, authenticate, error_page, error_paragraph, escape, hidden_fields,
-    insert_grant, redeem_ticket, redirect_allowed,
+    PAGE_STYLE, authenticate, error_page, error_paragraph, escape, hidden_fields, issue_ticket,
+    redeem_ticket, registered_client,
 };
 use crate::model::{Client, User};
-use crate::secrets::random_token;
 
 /// How long the permissions page may wait for an answer.
 const TICKET_SECONDS: i64 = 600;
@@ -79,21 +78,16 @@ fn scopes_of(scope: &str) -> Vec<&str> {
 
 /// The client and its redirect URI; errors are shown, not redirected.
 fn check(db: &Db, p: &AdminConsentParams) -> Result<Client, String> {
-    let client = db
-        .get::<Client>(&p.client_id)
-        .map_err(|e| e.to_string())?
-        .ok_or_else(|| {
-            format!(
-                "AADSTS700016: there is no application {:?} in the sandbox tenant. Check the client id in the link.",
-                p.client_id
-            )
-        })?;
-    if !redirect_allowed(&client.redirect_uris, &p.redirect_uri) {
-        return Err(format!(
-            "The address {:?} is not registered for {}; consent stops here so that nothing is sent to it.",
-            p.redirect_uri, client.name
-        ));
-    }
+    let client = registered_client(
+        db,
+        &p.client_id,
+        &p.redirect_uri,
+        &format!(
+            "AADSTS700016: there is no application {:?} in the sandbox tenant. Check the client id in the link.",
+            p.client_id
+        ),
+        "consent stops here so that nothing is sent to it.",
+    )?;
     if scopes_of(&p.scope).is_empty() {
         return Err("The link names no permissions to grant (scope is empty).".into());
     }
@@ -234,23 +228,18 @@ pub async fn submit(State(state): State<Shared>, Form(form): Form<AdminConsentFo
         )
             .into_response();
     }
-    let ticket = random_token();
-    let stored = insert_grant(
+    let ticket = match issue_ticket(
         &db,
-        &ticket,
-        NewGrant {
-            kind: "admin_consent",
-            client_id: &client.client_id,
-            user: user.key,
-            scope: &p.scope,
-            family: &Uuid::new_v4().to_string(),
-            lifetime: TICKET_SECONDS,
-            extra: json!(p),
-        },
-    );
-    if let Err(e) = stored {
-        return error_page(StatusCode::INTERNAL_SERVER_ERROR, &e.to_string());
-    }
+        "admin_consent",
+        &client.client_id,
+        user.key,
+        &p.scope,
+        TICKET_SECONDS,
+        json!(p),
+    ) {
+        Ok(t) => t,
+        Err(page) => return *page,
+    };
     permissions_page(&ticket, &user, &client, &p.scope)
 }
 

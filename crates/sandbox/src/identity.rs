@@ -253,24 +253,76 @@ pub struct SignInForm {
 /// How long the consent page may wait for an answer.
 const CONSENT_TICKET_SECONDS: i64 = 600;
 
-/// Checks client and redirect URI; errors here are shown, not redirected.
-fn check_client(db: &Db, p: &AuthorizeParams) -> Result<Client, String> {
+/// The registered client `client_id` with `redirect_uri` among its
+/// redirects; otherwise the message to show (never redirected to):
+/// `unknown` for a client that does not exist, `stops` after "The address …
+/// is not registered for …;" for a redirect it does not own.
+pub(crate) fn registered_client(
+    db: &Db,
+    client_id: &str,
+    redirect_uri: &str,
+    unknown: &str,
+    stops: &str,
+) -> Result<Client, String> {
     let client = db
-        .get::<Client>(&p.client_id)
+        .get::<Client>(client_id)
         .map_err(|e| e.to_string())?
-        .ok_or_else(|| {
-            format!(
-                "Unknown application {:?}. Check the client id the app was configured with.",
-                p.client_id
-            )
-        })?;
-    if !redirect_allowed(&client.redirect_uris, &p.redirect_uri) {
+        .ok_or_else(|| unknown.to_owned())?;
+    if !redirect_allowed(&client.redirect_uris, redirect_uri) {
         return Err(format!(
-            "The address {:?} is not registered for {}; sign-in stops here so that no code is sent to it.",
-            p.redirect_uri, client.name
+            "The address {redirect_uri:?} is not registered for {}; {stops}",
+            client.name
         ));
     }
     Ok(client)
+}
+
+/// Checks client and redirect URI; errors here are shown, not redirected.
+fn check_client(db: &Db, p: &AuthorizeParams) -> Result<Client, String> {
+    registered_client(
+        db,
+        &p.client_id,
+        &p.redirect_uri,
+        &format!(
+            "Unknown application {:?}. Check the client id the app was configured with.",
+            p.client_id
+        ),
+        "sign-in stops here so that no code is sent to it.",
+    )
+}
+
+/// A one-time ticket of `kind` that binds a consent page's answer to `user`
+/// and the request (`extra`); the error page when it cannot be stored.
+pub(crate) fn issue_ticket(
+    db: &Db,
+    kind: &str,
+    client_id: &str,
+    user: Uuid,
+    scope: &str,
+    lifetime: i64,
+    extra: serde_json::Value,
+) -> Result<String, Box<Response>> {
+    let ticket = random_token();
+    insert_grant(
+        db,
+        &ticket,
+        NewGrant {
+            kind,
+            client_id,
+            user,
+            scope,
+            family: &Uuid::new_v4().to_string(),
+            lifetime,
+            extra,
+        },
+    )
+    .map_err(|e| {
+        Box::new(error_page(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            &e.to_string(),
+        ))
+    })?;
+    Ok(ticket)
 }
 
 /// Errors the client must hear about, sent to its redirect URI.
@@ -389,23 +441,18 @@ pub async fn authorize_submit(
             Ok(Decision::Ask(scopes)) => {
                 // The ticket stands for this person and this request: the
                 // answer is bound to them, not to what the form posts back.
-                let ticket = random_token();
-                let stored = insert_grant(
+                let ticket = match issue_ticket(
                     &db,
-                    &ticket,
-                    NewGrant {
-                        kind: "consent",
-                        client_id: &client.client_id,
-                        user: user.key,
-                        scope: &p.scope,
-                        family: &Uuid::new_v4().to_string(),
-                        lifetime: CONSENT_TICKET_SECONDS,
-                        extra: json!(p),
-                    },
-                );
-                if let Err(e) = stored {
-                    return error_page(StatusCode::INTERNAL_SERVER_ERROR, &e.to_string());
-                }
+                    "consent",
+                    &client.client_id,
+                    user.key,
+                    &p.scope,
+                    CONSENT_TICKET_SECONDS,
+                    json!(p),
+                ) {
+                    Ok(t) => t,
+                    Err(page) => return *page,
+                };
                 return Html(consent::page(&ticket, &user, &client.name, &scopes)).into_response();
             }
         }

@@ -17,27 +17,16 @@ pub fn robot(name: &str, machine: &str, folders: &[&str]) -> RunIdentity {
 }
 
 pub fn conn(id: &str, folder: &str, owner: &str, state: ConnectionState) -> ConnectionRow {
-    ConnectionRow {
-        id: id.into(),
-        name: format!("conn {id}"),
-        connector_key: "uipath-microsoft-outlook365".into(),
-        connector_name: "Microsoft Outlook 365".into(),
-        identity: owner.into(),
-        owner: owner.into(),
-        folder: FolderSummary {
-            key: format!("key-{folder}"),
-            path: folder.into(),
-            personal: folder.contains("Workspace"),
-        },
-        state,
-        is_default: false,
-        auth_type: Some("OAuth2AuthorizationCode".into()),
-        last_used: None,
-        updated: None,
-        scopes: None,
-        shared_mailbox: None,
-        secret_expires_at: None,
-    }
+    let mut row = crate::connections::sample_row(id, &format!("conn {id}"), state);
+    row.connector_name = "Microsoft Outlook 365".into();
+    row.identity = owner.into();
+    row.owner = owner.into();
+    row.folder = FolderSummary {
+        key: format!("key-{folder}"),
+        path: folder.into(),
+        personal: folder.contains("Workspace"),
+    };
+    row
 }
 
 pub fn fixed(key: &str, connection: &str) -> Binding {

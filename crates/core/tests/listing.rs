@@ -5,35 +5,27 @@
 // Helpers below unwrap: a panic there is the calling test failing.
 #![allow(clippy::unwrap_used)]
 
+mod support;
+
 use std::time::Duration;
 
 use connassist_core::connections::{ConnectionState, ListEvent, ListOptions, list};
 use connassist_core::retry::RetryPolicy;
 use connassist_core::tenant_client::{TenantClient, TenantError};
 use connassist_core::{ErrorCode, Secret, TenantUrl};
-use connassist_sandbox::{Config, FaultSpec, Sandbox};
-
-const SCOPES: &str = "OR.Folders.Read IS.Connections.Read";
+use connassist_sandbox::Sandbox;
 
 async fn signed_in(faults: &str, user: &str) -> (Sandbox, TenantClient) {
-    let sb = Sandbox::start(Config {
-        faults: FaultSpec::parse(faults).unwrap(),
-        ..Config::default()
-    })
-    .await
-    .unwrap();
-    let tokens = sb.sign_in_as(user, SCOPES).unwrap();
-    let client = TenantClient::new(
-        TenantUrl::parse(&sb.base_url).unwrap(),
-        Secret::new(tokens.access_token),
+    support::signed_in(
+        faults,
+        user,
+        RetryPolicy {
+            attempts: 6,
+            base: Duration::from_millis(2),
+            ..RetryPolicy::default()
+        },
     )
-    .unwrap()
-    .with_retry(RetryPolicy {
-        attempts: 6,
-        base: Duration::from_millis(2),
-        ..RetryPolicy::default()
-    });
-    (sb, client)
+    .await
 }
 
 fn names(rows: &[connassist_core::connections::ConnectionRow]) -> Vec<(&str, &str)> {

@@ -27,6 +27,15 @@ fn token_path(id: &str) -> String {
     format!("/connections_/api/v1/Connections/{id}/token")
 }
 
+/// The token, refreshed at the provider first.
+fn forced_token_path(id: &str) -> String {
+    format!("{}?forceRefresh=true", token_path(id))
+}
+
+fn ping_path(id: &str) -> String {
+    format!("/connections_/api/v1/Connections/{id}/ping")
+}
+
 /// The SHA-256 of the connectors' client's refresh tokens at the identity
 /// server: (still usable, already used or revoked).
 fn refresh_grants(sb: &Sandbox) -> (HashSet<String>, HashSet<String>) {
@@ -131,20 +140,14 @@ async fn a_hundred_forced_refreshes_at_once_reach_the_provider_once() {
     assert!(active_before.is_subset(&spent));
     // …and the new one is what the sandbox kept: refreshing again works
     // (the old one would be a replay, which revokes the whole sign-in).
-    let (status, again) = api(
-        &sb,
-        &hana,
-        &format!("{}?forceRefresh=true", token_path(&id)),
-        &[],
-    )
-    .await;
+    let (status, again) = api(&sb, &hana, &forced_token_path(&id), &[]).await;
     assert_eq!(status, 200, "{again}");
     assert_ne!(again["accessToken"].as_str().unwrap(), new);
     assert_eq!(sb.token_requests("refresh_token"), 2);
     let (_, ping) = api(
         &sb,
         &hana,
-        &format!("/connections_/api/v1/Connections/{id}/ping?forceRefresh=true"),
+        &format!("{}?forceRefresh=true", ping_path(&id)),
         &[],
     )
     .await;
@@ -192,25 +195,13 @@ async fn a_revoked_grant_makes_the_connection_expired_with_the_providers_reason(
         .unwrap();
     assert_eq!(revoked.status(), 200);
 
-    let (status, e) = api(
-        &sb,
-        &hana,
-        &format!("{}?forceRefresh=true", token_path(&id)),
-        &[],
-    )
-    .await;
+    let (status, e) = api(&sb, &hana, &forced_token_path(&id), &[]).await;
     assert_eq!((status, e["code"].as_str()), (400, Some("CNS1008")), "{e}");
     assert_eq!(e["providerCode"], "AADSTS50173");
     assert!(e["message"].as_str().unwrap().contains("Reconnect"), "{e}");
     let c = connection(&sb, &hana, &id).await;
     assert_eq!(c["state"], "Expired");
-    let (_, ping) = api(
-        &sb,
-        &hana,
-        &format!("/connections_/api/v1/Connections/{id}/ping"),
-        &[],
-    )
-    .await;
+    let (_, ping) = api(&sb, &hana, &ping_path(&id), &[]).await;
     assert_eq!(ping["status"], "Expired");
     assert_eq!(ping["error"]["code"], "invalid_grant");
     assert_eq!(ping["error"]["providerCode"], "AADSTS50173");
@@ -223,26 +214,14 @@ async fn a_revoked_grant_makes_the_connection_expired_with_the_providers_reason(
     );
     assert_eq!(stored_tokens(&sb), 0, "useless tokens are not kept");
     // Asking again does not ask the provider again.
-    let (status, _) = api(
-        &sb,
-        &hana,
-        &format!("{}?forceRefresh=true", token_path(&id)),
-        &[],
-    )
-    .await;
+    let (status, _) = api(&sb, &hana, &forced_token_path(&id), &[]).await;
     assert_eq!(status, 400);
     assert_eq!(sb.token_requests("refresh_token"), 1);
 
     // A reconnect brings it back.
     let (_, status, _) = reconnect(&sb, &hana, &id, "hana", AtConsent::NotAsked).await;
     assert_eq!(status, "completed");
-    let (status, _) = api(
-        &sb,
-        &hana,
-        &format!("{}?forceRefresh=true", token_path(&id)),
-        &[],
-    )
-    .await;
+    let (status, _) = api(&sb, &hana, &forced_token_path(&id), &[]).await;
     assert_eq!(status, 200);
 }
 
@@ -271,10 +250,7 @@ async fn seeded_connections_keep_their_recorded_state() {
     let (_, ping) = api(
         &sb,
         &hana,
-        &format!(
-            "/connections_/api/v1/Connections/{}/ping?forceRefresh=true",
-            finance_sharepoint()
-        ),
+        &format!("{}?forceRefresh=true", ping_path(&finance_sharepoint())),
         &[],
     )
     .await;

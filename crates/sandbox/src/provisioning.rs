@@ -297,6 +297,51 @@ fn now_ms() -> i64 {
 }
 
 impl AuthSession {
+    /// A session just started by `started_by`, open for `lifetime`, with
+    /// nothing consented yet; the caller adds what it knows beforehand
+    /// (the account and scopes of a reconnect, what a creation will make,
+    /// the organisation's app).
+    fn pending(
+        id: Uuid,
+        connection: Uuid,
+        connector: &str,
+        started_by: Uuid,
+        lifetime: std::time::Duration,
+        requested: Vec<String>,
+    ) -> Self {
+        let lifetime = i64::try_from(lifetime.as_millis()).unwrap_or(i64::MAX);
+        Self {
+            id,
+            connection,
+            connector: connector.to_owned(),
+            started_by,
+            stage: Stage::Pending,
+            created: Utc::now(),
+            expires_at: now_ms().saturating_add(lifetime),
+            previous_identity: None,
+            previous_scopes: vec![],
+            requested,
+            granted: None,
+            identity: None,
+            error: None,
+            state_hash: None,
+            sealed_request: None,
+            sealed_tokens: None,
+            create: None,
+            client: None,
+        }
+    }
+
+    /// The tenant's answer to starting it: where the person consents.
+    fn started(&self, origin: &str) -> serde_json::Value {
+        serde_json::json!({
+            "connector": self.connector,
+            "sessionId": self.id,
+            "expiresAt": self.expires_at,
+            "authUrl": format!("{origin}/provisioning_/start?session={}", self.id),
+        })
+    }
+
     fn status(&self, now: i64) -> &'static str {
         match self.stage {
             Stage::Completed => "completed",

@@ -9,8 +9,7 @@ use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Json;
-use chrono::Utc;
-use serde_json::{Value, json};
+use serde_json::Value;
 use uuid::Uuid;
 
 use super::{
@@ -49,8 +48,6 @@ pub async fn start_session(
             ),
         ));
     }
-    let lifetime =
-        i64::try_from(state.provisioning.session_lifetime.as_millis()).unwrap_or(i64::MAX);
     let id = Uuid::new_v4();
     // A BYO connection signs in again with the app it was created with.
     let client = match state.db().get::<ConnectionSecret>(&c.id.to_string())? {
@@ -69,24 +66,17 @@ pub async fn start_session(
         _ => None,
     };
     let session = AuthSession {
-        id,
-        connection: c.id,
-        connector: c.connector.clone(),
-        started_by: caller.user.key,
-        stage: Stage::Pending,
-        created: Utc::now(),
-        expires_at: now_ms().saturating_add(lifetime),
         previous_identity: Some(c.identity.clone()).filter(|i| !i.is_empty()),
         previous_scopes: c.scopes.clone(),
-        requested: connector_scopes(&c.connector),
-        granted: None,
-        identity: None,
-        error: None,
-        state_hash: None,
-        sealed_request: None,
-        sealed_tokens: None,
-        create: None,
         client,
+        ..AuthSession::pending(
+            id,
+            c.id,
+            &c.connector,
+            caller.user.key,
+            state.provisioning.session_lifetime,
+            connector_scopes(&c.connector),
+        )
     };
     state.db().transaction(|db| {
         // At most one session per connection in progress: the newest wins.
@@ -100,12 +90,7 @@ pub async fn start_session(
         db.put(&session)
     })?;
     tracing::info!(session = %session.id, connection = %c.id, by = %caller.user.user_name, "reconnect started");
-    Ok(Json(json!({
-        "connector": c.connector,
-        "sessionId": session.id,
-        "expiresAt": session.expires_at,
-        "authUrl": format!("{}/provisioning_/start?session={}", state.origin, session.id),
-    })))
+    Ok(Json(session.started(&state.origin)))
 }
 
 fn load_session(db: &Db, connection: Uuid, id: &str) -> ApiResult<AuthSession> {

@@ -34,8 +34,8 @@ use serde_json::{Value, json};
 use uuid::Uuid;
 
 use super::{
-    AuthSession, CreateSpec, NewConnection, Runtime, SessionClient, Stage, callback_url,
-    client_secret_record, new_connection, now_ms,
+    AuthSession, CreateSpec, NewConnection, Runtime, SessionClient, callback_url,
+    client_secret_record, new_connection,
 };
 use crate::certificate;
 use crate::http::{ApiError, ApiResult, Caller, Shared};
@@ -351,25 +351,8 @@ fn start(
         }
         _ => None,
     };
-    let lifetime = i64::try_from(rt.session_lifetime.as_millis()).unwrap_or(i64::MAX);
+    // A new connection has no account yet: whoever consents completes it.
     let session = AuthSession {
-        id,
-        connection,
-        connector: connector.key.clone(),
-        started_by: caller.user.key,
-        stage: Stage::Pending,
-        created: Utc::now(),
-        expires_at: now_ms().saturating_add(lifetime),
-        // A new connection has no account yet: whoever consents completes it.
-        previous_identity: None,
-        previous_scopes: vec![],
-        requested: create_scopes(&connector.key, r.shared_mailbox.is_some()),
-        granted: None,
-        identity: None,
-        error: None,
-        state_hash: None,
-        sealed_request: None,
-        sealed_tokens: None,
         create: Some(CreateSpec {
             name: r.name.clone(),
             folder: folder.key,
@@ -381,20 +364,20 @@ fn start(
                 .filter(|_| r.auth == AuthType::BringYourOwnApp),
         }),
         client,
+        ..AuthSession::pending(
+            id,
+            connection,
+            &connector.key,
+            caller.user.key,
+            rt.session_lifetime,
+            create_scopes(&connector.key, r.shared_mailbox.is_some()),
+        )
     };
     state.db().put(&session)?;
     tracing::info!(session = %id, %connection, connector = %connector.key, folder = %folder.fully_qualified_name, by = %caller.user.user_name, auth = r.auth.wire_name(), "connection creation started");
-    Ok((
-        StatusCode::ACCEPTED,
-        Json(json!({
-            "connector": connector.key,
-            "connectionId": connection,
-            "sessionId": id,
-            "expiresAt": session.expires_at,
-            "authUrl": format!("{}/provisioning_/start?session={id}", state.origin),
-        })),
-    )
-        .into_response())
+    let mut started = session.started(&state.origin);
+    started["connectionId"] = json!(connection);
+    Ok((StatusCode::ACCEPTED, Json(started)).into_response())
 }
 
 /// What the provider's refusal of client credentials means for the person.

@@ -1,5 +1,7 @@
 //! Runs the built `connassist` binary as a user or a script would.
 
+mod support;
+
 use assert_cmd::Command;
 use predicates::prelude::*;
 
@@ -117,7 +119,7 @@ fn sandbox_serves_the_tenant_and_prints_its_url_first() {
     assert!(response.starts_with("HTTP/1.1 401"), "{response}");
     assert!(response.contains("no bearer token"), "{response}");
 
-    terminate(child.id());
+    support::send_signal(&child, "TERM");
     let status = child.wait().unwrap();
     let mut stderr = String::new();
     child
@@ -129,14 +131,6 @@ fn sandbox_serves_the_tenant_and_prints_its_url_first() {
     assert!(status.success(), "{status:?} {stderr}");
     assert!(stderr.contains("Sign in as alex, hana or dana"), "{stderr}");
     assert!(stderr.contains("secret"), "{stderr}");
-}
-
-fn terminate(pid: u32) {
-    let status = std::process::Command::new("kill")
-        .args(["-TERM", &pid.to_string()])
-        .status()
-        .expect("kill(1) runs");
-    assert!(status.success());
 }
 
 #[test]

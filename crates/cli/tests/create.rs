@@ -8,10 +8,9 @@
 
 mod support;
 
-use std::io::{BufRead, BufReader, Read};
 use std::process::Stdio;
 
-use support::{connassist, consent};
+use support::{answer_consent, connassist};
 
 /// Runs `connassist --sandbox --sandbox-user USER ARGS…` with `env`, to the end.
 fn run(user: &str, args: &[&str], env: &[(&str, &str)]) -> (i32, String, String) {
@@ -141,21 +140,8 @@ async fn a_delegated_connection_is_created_through_the_consent() {
         "--format",
         "json",
     ]);
-    let mut stdout = BufReader::new(child.stdout.take().unwrap());
-    let mut first = String::new();
-    stdout.read_line(&mut first).unwrap();
-    consent(first.trim(), "hana", true).await;
-    let mut rest = String::new();
-    stdout.read_to_string(&mut rest).unwrap();
-    let mut stderr = String::new();
-    child
-        .stderr
-        .take()
-        .unwrap()
-        .read_to_string(&mut stderr)
-        .unwrap();
-    let status = child.wait().unwrap();
-    assert_eq!(status.code(), Some(0), "{stderr}");
+    let (_, code, rest, stderr) = answer_consent(&mut child, "hana", true).await;
+    assert_eq!(code, 0, "{stderr}");
     let p: serde_json::Value = serde_json::from_str(&rest).unwrap();
     assert_eq!(p["status"], "completed");
     assert_eq!(p["identity"], "hana@contoso.example");

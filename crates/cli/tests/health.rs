@@ -182,7 +182,7 @@ async fn every_reports_a_recovery_once_and_steady_states_never() {
     let quiet = tokio::time::timeout(Duration::from_millis(2500), lines.recv()).await;
     assert!(quiet.is_err(), "a steady state was reported: {quiet:?}");
 
-    interrupt(&child);
+    support::send_signal(&child, "INT");
     let status = child.wait().unwrap();
     assert_eq!(
         status.code(),
@@ -192,13 +192,4 @@ async fn every_reports_a_recovery_once_and_steady_states_never() {
     let mut err = String::new();
     std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut err).unwrap();
     assert!(err.contains("Checking again every 1s"), "{err}");
-}
-
-/// Ctrl-C, as a person at the terminal ends it.
-fn interrupt(child: &std::process::Child) {
-    let status = std::process::Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(status.success());
 }

@@ -8,11 +8,8 @@
 
 mod support;
 
-use std::io::{BufRead, BufReader};
-use std::time::Duration;
-
 use connassist_sandbox::scenario::key;
-use support::{connassist, consent};
+use support::{answer_consent, connassist};
 
 /// Runs `connassist reconnect` for `connection` as `user`, answering its consent.
 async fn reconnect(
@@ -37,23 +34,12 @@ async fn reconnect(
     ];
     args.extend_from_slice(extra);
     let mut child = connassist(&args);
-    let mut stdout = BufReader::new(child.stdout.take().unwrap());
-    let mut first = String::new();
-    stdout.read_line(&mut first).unwrap();
-    let done = consent(first.trim(), user, accept).await;
+    let (done, code, rest, stderr) = answer_consent(&mut child, user, accept).await;
     assert!(
         done.query().unwrap_or_default().contains("session="),
         "{done}"
     );
-    let mut rest = String::new();
-    std::io::Read::read_to_string(&mut stdout, &mut rest).unwrap();
-    let mut stderr = String::new();
-    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut stderr).unwrap();
-    let status = tokio::time::timeout(Duration::from_secs(30), async { child.wait() })
-        .await
-        .unwrap()
-        .unwrap();
-    (status.code().unwrap_or(-1), rest, stderr)
+    (code, rest, stderr)
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -8,6 +8,41 @@ use std::process::{Command, Stdio};
 
 use url::Url;
 
+/// Answers, as `user`, the consent whose address `child` prints on its first
+/// line, then waits for it to exit: the consent's last page, the exit code,
+/// the rest of stdout and stderr.
+pub async fn answer_consent(
+    child: &mut std::process::Child,
+    user: &str,
+    accept: bool,
+) -> (Url, i32, String, String) {
+    use std::io::{BufRead, BufReader, Read};
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    let mut first = String::new();
+    stdout.read_line(&mut first).unwrap();
+    let done = consent(first.trim(), user, accept).await;
+    let mut rest = String::new();
+    stdout.read_to_string(&mut rest).unwrap();
+    let mut stderr = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut stderr)
+        .unwrap();
+    let status = child.wait().unwrap();
+    (done, status.code().unwrap_or(-1), rest, stderr)
+}
+
+/// Sends `signal` (`INT`, `TERM`) to `child`, as a person or a service manager.
+pub fn send_signal(child: &std::process::Child, signal: &str) {
+    let status = Command::new("kill")
+        .args([&format!("-{signal}"), &child.id().to_string()])
+        .status()
+        .expect("kill(1) runs");
+    assert!(status.success());
+}
+
 pub fn connassist(args: &[&str]) -> std::process::Child {
     Command::new(assert_cmd::cargo::cargo_bin("connassist"))
         .args(args)

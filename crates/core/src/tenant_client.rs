@@ -222,6 +222,34 @@ impl TenantClient {
         tracing::debug!(?wait, "the tenant asked to slow down: every request waits");
     }
 
+    /// The request never got a whole answer (connection, timeout, a body cut off).
+    fn unreachable(&self, e: &reqwest::Error) -> TenantError {
+        TenantError::Unreachable {
+            host: self.tenant.host.clone(),
+            reason: transport_reason(e),
+        }
+    }
+
+    /// A fresh token after the tenant rejected `rejected` (an expired
+    /// session); `None` when the client holds a fixed token that cannot be
+    /// refreshed.
+    async fn refreshed(
+        &self,
+        rejected: &Secret<String>,
+    ) -> Option<Result<Secret<String>, TenantError>> {
+        let TokenSource::Session(session) = &self.token else {
+            return None;
+        };
+        Some(
+            session
+                .refresh_after_rejection(rejected)
+                .await
+                .map_err(|e| TenantError::Unauthorized {
+                    message: e.to_string(),
+                }),
+        )
+    }
+
     /// HTTP requests sent so far, retries included.
     pub fn requests_made(&self) -> u64 {
         self.requests.load(Ordering::Relaxed)
@@ -289,26 +317,17 @@ impl TenantClient {
                 .json(body)
                 .send()
                 .await;
-            let unreachable = |e: reqwest::Error| TenantError::Unreachable {
-                host: self.tenant.host.clone(),
-                reason: transport_reason(&e),
-            };
-            let response = sent.map_err(unreachable)?;
+            let response = sent.map_err(|e| self.unreachable(&e))?;
             let status = response.status();
             if status == StatusCode::UNAUTHORIZED
                 && !refreshed
-                && let TokenSource::Session(session) = &self.token
+                && let Some(fresh) = self.refreshed(&bearer).await
             {
-                bearer = session
-                    .refresh_after_rejection(&bearer)
-                    .await
-                    .map_err(|e| TenantError::Unauthorized {
-                        message: e.to_string(),
-                    })?;
+                bearer = fresh?;
                 refreshed = true;
                 continue;
             }
-            let bytes = response.bytes().await.map_err(unreachable)?;
+            let bytes = response.bytes().await.map_err(|e| self.unreachable(&e))?;
             if status == StatusCode::UNAUTHORIZED {
                 return Err(status_error(status, path, &bytes));
             }
@@ -367,24 +386,17 @@ impl TenantClient {
                                 }
                             });
                         }
-                        // An expired session: refresh once, quietly, and try again.
-                        Ok(_)
+                        Ok(body) => {
+                            // An expired session: refresh once, quietly, and try again.
                             if status == StatusCode::UNAUTHORIZED
                                 && !refreshed
-                                && matches!(self.token, TokenSource::Session(_)) =>
-                        {
-                            if let TokenSource::Session(session) = &self.token {
-                                bearer = session.refresh_after_rejection(&bearer).await.map_err(
-                                    |e| TenantError::Unauthorized {
-                                        message: e.to_string(),
-                                    },
-                                )?;
+                                && let Some(fresh) = self.refreshed(&bearer).await
+                            {
+                                bearer = fresh?;
+                                refreshed = true;
+                                attempt -= 1;
+                                continue;
                             }
-                            refreshed = true;
-                            attempt -= 1;
-                            continue;
-                        }
-                        Ok(body) => {
                             let error = status_error(status, path, &body);
                             if !retryable_status(status.as_u16()) {
                                 return Err(error);
@@ -392,22 +404,10 @@ impl TenantClient {
                             (retry_after, error)
                         }
                         // The body broke off mid-way: a transport failure.
-                        Err(e) => (
-                            retry_after,
-                            TenantError::Unreachable {
-                                host: self.tenant.host.clone(),
-                                reason: transport_reason(&e),
-                            },
-                        ),
+                        Err(e) => (retry_after, self.unreachable(&e)),
                     }
                 }
-                Err(e) => (
-                    None,
-                    TenantError::Unreachable {
-                        host: self.tenant.host.clone(),
-                        reason: transport_reason(&e),
-                    },
-                ),
+                Err(e) => (None, self.unreachable(&e)),
             };
             if attempt >= self.retry.attempts {
                 return Err(failure);

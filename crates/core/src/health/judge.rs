@@ -83,7 +83,8 @@ pub struct HealthResult {
     pub previous_checked_at: Option<String>,
 }
 
-fn parse_time(text: &str) -> Option<DateTime<Utc>> {
+/// An RFC 3339 time, or a `YYYY-MM-DD` day (its midnight, UTC).
+pub(crate) fn parse_time(text: &str) -> Option<DateTime<Utc>> {
     DateTime::parse_from_rfc3339(text)
         .map(|t| t.with_timezone(&Utc))
         .ok()

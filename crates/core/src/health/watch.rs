@@ -12,11 +12,11 @@
 
 use std::collections::HashSet;
 
-use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 use ts_rs::TS;
 
 use super::HealthResult;
+use super::judge::parse_time;
 use crate::audit::accounts::same_account;
 use crate::connections::ConnectionRow;
 use crate::failure::FailureStatus;
@@ -94,19 +94,9 @@ pub struct Change<'a> {
     pub result: &'a HealthResult,
 }
 
-fn day_of(text: &str) -> Option<NaiveDate> {
-    NaiveDate::parse_from_str(text.get(..10)?, "%Y-%m-%d").ok()
-}
-
-fn at(text: &str) -> Option<DateTime<Utc>> {
-    DateTime::parse_from_rfc3339(text)
-        .ok()
-        .map(|t| t.with_timezone(&Utc))
-}
-
 /// Days from the check at `checked_at` until `lapses_on`.
 fn days_left(lapses_on: &str, checked_at: &str) -> Option<i64> {
-    Some((day_of(lapses_on)? - at(checked_at)?.date_naive()).num_days())
+    Some((parse_time(lapses_on)?.date_naive() - parse_time(checked_at)?.date_naive()).num_days())
 }
 
 /// The smallest warning mark `days` is within (30, 14, 7), if any.

@@ -54,6 +54,14 @@ pub enum FailureStatus {
     Unknown,
 }
 
+impl FailureStatus {
+    /// Broken: it does not work now (anything but healthy or only expiring
+    /// soon). What the history and the tray count as failing.
+    pub fn is_broken(self) -> bool {
+        !matches!(self, Self::Healthy | Self::ExpiringSoon)
+    }
+}
+
 /// What went wrong and what to do about it, for a person. Exported to
 /// TypeScript and printed by the CLI: add fields, never rename or remove them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]

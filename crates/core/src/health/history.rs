@@ -35,10 +35,6 @@ fn failed(e: &rusqlite::Error) -> ApiError {
     )
 }
 
-fn broken(status: &str) -> bool {
-    status != "healthy" && status != "expiring_soon"
-}
-
 impl History {
     /// Opens (or creates) the history at `file`.
     pub fn open(file: &Path) -> Result<Self, ApiError> {
@@ -84,7 +80,7 @@ impl History {
             });
             r.previous_checked_at = previous.map(|(_, at)| at);
             let now = status_name(r.status);
-            r.failing_since = if broken(&now) {
+            r.failing_since = if r.status.is_broken() {
                 // The start of the current run of failures: the oldest failing
                 // check newer than the last check that was not failing.
                 let last_ok: Option<String> = tx

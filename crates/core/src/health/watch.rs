@@ -63,16 +63,11 @@ impl Mine {
     }
 }
 
-/// Broken: neither healthy nor only expiring soon.
-pub fn is_broken(status: FailureStatus) -> bool {
-    !matches!(status, FailureStatus::Healthy | FailureStatus::ExpiringSoon)
-}
-
 /// The tray badge: the user's connections that are broken now.
 pub fn badge<'a>(results: impl IntoIterator<Item = &'a HealthResult>, mine: &Mine) -> usize {
     results
         .into_iter()
-        .filter(|r| is_broken(r.status) && mine.owns(&r.connection))
+        .filter(|r| r.status.is_broken() && mine.owns(&r.connection))
         .count()
 }
 
@@ -105,8 +100,8 @@ fn mark(days: i64) -> Option<i64> {
 }
 
 fn change_of(r: &HealthResult) -> Option<ChangeKind> {
-    let was_broken = r.previous_status.is_some_and(is_broken);
-    if is_broken(r.status) {
+    let was_broken = r.previous_status.is_some_and(FailureStatus::is_broken);
+    if r.status.is_broken() {
         return (!was_broken).then_some(ChangeKind::Failed);
     }
     if was_broken {

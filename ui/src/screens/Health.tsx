@@ -4,7 +4,7 @@
 // opens the connection in the list, where it can be reconnected.
 import { useReducer, useState } from "react";
 import { toApiError, type ApiError, type AuditReport, type Backend } from "../backend";
-import { initialHealth, reduceHealth, shownResults, STATUS_LABELS, summarize } from "./healthState";
+import { initialHealth, isBroken, reduceHealth, shownResults, STATUS_LABELS, summarize } from "./healthState";
 import { canReconnect, newQueue, whoMustAct, type Queue } from "./queueState";
 import { ReconnectQueue } from "./ReconnectQueue";
 
@@ -244,7 +244,7 @@ export function Health({
                   {r.failingSince && (
                     <p className="failing-since">
                       Failing since {new Date(r.failingSince).toLocaleString()}
-                      {r.previousStatus !== null && (r.previousStatus === "healthy" || r.previousStatus === "expiring_soon") && (
+                      {r.previousStatus !== null && !isBroken(r.previousStatus) && (
                         <span className="tag new-failure">new since the last check</span>
                       )}
                     </p>

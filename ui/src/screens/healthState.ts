@@ -43,6 +43,11 @@ export function reduceHealth(state: HealthState, action: HealthAction): HealthSt
   }
 }
 
+/** Broken: it does not work now (anything but healthy or only expiring soon), as in core. */
+export function isBroken(status: HealthResult["status"]): boolean {
+  return status !== "healthy" && status !== "expiring_soon";
+}
+
 /** Broken first, then expiring soon, then healthy; by folder and name within. */
 export function rankOf(r: HealthResult): number {
   return r.status === "healthy" ? 2 : r.status === "expiring_soon" ? 1 : 0;
@@ -63,9 +68,9 @@ export function summarize(state: HealthState): HealthSummary {
   const s: HealthSummary = { checked: 0, healthy: 0, expiringSoon: 0, broken: 0, unpinged: 0 };
   for (const r of state.results.values()) {
     s.checked += 1;
-    if (r.status === "healthy") s.healthy += 1;
-    else if (r.status === "expiring_soon") s.expiringSoon += 1;
-    else s.broken += 1;
+    if (isBroken(r.status)) s.broken += 1;
+    else if (r.status === "healthy") s.healthy += 1;
+    else s.expiringSoon += 1;
     if (r.evidence === "state") s.unpinged += 1;
   }
   return s;

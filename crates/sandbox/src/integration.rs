@@ -94,9 +94,13 @@ pub(crate) fn require(caller: &Caller, scopes: &[&str]) -> ApiResult<()> {
         .map_err(|m| cns(StatusCode::FORBIDDEN, "CNS1044", &m))
 }
 
-fn cns(status: StatusCode, code: &str, message: &str) -> ApiError {
+/// An Integration Service error answer (`{code, message, traceId}`).
+pub(crate) fn cns(status: StatusCode, code: &str, message: &str) -> ApiError {
     ApiError::connections(status, code, message)
 }
+
+/// Invented: the public CNS list names no code for the sandbox failing itself.
+pub(crate) const SERVER_ERROR: &str = "CNS1500";
 
 /// Connections the caller may see, each with its folder, and what rendering them needs.
 struct Visible {

@@ -43,7 +43,7 @@ use uuid::Uuid;
 
 use crate::db::{Db, DbError, DbResult, Document};
 use crate::http::{ApiError, ApiResult, Caller, Shared};
-use crate::integration::{find_visible, state_name};
+use crate::integration::{SERVER_ERROR, cns, find_visible, state_name};
 use crate::model::{AuthType, Connection, ConnectionState, Failure};
 use crate::oauth_client::{StepError, client_credentials, refresh};
 use crate::providers::{Provider, app_scopes};
@@ -501,13 +501,6 @@ fn store_outcome(
         }
         Err(e) => Ok(Err(RefreshError::Provider(e))),
     }
-}
-
-/// Invented: the public CNS list names no code for the sandbox failing itself.
-const SERVER_ERROR: &str = "CNS1500";
-
-fn cns(status: StatusCode, code: &str, message: &str) -> ApiError {
-    ApiError::connections(status, code, message)
 }
 
 fn flag(params: &HashMap<String, String>, name: &str) -> bool {

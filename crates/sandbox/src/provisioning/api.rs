@@ -16,16 +16,12 @@ use super::{
     AuthSession, SessionClient, Stage, client_secret_record, complete, now_ms, session_record,
 };
 use crate::db::Db;
-use crate::http::{ApiError, ApiResult, Caller, Shared};
-use crate::integration::find_visible;
+use crate::http::{ApiResult, Caller, Shared};
+use crate::integration::{cns, find_visible};
 use crate::model::AuthType;
 use crate::oauth_client::{Exchanged, StepError};
 use crate::providers::connector_scopes;
 use crate::tokens::{ConnectionSecret, SecretKind};
-
-fn cns(status: StatusCode, code: &str, message: &str) -> ApiError {
-    ApiError::connections(status, code, message)
-}
 
 /// `POST …/Connections/{id}/auth`.
 pub async fn start_session(

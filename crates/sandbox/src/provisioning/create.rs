@@ -40,18 +40,11 @@ use super::{
 use crate::certificate;
 use crate::http::{ApiError, ApiResult, Caller, Shared};
 use crate::identity::redirect_allowed;
-use crate::integration::{READ_CONNECTIONS, connection_json, require};
+use crate::integration::{READ_CONNECTIONS, SERVER_ERROR, cns, connection_json, require};
 use crate::model::{AuthType, Client, Connector, Folder};
 use crate::oauth_client::{StepError, client_credentials};
 use crate::providers::{Provider, app_scopes, create_scopes};
 use crate::tokens::{ConnectionSecret, ConnectionTokens, NewTokens, SecretKind};
-
-/// Invented: the public CNS list names no code for the sandbox failing itself.
-const SERVER_ERROR: &str = "CNS1500";
-
-fn cns(status: StatusCode, code: &str, message: &str) -> ApiError {
-    ApiError::connections(status, code, message)
-}
 
 fn invalid(message: &str) -> ApiError {
     cns(StatusCode::BAD_REQUEST, "CNS1001", message)
@@ -334,15 +327,7 @@ fn start(
             let sealed = rt
                 .vault
                 .seal(&client_secret_record(id), secret.as_bytes())
-                .map_err(|e| {
-                    cns(
-                        StatusCode::INTERNAL_SERVER_ERROR,
-                        SERVER_ERROR,
-                        &format!(
-                            "The client secret could not be sealed ({e}); nothing was created."
-                        ),
-                    )
-                })?;
+                .map_err(|e| server_error("The client secret could not be sealed", &e))?;
             Some(SessionClient {
                 client_id: client_id.clone(),
                 tenant_id: r.tenant_id.clone(),

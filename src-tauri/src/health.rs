@@ -104,9 +104,9 @@ pub async fn check_health<R: Runtime>(
     if outcome.is_ok() && everywhere {
         // A full check counts the user's broken connections as well as a
         // background one: the tray's badge follows.
-        let results = keep(&state, |h| h.results.clone());
         let mine = crate::watch::mine(&app, &client).await;
-        crate::tray::show_badge(&app, watch::badge(&results, &mine));
+        let broken = keep(&state, |h| watch::badge(&h.results, &mine));
+        crate::tray::show_badge(&app, broken);
     }
     if let Ok(s) = &outcome {
         tracing::info!(

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use connassist_sandbox::{
-    CI_CLIENT_ID, CONNECTORS_CLIENT_ID, Config, FaultSpec, LargeSpec, ProviderOverride,
+    CI_CLIENT_ID, CONNECTORS_CLIENT_ID, Config, FaultSpec, LargeSpec, Profile, ProviderOverride,
     ProviderSource, Provisioning, SANDBOX_PASSWORD, Sandbox, Scenario,
 };
 
@@ -45,6 +45,11 @@ pub struct Args {
     /// Lifetime of issued access tokens, in seconds (short values exercise refresh).
     #[arg(long, default_value_t = 3600)]
     token_ttl_secs: u64,
+    /// documented: answer only as public sources show the platform answers
+    /// (docs/platform-evidence.md); extended: that plus the sandbox's
+    /// inventions (consent-session routes, create, attended selections, …).
+    #[arg(long, default_value_t = Profile::Documented)]
+    profile: Profile,
     /// Where connectors sign in when connections are created or reconnected:
     /// the sandbox's own identity server (default), a real Microsoft Entra
     /// tenant (--provider-tenant), Google, Salesforce, Slack, or any OpenID
@@ -140,6 +145,7 @@ pub fn run(args: Args) -> ExitCode {
             latency: Duration::from_millis(args.latency_ms),
             faults: args.faults.unwrap_or_default(),
             access_token_lifetime: Duration::from_secs(args.token_ttl_secs),
+            profile: args.profile,
         };
         let external = provider.is_some();
         let provisioning = Provisioning {
@@ -155,8 +161,9 @@ pub fn run(args: Args) -> ExitCode {
         };
         crate::output::line(&sandbox.base_url);
         eprintln!(
-            "Sandbox tenant ({} scenario) at {}",
+            "Sandbox tenant ({} scenario, {} profile) at {}",
             scenario.name(),
+            args.profile,
             sandbox.base_url
         );
         eprintln!("Sign in as alex, hana or dana with the password \"{SANDBOX_PASSWORD}\".");

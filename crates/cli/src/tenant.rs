@@ -11,7 +11,7 @@ use connassist_core::session::{READ_SCOPES, client_credentials};
 use connassist_core::tenant_client::TenantClient;
 use connassist_core::token_session::TokenSession;
 use connassist_core::{ApiError, ErrorCode, Secret, TenantUrl};
-use connassist_sandbox::{Config, Sandbox};
+use connassist_sandbox::{Config, Profile, Sandbox};
 
 use crate::exit;
 
@@ -25,6 +25,10 @@ pub struct TenantArgs {
     /// Who to be in the sandbox: alex (attended user), hana (helpdesk) or dana (developer).
     #[arg(long, global = true, default_value = "hana")]
     sandbox_user: String,
+    /// The sandbox's profile: documented (what public sources show the
+    /// platform does) or extended (that plus the sandbox's inventions).
+    #[arg(long, global = true, default_value_t = Profile::Documented)]
+    sandbox_profile: Profile,
     /// The tenant, e.g. https://cloud.uipath.com/acme/DefaultTenant.
     #[arg(long, global = true, env = "CONNASSIST_URL")]
     url: Option<String>,
@@ -78,7 +82,11 @@ impl TenantArgs {
 
     pub async fn connect(&self) -> Result<Tenant, ApiError> {
         if self.sandbox {
-            let sandbox = Sandbox::start(Config::default()).await.map_err(|e| {
+            let config = Config {
+                profile: self.sandbox_profile,
+                ..Config::default()
+            };
+            let sandbox = Sandbox::start(config).await.map_err(|e| {
                 ApiError::new(
                     ErrorCode::Internal,
                     format!("The sandbox did not start: {e}"),

@@ -309,6 +309,8 @@ mod tests {
             secret_hash: None,
             redirect_uris: vec![],
             app_user: None,
+            kind: crate::model::ClientKind::Provider,
+            scopes: None,
         };
         let response = sign_in_page(&p, &client, Some("<bad>"));
         assert_eq!(response.status(), StatusCode::OK);

@@ -18,7 +18,7 @@ use serde_json::{Value, json};
 use uuid::Uuid;
 
 use crate::db::{Db, DbError};
-use crate::model::{Folder, User};
+use crate::model::{Client, ClientKind, Folder, User};
 use crate::secrets::sha256_hex;
 
 #[derive(Debug)]
@@ -34,6 +34,10 @@ pub struct State {
     /// Requests the identity server's token endpoint received, by grant type
     /// (for tests: a refresh must reach the provider once, however many ask).
     token_requests: Mutex<HashMap<String, u64>>,
+    /// What the sandbox serves beyond the documented platform.
+    pub profile: crate::profile::Profile,
+    /// The tenant's rate limit on listing jobs.
+    pub jobs_limit: crate::rate_limit::JobsLimit,
 }
 
 pub type Shared = Arc<State>;
@@ -45,6 +49,7 @@ impl State {
         faults: crate::faults::FaultSpec,
         origin: String,
         provisioning: crate::provisioning::Runtime,
+        profile: crate::profile::Profile,
     ) -> Self {
         Self {
             db: Mutex::new(db),
@@ -53,6 +58,8 @@ impl State {
             origin,
             provisioning,
             token_requests: Mutex::new(HashMap::new()),
+            profile,
+            jobs_limit: crate::rate_limit::JobsLimit::default(),
         }
     }
 
@@ -101,6 +108,8 @@ pub struct ApiError {
     pub status: StatusCode,
     pub body: Value,
     pub www_authenticate: bool,
+    /// Seconds, for a 429.
+    pub retry_after: Option<u64>,
 }
 
 impl ApiError {
@@ -110,6 +119,7 @@ impl ApiError {
             status,
             body: json!({"message": message, "errorCode": error_code, "traceId": trace_id()}),
             www_authenticate: false,
+            retry_after: None,
         }
     }
 
@@ -119,6 +129,7 @@ impl ApiError {
             status,
             body: json!({"code": code, "message": message, "traceId": trace_id()}),
             www_authenticate: false,
+            retry_after: None,
         }
     }
 
@@ -128,6 +139,7 @@ impl ApiError {
             status,
             body: json!({"error": error, "error_description": description}),
             www_authenticate: false,
+            retry_after: None,
         }
     }
 
@@ -136,6 +148,7 @@ impl ApiError {
             status: StatusCode::UNAUTHORIZED,
             body: json!({"message": message, "errorCode": 0, "traceId": trace_id()}),
             www_authenticate: true,
+            retry_after: None,
         }
     }
 }
@@ -156,6 +169,11 @@ impl IntoResponse for ApiError {
                 HeaderValue::from_static("Bearer error=\"invalid_token\""),
             );
         }
+        if let Some(seconds) = self.retry_after {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+        }
         response
     }
 }
@@ -166,11 +184,20 @@ fn trace_id() -> String {
     Uuid::new_v4().simple().to_string()
 }
 
+/// What the documented profile answers on a route only the extended profile
+/// serves: the platform's answer to a path it does not have.
+pub async fn not_served() -> Response {
+    (StatusCode::NOT_FOUND, Json(json!({"message": "Not Found", "traceId": trace_id()}))).into_response()
+}
+
 /// The authenticated caller of an API request.
 #[derive(Debug, Clone)]
 pub struct Caller {
     pub user: User,
     pub scope: String,
+    /// The client the token was issued to: an external application's callers
+    /// are held to the Integration Service API guide's rules for them.
+    pub client: ClientKind,
 }
 
 impl FromRequestParts<Shared> for Caller {
@@ -202,14 +229,29 @@ impl FromRequestParts<Shared> for Caller {
         let user = db.get::<User>(&grant.user.to_string())?.ok_or_else(|| {
             ApiError::unauthorized("The account behind this token no longer exists.")
         })?;
+        let client = db
+            .get::<Client>(&grant.client_id)?
+            .map_or(ClientKind::ExternalApp, |c| c.kind);
         Ok(Caller {
             user,
             scope: grant.scope,
+            client,
         })
     }
 }
 
 impl Caller {
+    /// Signed in through an external application (Admin › External
+    /// Applications), as every token of Connections Assistant is.
+    pub fn external_app(&self) -> bool {
+        self.client == ClientKind::ExternalApp
+    }
+
+    /// A confidential application acting as itself (client credentials).
+    pub fn app_only(&self) -> bool {
+        self.user.kind == crate::model::UserKind::App
+    }
+
     /// Checks that the token grants one of `any_of`; a granted `OR.Folders`
     /// covers `OR.Folders.Read`. The error names what to request.
     pub fn require(&self, any_of: &[&str]) -> Result<(), String> {

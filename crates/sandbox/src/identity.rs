@@ -34,7 +34,7 @@ use uuid::Uuid;
 use crate::consent::{self, Decision};
 use crate::db::{Db, DbResult};
 use crate::http::{ApiError, ApiResult, Shared};
-use crate::model::{Client, User, UserKind};
+use crate::model::{Client, ClientKind, User, UserKind};
 use crate::secrets::{pkce_s256, random_token, sha256_hex, verify_secret};
 
 pub const REFRESH_TOKEN_SECONDS: i64 = 90 * 24 * 3600;
@@ -48,23 +48,25 @@ const REVOKED: i64 = 2;
 pub struct AccessGrant {
     pub user: Uuid,
     pub scope: String,
+    pub client_id: String,
 }
 
 /// The live access grant for a token hash, if any.
 pub fn access_grant(db: &Db, token_hash: &str) -> DbResult<Option<AccessGrant>> {
-    let row: Option<(Option<String>, String)> = db
+    let row: Option<(Option<String>, String, String)> = db
         .conn()
         .query_row(
-            "SELECT user_key, scope FROM grants
+            "SELECT user_key, scope, client_id FROM grants
              WHERE token_hash = ?1 AND kind = 'access' AND used = ?2 AND expires_at > ?3",
             params![token_hash, ACTIVE, Utc::now().timestamp_millis()],
-            |r| Ok((r.get(0)?, r.get(1)?)),
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
         )
         .optional()?;
-    Ok(row.and_then(|(user, scope)| {
+    Ok(row.and_then(|(user, scope, client_id)| {
         Some(AccessGrant {
             user: user?.parse().ok()?,
             scope,
+            client_id,
         })
     }))
 }
@@ -192,26 +194,16 @@ fn no_store(body: serde_json::Value) -> Response {
         .into_response()
 }
 
-/// Exact match, but a registered loopback URI matches any port.
+/// Whether `requested` is one of `registered`, compared as registered: ports
+/// included, loopback or not. UiPath's own CLIs register fixed loopback ports
+/// (uipathcli `http://localhost:12700`; the Python CLI 8104, 8055 and 42042)
+/// rather than relying on RFC 8252's any-port loopback rule, which the
+/// platform is not documented to follow.
 pub fn redirect_allowed(registered: &[String], requested: &str) -> bool {
     let Ok(req) = Url::parse(requested) else {
         return false;
     };
-    if req.fragment().is_some() {
-        return false;
-    }
-    registered.iter().any(|r| {
-        if r == requested {
-            return true;
-        }
-        let Ok(reg) = Url::parse(r) else { return false };
-        let loopback = matches!(reg.host_str(), Some("127.0.0.1" | "[::1]"));
-        loopback
-            && reg.scheme() == req.scheme()
-            && reg.host_str() == req.host_str()
-            && reg.path() == req.path()
-            && reg.query() == req.query()
-    })
+    req.fragment().is_none() && registered.iter().any(|r| r == requested)
 }
 
 /// The parameters of an authorization request, carried through the form.
@@ -277,8 +269,11 @@ pub(crate) fn registered_client(
     Ok(client)
 }
 
-/// Checks client and redirect URI; errors here are shown, not redirected.
-fn check_client(db: &Db, p: &AuthorizeParams) -> Result<Client, String> {
+/// Checks client and redirect URI; errors here are shown, never sent to the
+/// redirect URI. The platform's clients (external applications, its own)
+/// are sent to Identity's web error page, as UiPath Identity does
+/// ([`web_error`]); a client of the organisation's provider sees the page.
+fn check_client(db: &Db, p: &AuthorizeParams) -> Result<Client, Response> {
     registered_client(
         db,
         &p.client_id,
@@ -288,6 +283,111 @@ fn check_client(db: &Db, p: &AuthorizeParams) -> Result<Client, String> {
             p.client_id
         ),
         "sign-in stops here so that no code is sent to it.",
+    )
+    .map_err(|message| {
+        let kind = db.get::<Client>(&p.client_id).ok().flatten().map(|c| c.kind);
+        match kind {
+            Some(ClientKind::Provider) => error_page(StatusCode::BAD_REQUEST, &message),
+            Some(_) => web_error_redirect("invalid_request", "Invalid redirect_uri", &p.client_id),
+            None => web_error_redirect("invalid_client", "Unknown client or client not enabled", &p.client_id),
+        }
+    })
+}
+
+/// Where UiPath Identity leaves the browser when an authorization request
+/// cannot be answered to the client: `/identity_/web/?errorCode=…&errorId=…`,
+/// `errorId` being base64url JSON `{Created, Data: {Error, ErrorDescription,
+/// RequestId, ClientId, …}}` (a customer's verbatim URL in UiPathOrch's
+/// `Tests/UnitTests/AuthErrorUrlParserTests.cs`).
+fn web_error_redirect(error: &str, description: &str, client_id: &str) -> Response {
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    let payload = json!({
+        "Created": Utc::now().timestamp_millis(),
+        "Data": {
+            "DisplayMode": null,
+            "UiLocales": null,
+            "Error": error,
+            "ErrorDescription": description,
+            "RequestId": Uuid::new_v4().simple().to_string(),
+            "ActivityId": null,
+            "RedirectUri": null,
+            "ResponseMode": null,
+            "ClientId": client_id,
+        }
+    });
+    let query = url::form_urlencoded::Serializer::new(String::new())
+        .append_pair("errorCode", error)
+        .append_pair("errorId", &URL_SAFE_NO_PAD.encode(payload.to_string()))
+        .finish();
+    Redirect::to(&format!("/identity_/web/?{query}")).into_response()
+}
+
+/// `GET /identity_/web/`: Identity's error page, for [`web_error_redirect`].
+pub async fn web_error_page(Query(q): Query<HashMap<String, String>>) -> Response {
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    let description = q
+        .get("errorId")
+        .and_then(|id| URL_SAFE_NO_PAD.decode(id).ok())
+        .and_then(|bytes| serde_json::from_slice::<serde_json::Value>(&bytes).ok())
+        .and_then(|v| v["Data"]["ErrorDescription"].as_str().map(str::to_owned))
+        .unwrap_or_else(|| "The sign-in could not continue.".to_owned());
+    error_page(StatusCode::OK, &description)
+}
+
+/// The scopes `client` may be given, when restricted: an external
+/// application gets what it was registered with ("if the developer requests
+/// access beyond these defined scopes, the request fails": Orchestrator API
+/// guide, "Accessing UiPath resources using external applications"). Through
+/// client credentials only application scopes count, and Integration
+/// Service's are user scopes; `offline_access` is refused there (a forum
+/// report of `invalid_scope`). OpenID's own scopes go with a user sign-in.
+fn allowed_scopes(
+    client: &Client,
+    client_credentials: bool,
+    profile: crate::profile::Profile,
+) -> Option<Vec<String>> {
+    let registered = client.scopes.as_ref()?;
+    let mut allowed: Vec<String> = registered.clone();
+    if client_credentials {
+        allowed.retain(|s| {
+            !matches!(s.as_str(), "offline_access" | "openid" | "profile" | "email")
+                && (!crate::apps::INTEGRATION_SCOPES.contains(&s.as_str())
+                    || profile.has(crate::profile::Extension::ApplicationIntegrationScopes))
+        });
+    } else {
+        for s in ["openid", "profile", "email", "offline_access"] {
+            if !allowed.iter().any(|a| a == s) {
+                allowed.push(s.to_owned());
+            }
+        }
+    }
+    Some(allowed)
+}
+
+/// The scopes of `requested` that `client` may not have, if any.
+pub(crate) fn unregistered_scopes(
+    client: &Client,
+    requested: &str,
+    client_credentials: bool,
+    profile: crate::profile::Profile,
+) -> Vec<String> {
+    let Some(allowed) = allowed_scopes(client, client_credentials, profile) else {
+        return vec![];
+    };
+    requested
+        .split(' ')
+        .filter(|s| !s.is_empty() && !allowed.iter().any(|a| a == s))
+        .map(str::to_owned)
+        .collect()
+}
+
+fn invalid_scope_description(client: &Client, missing: &[String]) -> String {
+    format!(
+        "The application {} is not registered for {}: ask an administrator to add {} in Admin > External Applications, or sign in without {}.",
+        client.name,
+        missing.join(", "),
+        if missing.len() == 1 { "it" } else { "them" },
+        if missing.len() == 1 { "it" } else { "them" },
     )
 }
 
@@ -368,14 +468,26 @@ pub async fn authorize_page(
     Query(p): Query<AuthorizeParams>,
 ) -> Response {
     let db = state.db();
-    if let Err(message) = check_client(&db, &p) {
-        return error_page(StatusCode::BAD_REQUEST, &message);
-    }
+    let client = match check_client(&db, &p) {
+        Ok(c) => c,
+        Err(page) => return page,
+    };
     if let Err((error, description)) = check_request(&p) {
         return redirect_with(
             &p,
             &state.issuer(),
             &[("error", error), ("error_description", description)],
+        );
+    }
+    let missing = unregistered_scopes(&client, &p.scope, false, state.profile);
+    if !missing.is_empty() {
+        return redirect_with(
+            &p,
+            &state.issuer(),
+            &[
+                ("error", "invalid_scope"),
+                ("error_description", &invalid_scope_description(&client, &missing)),
+            ],
         );
     }
     sign_in_page(&p, None).into_response()
@@ -394,13 +506,24 @@ pub async fn authorize_submit(
     let p = &form.params;
     let client = match check_client(&db, p) {
         Ok(c) => c,
-        Err(message) => return error_page(StatusCode::BAD_REQUEST, &message),
+        Err(page) => return page,
     };
     if let Err((error, description)) = check_request(p) {
         return redirect_with(
             p,
             &state.issuer(),
             &[("error", error), ("error_description", description)],
+        );
+    }
+    let missing = unregistered_scopes(&client, &p.scope, false, state.profile);
+    if !missing.is_empty() {
+        return redirect_with(
+            p,
+            &state.issuer(),
+            &[
+                ("error", "invalid_scope"),
+                ("error_description", &invalid_scope_description(&client, &missing)),
+            ],
         );
     }
     if form.action == "cancel" {
@@ -725,6 +848,14 @@ pub async fn token(
                 ));
             };
             let scope = form.get("scope").cloned().unwrap_or_default();
+            let missing = unregistered_scopes(&client, &scope, true, state.profile);
+            if !missing.is_empty() {
+                return Err(ApiError::oauth(
+                    StatusCode::BAD_REQUEST,
+                    "invalid_scope",
+                    &invalid_scope_description(&client, &missing),
+                ));
+            }
             let family = Uuid::new_v4().to_string();
             // No refresh token for client credentials: the app signs in again.
             let scope = scope
@@ -952,29 +1083,22 @@ mod tests {
     use super::*;
 
     #[test]
-    fn loopback_redirects_match_any_port_but_nothing_else_changes() {
-        let reg = vec!["http://127.0.0.1/callback".to_owned()];
-        assert!(redirect_allowed(&reg, "http://127.0.0.1:53123/callback"));
-        assert!(redirect_allowed(&reg, "http://127.0.0.1/callback"));
+    fn redirects_match_as_registered_ports_included() {
+        let reg = vec!["http://127.0.0.1:47611/callback".to_owned()];
+        assert!(redirect_allowed(&reg, "http://127.0.0.1:47611/callback"));
+        assert!(!redirect_allowed(&reg, "http://127.0.0.1:53123/callback"));
+        assert!(!redirect_allowed(&reg, "http://127.0.0.1/callback"));
         assert!(!redirect_allowed(
             &reg,
-            "http://127.0.0.1:53123/callback/extra"
+            "http://127.0.0.1:47611/callback/extra"
         ));
         assert!(!redirect_allowed(
             &reg,
-            "http://127.0.0.1:53123/callback?x=1"
+            "http://127.0.0.1:47611/callback?x=1"
         ));
-        assert!(!redirect_allowed(&reg, "http://localhost:53123/callback"));
-        assert!(!redirect_allowed(&reg, "https://127.0.0.1:53123/callback"));
-        assert!(!redirect_allowed(
-            &reg,
-            "http://127.0.0.1.evil.example/callback"
-        ));
-        assert!(!redirect_allowed(&reg, "http://127.0.0.1:1/callback#frag"));
-    }
-
-    #[test]
-    fn non_loopback_redirects_match_exactly() {
+        assert!(!redirect_allowed(&reg, "http://localhost:47611/callback"));
+        assert!(!redirect_allowed(&reg, "https://127.0.0.1:47611/callback"));
+        assert!(!redirect_allowed(&reg, "http://127.0.0.1:47611/callback#frag"));
         let reg = vec!["https://app.example/cb".to_owned()];
         assert!(redirect_allowed(&reg, "https://app.example/cb"));
         assert!(!redirect_allowed(&reg, "https://app.example:8443/cb"));

@@ -17,6 +17,7 @@ use serde_json::{Value, json};
 use crate::http::{ApiError, ApiResult, Caller, Shared, folder_ref};
 use crate::model::*;
 use crate::odata::parse_filter;
+use crate::profile::{Extension, Profile};
 
 type Params = Query<HashMap<String, String>>;
 
@@ -53,37 +54,59 @@ fn connector_json(c: &Connector) -> Value {
     json!({"id": c.id, "key": c.key, "name": c.name, "lifeCycleStage": "GA"})
 }
 
+/// Who asks, which decides what a connection shows them.
+#[derive(Debug, Clone, Copy)]
+pub struct View {
+    /// An external application: no owner, element instance id or polling
+    /// interval (the API guide's "Get connections").
+    pub external_app: bool,
+    pub profile: Profile,
+}
+
+impl View {
+    pub fn of(state: &Shared, caller: &Caller) -> Self {
+        Self {
+            external_app: caller.external_app(),
+            profile: state.profile,
+        }
+    }
+}
+
 pub fn connection_json(
     c: &Connection,
     connector: Option<&Connector>,
     folder: &Folder,
     owner: Option<&User>,
+    view: View,
 ) -> Value {
-    json!({
+    let mut body = json!({
         "id": c.id,
         "name": c.name,
-        "owner": owner.map(|u| u.email.clone()).unwrap_or_default(),
         "createTime": time(c.created),
         "updateTime": time(c.updated),
         "lastUsedTime": c.last_used.map(time),
         "state": state_name(c.state),
         "apiBaseUri": connector.map(|k| k.api_base_uri.clone()),
-        "elementInstanceId": c.element_instance_id,
         "connector": connector.map(connector_json).unwrap_or_else(|| json!({"key": c.connector})),
         "isDefault": c.is_default,
         "connectionIdentity": c.identity,
-        "pollingIntervalInMinutes": 5,
         "folder": folder_json(folder),
         "elementVersion": "1.0.0",
         "disabledReason": c.failure.as_ref().filter(|_| c.state == ConnectionState::Disabled).map(|f| f.message.clone()),
         "byoaConnection": c.auth_type == AuthType::BringYourOwnApp,
-        // Inferred fields (not in the public shapes): auth type, scopes, shared mailbox.
-        "authenticationType": c.auth_type.wire_name(),
-        "scopes": c.scopes,
-        "sharedMailbox": c.shared_mailbox,
-        // Invented: when the app's secret or certificate expires.
-        "secretExpiresAt": c.secret_expires_at.map(time),
-    })
+    });
+    if !view.external_app {
+        body["owner"] = json!(owner.map(|u| u.email.clone()).unwrap_or_default());
+        body["elementInstanceId"] = json!(c.element_instance_id);
+        body["pollingIntervalInMinutes"] = json!(5);
+    }
+    if view.profile.has(Extension::ConnectionAuthDetails) {
+        body["authenticationType"] = json!(c.auth_type.wire_name());
+        body["scopes"] = json!(c.scopes);
+        body["sharedMailbox"] = json!(c.shared_mailbox);
+        body["secretExpiresAt"] = json!(c.secret_expires_at.map(time));
+    }
+    body
 }
 
 pub(crate) const READ_CONNECTIONS: &[&str] = &["IS.Connections.Read", "ConnectionService"];
@@ -141,6 +164,32 @@ fn visible_connections(
     })
 }
 
+/// A connector as `GET Connectors` and `GET Connectors/{key}` both answer it
+/// (uipath-typescript's `RawConnectorGetResponse`). `authentication.type` is
+/// `oauth2` for every connector the sandbox has (the SDK's examples are
+/// `oauth2`, `basic` and `apiKey`).
+fn catalogue_json(k: &Connector, connection_count: usize, profile: Profile) -> Value {
+    let mut body = json!({
+        "id": k.id,
+        "key": k.key,
+        "name": k.name,
+        "description": k.description,
+        "isPrivate": false,
+        "hasEvents": k.has_events,
+        "lifeCycleStage": "GA",
+        "tier": "Standard",
+        "enabled": true,
+        "authentication": {"type": "oauth2"},
+        "connectionCount": connection_count,
+    });
+    if profile.has(Extension::ConnectionAuthDetails) {
+        body["authenticationTypes"] = json!(k.auth_types.iter().map(|a| a.wire_name()).collect::<Vec<_>>());
+        body["supportsSharedMailbox"] = json!(k.supports_shared_mailbox);
+        body["preferSystemBrowser"] = json!(k.prefer_system_browser);
+    }
+    body
+}
+
 pub async fn connectors(State(state): State<Shared>, caller: Caller) -> ApiResult<Json<Value>> {
     require(&caller, &["IS.Connectors.Read", "ConnectionService"])?;
     let Visible {
@@ -152,23 +201,8 @@ pub async fn connectors(State(state): State<Shared>, caller: Caller) -> ApiResul
         connectors
             .iter()
             .map(|k| {
-                json!({
-                    "id": k.id,
-                    "key": k.key,
-                    "name": k.name,
-                    "description": k.description,
-                    "isPrivate": false,
-                    "hasEvents": k.has_events,
-                    "lifeCycleStage": "GA",
-                    "tier": "Standard",
-                    "enabled": true,
-                    "authentication": {"type": k.auth_types.first().map(|a| a.wire_name())},
-                    "authenticationTypes": k.auth_types.iter().map(|a| a.wire_name()).collect::<Vec<_>>(),
-                    // Invented: what the app's "new connection" needs to know.
-                    "supportsSharedMailbox": k.supports_shared_mailbox,
-                    "preferSystemBrowser": k.prefer_system_browser,
-                    "connectionCount": connections.iter().filter(|(c, _)| c.connector == k.key).count(),
-                })
+                let count = connections.iter().filter(|(c, _)| c.connector == k.key).count();
+                catalogue_json(k, count, state.profile)
             })
             .collect(),
     )))
@@ -180,16 +214,19 @@ pub async fn connector(
     Path(key): Path<String>,
 ) -> ApiResult<Json<Value>> {
     require(&caller, &["IS.Connectors.Read", "ConnectionService"])?;
-    let db = state.db();
-    let found = db
-        .all::<Connector>()?
-        .into_iter()
-        .find(|k| k.key == key || k.id.to_string() == key);
-    match found {
-        Some(k) => Ok(Json(connector_json(&k))),
+    let Visible {
+        rows: connections,
+        connectors,
+        ..
+    } = visible_connections(&state, &caller, None)?;
+    match connectors.iter().find(|k| k.key == key || k.id.to_string() == key) {
+        Some(k) => {
+            let count = connections.iter().filter(|(c, _)| c.connector == k.key).count();
+            Ok(Json(catalogue_json(k, count, state.profile)))
+        }
         None => Err(cns(
             StatusCode::NOT_FOUND,
-            "CNS1000",
+            "CNS1001",
             &format!("No connector {key:?}."),
         )),
     }
@@ -227,6 +264,9 @@ pub async fn connections(
     Query(params): Params,
 ) -> ApiResult<Json<Value>> {
     require(&caller, READ_CONNECTIONS)?;
+    if caller.external_app() {
+        external_app_folder_rule(&headers, &params)?;
+    }
     let folder =
         match folder_ref(&headers).map_err(|e| cns(StatusCode::BAD_REQUEST, "CNS1001", &e))? {
             Some(reference) => {
@@ -241,6 +281,7 @@ pub async fn connections(
             }
             None => None,
         };
+    let view = View::of(&state, &caller);
     let Visible {
         mut rows,
         connectors,
@@ -291,10 +332,43 @@ pub async fn connections(
         .take(top)
         .map(|(c, f)| {
             let connector = connectors.iter().find(|k| k.key == c.connector);
-            connection_json(c, connector, f, users.iter().find(|u| u.key == c.owner))
+            connection_json(c, connector, f, users.iter().find(|u| u.key == c.owner), view)
         })
         .collect();
     Ok(Json(Value::Array(items)))
+}
+
+/// "External applications must target a single folder, identified by the
+/// X-UIPATH-FolderKey header. A request that omits the header, or that sets
+/// `allFolders` to `true`, returns `400 Bad Request`." (Integration Service
+/// API guide, "Get connections"; "Get connection by ID" says the same of the
+/// header.) The code is the Connection Service's `MissingFolderKey`.
+fn external_app_folder_rule(
+    headers: &HeaderMap,
+    params: &HashMap<String, String>,
+) -> ApiResult<()> {
+    let all = params
+        .get("allFolders")
+        .is_some_and(|v| v.eq_ignore_ascii_case("true"));
+    let key = headers
+        .get("x-uipath-folderkey")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| !v.trim().is_empty());
+    if all {
+        return Err(cns(
+            StatusCode::BAD_REQUEST,
+            "CNS1043",
+            "allFolders is not supported for external applications: list one folder at a time, naming it with X-UIPATH-FolderKey.",
+        ));
+    }
+    if !key {
+        return Err(cns(
+            StatusCode::BAD_REQUEST,
+            "CNS1043",
+            "External applications must target a single folder: send its key in the X-UIPATH-FolderKey header.",
+        ));
+    }
+    Ok(())
 }
 
 pub(crate) fn find_visible(
@@ -335,13 +409,35 @@ pub(crate) fn find_visible(
 pub async fn connection(
     State(state): State<Shared>,
     caller: Caller,
+    headers: HeaderMap,
     Path(id): Path<String>,
 ) -> ApiResult<Json<Value>> {
+    if caller.external_app() {
+        external_app_folder_rule(&headers, &HashMap::new())?;
+    }
     let (c, f, connector, owner) = find_visible(&state, &caller, &id)?;
+    in_named_folder(&headers, &f, &id)?;
     Ok(Json(connection_json(
         &c,
         connector.as_ref(),
         &f,
         owner.as_ref(),
+        View::of(&state, &caller),
     )))
+}
+
+/// A connection asked for in a folder (a folder header) must be in it: the
+/// same answer as for one that does not exist.
+pub(crate) fn in_named_folder(headers: &HeaderMap, folder: &Folder, id: &str) -> ApiResult<()> {
+    let named = folder_ref(headers).map_err(|e| cns(StatusCode::BAD_REQUEST, "CNS1001", &e))?;
+    match named {
+        Some(reference) if crate::http::find_folder(std::slice::from_ref(folder), &reference).is_none() => {
+            Err(cns(
+                StatusCode::NOT_FOUND,
+                "CNS1006",
+                &format!("Connection {id} was not found in the folder the request names."),
+            ))
+        }
+        _ => Ok(()),
+    }
 }

@@ -19,6 +19,7 @@
 //! page (`consent`, `admin_consent`).
 
 mod admin_consent;
+pub mod apps;
 mod certificate;
 mod consent;
 pub mod db;
@@ -30,8 +31,10 @@ pub mod model;
 mod oauth_client;
 mod odata;
 mod orchestrator;
+pub mod profile;
 pub mod providers;
 mod provisioning;
+mod rate_limit;
 pub mod scenario;
 mod secrets;
 mod selections;
@@ -50,6 +53,7 @@ use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
 pub use faults::{Fault, FaultSpec};
+pub use profile::{Extension, Profile};
 pub use providers::{CONNECTORS_CLIENT_ID, ProviderOverride, ProviderSource};
 pub use provisioning::Provisioning;
 pub use scenario::{
@@ -73,6 +77,9 @@ pub struct Config {
     pub faults: FaultSpec,
     /// How long access tokens live; short values exercise clients' refresh.
     pub access_token_lifetime: Duration,
+    /// What the sandbox serves: only what public sources document (the
+    /// default), or that plus its inventions ([`Profile::Extended`]).
+    pub profile: Profile,
 }
 
 impl Default for Config {
@@ -84,6 +91,7 @@ impl Default for Config {
             latency: Duration::ZERO,
             faults: FaultSpec::default(),
             access_token_lifetime: Duration::from_secs(3600),
+            profile: Profile::Documented,
         }
     }
 }
@@ -181,6 +189,7 @@ impl Sandbox {
             source,
         })?;
         let origin = format!("http://{addr}");
+        apps::register(&db)?;
         let connectors_secret = provisioning::register_client(&db, &origin)?;
         let runtime = provisioning::Runtime::prepare(&provisioning, &origin, connectors_secret)
             .await
@@ -191,6 +200,7 @@ impl Sandbox {
             config.faults.clone(),
             origin.clone(),
             runtime,
+            config.profile,
         ));
         let (tx, rx) = oneshot::channel::<()>();
         let app = router(state.clone());
@@ -202,7 +212,7 @@ impl Sandbox {
                 tracing::error!(error = %e, "sandbox server stopped");
             }
         });
-        tracing::info!(%origin, scenario = config.scenario.name(), data = %data_dir.display(), "sandbox tenant listening");
+        tracing::info!(%origin, scenario = config.scenario.name(), profile = %config.profile, data = %data_dir.display(), "sandbox tenant listening");
         Ok(Self {
             addr,
             base_url: format!("{origin}/{ORGANIZATION}/{TENANT}"),
@@ -214,6 +224,11 @@ impl Sandbox {
             task: Some(task),
             _temp: temp,
         })
+    }
+
+    /// The profile this sandbox serves.
+    pub fn profile(&self) -> Profile {
+        self.state.profile
     }
 
     /// Stops serving and waits for in-flight requests.
@@ -234,18 +249,33 @@ impl Sandbox {
     /// as the token endpoint does. Only for a sandbox running in this process
     /// (the CLI's `--sandbox`): the caller already holds the whole tenant.
     pub fn sign_in_as(&self, user_name: &str, scope: &str) -> Result<Tokens, SandboxError> {
+        self.issue(model::UserKind::User, PUBLIC_CLIENT_ID, user_name, scope)
+    }
+
+    /// Tokens for a robot account (`robot-prod-01`…), as the platform's own
+    /// robot service holds them while it runs a job. For tests of what a
+    /// running job may do (a connection's token).
+    pub fn sign_in_as_robot(&self, robot: &str, scope: &str) -> Result<Tokens, SandboxError> {
+        self.issue(model::UserKind::Robot, apps::UIPATH_CLI_CLIENT_ID, robot, scope)
+    }
+
+    fn issue(
+        &self,
+        kind: model::UserKind,
+        client_id: &str,
+        user_name: &str,
+        scope: &str,
+    ) -> Result<Tokens, SandboxError> {
         let mut db = self.state.db();
         let user = db
             .all::<model::User>()?
             .into_iter()
-            .find(|u| {
-                u.kind == model::UserKind::User && u.user_name.eq_ignore_ascii_case(user_name)
-            })
+            .find(|u| u.kind == kind && u.user_name.eq_ignore_ascii_case(user_name))
             .ok_or_else(|| SandboxError::UnknownUser(user_name.to_owned()))?;
         let body = db.transaction(|db| {
             identity::issue_tokens(
                 db,
-                PUBLIC_CLIENT_ID,
+                client_id,
                 user.key,
                 scope,
                 &uuid::Uuid::new_v4().to_string(),
@@ -296,6 +326,17 @@ impl Drop for Sandbox {
 }
 
 fn router(state: http::Shared) -> Router {
+    use axum::routing::{delete, post};
+    use profile::Extension::*;
+    // Invented routes are only routed in the extended profile: the
+    // documented profile answers them as it answers any unknown path.
+    let only = |extension: Extension, route: axum::routing::MethodRouter<http::Shared>| {
+        if state.profile.has(extension) {
+            route
+        } else {
+            axum::routing::any(http::not_served)
+        }
+    };
     let orchestrator = Router::new()
         .route(
             "/api/Folders/GetAllForCurrentUser",
@@ -305,39 +346,49 @@ fn router(state: http::Shared) -> Router {
             "/api/FoldersNavigation/GetFoldersForCurrentUser",
             get(orchestrator::folders_navigation),
         )
-        // Invented by the sandbox: the platform publishes no API for this.
+        .route("/api/status/version", get(orchestrator::status_version))
         .route(
             "/api/AttendedSelections",
-            get(selections::list).put(selections::choose),
+            only(
+                AttendedSelections,
+                get(selections::list).put(selections::choose),
+            ),
         )
         .route("/odata/{*path}", get(orchestrator::odata_route));
+    let connections_route = if state.profile.has(CreateConnection) {
+        get(integration::connections).post(provisioning::create)
+    } else {
+        get(integration::connections).post(http::not_served)
+    };
     let connections = Router::new()
         .route("/Connectors", get(integration::connectors))
         .route("/Connectors/{key}", get(integration::connector))
-        .route(
-            "/Connections",
-            get(integration::connections).post(provisioning::create),
-        )
+        .route("/Connections", connections_route)
         .route("/Connections/{id}", get(integration::connection))
         .route("/Connections/{id}/ping", get(tokens::ping))
         .route("/Connections/{id}/token", get(tokens::token))
-        .route(
-            "/Connections/{id}/auth",
-            axum::routing::post(provisioning::start_session),
-        )
+        .route("/Connections/{id}/auth", post(provisioning::start_session))
         .route(
             "/Connections/{id}/auth/{session}",
-            // DELETE is invented: the real API names no way to cancel.
-            get(provisioning::session).delete(provisioning::cancel),
+            if state.profile.has(ConsentSessionStatus) {
+                let status = get(provisioning::session);
+                if state.profile.has(ConsentSessionCancel) {
+                    status.merge(delete(provisioning::cancel))
+                } else {
+                    status
+                }
+            } else {
+                axum::routing::any(http::not_served)
+            },
         )
         .route(
             "/Connections/{id}/auth/{session}/confirm",
-            axum::routing::post(provisioning::confirm),
+            only(ConsentConfirmation, post(provisioning::confirm)),
         );
     let provisioning = Router::new()
         .route("/start", get(provisioning::browser_start))
         .route("/callback", get(provisioning::callback))
-        .route("/done", get(provisioning::done))
+        .route("/done", only(ConsentDonePage, get(provisioning::done)))
         .route("/admin-consented", get(provisioning::admin_consented));
     let identity = Router::new()
         .route(
@@ -361,10 +412,15 @@ fn router(state: http::Shared) -> Router {
         .route(
             "/.well-known/openid-configuration",
             get(identity::openid_configuration),
-        );
+        )
+        .route("/web/", get(identity::web_error_page));
     Router::new()
         .nest("/identity_", identity)
         .nest("/provisioning_", provisioning)
+        .route(
+            "/orchestrator_/api/status/version",
+            get(orchestrator::status_version),
+        )
         .nest(
             &format!("/{ORGANIZATION}/{TENANT}/orchestrator_"),
             orchestrator,

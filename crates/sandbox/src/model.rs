@@ -317,10 +317,34 @@ pub struct Client {
     pub name: String,
     /// `salt$sha256` of the secret for confidential clients; `None` for public ones.
     pub secret_hash: Option<String>,
-    /// Exact redirect URIs; a loopback one matches any port (RFC 8252 §7.3).
+    /// Redirect URIs, matched exactly as registered (ports included), as
+    /// UiPath Identity matches them; see [`crate::identity::redirect_allowed`].
     pub redirect_uris: Vec<String>,
     /// The identity a client-credentials token acts as.
     pub app_user: Option<Uuid>,
+    /// Who the client is to the platform; decides what its tokens see.
+    #[serde(default)]
+    pub kind: ClientKind,
+    /// The scopes registered for an external application: its tokens carry
+    /// only these (of those it asks for). `None`: not restricted (the
+    /// platform's own clients, and clients of the organisation's provider).
+    #[serde(default)]
+    pub scopes: Option<Vec<String>>,
+}
+
+/// What kind of client a token was issued to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum ClientKind {
+    /// Registered in Admin › External Applications (confidential or not):
+    /// the Integration Service API guide's "external applications", which
+    /// must name a folder and never see a connection's owner.
+    #[default]
+    ExternalApp,
+    /// One of the platform's own clients (the official `uipath` CLI's).
+    FirstParty,
+    /// A client of the organisation's identity provider, which the sandbox's
+    /// identity server also plays (the connectors' client, a customer's app).
+    Provider,
 }
 
 impl Document for Client {
@@ -348,6 +372,20 @@ pub struct Job {
     pub robot: Option<Uuid>,
     pub created: DateTime<Utc>,
     pub info: String,
+    /// The connections this run used instead of the package's (an attended
+    /// user's choice): `ResourceOverwrites` on the job.
+    #[serde(default)]
+    pub overwrites: Vec<JobOverwrite>,
+}
+
+/// One binding a job ran with another connection.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct JobOverwrite {
+    /// The binding's key in the package.
+    pub binding: String,
+    pub connection: Uuid,
+    pub connection_name: String,
+    pub folder: Uuid,
 }
 
 impl Document for Job {

@@ -1,5 +1,6 @@
 //! The OData `$filter` subset the real clients send: clauses joined by `and`,
-//! each `contains(Field, 'text')` or `Field eq 'text'` / `Field eq 123`, with
+//! each `contains(Field, 'text')`, `Field eq 'text'` / `Field eq 123`, or
+//! `Field in ('a', 'b')` (OData 4.01; uipath-platform reads jobs by key so), with
 //! `''` escaping a quote and `a/b` paths (`connector/key eq 'k'`). Anything
 //! else is refused with a message naming what is supported, rather than being
 //! ignored (a silently ignored filter returns wrong data).
@@ -8,6 +9,8 @@
 pub enum Op {
     Eq,
     Contains,
+    /// One of several values, held in `Clause::value` joined by `\n`.
+    In,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -87,6 +90,25 @@ fn parse_clause(clause: &str) -> Result<Clause, String> {
         });
     }
     let mut words = clause.splitn(3, ' ');
+    if let [field, op, list] = clause.splitn(3, ' ').collect::<Vec<_>>()[..]
+        && op.eq_ignore_ascii_case("in")
+    {
+        let inner = list
+            .trim()
+            .strip_prefix('(')
+            .and_then(|s| s.strip_suffix(')'))
+            .ok_or_else(unsupported)?;
+        let values = split_list(inner)?
+            .iter()
+            .map(|v| unquote(v))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| format!("{}: {e}", unsupported()))?;
+        return Ok(Clause {
+            op: Op::In,
+            field: field.trim().to_ascii_lowercase(),
+            value: values.join("\n"),
+        });
+    }
     match (words.next(), words.next(), words.next()) {
         (Some(field), Some(op), Some(value)) if op.eq_ignore_ascii_case("eq") => Ok(Clause {
             op: Op::Eq,
@@ -104,8 +126,31 @@ impl Clause {
         match self.op {
             Op::Eq => actual.eq_ignore_ascii_case(&self.value),
             Op::Contains => actual.to_lowercase().contains(&self.value.to_lowercase()),
+            Op::In => self.value.split('\n').any(|v| actual.eq_ignore_ascii_case(v)),
         }
     }
+}
+
+/// Splits `'a', 'b'` on commas outside quoted strings.
+fn split_list(list: &str) -> Result<Vec<String>, String> {
+    let mut parts = vec![];
+    let mut current = String::new();
+    let mut in_quotes = false;
+    for c in list.chars() {
+        match c {
+            '\'' => {
+                in_quotes = !in_quotes;
+                current.push(c);
+            }
+            ',' if !in_quotes => parts.push(std::mem::take(&mut current)),
+            _ => current.push(c),
+        }
+    }
+    if in_quotes {
+        return Err(format!("an unterminated string in ({list})"));
+    }
+    parts.push(current);
+    Ok(parts)
 }
 
 #[cfg(test)]
@@ -151,6 +196,17 @@ mod tests {
             }
         );
         assert!(c[0].matches("42"));
+    }
+
+    #[test]
+    fn in_lists_match_any_of_their_values() {
+        let c = parse_filter("Key in ('a-1', 'b,2','O''Brien')").unwrap();
+        assert_eq!(c[0].op, Op::In);
+        assert!(c[0].matches("A-1"));
+        assert!(c[0].matches("b,2"));
+        assert!(c[0].matches("O'Brien"));
+        assert!(!c[0].matches("c"));
+        assert!(parse_filter("Key in 'a'").is_err());
     }
 
     #[test]

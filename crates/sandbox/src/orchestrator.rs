@@ -17,6 +17,7 @@ use crate::db::Db;
 use crate::http::{ApiError, ApiResult, Caller, Shared, find_folder, folder_ref};
 use crate::model::*;
 use crate::odata::{Clause, parse_filter};
+use crate::profile::{Extension, Profile};
 
 type Params = Query<HashMap<String, String>>;
 
@@ -28,6 +29,11 @@ fn bad_request(message: &str) -> ApiError {
     ApiError::orchestrator(StatusCode::BAD_REQUEST, 1001, message)
 }
 
+fn folder_type(f: &Folder) -> &'static str {
+    if f.is_personal() { "Personal" } else { "Standard" }
+}
+
+/// `FolderDto` of the swagger (`/odata/Folders`).
 pub fn folder_dto(f: &Folder) -> Value {
     json!({
         "Id": f.id,
@@ -36,14 +42,31 @@ pub fn folder_dto(f: &Folder) -> Value {
         "FullyQualifiedName": f.fully_qualified_name,
         "FullyQualifiedNameOrderable": f.fully_qualified_name,
         "Description": null,
-        "FolderType": if f.is_personal() { "Personal" } else { "Standard" },
+        "FolderType": folder_type(f),
         "IsPersonal": f.is_personal(),
         "ProvisionType": "Automatic",
         "PermissionModel": "FineGrained",
         "ParentId": null,
         "ParentKey": f.parent_key,
         "IsActive": true,
-        "FeedType": "Processes",
+        "FeedType": if f.is_personal() { "PersonalWorkspace" } else { "Processes" },
+    })
+}
+
+/// `CurrentUserFolderDto` (`/api/Folders/GetAllForCurrentUser`): only these
+/// fields ("the items carry only Key/DisplayName/FullyQualifiedName/
+/// Description/FolderType/ParentId/ParentKey/Id": UiPathOrch's
+/// `OrchEntities.cs`; swagger `PageResultDtoOfCurrentUserFolderDto`).
+fn current_user_folder_dto(f: &Folder) -> Value {
+    json!({
+        "Id": f.id,
+        "Key": f.key,
+        "DisplayName": f.display_name,
+        "FullyQualifiedName": f.fully_qualified_name,
+        "Description": null,
+        "FolderType": folder_type(f),
+        "ParentId": null,
+        "ParentKey": f.parent_key,
     })
 }
 
@@ -152,25 +175,39 @@ fn scoped_folder(db: &Db, caller: &Caller, headers: &HeaderMap) -> ApiResult<Fol
     }
 }
 
-/// `GET /api/Folders/GetAllForCurrentUser?take&skip` → `{Count, PageItems}`.
+/// `GET /api/Folders/GetAllForCurrentUser?take&skip` → `{Count, PageItems}`,
+/// personal workspaces included. A confidential application signing in as
+/// itself gets an empty list ("the endpoint returns an empty list for them":
+/// UiPathOrch CHANGELOG 1.11.5); `take` above 1000 is refused.
 pub async fn folders_for_current_user(
     State(state): State<Shared>,
     caller: Caller,
     Query(params): Params,
 ) -> ApiResult<Json<Value>> {
     caller.require(&["OR.Folders.Read"]).map_err(forbidden)?;
-    let db = state.db();
-    page_items(caller.visible_folders(&db)?, &params, None, &caller)
+    let folders = if caller.app_only() {
+        vec![]
+    } else {
+        caller.visible_folders(&state.db())?
+    };
+    page_items(folders, &params, None, &caller, state.profile, current_user_folder_dto)
 }
 
 /// `GET /api/FoldersNavigation/GetFoldersForCurrentUser?searchText&skip&take`,
-/// what uipath-platform uses to turn a folder path into a key.
+/// what uipath-platform uses to turn a folder path into a key. External
+/// applications are refused ("it is the /api/FoldersNavigation/* variants
+/// that 403 for them": UiPathOrch's `OrchAPISession.cs`).
 pub async fn folders_navigation(
     State(state): State<Shared>,
     caller: Caller,
     Query(params): Params,
 ) -> ApiResult<Json<Value>> {
     caller.require(&["OR.Folders.Read"]).map_err(forbidden)?;
+    if caller.external_app() {
+        return Err(forbidden(
+            "Folder navigation is not available to external applications; use /api/Folders/GetAllForCurrentUser or /odata/Folders.".to_owned(),
+        ));
+    }
     let db = state.db();
     let search = params.get("searchText").map(|s| s.to_lowercase());
     page_items(
@@ -178,15 +215,18 @@ pub async fn folders_navigation(
         &params,
         search.as_deref(),
         &caller,
+        state.profile,
+        folder_dto,
     )
 }
 
-/// A folder as the caller sees it. Invented: `CanCreateConnections`, whether
-/// the caller's role there includes `Connections.Create` (Orchestrator's
-/// folder DTOs carry no such field; the app needs it to offer folders).
-fn folder_dto_for(f: &Folder, caller: &Caller) -> Value {
-    let mut dto = folder_dto(f);
-    dto["CanCreateConnections"] = json!(f.may_create_connections(caller.user.key));
+/// A folder as the caller sees it. `CanCreateConnections` (whether the
+/// caller's role there includes `Connections.Create`) is the sandbox's
+/// invention, served by the extended profile only.
+fn with_create_permission(mut dto: Value, f: &Folder, caller: &Caller, profile: Profile) -> Value {
+    if profile.has(Extension::CanCreateConnectionsField) {
+        dto["CanCreateConnections"] = json!(f.may_create_connections(caller.user.key));
+    }
     dto
 }
 
@@ -195,6 +235,8 @@ fn page_items(
     params: &HashMap<String, String>,
     search: Option<&str>,
     caller: &Caller,
+    profile: Profile,
+    dto: fn(&Folder) -> Value,
 ) -> ApiResult<Json<Value>> {
     if let Some(s) = search.filter(|s| !s.is_empty()) {
         folders.retain(|f| {
@@ -209,13 +251,16 @@ fn page_items(
                 .map_err(|_| bad_request(&format!("{name} must be a whole number.")))
         })
     };
-    let (skip, take) = (number("skip", 0)?, number("take", 1000)?.min(1000));
+    let (skip, take) = (number("skip", 0)?, number("take", 1000)?);
+    if take > 1000 {
+        return Err(bad_request("take must be 1000 or less."));
+    }
     let count = folders.len();
     let items: Vec<Value> = folders
         .iter()
         .skip(skip)
         .take(take)
-        .map(|f| folder_dto_for(f, caller))
+        .map(|f| with_create_permission(dto(f), f, caller, profile))
         .collect();
     Ok(Json(json!({"Count": count, "PageItems": items})))
 }
@@ -274,28 +319,62 @@ fn schedule_dto(s: &Schedule, r: &Release) -> Value {
     })
 }
 
+fn robot_type(t: RobotType) -> &'static str {
+    match t {
+        RobotType::Unattended => "Unattended",
+        RobotType::Attended => "Attended",
+    }
+}
+
+/// `JobDto` of the swagger, with `FolderKey` (live jobs carry it: a `uip`
+/// capture in UiPath/skills) and `ResourceOverwrites` as the swagger types
+/// it, a JSON string keyed `"Connection.<binding key>"` (the same capture).
 fn job_dto(j: &Job, r: &Release, robot: Option<&Robot>, folder: &Folder) -> Value {
+    let unattended = j.job_type == RobotType::Unattended;
+    let overwrites = (!j.overwrites.is_empty()).then(|| {
+        let map: serde_json::Map<String, Value> = j
+            .overwrites
+            .iter()
+            .map(|o| {
+                (
+                    format!("Connection.{}", o.binding),
+                    json!({
+                        "EntityDisplayName": o.connection_name,
+                        "Level": 0,
+                        "Properties": {"connectionId": o.connection, "folderKey": o.folder, "ConnectionId": o.connection},
+                    }),
+                )
+            })
+            .collect();
+        Value::Object(map).to_string()
+    });
     json!({
         "Id": j.id,
         "Key": j.key,
         "State": match j.state { JobState::Successful => "Successful", JobState::Faulted => "Faulted" },
-        "Type": match j.job_type { RobotType::Unattended => "Unattended", RobotType::Attended => "Attended" },
-        "RuntimeType": match j.job_type { RobotType::Unattended => "Unattended", RobotType::Attended => "Attended" },
+        "JobPriority": "Normal",
+        "SpecificPriorityValue": 45,
+        "Type": robot_type(j.job_type),
+        "RuntimeType": robot_type(j.job_type),
         "CreationTime": j.created.to_rfc3339(),
         "StartTime": j.created.to_rfc3339(),
         "EndTime": j.created.to_rfc3339(),
         "ReleaseName": r.name,
         "ProcessType": "Process",
-        "Source": if j.job_type == RobotType::Unattended { "Trigger" } else { "Assistant" },
-        "SourceType": if j.job_type == RobotType::Unattended { "Schedule" } else { "Assistant" },
+        "Source": if unattended { "Trigger" } else { "Assistant" },
+        "SourceType": if unattended { "Schedule" } else { "Agent" },
         "Info": j.info,
         "HostMachineName": robot.map(|r| r.name.clone()),
+        "Robot": robot.map(|r| json!({"Id": r.id, "Name": r.name, "Type": robot_type(r.robot_type), "HostingType": "Standard"})),
+        "Release": {"Id": r.id, "Key": r.key, "Name": r.name, "ProcessKey": r.process_key, "ProcessVersion": r.process_version},
+        "ResourceOverwrites": overwrites,
         "OrganizationUnitId": folder.id,
         "OrganizationUnitFullyQualifiedName": folder.fully_qualified_name,
+        "FolderKey": folder.key,
     })
 }
 
-fn resources(db: &Db, r: &Release, folder: &Folder) -> ApiResult<Vec<Value>> {
+fn resources(db: &Db, r: &Release, folder: &Folder, profile: Profile) -> ApiResult<Vec<Value>> {
     let folders = db.folders()?;
     let mut out = vec![];
     for (i, b) in r.bindings.iter().enumerate() {
@@ -322,7 +401,10 @@ fn resources(db: &Db, r: &Release, folder: &Folder) -> ApiResult<Vec<Value>> {
             _ => ("Success", None),
         };
         let id = conn.as_ref().map(|c| c.id.to_string());
-        out.push(json!({
+        // `SubtypedPackageResource` as UiPathOrch reads it from live tenants
+        // (`OrchEntities.cs`): `FolderId` a number, `IsOverwritable` a bool
+        // whose meaning nothing public explains (sent as true throughout).
+        let mut row = json!({
             "Id": i + 1,
             "ResourceId": id,
             "ResourceName": conn.as_ref().map(|c| c.name.clone()).unwrap_or(connector_name),
@@ -330,28 +412,129 @@ fn resources(db: &Db, r: &Release, folder: &Folder) -> ApiResult<Vec<Value>> {
             "Comment": "",
             "ResourceKey": b.key,
             "FolderFullyQualifiedName": conn_folder.map(|f| f.fully_qualified_name.clone()),
-            "FolderId": conn_folder.map(|f| f.id),
-            "FolderType": conn_folder.map(|f| if f.is_personal() { "Personal" } else { "Standard" }),
+            "FolderId": conn_folder.map_or(0, |f| f.id),
+            "FolderType": conn_folder.map(folder_type),
+            "FolderProvisionType": conn_folder.map(|_| "Automatic"),
             "ValidationResult": validation,
             "ValidationError": error,
             "IsOverwritable": true,
-            // Inferred: the real field that marks "configurable by users" is not public.
-            "Configurable": configurable,
             "Properties": [
                 {"Name": "ConnectionId", "Value": id, "DefaultValue": id, "IsExpression": false},
                 {"Name": "Connector", "Value": b.connector, "DefaultValue": b.connector, "IsExpression": false},
             ],
             "Metadata": {
                 "SubType": b.connector,
-                "Connector": b.connector,
                 "ActivityName": b.activities.join(", "),
                 "BindingsVersion": "2.2",
-                "UseConnectionService": "True",
                 "SolutionsSupport": "true",
             },
-        }));
+        });
+        if profile.has(Extension::ConfigurableField) {
+            // Invented: no public source names the field that holds
+            // "configurable by users".
+            row["Configurable"] = json!(configurable);
+            row["Metadata"]["Connector"] = json!(b.connector);
+            row["Metadata"]["UseConnectionService"] = json!("True");
+        }
+        out.push(row);
     }
     Ok(out)
+}
+
+/// `GET orchestrator_/api/status/version`, anonymous: what the official
+/// `uipath` CLI reads before signing in to tell Automation Suite
+/// (`deployment: "ServiceFabric"`) from Automation Cloud (a version with an
+/// `-s<build>` suffix). The sandbox plays an Automation Cloud tenant.
+pub async fn status_version() -> Json<Value> {
+    Json(json!({
+        "version": "26.10.0-s212.1043",
+        "timestamp": "2026-11-30T09:00:00Z",
+        "deployment": null,
+        "configsVersion": null,
+    }))
+}
+
+/// Listing jobs counts against the tenant's documented rate limit
+/// ([`crate::rate_limit`]); a request over it is answered 429 with
+/// `Retry-After` in whole seconds, in Orchestrator's error shape.
+fn limit_jobs(state: &Shared, caller: &Caller) -> ApiResult<()> {
+    let window = if caller.user.kind == UserKind::Robot {
+        &state.jobs_limit.automation
+    } else {
+        &state.jobs_limit.people
+    };
+    window.admit(std::time::Instant::now()).map_err(|wait| {
+        let mut e = ApiError::orchestrator(
+            StatusCode::TOO_MANY_REQUESTS,
+            1015,
+            "Too many requests to list jobs: the tenant allows 100 a minute. Wait and try again.",
+        );
+        e.retry_after = Some(wait.as_secs().max(1));
+        e
+    })
+}
+
+/// A folder's jobs as `JobDto`s, newest first.
+fn folder_jobs(db: &Db, folder: &Folder) -> ApiResult<Vec<Value>> {
+    let releases = db.all_in::<Release>(&folder.key.to_string())?;
+    let robots = db.all::<Robot>()?;
+    let mut jobs = db.all_in::<Job>(&folder.key.to_string())?;
+    jobs.sort_by_key(|j| std::cmp::Reverse(j.created));
+    Ok(jobs
+        .iter()
+        .filter_map(|j| {
+            let release = releases.iter().find(|r| r.key == j.release)?;
+            let robot = robots.iter().find(|r| Some(r.key) == j.robot);
+            Some(job_dto(j, release, robot, folder))
+        })
+        .collect())
+}
+
+/// `Jobs/UiPath.Server.Configuration.OData.GetByKey(identifier=…)` (not in the
+/// public swagger; uipath-platform's `jobs.retrieve`): in the folder the
+/// headers name, else in any the caller sees.
+fn job_by_key(db: &Db, caller: &Caller, headers: &HeaderMap, key: &str) -> ApiResult<Value> {
+    let folders = match folder_ref(headers).map_err(|e| bad_request(&e))? {
+        Some(_) => vec![scoped_folder(db, caller, headers)?],
+        None => caller.visible_folders(db)?,
+    };
+    for folder in &folders {
+        if let Some(job) = folder_jobs(db, folder)?
+            .into_iter()
+            .find(|j| j["Key"].as_str().is_some_and(|k| k.eq_ignore_ascii_case(key)))
+        {
+            return Ok(job);
+        }
+    }
+    Err(ApiError::orchestrator(
+        StatusCode::NOT_FOUND,
+        1002,
+        &format!("No job with the key {key} in the folders you can see."),
+    ))
+}
+
+/// `$select=A,B`: only those properties (OData annotations kept).
+fn select(mut item: Value, params: &HashMap<String, String>) -> Value {
+    let Some(wanted) = params.get("$select") else {
+        return item;
+    };
+    let wanted: Vec<&str> = wanted.split(',').map(str::trim).collect();
+    if let Some(object) = item.as_object_mut() {
+        object.retain(|k, _| {
+            k.starts_with('@') || wanted.iter().any(|w| w.eq_ignore_ascii_case(k))
+        });
+    }
+    item
+}
+
+/// [`select`] on every item of an OData collection.
+fn select_each(mut listed: Value, params: &HashMap<String, String>) -> Value {
+    if let Some(items) = listed["value"].as_array_mut() {
+        for item in items.iter_mut() {
+            *item = select(std::mem::take(item), params);
+        }
+    }
+    listed
 }
 
 const GET_RESOURCES: &str = "/UiPath.Server.Configuration.OData.GetResources(processKey='";
@@ -380,13 +563,16 @@ pub async fn odata_route(
     let db = state.db();
     let clauses = filters(&params)?;
     match path.as_str() {
+        // Personal workspaces are not among `/odata/Folders` (UiPathOrch reads
+        // them from `/odata/PersonalWorkspaces` and the current user instead).
         "Folders" => odata(
             "Folders",
             filtered(
                 caller
                     .visible_folders(&db)?
                     .iter()
-                    .map(|f| folder_dto_for(f, &caller))
+                    .filter(|f| !f.is_personal())
+                    .map(|f| with_create_permission(folder_dto(f), f, &caller, state.profile))
                     .collect(),
                 &clauses,
             )?,
@@ -395,6 +581,10 @@ pub async fn odata_route(
         "Users/UiPath.Server.Configuration.OData.GetCurrentUser" => {
             Ok(Json(user_dto(&caller.user)))
         }
+        // Not in the public swagger; what the official `uipath` CLI and
+        // UiPathOrch read: `PersonalWorkspace` and the misspelt
+        // `PersonalWorskpaceFeedId` (so on the wire: "ISSUE: TYPO" in
+        // UiPathOrch's `OrchEntities.cs`).
         "Users/UiPath.Server.Configuration.OData.GetCurrentUserExtended" => {
             let mut user = user_dto(&caller.user);
             let workspace = db
@@ -402,7 +592,10 @@ pub async fn odata_route(
                 .into_iter()
                 .find(|f| f.is_personal() && f.owner == Some(caller.user.key));
             user["PersonalWorkspace"] = workspace.as_ref().map(folder_dto).unwrap_or(Value::Null);
-            Ok(Json(user))
+            user["PersonalWorskpaceFeedId"] = workspace
+                .as_ref()
+                .map_or(Value::Null, |f| json!(crate::scenario::key(&format!("feed/{}", f.key))));
+            Ok(Json(select(user, &params)))
         }
         "Releases" | "Releases/UiPath.Server.Configuration.OData.ListReleases" => {
             let folder = scoped_folder(&db, &caller, &headers)?;
@@ -466,6 +659,7 @@ pub async fn odata_route(
             odata("Robots", filtered(items, &clauses)?, &params)
         }
         "Jobs" => {
+            limit_jobs(&state, &caller)?;
             // Newest first, the order the real clients ask for; other orders are refused
             // rather than silently ignored.
             if let Some(order) = params.get("$orderby")
@@ -476,19 +670,9 @@ pub async fn odata_route(
                 )));
             }
             let folder = scoped_folder(&db, &caller, &headers)?;
-            let releases = db.all_in::<Release>(&folder.key.to_string())?;
-            let robots = db.all::<Robot>()?;
-            let mut jobs = db.all_in::<Job>(&folder.key.to_string())?;
-            jobs.sort_by_key(|j| std::cmp::Reverse(j.created));
-            let items = jobs
-                .iter()
-                .filter_map(|j| {
-                    let release = releases.iter().find(|r| r.key == j.release)?;
-                    let robot = robots.iter().find(|r| Some(r.key) == j.robot);
-                    Some(job_dto(j, release, robot, &folder))
-                })
-                .collect();
-            odata("Jobs", filtered(items, &clauses)?, &params)
+            let items = folder_jobs(&db, &folder)?;
+            let listed = odata("Jobs", filtered(items, &clauses)?, &params)?;
+            Ok(Json(select_each(listed.0, &params)))
         }
         "Machines" => {
             let items = db
@@ -499,6 +683,13 @@ pub async fn odata_route(
             odata("Machines", filtered(items, &clauses)?, &params)
         }
         other => {
+            if let Some(identifier) = other
+                .strip_prefix("Jobs/UiPath.Server.Configuration.OData.GetByKey(identifier=")
+                .and_then(|s| s.strip_suffix(')'))
+            {
+                return job_by_key(&db, &caller, &headers, identifier.trim_matches('\''))
+                    .map(|job| Json(select(job, &params)));
+            }
             if let Some((head, tail)) = other.split_once(GET_RESOURCES) {
                 let id = head
                     .strip_prefix("Releases(")
@@ -529,7 +720,7 @@ pub async fn odata_route(
                         "No package with that key and version for this process.",
                     ));
                 }
-                return Ok(Json(json!({"value": resources(&db, &release, &folder)?})));
+                return Ok(Json(json!({"value": resources(&db, &release, &folder, state.profile)?})));
             }
             Err(ApiError::orchestrator(
                 StatusCode::NOT_FOUND,

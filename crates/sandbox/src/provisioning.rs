@@ -41,7 +41,7 @@ use serde_json::{Value, json};
 use uuid::Uuid;
 
 use crate::db::{Db, DbResult, Document};
-use crate::model::{AuthType, Client, Connection, ConnectionState, User, UserKind};
+use crate::model::{AuthType, Client, ClientKind, Connection, ConnectionState, User, UserKind};
 use crate::oauth_client::{Exchanged, StepError};
 use crate::providers::{
     CONNECTORS_CLIENT_ID, CONNECTORS_CLIENT_NAME, Provider, ProviderOverride, fixed_template,
@@ -108,6 +108,8 @@ pub fn register_client(db: &Db, origin: &str) -> DbResult<String> {
         secret_hash: Some(hash_secret(&secret)),
         redirect_uris: redirect_uris.clone(),
         app_user: None,
+        kind: ClientKind::Provider,
+        scopes: None,
     })?;
     let byo_app = User {
         key: crate::scenario::key("user/app/contoso-byo-app"),
@@ -127,6 +129,8 @@ pub fn register_client(db: &Db, origin: &str) -> DbResult<String> {
         secret_hash: Some(hash_secret(BYO_CLIENT_SECRET)),
         redirect_uris,
         app_user: Some(byo_app.key),
+        kind: ClientKind::Provider,
+        scopes: None,
     })?;
     Ok(secret)
 }
@@ -620,17 +624,24 @@ fn complete(
 
 /// Completes, or waits for a confirmation when another account consented.
 /// `client_secret`: as for [`complete`].
+/// Stores what the provider answered. Another account than the connection's
+/// waits for a confirmation where the profile has that (invented) step; the
+/// documented platform is not known to ask, so there it simply completes and
+/// the connection acts as the new account (clients compare
+/// `connectionIdentity` afterwards).
 fn settle(
     db: &mut Db,
     rt: &Runtime,
     s: &mut AuthSession,
     x: &Exchanged,
     client_secret: Option<&str>,
+    profile: crate::profile::Profile,
 ) -> DbResult<()> {
-    let other_account = s
-        .previous_identity
-        .as_deref()
-        .is_some_and(|p| !p.eq_ignore_ascii_case(&x.identity));
+    let other_account = profile.has(crate::profile::Extension::ConsentConfirmation)
+        && s
+            .previous_identity
+            .as_deref()
+            .is_some_and(|p| !p.eq_ignore_ascii_case(&x.identity));
     if other_account {
         s.identity = Some(x.identity.clone());
         s.granted = Some(x.granted.clone());

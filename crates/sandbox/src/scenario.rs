@@ -276,18 +276,18 @@ pub fn seed(db: &mut Db, scenario: Scenario) -> DbResult<Seeded> {
     Ok(seeded)
 }
 
-/// The clients every scenario has: the app's public client and the CI app.
+/// The clients every scenario has: the app's public client and the CI app
+/// (registered as they are registered at every start: `apps::register`).
 fn clients(secret: &str, app: &User) -> [Client; 2] {
     [
         Client {
             client_id: PUBLIC_CLIENT_ID.into(),
             name: "Connections Assistant".into(),
             secret_hash: None,
-            redirect_uris: vec![
-                "http://127.0.0.1/callback".into(),
-                "http://[::1]/callback".into(),
-            ],
+            redirect_uris: crate::apps::app_redirect_uris(),
             app_user: None,
+            kind: ClientKind::ExternalApp,
+            scopes: None,
         },
         Client {
             client_id: CI_CLIENT_ID.into(),
@@ -295,6 +295,8 @@ fn clients(secret: &str, app: &User) -> [Client; 2] {
             secret_hash: Some(hash_secret(secret)),
             redirect_uris: vec![],
             app_user: Some(app.key),
+            kind: ClientKind::ExternalApp,
+            scopes: None,
         },
     ]
 }
@@ -678,13 +680,26 @@ fn seed_forum(db: &mut Db) -> DbResult<Seeded> {
             robot: Some(robot.key),
             created: now - Duration::hours(hours_ago),
             info: info.to_owned(),
+            overwrites: vec![],
         };
+        // An attended run with the user's own connection for a binding
+        // configurable by users: the job's `ResourceOverwrites`.
+        let chose = |j: Job, binding: &str, c: &Connection| Job {
+            overwrites: vec![JobOverwrite { binding: key(&format!("binding/{binding}")).to_string(), connection: c.id, connection_name: c.name.clone(), folder: c.folder }],
+            ..j
+        };
+        // What an unattended run of a binding left to users meets: no
+        // connection bound (the runtime's DAP-RT-1002, `ConnectionIdNull`, in
+        // the message format of the platform's DAP errors; the exact text is
+        // not public).
+        let unbound = "No connection is bound to the activity: the connection is configurable by users and this run has none. Error code: DAP-RT-1002.\r\n\r\nin Main.xaml\n at ConnectorActivity \"For Each Email\"";
         let jobs = vec![
-            job(1, &releases[0], RobotType::Unattended, JobState::Faulted, &robots[0], 1, "Connection resources configurable by users cannot be used by unattended jobs (ResourceOverwriteNotSupported)."),
-            job(2, &releases[0], RobotType::Unattended, JobState::Faulted, &robots[1], 2, "Connection resources configurable by users cannot be used by unattended jobs (ResourceOverwriteNotSupported)."),
-            job(3, &releases[1], RobotType::Attended, JobState::Successful, &robots[2], 3, "Job completed."),
-            job(4, &releases[2], RobotType::Unattended, JobState::Faulted, &robots[0], 30, "DAP-GE-3000: Failed to get the connection."),
-            job(5, &releases[3], RobotType::Unattended, JobState::Faulted, &robots[0], 4, "CNS1008: The connection is not authorized."),
+            job(1, &releases[0], RobotType::Unattended, JobState::Faulted, &robots[0], 1, unbound),
+            job(2, &releases[0], RobotType::Unattended, JobState::Faulted, &robots[1], 2, unbound),
+            chose(job(3, &releases[1], RobotType::Attended, JobState::Successful, &robots[2], 3, "Job completed."), "triage/outlook", &connections[5]),
+            job(4, &releases[2], RobotType::Unattended, JobState::Faulted, &robots[0], 30, &format!("Connection '{}' is on a personal folder and can only be used by its owner. Error code: DAP-GE-3000.", connections[5].id)),
+            job(5, &releases[3], RobotType::Unattended, JobState::Faulted, &robots[0], 4, "The connection is not authorized. Error code: CNS1008."),
+            chose(job(6, &releases[0], RobotType::Attended, JobState::Successful, &robots[2], 26, "Job completed."), "invoices/outlook", &connections[5]),
         ];
 
         db.put_all([&alex, &hana, &dana, &robot1, &robot2, &app])?;

@@ -44,7 +44,8 @@ use uuid::Uuid;
 use crate::db::{Db, DbError, DbResult, Document};
 use crate::http::{ApiError, ApiResult, Caller, Shared};
 use crate::integration::{SERVER_ERROR, cns, find_visible, state_name};
-use crate::model::{AuthType, Connection, ConnectionState, Failure};
+use crate::model::{AuthType, Connection, ConnectionState, Failure, Folder, UserKind};
+use crate::profile::Extension;
 use crate::oauth_client::{StepError, client_credentials, refresh};
 use crate::providers::{Provider, app_scopes};
 use crate::secrets::random_token;
@@ -554,7 +555,8 @@ pub async fn token(
     Path(id): Path<String>,
     Query(params): Query<HashMap<String, String>>,
 ) -> ApiResult<Json<Value>> {
-    let (c, _, connector, _) = find_visible(&state, &caller, &id)?;
+    let (c, folder, connector, _) = find_visible(&state, &caller, &id)?;
+    may_take_token(&caller, &c, &folder)?;
     let token_type = params
         .iter()
         .find(|(k, _)| k.eq_ignore_ascii_case("tokenType"))
@@ -638,19 +640,80 @@ pub async fn ping(
         .db()
         .get::<Connection>(&c.id.to_string())?
         .unwrap_or(c);
-    let mut body = json!({"connector": c.connector, "status": state_name(c.state)});
-    if c.state != ConnectionState::Enabled {
-        let failure = c.failure.clone().unwrap_or(Failure {
+    let failure = if c.state != ConnectionState::Enabled {
+        Some(c.failure.clone().unwrap_or(Failure {
             code: "CNS1008".into(),
             provider_code: None,
             message: "The connection is not authorized.".into(),
-        });
+        }))
+    } else {
+        problem.map(|e| Failure {
+            code: e.code,
+            provider_code: e.provider_code,
+            message: e.message,
+        })
+    };
+    let mut body = json!({"connector": c.connector, "status": state_name(c.state)});
+    let Some(failure) = failure else {
+        return Ok(Json(body));
+    };
+    if state.profile.has(Extension::StructuredPingError) {
         body["error"] = json!({"code": failure.code, "providerCode": failure.provider_code, "message": failure.message});
-    } else if let Some(e) = problem {
-        body["error"] =
-            json!({"code": e.code, "providerCode": e.provider_code, "message": e.message});
+        return Ok(Json(body));
     }
+    // The documented shape: `error` is a string (uipath-typescript's
+    // `ConnectionPingResponse`). A connection that is not authorized answers
+    // the Connection Service's CNS1008 (HTTP 400), whose message carries the
+    // provider's answer ("a failed ping with CNS1008 confirms the auth
+    // state": UiPath/skills' CNS reference).
+    let text = ping_error_text(&failure);
+    if matches!(c.state, ConnectionState::Expired | ConnectionState::Failed) {
+        return Err(cns(
+            StatusCode::BAD_REQUEST,
+            "CNS1008",
+            &format!("The connection is not authorized: {text}"),
+        ));
+    }
+    body["error"] = json!(text);
     Ok(Json(body))
+}
+
+/// A failure as one line: the provider's code and the OAuth error first,
+/// where a reader (and a client's failure catalogue) looks for them.
+fn ping_error_text(f: &Failure) -> String {
+    let mut text = f.message.clone();
+    if let Some(code) = f.provider_code.as_deref().filter(|c| !text.contains(*c)) {
+        text = format!("{code}: {text}");
+    }
+    if !f.code.starts_with("CNS") && !text.contains(&f.code) {
+        text = format!("{} ({text})", f.code);
+    }
+    text
+}
+
+/// Whether `caller` may have connection `c`'s provider token: its owner, or
+/// a robot account that runs in its folder. A personal workspace's
+/// connection is its owner's alone (CNS1049: "…is on a personal folder and
+/// can only be used by its owner", UiPath/skills).
+fn may_take_token(caller: &Caller, c: &Connection, folder: &Folder) -> ApiResult<()> {
+    if caller.user.key == c.owner {
+        return Ok(());
+    }
+    if folder.is_personal() {
+        return Err(cns(
+            StatusCode::NOT_FOUND,
+            "CNS1049",
+            &format!("Connection '{}' is on a personal folder and can only be used by its owner.", c.id),
+        ));
+    }
+    if caller.user.kind == UserKind::Robot && folder.members.contains(&caller.user.key) {
+        return Ok(());
+    }
+    Err(cns(
+        StatusCode::FORBIDDEN,
+        "CNS1044",
+        "Only the connection's owner, or a robot running a job in its folder, may have its token.",
+    ))
 }
 
 #[cfg(test)]

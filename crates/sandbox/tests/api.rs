@@ -26,61 +26,90 @@ async fn users_see_only_their_folders_and_their_own_workspace() {
         names(&folders["PageItems"], "FullyQualifiedName"),
         set(&["Alex Attended's workspace", "Shared"])
     );
-
-    let hana = access(&sign_in(&sb, "hana@contoso.example").await);
-    let (_, folders) = api(&sb, &hana, "/orchestrator_/odata/Folders", &[]).await;
-    assert_eq!(folders["@odata.count"], 3);
-    assert_eq!(
-        names(&folders["value"], "DisplayName"),
-        set(&["Finance", "Hana Helpdesk's workspace", "Shared"])
-    );
-    let personal: Vec<_> = folders["value"]
+    // CurrentUserFolderDto: FolderType says which is personal; no IsPersonal.
+    let workspace = folders["PageItems"]
         .as_array()
         .unwrap()
         .iter()
-        .filter(|f| f["IsPersonal"] == true)
-        .collect();
-    assert_eq!(personal.len(), 1);
-    assert_eq!(personal[0]["FolderType"], "Personal");
+        .find(|f| f["FolderType"] == "Personal")
+        .unwrap();
+    assert_eq!(workspace["DisplayName"], "Alex Attended's workspace");
+    assert!(workspace.get("IsPersonal").is_none(), "{workspace}");
+    let (status, _) = api(
+        &sb,
+        &alex,
+        "/orchestrator_/api/Folders/GetAllForCurrentUser?take=1001",
+        &[],
+    )
+    .await;
+    assert_eq!(status, 400, "take is capped at 1000");
+
+    // /odata/Folders: FolderDto, personal workspaces not among them.
+    let hana = access(&sign_in(&sb, "hana@contoso.example").await);
+    let (_, folders) = api(&sb, &hana, "/orchestrator_/odata/Folders", &[]).await;
+    assert_eq!(folders["@odata.count"], 2);
+    assert_eq!(
+        names(&folders["value"], "DisplayName"),
+        set(&["Finance", "Shared"])
+    );
+    assert!(
+        folders["value"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|f| f["IsPersonal"] == false && f["FolderType"] == "Standard")
+    );
+    // The invented CanCreateConnections is the extended profile's alone.
+    assert!(folders["value"][0].get("CanCreateConnections").is_none());
 }
 
 #[tokio::test]
 async fn connections_across_folders_with_scoping_filters_and_paging() {
     let sb = sandbox().await;
     let alex = access(&sign_in(&sb, "alex").await);
-    let (status, all) = api(&sb, &alex, "/connections_/api/v1/Connections", &[]).await;
+    let shared = sandbox_folder_key(&sb, "alex", "Shared").await;
+    let (status, in_shared) = api_in(&sb, &alex, "/connections_/api/v1/Connections", &shared).await;
     assert_eq!(status, 200);
     assert_eq!(
-        names(&all, "name"),
+        names(&in_shared, "name"),
         set(&[
             "robot-prod-01@contoso.example",
             "robot-prod-02@contoso.example",
             "Dana's OneDrive",
-            "alex@contoso.example"
         ])
     );
-    let expired = all
+    let expired = in_shared
         .as_array()
         .unwrap()
         .iter()
         .find(|c| c["name"] == "robot-prod-02@contoso.example")
         .unwrap();
     assert_eq!(expired["state"], "Expired");
-    assert_eq!(expired["owner"], "robot-prod-02@contoso.example");
+    assert_eq!(expired["connectionIdentity"], "robot-prod-02@contoso.example");
     assert_eq!(expired["connector"]["key"], "uipath-microsoft-outlook365");
     assert_eq!(expired["folder"]["fullyQualifiedName"], "Shared");
     assert_eq!(expired["folder"]["personalWorkspace"], false);
+    // Withheld from external applications ("Get connections").
+    for withheld in ["owner", "elementInstanceId", "pollingIntervalInMinutes"] {
+        assert!(expired.get(withheld).is_none(), "{withheld}: {expired}");
+    }
+    // The platform's own client sees them, and every folder at once.
+    let first_party = access(&sign_in_first_party(&sb, "alex").await);
+    let (status, all) = api(&sb, &first_party, "/connections_/api/v1/Connections", &[]).await;
+    assert_eq!(status, 200, "{all}");
+    assert_eq!(all.as_array().unwrap().len(), 4, "{all}");
+    let expired = all
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == "robot-prod-02@contoso.example")
+        .unwrap();
+    assert_eq!(expired["owner"], "robot-prod-02@contoso.example");
     assert!(expired["elementInstanceId"].as_i64().unwrap() > 0);
 
     // Finance is not Alex's folder: refused, not silently empty.
     let finance = sandbox_folder_key(&sb, "hana", "Finance").await;
-    let (status, err) = api(
-        &sb,
-        &alex,
-        "/connections_/api/v1/Connections",
-        &[("X-UIPATH-FolderKey", &finance)],
-    )
-    .await;
+    let (status, err) = api_in(&sb, &alex, "/connections_/api/v1/Connections", &finance).await;
     assert_eq!(status, 403, "{err}");
     assert_eq!(err["code"], "CNS1045");
 
@@ -102,25 +131,26 @@ async fn connections_across_folders_with_scoping_filters_and_paging() {
     );
 
     let filter = "/connections_/api/v1/Connections?%24filter=contains%28Name%2C+%27robot%27%29+and+connector%2Fkey+eq+%27uipath-microsoft-outlook365%27&%24expand=connector%2Cfolder";
-    let (_, robots) = api(&sb, &alex, filter, &[]).await;
+    let (_, robots) = api_in(&sb, &alex, filter, &shared).await;
     assert_eq!(robots.as_array().unwrap().len(), 2);
-    let (_, page) = api(
+    // pageIndex counts from 0, as UiPathOrch pages it (from a browser capture).
+    let (_, page) = api_in(
         &sb,
         &alex,
-        "/connections_/api/v1/Connections?pageSize=3&pageIndex=1",
-        &[],
+        "/connections_/api/v1/Connections?pageSize=2&pageIndex=1",
+        &shared,
     )
     .await;
     assert_eq!(
         page.as_array().unwrap().len(),
         1,
-        "4 connections, pages of 3"
+        "3 connections, pages of 2"
     );
-    let (status, err) = api(
+    let (status, err) = api_in(
         &sb,
         &alex,
         "/connections_/api/v1/Connections?%24filter=Name+ne+%27x%27",
-        &[],
+        &shared,
     )
     .await;
     assert_eq!(status, 400);
@@ -137,7 +167,8 @@ async fn connections_across_folders_with_scoping_filters_and_paging() {
 async fn one_connection_by_id_and_its_ping() {
     let sb = sandbox().await;
     let alex = access(&sign_in(&sb, "alex").await);
-    let (_, all) = api(&sb, &alex, "/connections_/api/v1/Connections", &[]).await;
+    let shared = sandbox_folder_key(&sb, "alex", "Shared").await;
+    let (_, all) = api_in(&sb, &alex, "/connections_/api/v1/Connections", &shared).await;
     let id_of = |name: &str| {
         all.as_array()
             .unwrap()
@@ -150,41 +181,59 @@ async fn one_connection_by_id_and_its_ping() {
     };
 
     let expired = id_of("robot-prod-02@contoso.example");
-    let (status, one) = api(
-        &sb,
-        &alex,
-        &format!("/connections_/api/v1/Connections/{expired}"),
-        &[],
-    )
-    .await;
+    let one_path = format!("/connections_/api/v1/Connections/{expired}");
+    let (status, err) = api(&sb, &alex, &one_path, &[]).await;
+    assert_eq!(status, 400, "external applications name the folder: {err}");
+    let (status, one) = api_in(&sb, &alex, &one_path, &shared).await;
     assert_eq!(status, 200);
     assert_eq!(one["id"], expired.as_str());
-    let (_, ping) = api(
-        &sb,
-        &alex,
-        &format!("/connections_/api/v1/Connections/{expired}/ping"),
-        &[],
-    )
-    .await;
-    assert_eq!(ping["status"], "Expired");
-    assert_eq!(ping["error"]["code"], "CNS1008");
-    assert_eq!(ping["error"]["providerCode"], "AADSTS700082");
-    let (_, ok) = api(
-        &sb,
-        &alex,
-        &format!(
-            "/connections_/api/v1/Connections/{}/ping",
-            id_of("alex@contoso.example")
-        ),
-        &[],
-    )
-    .await;
-    assert_eq!(ok["status"], "Enabled");
-    assert!(ok.get("error").is_none());
+    assert!(one.get("owner").is_none(), "{one}");
+
+    // Not authorized: the Connection Service's CNS1008, the provider's code in its message.
+    let (status, ping) = api(&sb, &alex, &format!("{one_path}/ping"), &[]).await;
+    assert_eq!(status, 400, "{ping}");
+    assert_eq!(ping["code"], "CNS1008");
+    assert!(
+        ping["message"].as_str().unwrap().contains("AADSTS700082"),
+        "{ping}"
+    );
+    // Healthy: `{connector, status}`; disabled: `error` is a string
+    // (uipath-typescript's `ConnectionPingResponse`).
+    let first_party = access(&sign_in_first_party(&sb, "dana").await);
+    let (_, every) = api(&sb, &first_party, "/connections_/api/v1/Connections", &[]).await;
+    let dana_id = |name: &str| {
+        every
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["name"] == name)
+            .unwrap()["id"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    };
+    let dana = access(&sign_in(&sb, "dana").await);
+    let ping = |id: String| {
+        let (sb, dana) = (&sb, &dana);
+        async move {
+            api(sb, dana, &format!("/connections_/api/v1/Connections/{id}/ping"), &[]).await
+        }
+    };
+    let (status, ok) = ping(dana_id("Dana's OneDrive")).await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        ok,
+        serde_json::json!({"connector": "uipath-microsoft-onedrive", "status": "Enabled"})
+    );
+    let (status, disabled) = ping(dana_id("Dana's Teams (old)")).await;
+    assert_eq!(status, 200);
+    assert_eq!(disabled["status"], "Disabled");
+    assert!(disabled["error"].as_str().unwrap().contains("Disabled by its owner"), "{disabled}");
 
     // A connection in a folder Alex cannot see looks exactly like a missing one.
     let hana = access(&sign_in(&sb, "hana").await);
-    let (_, hanas) = api(&sb, &hana, "/connections_/api/v1/Connections", &[]).await;
+    let finance = sandbox_folder_key(&sb, "hana", "Finance").await;
+    let (_, hanas) = api_in(&sb, &hana, "/connections_/api/v1/Connections", &finance).await;
     let hidden = hanas
         .as_array()
         .unwrap()
@@ -194,11 +243,11 @@ async fn one_connection_by_id_and_its_ping() {
         .as_str()
         .unwrap()
         .to_owned();
-    let (status, err) = api(
+    let (status, err) = api_in(
         &sb,
         &alex,
         &format!("/connections_/api/v1/Connections/{hidden}"),
-        &[],
+        &shared,
     )
     .await;
     assert_eq!(status, 404);
@@ -254,7 +303,11 @@ async fn processes_triggers_and_package_requirements() {
         "bound to Alex's personal workspace"
     );
     assert_eq!(binding["ValidationResult"], "Unknown");
-    assert_eq!(binding["Configurable"], "Fixed");
+    // UiPathOrch's `SubtypedPackageResource`: FolderId a number,
+    // IsOverwritable a bool; no invented `Configurable` in this profile.
+    assert!(binding["FolderId"].is_i64(), "{binding}");
+    assert!(binding["IsOverwritable"].is_boolean(), "{binding}");
+    assert!(binding.get("Configurable").is_none(), "{binding}");
 
     let dispatcher = releases["value"]
         .as_array()
@@ -269,6 +322,11 @@ async fn processes_triggers_and_package_requirements() {
         dispatcher["ProcessVersion"].as_str().unwrap()
     );
     let (_, resources) = api(&sb, &dana, &path, &[("X-UIPATH-OrganizationUnitId", "1")]).await;
+    assert_eq!(resources["value"].as_array().unwrap().len(), 2);
+    // The extended profile says which binding is left to users.
+    let extended = extended_sandbox().await;
+    let dana_x = access(&sign_in(&extended, "dana").await);
+    let (_, resources) = api(&extended, &dana_x, &path, &[("X-UIPATH-OrganizationUnitId", "1")]).await;
     let configurable: Vec<_> = resources["value"]
         .as_array()
         .unwrap()
@@ -501,37 +559,62 @@ async fn revocation_ends_the_sign_in() {
 async fn client_credentials_for_the_confidential_app() {
     let sb = sandbox().await;
     let secret = sb.ci_client_secret.clone().unwrap();
-    let (status, body) = token(
-        &sb,
-        &[
-            ("grant_type", "client_credentials"),
-            ("client_id", CI_CLIENT_ID),
-            ("client_secret", "wrong"),
-            ("scope", SCOPES),
-        ],
-    )
-    .await;
+    const APP_SCOPES: &str = "OR.Folders.Read OR.Execution.Read OR.Jobs.Read OR.Robots.Read OR.Machines.Read OR.Users.Read";
+    let grant = |secret: String, scope: &'static str| {
+        let sb = &sb;
+        async move {
+            token(
+                sb,
+                &[
+                    ("grant_type", "client_credentials"),
+                    ("client_id", CI_CLIENT_ID),
+                    ("client_secret", &secret),
+                    ("scope", scope),
+                ],
+            )
+            .await
+        }
+    };
+    let (status, body) = grant("wrong".into(), APP_SCOPES).await;
     assert_eq!(
         (status, body["error"].as_str()),
         (401, Some("invalid_client"))
     );
-    let (status, tokens) = token(
-        &sb,
-        &[
-            ("grant_type", "client_credentials"),
-            ("client_id", CI_CLIENT_ID),
-            ("client_secret", &secret),
-            ("scope", SCOPES),
-        ],
-    )
-    .await;
+    // Integration Service's scopes are user scopes: asking for them fails,
+    // naming them (and so does offline_access, which this grant has no use for).
+    let (status, body) = grant(secret.clone(), SCOPES).await;
+    assert_eq!((status, body["error"].as_str()), (400, Some("invalid_scope")), "{body}");
+    let description = body["error_description"].as_str().unwrap();
+    assert!(description.contains("IS.Connections.Read") && description.contains("offline_access"), "{description}");
+
+    let (status, tokens) = grant(secret.clone(), APP_SCOPES).await;
     assert_eq!(status, 200, "{tokens}");
     assert!(tokens.get("refresh_token").is_none());
-    let (_, folders) = api(&sb, &access(&tokens), "/orchestrator_/odata/Folders", &[]).await;
+    let app = access(&tokens);
+    let (_, folders) = api(&sb, &app, "/orchestrator_/odata/Folders", &[]).await;
     assert_eq!(
         names(&folders["value"], "DisplayName"),
         set(&["Finance", "Shared"])
     );
+    // GetAllForCurrentUser is empty for a confidential app (UiPathOrch CHANGELOG 1.11.5).
+    let (status, mine) = api(&sb, &app, "/orchestrator_/api/Folders/GetAllForCurrentUser", &[]).await;
+    assert_eq!(status, 200);
+    assert_eq!(mine, serde_json::json!({"Count": 0, "PageItems": []}));
+
+    // The extended profile also grants the Integration Service scopes to apps.
+    let extended = extended_sandbox().await;
+    let (status, tokens) = token(
+        &extended,
+        &[
+            ("grant_type", "client_credentials"),
+            ("client_id", CI_CLIENT_ID),
+            ("client_secret", &extended.ci_client_secret.clone().unwrap()),
+            ("scope", "OR.Folders.Read IS.Connections.Read IS.Connectors.Read"),
+        ],
+    )
+    .await;
+    assert_eq!(status, 200, "{tokens}");
+
     // The public client has no secret to present and cannot use this grant.
     let (status, _) = token(
         &sb,
@@ -562,8 +645,9 @@ async fn a_token_without_the_scope_is_refused_naming_it() {
     )
     .await;
     let token = access(&tokens);
+    let shared = sandbox_folder_key(&sb, "alex", "Shared").await;
     assert_eq!(
-        api(&sb, &token, "/connections_/api/v1/Connections", &[])
+        api_in(&sb, &token, "/connections_/api/v1/Connections", &shared)
             .await
             .0,
         200
@@ -642,7 +726,7 @@ async fn the_large_scenario_is_generated_the_same_from_the_same_seed() {
     };
     let (a, b) = (start().await.unwrap(), start().await.unwrap());
     async fn list(sb: &Sandbox, user: &str) -> Value {
-        let token = sb.sign_in_as(user, SCOPES).unwrap().access_token;
+        let token = access(&sign_in_first_party(sb, user).await);
         api(sb, &token, "/connections_/api/v1/Connections", &[])
             .await
             .1

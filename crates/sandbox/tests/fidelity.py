@@ -1,9 +1,13 @@
-"""Drives the official UiPath Python client (uipath-platform) against the sandbox.
+"""Drives the official UiPath Python clients (uipath-platform, and the `uipath`
+CLI's own helpers) against the sandbox's documented profile.
 
 Run by tests/fidelity.rs with UIPATH_URL, UIPATH_ACCESS_TOKEN (a token the
-sandbox issued to alex) and FIDELITY_EXPECT (a JSON file of seeded facts).
-Every call must succeed and return the seeded data; any mismatch raises.
+sandbox issued to alex through the `uipath` CLI's own client, as `uipath auth`
+gets one) and FIDELITY_EXPECT (a JSON file of seeded facts). Every call must
+succeed, parse into the SDK's models and return the seeded data with its
+fields populated; any mismatch raises.
 """
+import asyncio
 import json
 import os
 import sys
@@ -58,6 +62,52 @@ listed = sdk.api_client.request(
     headers={"x-uipath-organizationunitid": str(expect["shared_id"])},
 ).json()
 check("ListReleases by ProcessKey", [r["ProcessVersion"] for r in listed["value"]], ["1.0.4"])
+
+
+# Jobs: a folder's jobs as the SDK lists them (the documented rate limit
+# counts these), fields populated; one job by key (GetByKey).
+def dump(model):
+    return model.model_dump(by_alias=True)
+
+faulted = sdk.jobs.list(folder_path="Shared", filter="State eq 'Faulted'", orderby="CreationTime desc").items
+check("jobs.list(Shared, Faulted) count", len(faulted), expect["shared_faulted_jobs"])
+for job in map(dump, faulted):
+    for field in ("Key", "FolderKey", "Robot", "Release", "Info", "JobPriority", "CreationTime"):
+        if not job.get(field):
+            raise AssertionError(f"jobs.list: {field} is empty in {job}")
+    if "Error code" not in job["Info"]:
+        raise AssertionError(f"a faulted job says why in the platform's format: {job['Info']!r}")
+checked.append("jobs.list fields populated")
+first = dump(faulted[0])
+again = dump(sdk.jobs.retrieve(first["Key"], folder_path="Shared"))
+check("jobs.retrieve(key).Id", again["Id"], first["Id"])
+attended = [dump(j) for j in sdk.jobs.list(folder_path="Shared", filter="Type eq 'Attended'").items]
+overwritten = [json.loads(j["ResourceOverwrites"]) for j in attended if j.get("ResourceOverwrites")]
+check("attended jobs carry their connection overwrites", len(overwritten), expect["attended_overwrites"])
+if not all(k.startswith("Connection.") for o in overwritten for k in o):
+    raise AssertionError(f"overwrites are keyed Connection.<key>: {overwritten}")
+checked.append("job overwrites keyed Connection.<binding key>")
+
+# The `uipath` CLI's own helpers: the personal workspace and its feed (the
+# misspelt PersonalWorskpaceFeedId), and a release looked up as `uipath
+# publish` does.
+try:
+    from uipath._cli._utils._folders import get_personal_workspace_info_async
+    from uipath._cli._utils._processes import get_release_info
+except ImportError:
+    get_personal_workspace_info_async = None
+if get_personal_workspace_info_async is not None:
+    feed_id, folder_id = asyncio.run(get_personal_workspace_info_async())
+    if not feed_id:
+        raise AssertionError("no PersonalWorskpaceFeedId")
+    check("uipath CLI: personal workspace folder id", folder_id, expect["workspace_id"])
+    release_id, release_key = get_release_info(
+        os.environ["UIPATH_URL"], os.environ["UIPATH_ACCESS_TOKEN"],
+        expect["dispatcher_process_key"], "1.0.4", expect["shared_id"],
+    )
+    if not release_id or not release_key:
+        raise AssertionError("uipath CLI: release not found")
+    checked.append("uipath CLI: release by package and version")
 
 print(json.dumps({"uipath_platform_checks": checked}))
 sys.exit(0)

@@ -1,8 +1,11 @@
-//! Fidelity: the official UiPath Python client (PyPI `uipath-platform`,
-//! pinned in scripts/install-deps) talks to the sandbox with a token the
-//! sandbox issued through its real sign-in, and every call returns the seeded
-//! data. This is the strongest evidence of wire fidelity available without a
-//! real tenant; where the sandbox and the client disagree, the client wins.
+//! Conformance: the official UiPath Python clients (PyPI `uipath-platform`
+//! and the `uipath` CLI, pinned in scripts/install-deps) talk to the
+//! sandbox's documented profile with a token the sandbox issued through its
+//! real sign-in to the CLI's own client, and every call (connections,
+//! folders, jobs, releases, the current user) returns the seeded data with
+//! its fields populated. This is the strongest evidence of wire fidelity
+//! available without a real tenant; where the sandbox and the client
+//! disagree, the client wins.
 
 mod support;
 
@@ -13,7 +16,8 @@ use connassist_sandbox::{Config, Sandbox};
 use serde_json::json;
 use support::*;
 
-const PINNED: &str = "0.2.41";
+/// The `uipath` CLI's venv, which also holds `uipath-platform` 0.2.41.
+const PINNED: &str = "uipath-cli-2.14.44";
 
 fn python() -> PathBuf {
     if let Some(p) = std::env::var_os("CONNASSIST_UIPATH_PYTHON") {
@@ -25,7 +29,7 @@ fn python() -> PathBuf {
             std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache/connassist/tools"))
         })
         .unwrap_or_default();
-    tools.join(format!("uipath-platform-{PINNED}/bin/python"))
+    tools.join(format!("{PINNED}/bin/python"))
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -33,11 +37,11 @@ async fn the_official_python_client_reads_the_seeded_tenant() {
     let python = python();
     assert!(
         python.exists(),
-        "uipath-platform {PINNED} is not installed at {}: run scripts/install-deps",
+        "{PINNED} is not installed at {}: run scripts/install-deps",
         python.display()
     );
     let sb = Sandbox::start(Config::default()).await.unwrap();
-    let token = sign_in(&sb, "alex").await["access_token"]
+    let token = sign_in_first_party(&sb, "alex").await["access_token"]
         .as_str()
         .unwrap()
         .to_owned();
@@ -68,6 +72,9 @@ async fn the_official_python_client_reads_the_seeded_tenant() {
         "expired_id": expired,
         "shared_processes": ["Invoice Dispatcher+Performer", "Email Triage (Attended)", "Month-End Report"],
         "dispatcher_process_key": "Invoice.Dispatcher.Performer",
+        "shared_faulted_jobs": 3,
+        "attended_overwrites": 2,
+        "workspace_id": 101,
     });
     let dir = tempfile::tempdir().unwrap();
     let expect_file = dir.path().join("expect.json");
@@ -98,7 +105,7 @@ async fn the_official_python_client_reads_the_seeded_tenant() {
         serde_json::from_str(stdout.lines().last().unwrap_or_default()).unwrap();
     assert_eq!(
         report["uipath_platform_checks"].as_array().unwrap().len(),
-        11,
+        18,
         "every check in fidelity.py ran: {report}"
     );
 }

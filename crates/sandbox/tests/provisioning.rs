@@ -32,7 +32,7 @@ fn id_of(name: &str) -> String {
 
 #[tokio::test]
 async fn the_owner_reconnects_and_the_connection_is_enabled_in_place() {
-    let sb = sandbox().await;
+    let sb = extended_sandbox().await;
     let hana = access(&sign_in(&sb, "hana").await);
     let id = id_of(FINANCE_SHAREPOINT);
     let before = connection(&sb, &hana, &id).await;
@@ -99,7 +99,7 @@ async fn the_owner_reconnects_and_the_connection_is_enabled_in_place() {
 
 #[tokio::test]
 async fn another_account_waits_for_a_confirmation_then_is_accepted_or_rejected() {
-    let sb = sandbox().await;
+    let sb = extended_sandbox().await;
     let hana = access(&sign_in(&sb, "hana").await);
     let id = id_of(ROBOT_OUTLOOK);
     let before = connection(&sb, &hana, &id).await;
@@ -181,7 +181,7 @@ async fn another_account_waits_for_a_confirmation_then_is_accepted_or_rejected()
 
 #[tokio::test]
 async fn cancelling_consent_fails_with_the_providers_code_and_changes_nothing() {
-    let sb = sandbox().await;
+    let sb = extended_sandbox().await;
     let dana = access(&sign_in(&sb, "dana").await);
     let id = id_of(ROBOT_OUTLOOK);
     let (session_id, auth_url) = start(&sb, &dana, &id).await;
@@ -205,7 +205,7 @@ async fn cancelling_consent_fails_with_the_providers_code_and_changes_nothing() 
 
 #[tokio::test]
 async fn the_admin_consent_wall_refuses_admin_only_scopes() {
-    let sb = sandbox().await;
+    let sb = extended_sandbox().await;
     // alex may not consent to admin-only scopes; Dana's OneDrive asks Sites.Read.All.
     let alex = access(&sign_in(&sb, "alex").await);
     let id = id_of("Dana's OneDrive");
@@ -234,7 +234,7 @@ async fn the_admin_consent_wall_refuses_admin_only_scopes() {
 
 #[tokio::test]
 async fn an_administrator_grants_for_everyone_and_the_wall_opens() {
-    let sb = sandbox().await;
+    let sb = extended_sandbox().await;
     let alex = access(&sign_in(&sb, "alex").await);
     let id = id_of("Dana's OneDrive");
     let (session_id, auth_url) = start(&sb, &alex, &id).await;
@@ -351,7 +351,7 @@ async fn an_administrator_grants_for_everyone_and_the_wall_opens() {
 
 #[tokio::test]
 async fn the_admin_consent_page_checks_its_link_and_can_be_cancelled() {
-    let sb = sandbox().await;
+    let sb = extended_sandbox().await;
     let redirect = format!("{}/provisioning_/admin-consented", sb.origin);
     let link = |client_id: &str, redirect_uri: &str| {
         let mut url = Url::parse(&format!("{}/identity_/adminconsent", sb.origin)).unwrap();
@@ -400,7 +400,7 @@ async fn the_admin_consent_page_checks_its_link_and_can_be_cancelled() {
 
 #[tokio::test]
 async fn a_cancelled_reconnect_refuses_its_late_answer_and_changes_nothing() {
-    let sb = sandbox().await;
+    let sb = extended_sandbox().await;
     let hana = access(&sign_in(&sb, "hana").await);
     let id = id_of(FINANCE_SHAREPOINT);
     let before = connection(&sb, &hana, &id).await;
@@ -481,7 +481,7 @@ async fn a_cancelled_reconnect_refuses_its_late_answer_and_changes_nothing() {
 
 #[tokio::test]
 async fn a_forged_state_or_a_wrong_issuer_stores_nothing() {
-    let sb = sandbox().await;
+    let sb = extended_sandbox().await;
     let hana = access(&sign_in(&sb, "hana").await);
     let id = id_of(FINANCE_SHAREPOINT);
     let before = connection(&sb, &hana, &id).await;
@@ -562,7 +562,10 @@ async fn a_forged_state_or_a_wrong_issuer_stores_nothing() {
 #[tokio::test]
 async fn sessions_expire_and_a_newer_one_supersedes_the_one_in_progress() {
     let sb = Sandbox::start_with(
-        Config::default(),
+        Config {
+            profile: connassist_sandbox::Profile::Extended,
+            ..Config::default()
+        },
         Provisioning {
             session_lifetime: Duration::from_millis(1000),
             ..Provisioning::default()
@@ -605,7 +608,7 @@ async fn sessions_expire_and_a_newer_one_supersedes_the_one_in_progress() {
 
 #[tokio::test]
 async fn only_delegated_connections_the_caller_sees_are_reconnected() {
-    let sb = sandbox().await;
+    let sb = extended_sandbox().await;
     let hana = access(&sign_in(&sb, "hana").await);
     let (status, body) = post(
         &sb,
@@ -671,7 +674,7 @@ fn token_hits(text: &str, hashes: &HashSet<String>) -> usize {
 
 #[tokio::test]
 async fn connection_tokens_are_stored_sealed() {
-    let sb = sandbox().await;
+    let sb = extended_sandbox().await;
     let hana_tokens = sign_in(&sb, "hana").await;
     let hana = access(&hana_tokens);
     let id = id_of(FINANCE_SHAREPOINT);
@@ -730,7 +733,7 @@ async fn connection_tokens_are_stored_sealed() {
 
 #[tokio::test]
 async fn the_identity_publishes_discovery_and_userinfo() {
-    let sb = sandbox().await;
+    let sb = extended_sandbox().await;
     let issuer = format!("{}/identity_", sb.origin);
     let doc: Value = client()
         .get(format!("{issuer}/.well-known/openid-configuration"))
@@ -886,7 +889,10 @@ async fn connectors_can_sign_in_at_an_external_openid_provider() {
     let secret = format!("ext-secret-{}", uuid::Uuid::new_v4().simple());
     let provider = start_oidc_provider("sandbox-connectors-ext", &secret);
     let sb = Sandbox::start_with(
-        Config::default(),
+        Config {
+            profile: connassist_sandbox::Profile::Extended,
+            ..Config::default()
+        },
         Provisioning {
             provider: Some(connassist_sandbox::ProviderOverride::oidc(
                 &provider.issuer,

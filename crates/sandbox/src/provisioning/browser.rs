@@ -233,7 +233,7 @@ pub async fn callback(
             );
         }
         if s.status(now_ms()) == "expired" {
-            return found(&done_url(&state, &s));
+            return finish(&state, &s);
         }
         match check_answer(rt, &s, &q) {
             Err(mut error) => {
@@ -245,7 +245,7 @@ pub async fn callback(
                 if let Err(e) = db.put(&s) {
                     return server_error(e);
                 }
-                return found(&done_url(&state, &s));
+                return finish(&state, &s);
             }
             Ok(answer) => {
                 // The state is single-use: a replayed answer finds nothing.
@@ -277,7 +277,7 @@ pub async fn callback(
         Err(e) => return server_error(e),
     }
     if s.stage != Stage::Exchanging || s.status(now_ms()) == "expired" {
-        return found(&done_url(&state, &s));
+        return finish(&state, &s);
     }
     let stored = match result {
         Err(error) => {
@@ -287,18 +287,31 @@ pub async fn callback(
         Ok(x) => {
             // A BYO app's secret is kept for the connection (refreshes need it).
             let secret = s.client.as_ref().map(|_| provider.client_secret.as_str());
-            settle(&mut db, rt, &mut s, &x, secret)
+            settle(&mut db, rt, &mut s, &x, secret, state.profile)
         }
     };
     if let Err(e) = stored {
         return server_error(e);
     }
     tracing::info!(session = %s.id, status = s.status(now_ms()), "reconnect answered");
-    found(&done_url(&state, &s))
+    finish(&state, &s)
 }
 
-/// `GET /provisioning_/done?session=&status=`: where the browser ends. The
-/// app's embedded window closes on this address; a browser shows the page.
+/// Where the browser goes once a session has an outcome: the (invented)
+/// done page in the extended profile, whose address the app's embedded
+/// window closes on; otherwise the outcome is shown at the callback itself,
+/// and clients learn it from the connection (its state and `updateTime`).
+fn finish(state: &Shared, s: &AuthSession) -> Response {
+    if state.profile.has(crate::profile::Extension::ConsentDonePage) {
+        found(&done_url(state, s))
+    } else {
+        outcome_page(s)
+    }
+}
+
+/// `GET /provisioning_/done?session=&status=`: where the browser ends in the
+/// extended profile. The app's embedded window closes on this address; a
+/// browser shows the page.
 pub async fn done(
     State(state): State<Shared>,
     Query(q): Query<HashMap<String, String>>,
@@ -313,27 +326,30 @@ pub async fn done(
                 .ok()
                 .flatten()
         });
-    let Some(s) = s else {
-        return page(
+    match s {
+        Some(s) => outcome_page(&s),
+        None => page(
             StatusCode::NOT_FOUND,
             "Reconnect not found",
             "This reconnect is unknown. Return to Connections Assistant.",
-        );
-    };
+        ),
+    }
+}
+
+/// How a consent session ended, as a page a person reads.
+fn outcome_page(s: &AuthSession) -> Response {
     let identity = s.identity.as_deref().unwrap_or("another account");
     let creating = s.create.is_some();
     let (title, message) = match s.status(now_ms()) {
         "completed" if creating => (
             "Connection created",
             format!(
-                "The connection was created and signs in as {identity}. Return to Connections Assistant; you can close this window."
+                "The connection was created and signs in as {identity}. You can close this window."
             ),
         ),
         "completed" => (
             "Connection updated",
-            format!(
-                "The connection now signs in as {identity}. Return to Connections Assistant; you can close this window."
-            ),
+            format!("The connection now signs in as {identity}. You can close this window."),
         ),
         "needs_confirmation" => (
             "Confirm the account",
@@ -342,10 +358,7 @@ pub async fn done(
                 s.previous_identity.as_deref().unwrap_or("another account")
             ),
         ),
-        "pending" => (
-            "Reconnect in progress",
-            "Return to Connections Assistant.".to_owned(),
-        ),
+        "pending" => ("Reconnect in progress", "Return to the app.".to_owned()),
         other => (
             if creating {
                 "Connection not created"
@@ -353,7 +366,7 @@ pub async fn done(
                 "Reconnect failed"
             },
             format!(
-                "{} Return to Connections Assistant to try again.",
+                "{} You can close this window and try again.",
                 s.error.as_ref().map_or_else(
                     || format!("This reconnect is {other}."),
                     |e| e.message.clone()

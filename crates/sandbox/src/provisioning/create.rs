@@ -40,7 +40,7 @@ use super::{
 use crate::certificate;
 use crate::http::{ApiError, ApiResult, Caller, Shared};
 use crate::identity::redirect_allowed;
-use crate::integration::{READ_CONNECTIONS, SERVER_ERROR, cns, connection_json, require};
+use crate::integration::{READ_CONNECTIONS, SERVER_ERROR, View, cns, connection_json, require};
 use crate::model::{AuthType, Client, Connector, Folder};
 use crate::oauth_client::{StepError, client_credentials};
 use crate::providers::{Provider, app_scopes, create_scopes};
@@ -496,7 +496,7 @@ async fn app_only(
         Ok(c)
     })?;
     tracing::info!(connection = %c.id, connector = %connector.key, folder = %folder.fully_qualified_name, by = %caller.user.user_name, "app-only connection created");
-    Ok(created(&c, connector, folder, caller))
+    Ok(created(&c, connector, folder, caller, View::of(state, caller)))
 }
 
 /// `201 Created` with the connection, as `GET Connections/{id}` shows it.
@@ -505,6 +505,7 @@ fn created(
     connector: &Connector,
     folder: &Folder,
     caller: &Caller,
+    view: View,
 ) -> Response {
     (
         StatusCode::CREATED,
@@ -513,6 +514,7 @@ fn created(
             Some(connector),
             folder,
             Some(&caller.user),
+            view,
         )),
     )
         .into_response()
@@ -563,7 +565,7 @@ fn with_certificate(
         Ok(c)
     })?;
     tracing::info!(connection = %c.id, connector = %connector.key, folder = %folder.fully_qualified_name, by = %caller.user.user_name, "certificate connection created");
-    Ok(created(&c, connector, folder, caller))
+    Ok(created(&c, connector, folder, caller, View::of(state, caller)))
 }
 
 #[cfg(test)]

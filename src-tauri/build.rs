@@ -13,6 +13,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         "run_audit",
         "list_selections",
         "choose_connection",
+        "tenant_capabilities",
         "reconnect_connection",
         "confirm_reconnect",
         "list_connectors",

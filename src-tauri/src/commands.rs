@@ -6,8 +6,11 @@
 use connassist_core::audit::AuditReport;
 use connassist_core::audit::fetch::{AuditOptions, gather};
 use connassist_core::connections::{ListEvent, ListOptions, list};
+use connassist_core::account::current_user;
+use connassist_core::capabilities::{Capabilities, FeatureId, probe_tenant};
+use connassist_core::json_file;
 use connassist_core::selections::{SelectionStore, Selections};
-use connassist_core::session::{READ_SCOPES, SessionInfo, current_user};
+use connassist_core::session::{READ_SCOPES, SessionInfo};
 use std::sync::Arc;
 
 use connassist_core::keychain::{MemoryStore, OsKeychain, SecretStore};
@@ -19,7 +22,7 @@ use tauri::ipc::Channel;
 use tauri::{AppHandle, Manager, Runtime, State};
 
 use crate::sign_in_window;
-use crate::state::AppState;
+use crate::state::{AppState, Session};
 
 /// Validates and normalizes a tenant URL as the user types it.
 #[tauri::command]
@@ -42,7 +45,7 @@ pub async fn connect_tenant<R: Runtime>(
     if client_id.is_empty() {
         return Err(ApiError::new(
             ErrorCode::InvalidInput,
-            "Enter the external application's ID: a non-confidential application registered in your tenant with the redirect http://127.0.0.1/callback.",
+            "Enter the external application's ID: a non-confidential application registered in your tenant with the redirect URIs the README lists (http://127.0.0.1:47611/callback and the others).",
         ));
     }
     let store: Arc<dyn SecretStore> = Arc::new(OsKeychain::default());
@@ -50,16 +53,9 @@ pub async fn connect_tenant<R: Runtime>(
         let kept = Arc::new(kept);
         if kept.client_id().await == client_id {
             let client = TenantClient::with_session(tenant.clone(), kept.clone())?;
-            if let Ok(user) = current_user(&client).await {
+            if current_user(&client).await.is_ok() {
                 tracing::info!(url = %tenant.url, "signed in with the kept session");
-                state.set_session(Some(kept));
-                state.set_selections(Some(local_selections(&app, &tenant)?));
-                return Ok(SessionInfo {
-                    tenant,
-                    user: user.display,
-                    email: user.email,
-                    sandbox: false,
-                });
+                return finish(&app, &state, tenant, kept, false).await;
             }
         }
     }
@@ -72,24 +68,33 @@ pub async fn connect_tenant<R: Runtime>(
     )
     .await?;
     let session = Arc::new(TokenSession::save(&tenant, &client_id, tokens, store)?);
-    let selections = local_selections(&app, &tenant)?;
-    finish(&state, tenant, session, selections).await
+    finish(&app, &state, tenant, session, false).await
 }
 
-/// A real tenant keeps attended choices in the app's config folder (no API).
-fn local_selections<R: Runtime>(
+/// Attended choices are kept in the tenant where it offers that (the
+/// sandbox's extended profile), else in the app's config folder: no public
+/// API holds the Assistant's choices.
+fn selection_store<R: Runtime>(
     app: &AppHandle<R>,
     tenant: &TenantUrl,
+    capabilities: &Capabilities,
 ) -> Result<SelectionStore, ApiError> {
-    let dir = app.path().app_config_dir().map_err(|e| {
+    if capabilities.has(FeatureId::AttendedChoices) {
+        return Ok(SelectionStore::Tenant);
+    }
+    let dir = config_dir(app)?;
+    Ok(SelectionStore::Local {
+        file: dir.join("selections.json"),
+        tenant: tenant.url.clone(),
+    })
+}
+
+fn config_dir<R: Runtime>(app: &AppHandle<R>) -> Result<std::path::PathBuf, ApiError> {
+    app.path().app_config_dir().map_err(|e| {
         ApiError::new(
             ErrorCode::Internal,
             format!("No folder for the app's settings: {e}"),
         )
-    })?;
-    Ok(SelectionStore::Local {
-        file: dir.join("selections.json"),
-        tenant: tenant.url.clone(),
     })
 }
 
@@ -99,24 +104,66 @@ fn scopes() -> Vec<&'static str> {
     scopes
 }
 
-/// Keeps the session and says who is signed in.
-async fn finish(
+/// Finds out what the tenant offers and keeps it per tenant, with the time
+/// it was taken (`capabilities.json` in the app's config folder).
+async fn probe<R: Runtime>(
+    app: &AppHandle<R>,
+    client: &TenantClient,
+) -> Result<Capabilities, ApiError> {
+    let found = probe_tenant(client).await?;
+    let file = config_dir(app)?.join("capabilities.json");
+    let mut kept: std::collections::BTreeMap<String, Capabilities> =
+        json_file::read(&file, "only what each tenant offered").unwrap_or_default();
+    kept.insert(found.tenant.clone(), found.clone());
+    if let Err(e) = json_file::write(&file, &kept, "what the tenant offers") {
+        tracing::warn!(error = %e.message, "what the tenant offers could not be kept");
+    }
+    Ok(found)
+}
+
+/// Keeps the session (one client for all of it), probes the tenant and
+/// says who is signed in.
+async fn finish<R: Runtime>(
+    app: &AppHandle<R>,
     state: &AppState,
     tenant: TenantUrl,
-    session: Arc<TokenSession>,
-    selections: SelectionStore,
+    tokens: Arc<TokenSession>,
+    sandbox: bool,
 ) -> Result<SessionInfo, ApiError> {
-    let client = TenantClient::with_session(tenant.clone(), session.clone())?;
-    let user = current_user(&client).await?;
-    let sandbox = matches!(selections, SelectionStore::Tenant);
-    state.set_session(Some(session));
+    let client = Arc::new(TenantClient::with_session(tenant.clone(), tokens.clone())?);
+    let me = current_user(&client).await?;
+    let capabilities = probe(app, &client).await?;
+    let selections = selection_store(app, &tenant, &capabilities)?;
     state.set_selections(Some(selections));
+    state.set_session(Some(Session {
+        tokens,
+        client,
+        capabilities: capabilities.clone(),
+        me: me.clone(),
+    }));
     Ok(SessionInfo {
         tenant,
-        user: user.display,
-        email: user.email,
+        user: me.display,
+        email: me.email,
         sandbox,
+        capabilities,
     })
+}
+
+/// What the signed-in tenant offers; `refresh` asks it again.
+#[tauri::command]
+pub async fn tenant_capabilities<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    refresh: bool,
+) -> Result<Capabilities, ApiError> {
+    let session = state.session()?;
+    if !refresh {
+        return Ok(session.capabilities);
+    }
+    let found = probe(&app, &session.client).await?;
+    state.set_capabilities(found.clone());
+    Ok(found)
 }
 
 /// Starts the built-in sandbox tenant (once per app run) and signs in to it
@@ -160,7 +207,7 @@ pub async fn start_sandbox<R: Runtime>(
         tokens,
         store,
     )?);
-    finish(&state, tenant, session, SelectionStore::Tenant).await
+    finish(&app, &state, tenant, session, true).await
 }
 
 /// Lists every connection the session can see, streaming each folder's
@@ -172,17 +219,35 @@ pub async fn list_connections(
     on_event: Channel<ListEvent>,
     folder: Option<String>,
 ) -> Result<(), ApiError> {
-    let client = state.client()?;
+    let session = state.session()?;
+    let chosen = chosen_ids(&state, &session.client).await;
     let options = ListOptions {
         folder,
+        mine: session.me.mine(chosen),
         ..ListOptions::default()
     };
+    let client = session.client;
     list(&client, &options, |event| {
         // The window may have gone away mid-listing; nothing to do then.
         let _ = on_event.send(event.clone());
     })
     .await?;
     Ok(())
+}
+
+/// The connections the signed-in user chose for attended processes (none
+/// when they cannot be read: nothing is marked theirs by mistake).
+pub async fn chosen_ids(state: &AppState, client: &TenantClient) -> Vec<String> {
+    let Ok(store) = state.selections() else {
+        return vec![];
+    };
+    match store.list(client).await {
+        Ok(s) => s.selections.into_iter().map(|s| s.connection_id).collect(),
+        Err(e) => {
+            tracing::debug!(error = %e.message, "attended choices unreadable");
+            vec![]
+        }
+    }
 }
 
 /// Audits every visible process's connection bindings (or one folder's, with
@@ -238,7 +303,7 @@ pub async fn sign_out<R: Runtime>(
     crate::watch::stop(&app);
     state.set_selections(None);
     if let Some(session) = state.take_session() {
-        session.sign_out().await?;
+        session.tokens.sign_out().await?;
     }
     tracing::info!("signed out");
     Ok(())

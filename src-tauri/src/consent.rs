@@ -1,26 +1,32 @@
 //! Consent flows the user starts from the main window: reconnecting a
-//! connection in place and creating a new one. Both end in the same runner:
-//! the provider's page opens in a `consent-N` window (no IPC, fresh cookies)
-//! or in the system browser, and the tenant tells us the outcome; the app
-//! never sees a provider's token.
-//!
-//! When the window is closed or the time runs out before the provider has
-//! answered, the session is cancelled at the tenant (`DELETE …/auth/{id}`), so
-//! a consent finished later in a forgotten tab stores nothing.
+//! connection in place and creating a new one. The flow is core's
+//! (`connassist_core::consent`); this module gives it the app's browsers:
+//! the provider's page in a `consent-N` window (no IPC, fresh cookies), which
+//! reports its navigations, or the system browser. The app never sees a
+//! provider's token. Closing the window, or the time running out, ends the
+//! wait; the session is cancelled at the tenant where it offers that.
 
 use std::time::Duration;
 
+use connassist_core::capabilities::FeatureId;
+use connassist_core::consent::flow::Started;
+use connassist_core::consent::handoff::{self, Handoff};
+use connassist_core::consent::{
+    ConnectionRef, ConsentDriver, ConsentView, FlowOptions, Observed, run_consent,
+    start_reconnect,
+};
 use connassist_core::create::{
     self, ConnectorInfo, CreateOutcome, Created, FolderChoice, NewConnection,
 };
-use connassist_core::reconnect::{self, AuthSession, ReconnectProgress, ReconnectStatus};
+use connassist_core::reconnect::{self, ReconnectProgress};
 use connassist_core::settings::{Settings, SettingsFile};
-use connassist_core::tenant_client::TenantClient;
 use connassist_core::{ApiError, ErrorCode};
 use tauri::ipc::Channel;
 use tauri::{AppHandle, Manager, Runtime, State};
+use tokio::sync::mpsc;
+use url::Url;
 
-use crate::sign_in_window::{self, Ended};
+use crate::sign_in_window::{self, Seen};
 use crate::state::AppState;
 
 fn settings_file<R: Runtime>(app: &AppHandle<R>) -> Result<SettingsFile, ApiError> {
@@ -63,88 +69,82 @@ pub fn save_settings<R: Runtime>(
     Ok(saved)
 }
 
-/// Runs the consent of `session` to its end and reports how it ended.
-async fn run_consent<R: Runtime>(
-    app: &AppHandle<R>,
-    client: &TenantClient,
-    session: &AuthSession,
+/// The app's browsers for a consent: its own window (`consent-N`: no IPC,
+/// fresh cookies), which reports every navigation, or the system browser,
+/// which reports nothing (for providers that refuse embedded browsers).
+struct AppBrowser<R: Runtime> {
+    app: AppHandle<R>,
     system_browser: bool,
-    title: &str,
-    on_progress: &Channel<ReconnectProgress>,
-) -> Result<ReconnectProgress, ApiError> {
-    let (id, session_id) = (&session.connection_id, &session.session_id);
-    let before = reconnect::status(client, id, session_id).await?;
-    // The main window may have gone away; the result still comes back below.
-    let _ = on_progress.send(before);
-    let timeout = current_settings(app).consent_timeout();
-    let ended = if system_browser {
-        open::that_detached(session.auth_url.as_str()).map_err(|e| {
-            ApiError::new(
-                ErrorCode::Internal,
-                format!("The system browser could not be opened ({e}); try the embedded window."),
-            )
-        })?;
-        match reconnect::wait(client, session, Duration::from_secs(1), timeout).await {
-            Ok(progress) => return Ok(progress),
-            Err(e) if e.code == ErrorCode::Cancelled => Ended::TimedOut,
-            Err(e) => return Err(e),
-        }
-    } else {
-        let (done_url, done_session) = (session.auth_url.clone(), session_id.clone());
-        sign_in_window::run_window(
-            app,
-            "consent",
-            title,
-            session.auth_url.clone(),
-            move |url| reconnect::is_done_page(&done_url, url, &done_session),
-            timeout,
-        )
-        .await?
-    };
-    let now = reconnect::status(client, id, session_id).await?;
-    if now.status != ReconnectStatus::Pending {
-        tracing::info!(status = ?now.status, "consent ended");
-        return Ok(now);
-    }
-    // Nobody finished: make sure a late answer stores nothing.
-    if let Err(e) = reconnect::cancel(client, id, session_id).await {
-        tracing::warn!(error = %e.message, "the consent session could not be cancelled");
-    }
-    let why = match ended {
-        Ended::TimedOut => format!(
-            "The consent was not finished within {}; nothing was stored. Start it again.",
-            connassist_core::settings::in_words(timeout)
-        ),
-        _ => "The consent window was closed before the provider answered; nothing was stored."
-            .to_owned(),
-    };
-    Err(ApiError::new(ErrorCode::Cancelled, why))
 }
 
-/// Reconnects connection `id` in place: the provider's consent page opens in a
-/// window of its own (label `consent-N`: no IPC, fresh cookies), or in the
-/// system browser for providers that refuse embedded browsers. `on_progress`
-/// first gets the session with the scope difference, before the user consents.
-/// A consent by another account comes back as `needs_confirmation`: nothing
-/// changes until [`confirm_reconnect`].
+impl<R: Runtime> ConsentDriver for AppBrowser<R> {
+    fn open(&self, url: &Url, title: &str) -> Result<ConsentView, ApiError> {
+        if self.system_browser {
+            open::that_detached(url.as_str()).map_err(|e| {
+                ApiError::new(
+                    ErrorCode::Internal,
+                    format!("The system browser could not be opened ({e}); try the embedded window."),
+                )
+            })?;
+            return Ok(ConsentView::silent());
+        }
+        let (tx, rx) = mpsc::channel(32);
+        let window = sign_in_window::open(
+            &self.app,
+            "consent",
+            title,
+            url.clone(),
+            |_| false,
+            move |seen| {
+                let observed = match seen {
+                    Seen::Navigated(url) | Seen::Stopped(url) => Observed::Navigated(url),
+                    Seen::Closed => Observed::Closed,
+                };
+                // Never blocks: a full channel drops a navigation, not the app.
+                let _ = tx.try_send(observed);
+            },
+        )?;
+        Ok(ConsentView::new(rx, move || window.close()))
+    }
+}
+
+fn flow_options<R: Runtime>(app: &AppHandle<R>, state: &AppState, title: &str) -> FlowOptions {
+    let session_status = state
+        .session()
+        .is_ok_and(|s| s.capabilities.has(FeatureId::ConsentSessionStatus));
+    FlowOptions {
+        timeout: current_settings(app).consent_timeout(),
+        poll_every: Duration::from_millis(700),
+        session_status,
+        title: title.to_owned(),
+    }
+}
+
+/// Reconnects connection `id` (in folder `folder_key`) in place: the
+/// provider's consent page opens in a window of its own or in the system
+/// browser, and core's consent flow says how it ended. `on_progress` hears
+/// the start at once. A consent by another account comes back either as
+/// `needs_confirmation` (a tenant that asks; nothing changes until
+/// [`confirm_reconnect`]) or completed with `otherAccount` set (the
+/// documented platform, which does not ask).
 #[tauri::command]
 pub async fn reconnect_connection<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
     id: String,
+    folder_key: Option<String>,
     system_browser: bool,
     on_progress: Channel<ReconnectProgress>,
 ) -> Result<ReconnectProgress, ApiError> {
     let client = state.client()?;
-    let session = reconnect::start(&client, &id).await?;
-    run_consent(
-        &app,
-        &client,
-        &session,
-        system_browser,
-        "Reconnect · Connections Assistant",
-        &on_progress,
-    )
+    let target = ConnectionRef { id, folder_key };
+    let started = start_reconnect(&client, &target).await?;
+    let options = flow_options(&app, &state, "Reconnect · Connections Assistant");
+    let browser = AppBrowser { app: app.clone(), system_browser };
+    run_consent(&client, &started, &browser, &options, |p| {
+        // The main window may have gone away; the result still comes back.
+        let _ = on_progress.send(p.clone());
+    })
     .await
 }
 
@@ -163,7 +163,7 @@ pub async fn confirm_reconnect(
 /// The connector catalogue for "New connection".
 #[tauri::command]
 pub async fn list_connectors(state: State<'_, AppState>) -> Result<Vec<ConnectorInfo>, ApiError> {
-    create::connectors(&state.client()?).await
+    create::connectors(&*state.client()?).await
 }
 
 /// The folders a new connection may go to, with whether the user may create there.
@@ -171,12 +171,15 @@ pub async fn list_connectors(state: State<'_, AppState>) -> Result<Vec<Connector
 pub async fn list_create_folders(
     state: State<'_, AppState>,
 ) -> Result<Vec<FolderChoice>, ApiError> {
-    create::folders(&state.client()?).await
+    create::folders(&*state.client()?).await
 }
 
-/// Creates a connection. Types a person signs in to run their consent like a
-/// reconnect (the connection exists once the provider has answered); the
-/// others are checked by the tenant and come back created.
+/// Creates a connection. Where the tenant creates connections through its
+/// API (the sandbox's extended profile), types a person signs in to run
+/// their consent like a reconnect and the others come back created. Where it
+/// does not (every real tenant), the tenant's own page opens on the folder
+/// and the new connection is picked up when it appears (`on_handoff` first
+/// hears where and what to click).
 #[tauri::command]
 pub async fn create_connection<R: Runtime>(
     app: AppHandle<R>,
@@ -184,24 +187,59 @@ pub async fn create_connection<R: Runtime>(
     new: NewConnection,
     system_browser: bool,
     on_progress: Channel<ReconnectProgress>,
+    on_handoff: Channel<Handoff>,
 ) -> Result<CreateOutcome, ApiError> {
-    let client = state.client()?;
+    let session = state.session()?;
+    let client = session.client.clone();
+    let browser = AppBrowser { app: app.clone(), system_browser };
+    if !session.capabilities.has(FeatureId::CreateInApp) {
+        let folder = create::folders(&client)
+            .await?
+            .into_iter()
+            .map(|c| c.folder)
+            .find(|f| f.key == new.folder_key.trim())
+            .ok_or_else(|| {
+                ApiError::new(ErrorCode::NotFound, "That folder is not among those you can see; refresh and try again.")
+            })?;
+        let name = create::connectors(&client)
+            .await?
+            .into_iter()
+            .find(|c| c.key == new.connector_key)
+            .map_or_else(|| new.connector_key.clone(), |c| c.name);
+        let handoff = handoff::page(&client, &folder, &name)?;
+        let _ = on_handoff.send(handoff.clone());
+        let options = flow_options(&app, &state, "New connection · Connections Assistant");
+        let connection = handoff::create_on_tenant_page(
+            &client,
+            &folder,
+            &new.connector_key,
+            &handoff,
+            &browser,
+            &FlowOptions {
+                poll_every: Duration::from_secs(2),
+                ..options
+            },
+        )
+        .await?;
+        return Ok(CreateOutcome::Created { connection });
+    }
     match create::create(&client, &new).await? {
         Created::Connection(connection) => Ok(CreateOutcome::Created {
             connection: *connection,
         }),
-        Created::Consent(session) => {
-            let progress = run_consent(
-                &app,
-                &client,
-                &session,
-                system_browser,
-                "New connection · Connections Assistant",
-                &on_progress,
-            )
+        Created::Consent(auth) => {
+            let started = Started {
+                session: auth,
+                folder_key: new.folder_key.clone(),
+                before: None,
+            };
+            let options = flow_options(&app, &state, "New connection · Connections Assistant");
+            let progress = run_consent(&client, &started, &browser, &options, |p| {
+                let _ = on_progress.send(p.clone());
+            })
             .await?;
             Ok(CreateOutcome::Consent {
-                connection_id: session.connection_id,
+                connection_id: started.session.connection_id,
                 progress,
             })
         }

@@ -65,9 +65,11 @@ pub async fn check_health<R: Runtime>(
     let everywhere = folder.is_none();
     let stop = state.new_health_run();
     *state.last_health.lock().unwrap_or_else(|p| p.into_inner()) = Some(LastHealth::default());
+    let mine = crate::watch::mine(&app, &client).await;
     let run = async {
         let options = ListOptions {
             folder,
+            mine: mine.clone(),
             ..ListOptions::default()
         };
         let mut listing = list(&client, &options, |_| {}).await?;
@@ -104,7 +106,6 @@ pub async fn check_health<R: Runtime>(
     if outcome.is_ok() && everywhere {
         // A full check counts the user's broken connections as well as a
         // background one: the tray's badge follows.
-        let mine = crate::watch::mine(&app, &client).await;
         let broken = keep(&state, |h| watch::badge(&h.results, &mine));
         crate::tray::show_badge(&app, broken);
     }

@@ -65,6 +65,7 @@ pub fn run() -> ExitCode {
             commands::run_audit,
             commands::list_selections,
             commands::choose_connection,
+            commands::tenant_capabilities,
             consent::reconnect_connection,
             consent::confirm_reconnect,
             consent::list_connectors,

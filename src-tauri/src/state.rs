@@ -1,12 +1,16 @@
 //! What the app keeps between commands: the in-process sandbox (started on
-//! "Try the sandbox", kept for the app's lifetime) and the signed-in session.
-//! A real tenant's session lives in the OS keychain; the sandbox's in memory
-//! (it ends with the app). Tokens never go to the UI. `std::sync::Mutex` for
-//! the session slot (never held across an await), `tokio::sync::Mutex` for
-//! the sandbox (held while it starts).
+//! "Try the sandbox", kept for the app's lifetime) and the signed-in session:
+//! one `TenantClient` for all of it (one connection pool, one shared pause
+//! when the tenant says 429), what the tenant offers (the capability probe)
+//! and who is signed in. A real tenant's tokens live in the OS keychain; the
+//! sandbox's in memory (it ends with the app). Tokens never go to the UI.
+//! `std::sync::Mutex` for the session slot (never held across an await),
+//! `tokio::sync::Mutex` for the sandbox (held while it starts).
 
 use std::sync::{Arc, Mutex};
 
+use connassist_core::account::Me;
+use connassist_core::capabilities::Capabilities;
 use connassist_core::selections::SelectionStore;
 use connassist_core::tenant_client::TenantClient;
 use connassist_core::token_session::TokenSession;
@@ -16,7 +20,7 @@ use connassist_sandbox::Sandbox;
 #[derive(Debug, Default)]
 pub struct AppState {
     pub sandbox: tokio::sync::Mutex<Option<Sandbox>>,
-    session: Mutex<Option<Arc<TokenSession>>>,
+    session: Mutex<Option<Session>>,
     /// Where the signed-in user's attended connection choices are kept.
     selections: Mutex<Option<SelectionStore>>,
     /// Stops the health check in progress, if any.
@@ -29,6 +33,16 @@ pub struct AppState {
     pub watching: Mutex<Option<crate::watch::Watching>>,
 }
 
+/// The signed-in session: its tokens, the one client every command uses,
+/// what the tenant offers and who is signed in.
+#[derive(Debug, Clone)]
+pub struct Session {
+    pub tokens: Arc<TokenSession>,
+    pub client: Arc<TenantClient>,
+    pub capabilities: Capabilities,
+    pub me: Me,
+}
+
 /// What the latest health check found, as far as it got.
 #[derive(Debug, Default, Clone)]
 pub struct LastHealth {
@@ -38,8 +52,29 @@ pub struct LastHealth {
 }
 
 impl AppState {
-    pub fn set_session(&self, session: Option<Arc<TokenSession>>) {
+    pub fn set_session(&self, session: Option<Session>) {
         *self.session.lock().unwrap_or_else(|p| p.into_inner()) = session;
+    }
+
+    /// The signed-in session.
+    pub fn session(&self) -> Result<Session, ApiError> {
+        self.session
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+            .ok_or_else(signed_out)
+    }
+
+    /// Replaces what the tenant offers (a new probe) in the current session.
+    pub fn set_capabilities(&self, capabilities: Capabilities) {
+        if let Some(s) = self
+            .session
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .as_mut()
+        {
+            s.capabilities = capabilities;
+        }
     }
 
     pub fn set_selections(&self, store: Option<SelectionStore>) {
@@ -51,12 +86,7 @@ impl AppState {
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .clone()
-            .ok_or_else(|| {
-                ApiError::new(
-                    ErrorCode::Unauthorized,
-                    "Sign in first: choose a tenant or try the sandbox.",
-                )
-            })
+            .ok_or_else(signed_out)
     }
 
     /// A fresh stop signal for a new health check (a check already running is stopped).
@@ -97,29 +127,23 @@ impl AppState {
         }
     }
 
-    pub fn take_session(&self) -> Option<Arc<TokenSession>> {
+    pub fn take_session(&self) -> Option<Session> {
         self.session
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .take()
     }
 
-    /// A client for the signed-in tenant; it refreshes the session as needed.
-    pub fn client(&self) -> Result<TenantClient, ApiError> {
-        let session = self
-            .session
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .clone()
-            .ok_or_else(|| {
-                ApiError::new(
-                    ErrorCode::Unauthorized,
-                    "Sign in first: choose a tenant or try the sandbox.",
-                )
-            })?;
-        Ok(TenantClient::with_session(
-            session.tenant().clone(),
-            session,
-        )?)
+    /// The signed-in tenant's client (the same one for every command); it
+    /// refreshes the session as needed.
+    pub fn client(&self) -> Result<Arc<TenantClient>, ApiError> {
+        Ok(self.session()?.client)
     }
+}
+
+fn signed_out() -> ApiError {
+    ApiError::new(
+        ErrorCode::Unauthorized,
+        "Sign in first: choose a tenant or try the sandbox.",
+    )
 }

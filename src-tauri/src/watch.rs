@@ -21,7 +21,6 @@ use connassist_core::ApiError;
 use connassist_core::connections::{ConnectionRow, ListOptions, list};
 use connassist_core::health::watch::{self as decide, Mine, Notice, OpenRequest};
 use connassist_core::health::{self, HealthResult};
-use connassist_core::session::current_user;
 use connassist_core::tenant_client::TenantClient;
 use tauri::ipc::Channel;
 use tauri::{AppHandle, Manager, Runtime, State};
@@ -140,26 +139,15 @@ async fn run<R: Runtime>(
     }
 }
 
-/// The signed-in user, to tell their connections from others'.
+/// The signed-in user, to tell their connections from others' (decided in
+/// core: identity, personal workspace, choices, a reported owner).
 pub async fn mine<R: Runtime>(app: &AppHandle<R>, client: &TenantClient) -> Mine {
-    let email = match current_user(client).await {
-        Ok(me) => me.email,
-        Err(e) => {
-            tracing::warn!(error = %e, "who is signed in is unknown; only chosen connections count");
-            None
-        }
-    };
-    let chosen = match app.state::<AppState>().selections() {
-        Ok(store) => match store.list(client).await {
-            Ok(s) => s.selections.into_iter().map(|s| s.connection_id).collect(),
-            Err(e) => {
-                tracing::warn!(error = %e.message, "attended choices unknown");
-                vec![]
-            }
-        },
-        Err(_) => vec![],
-    };
-    Mine::new(email, chosen)
+    let state = app.state::<AppState>();
+    let chosen = crate::commands::chosen_ids(&state, client).await;
+    match state.session() {
+        Ok(session) => session.me.mine(chosen),
+        Err(_) => Mine::nobody(),
+    }
 }
 
 /// Checks the user's connections; returns how many were checked.

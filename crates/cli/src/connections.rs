@@ -5,8 +5,13 @@
 //! JSON schema (stable; fields are only ever added):
 //! `{"connections": [ConnectionRow], "errors": [{"folder": Folder, "error": {"code", "message"}}]}`
 //! where ConnectionRow is `{id, name, connectorKey, connectorName, identity,
-//! owner, folder: {key, path, personal}, state, isDefault, authType, lastUsed,
-//! updated, scopes, sharedMailbox, secretExpiresAt}` and `state` is one of Enabled, Disabled, Expired, Failed, Unknown.
+//! owner, ownerReported, mine, folder: {key, path, personal, id}, state,
+//! isDefault, authType, lastUsed, updated, scopes, sharedMailbox,
+//! secretExpiresAt}` and `state` is one of Enabled, Disabled, Expired, Failed,
+//! Unknown. `owner` is empty with `ownerReported: false` where the tenant
+//! does not report owners (to external applications, it does not); `mine`
+//! says the connection acts as the signed-in person, is in their personal
+//! workspace, or is owned by them.
 //! CSV has one row per connection with the columns of [`CSV_COLUMNS`].
 
 use std::process::ExitCode;
@@ -62,6 +67,8 @@ pub const CSV_COLUMNS: &[&str] = &[
     "scopes",
     "shared_mailbox",
     "secret_expires_at",
+    "owner_reported",
+    "mine",
 ];
 
 pub fn run(args: Args, tenant: &TenantArgs) -> ExitCode {
@@ -75,6 +82,7 @@ pub fn run(args: Args, tenant: &TenantArgs) -> ExitCode {
             connector: args.connector,
             state: args.state,
             concurrency: usize::from(args.concurrency),
+            mine: tenant.mine().await,
         };
         let listing = match list(&tenant.client, &options, |_| {}).await {
             Ok(l) => l,
@@ -130,7 +138,7 @@ fn table(rows: &[ConnectionRow]) -> String {
             r.name.clone(),
             r.connector_name.clone(),
             r.identity.clone(),
-            r.owner.clone(),
+            r.owner_label().to_owned(),
             folder_label(r),
             if r.is_default {
                 "yes".into()
@@ -174,6 +182,8 @@ fn csv(rows: &[ConnectionRow]) -> String {
             r.scopes.as_deref().map(|s| s.join(" ")).unwrap_or_default(),
             opt(&r.shared_mailbox),
             opt(&r.secret_expires_at),
+            r.owner_reported.to_string(),
+            r.mine.to_string(),
         ]);
     }
     w.into_inner()

@@ -18,6 +18,9 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
+use connassist_core::capabilities;
+use connassist_core::consent::flow::Started;
+use connassist_core::consent::{FlowOptions, handoff};
 use connassist_core::create::{self, AuthKind, Created, NewConnection};
 use connassist_core::tenant_client::TenantClient;
 use connassist_core::{ApiError, ErrorCode, Secret};
@@ -25,7 +28,7 @@ use connassist_core::{ApiError, ErrorCode, Secret};
 use crate::exit;
 use crate::login::Browser;
 use crate::output::{self, Format};
-use crate::reconnect::{follow, report};
+use crate::reconnect::{TerminalBrowser, follow, report};
 use crate::tenant::{TenantArgs, exit_for, fail};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -186,6 +189,13 @@ async fn create_one(client: &TenantClient, args: &Args) -> Result<ExitCode, ApiE
         ));
     }
     let new = request(args, choice.folder.key.clone())?;
+    let through_api = capabilities::extensions(client)
+        .await
+        .iter()
+        .any(|e| e == "create-connection");
+    if !through_api {
+        return on_tenant_page(client, args, &choice.folder).await;
+    }
     match create::create(client, &new).await? {
         Created::Connection(row) => {
             match args.format {
@@ -201,9 +211,14 @@ async fn create_one(client: &TenantClient, args: &Args) -> Result<ExitCode, ApiE
             if args.format != Format::Json {
                 output::line(&format!("New connection id: {}", session.connection_id));
             }
+            let started = Started {
+                session,
+                folder_key: choice.folder.key.clone(),
+                before: None,
+            };
             let progress = follow(
                 client,
-                &session,
+                &started,
                 args.browser,
                 Duration::from_secs(args.timeout_secs),
                 false,
@@ -212,6 +227,49 @@ async fn create_one(client: &TenantClient, args: &Args) -> Result<ExitCode, ApiE
             Ok(report(&progress, args.format, "Created"))
         }
     }
+}
+
+/// Where the tenant offers no API to create connections: its own page, and
+/// the new connection picked up when it appears. Only the delegated types
+/// are made there by a person; the others need the page's own form.
+async fn on_tenant_page(
+    client: &TenantClient,
+    args: &Args,
+    folder: &connassist_core::connections::FolderSummary,
+) -> Result<ExitCode, ApiError> {
+    let name = create::connectors(client)
+        .await?
+        .into_iter()
+        .find(|c| c.key == args.connector)
+        .map_or_else(|| args.connector.clone(), |c| c.name);
+    let handoff = handoff::page(client, folder, &name)?;
+    eprintln!(
+        "This tenant offers no API to create connections: create it on the tenant's own page. {}",
+        handoff.steps
+    );
+    let options = FlowOptions {
+        timeout: Duration::from_secs(args.timeout_secs),
+        poll_every: Duration::from_secs(2),
+        session_status: false,
+        title: "New connection".to_owned(),
+    };
+    let row = handoff::create_on_tenant_page(
+        client,
+        folder,
+        &args.connector,
+        &handoff,
+        &TerminalBrowser(args.browser),
+        &options,
+    )
+    .await?;
+    match args.format {
+        Format::Json => output::json(&row),
+        _ => output::line(&format!(
+            "Created {} ({}) in {}, acting as {}.",
+            row.name, row.id, folder.path, row.identity
+        )),
+    }
+    Ok(exit::code(exit::OK))
 }
 
 #[derive(Debug, clap::Args)]

@@ -1,8 +1,10 @@
 //! `connassist login` and `logout`: interactive sign-in to a real tenant for
 //! scripts on a workstation. The sign-in page opens in the system browser (or,
 //! with `--browser none`, its address is printed to open elsewhere) and the
-//! answer comes back to a one-shot listener on 127.0.0.1 with a port chosen
-//! by the OS (RFC 8252 §7.3). Tokens go to the OS keychain, nowhere else.
+//! answer comes back to a one-shot listener on 127.0.0.1, on the first free
+//! port of those the external application is registered with (UiPath
+//! Identity matches redirect URIs as registered, ports included; the README
+//! lists them). Tokens go to the OS keychain, nowhere else.
 
 use std::process::ExitCode;
 use std::sync::{Arc, Mutex};
@@ -13,8 +15,9 @@ use axum::extract::State;
 use axum::http::Uri;
 use axum::response::Html;
 use connassist_core::keychain::{OsKeychain, SecretStore};
-use connassist_core::session::{READ_SCOPES, current_user};
-use connassist_core::sign_in::PendingSignIn;
+use connassist_core::account::current_user;
+use connassist_core::session::READ_SCOPES;
+use connassist_core::sign_in::{PendingSignIn, parse_ports, redirect_uri};
 use connassist_core::tenant_client::TenantClient;
 use connassist_core::token_session::TokenSession;
 use connassist_core::{ApiError, ErrorCode};
@@ -32,8 +35,8 @@ pub enum Browser {
 }
 
 /// The tenant (`--url`) and the external application (`--client-id`: a
-/// non-confidential one registered for Connections Assistant with redirect
-/// http://127.0.0.1/callback) are the global tenant options.
+/// non-confidential one registered for Connections Assistant with the
+/// redirect URIs the README lists) are the global tenant options.
 #[derive(Debug, clap::Args)]
 pub struct LoginArgs {
     #[arg(long, value_enum, default_value_t = Browser::System)]
@@ -41,6 +44,18 @@ pub struct LoginArgs {
     /// How long to wait for the sign-in, in seconds.
     #[arg(long, default_value_t = 600)]
     timeout_secs: u64,
+    /// The loopback ports the application's redirect URIs are registered
+    /// with (http://127.0.0.1:PORT/callback), tried in turn.
+    #[arg(long, env = "CONNASSIST_REDIRECT_PORTS", default_value = "47611,47612,47613", value_parser = ports)]
+    redirect_ports: Ports,
+}
+
+/// Loopback ports, as `47611,47612`.
+#[derive(Debug, Clone)]
+pub struct Ports(Vec<u16>);
+
+fn ports(text: &str) -> Result<Ports, String> {
+    parse_ports(text).map(Ports)
 }
 
 /// The tenant is the global `--url`.
@@ -77,6 +92,26 @@ async fn run_logout(tenant: &TenantArgs) -> Result<String, ApiError> {
     ))
 }
 
+/// A listener on the first of `ports` that is free, and its port.
+async fn listen_on_first_free(
+    ports: &[u16],
+) -> Result<(tokio::net::TcpListener, u16), ApiError> {
+    let mut refused = vec![];
+    for &port in ports {
+        match tokio::net::TcpListener::bind(("127.0.0.1", port)).await {
+            Ok(listener) => return Ok((listener, port)),
+            Err(e) => refused.push(format!("{port} ({e})")),
+        }
+    }
+    Err(ApiError::new(
+        ErrorCode::Internal,
+        format!(
+            "None of the registered redirect ports is free on 127.0.0.1: {}. Close the program holding them, or register another port and pass it with --redirect-ports.",
+            refused.join(", ")
+        ),
+    ))
+}
+
 type Answer = Arc<Mutex<Option<oneshot::Sender<String>>>>;
 
 /// The loopback listener's one page: hands the redirect over and says what next.
@@ -94,26 +129,15 @@ async fn run_login(args: &LoginArgs, tenant_args: &TenantArgs) -> Result<String,
     let client_id = tenant_args.client_id.as_deref().ok_or_else(|| {
         ApiError::new(
             ErrorCode::InvalidInput,
-            "Say which external application to sign in with: --client-id (or CONNASSIST_CLIENT_ID), a non-confidential app registered with redirect http://127.0.0.1/callback.",
+            "Say which external application to sign in with: --client-id (or CONNASSIST_CLIENT_ID), a non-confidential app registered with the redirect URIs the README lists (http://127.0.0.1:47611/callback …).",
         )
     })?;
     // Fail before the user signs in if there is nowhere to keep the session.
     let store: Arc<dyn SecretStore> = Arc::new(OsKeychain::default());
     store.get("connassist-probe")?;
 
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .map_err(|e| {
-            ApiError::new(
-                ErrorCode::Internal,
-                format!("cannot listen on 127.0.0.1 for the sign-in answer: {e}"),
-            )
-        })?;
-    let port = listener
-        .local_addr()
-        .map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))?
-        .port();
-    let redirect = format!("http://127.0.0.1:{port}/callback");
+    let (listener, port) = listen_on_first_free(&args.redirect_ports.0).await?;
+    let redirect = redirect_uri(port);
     let mut scopes = vec!["openid", "offline_access"];
     scopes.extend_from_slice(READ_SCOPES);
     let pending = PendingSignIn::start(&tenant, client_id, &redirect, &scopes)?;
@@ -134,6 +158,9 @@ async fn run_login(args: &LoginArgs, tenant_args: &TenantArgs) -> Result<String,
 
     let authorize = pending.authorize_url().to_string();
     eprintln!("Open this address to sign in: {authorize}");
+    eprintln!(
+        "(The answer comes back to {redirect}. If the page says \"Invalid redirect_uri\", add that address to the external application's redirect URIs in Admin › External Applications.)"
+    );
     if args.browser == Browser::System
         && let Err(e) = open::that_detached(&authorize)
     {

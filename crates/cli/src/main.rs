@@ -9,6 +9,7 @@ mod audit;
 mod bench;
 mod connections;
 mod create;
+mod doctor;
 mod exit;
 mod health;
 mod login;
@@ -49,6 +50,8 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
+    /// What this tenant offers: each feature on or off, why, and what to do instead.
+    Doctor(doctor::Args),
     /// Sign in to a tenant in the browser; the session is kept in the OS keychain.
     Login(login::LoginArgs),
     /// Revoke the kept session and remove it from the keychain.
@@ -99,6 +102,7 @@ fn main() -> ExitCode {
         Command::Connectors(args) => create::connectors(args, &cli.tenant),
         Command::AuditPackage(args) => audit::run_package(args),
         Command::Bench(args) => bench::run(args),
+        Command::Doctor(args) => doctor::run(args, &cli.tenant),
         Command::Login(args) => login::login(args, &cli.tenant),
         Command::Logout(args) => login::logout(args, &cli.tenant),
     }

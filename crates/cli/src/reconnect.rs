@@ -1,9 +1,12 @@
-//! `connassist reconnect ID`: re-authenticates a connection in place. The
-//! consent page opens in the system browser (`--browser system`) or its
-//! address is printed on stdout to open anywhere (`--browser none`); the
-//! command waits for the tenant to finish. A consent by another account than
-//! the connection's is never accepted silently: on a terminal the user is
-//! asked, otherwise it is rejected unless `--accept-other-account` is given.
+//! `connassist reconnect ID`: re-authenticates a connection in place through
+//! `connassist-core`'s consent flow. The consent page opens in the system
+//! browser (`--browser system`) or its address is printed on stdout to open
+//! anywhere (`--browser none`); the command waits until the connection is
+//! Enabled again. A consent by another account than the connection's is
+//! never taken silently: where the tenant waits for a confirmation (the
+//! sandbox's extended profile) the user is asked on a terminal, otherwise it
+//! is rejected unless `--accept-other-account` is given; where it does not
+//! (a real tenant), the change is reported as a warning.
 //!
 //! Exit codes: 0 reconnected; 3 the consent failed, was rejected or expired
 //! (the cause and fix are printed); 4 tenant or network error; 2 usage.
@@ -12,9 +15,15 @@ use std::io::{BufRead, IsTerminal, Write};
 use std::process::ExitCode;
 use std::time::Duration;
 
-use connassist_core::reconnect::{self, AuthSession, ReconnectProgress, ReconnectStatus};
+use connassist_core::capabilities;
+use connassist_core::consent::flow::Started;
+use connassist_core::consent::{
+    ConnectionRef, ConsentDriver, ConsentView, FlowOptions, run_consent, start_reconnect,
+};
+use connassist_core::reconnect::{self, ReconnectProgress, ReconnectStatus};
 use connassist_core::tenant_client::TenantClient;
 use connassist_core::{ApiError, ErrorCode};
+use url::Url;
 
 use crate::exit;
 use crate::login::Browser;
@@ -25,6 +34,9 @@ use crate::tenant::{TenantArgs, exit_for, fail};
 pub struct Args {
     /// The connection's id (see `connassist connections`).
     id: String,
+    /// The folder the connection is in (its path); found by searching when omitted.
+    #[arg(long)]
+    folder: Option<String>,
     #[arg(long, value_enum, default_value_t = Browser::System)]
     browser: Browser,
     /// How long to wait for the consent, in seconds.
@@ -59,11 +71,36 @@ pub fn run(args: Args, tenant: &TenantArgs) -> ExitCode {
     })
 }
 
+/// The folder named by path, as its key.
+pub async fn folder_key(client: &TenantClient, path: &str) -> Result<String, ApiError> {
+    let want = path.trim_matches('/');
+    let folders = connassist_core::connections::folders(client).await?;
+    folders
+        .iter()
+        .find(|f| f.path.eq_ignore_ascii_case(want))
+        .map(|f| f.key.clone())
+        .ok_or_else(|| {
+            let known: Vec<&str> = folders.iter().map(|f| f.path.as_str()).collect();
+            ApiError::new(
+                ErrorCode::InvalidInput,
+                format!("No folder \"{want}\" among those you can see: {}.", known.join(", ")),
+            )
+        })
+}
+
 async fn reconnect_one(client: &TenantClient, args: &Args) -> Result<ReconnectProgress, ApiError> {
-    let session = reconnect::start(client, &args.id).await?;
+    let folder_key = match &args.folder {
+        Some(path) => Some(folder_key(client, path).await?),
+        None => None,
+    };
+    let target = ConnectionRef {
+        id: args.id.clone(),
+        folder_key,
+    };
+    let started = start_reconnect(client, &target).await?;
     follow(
         client,
-        &session,
+        &started,
         args.browser,
         Duration::from_secs(args.timeout_secs),
         args.accept_other_account,
@@ -71,43 +108,51 @@ async fn reconnect_one(client: &TenantClient, args: &Args) -> Result<ReconnectPr
     .await
 }
 
-/// Opens (or prints) the consent page of `session`, waits for the tenant to
-/// finish, cancels the session when time runs out, and asks about another
-/// account. Shared with `connassist create`.
+/// The terminal's browsers: the system browser, or an address printed for
+/// the user to open anywhere. Neither reports what happens on the page.
+pub struct TerminalBrowser(pub Browser);
+
+impl ConsentDriver for TerminalBrowser {
+    fn open(&self, url: &Url, _title: &str) -> Result<ConsentView, ApiError> {
+        match self.0 {
+            Browser::None => {
+                output::line(url.as_str());
+                eprintln!("Open the address above in a browser and consent; waiting…");
+            }
+            Browser::System => {
+                eprintln!("Consent in the browser that opens; waiting… ({url})");
+                if let Err(e) = open::that_detached(url.as_str()) {
+                    eprintln!("Could not open a browser ({e}); open the address above yourself.");
+                }
+            }
+        }
+        Ok(ConsentView::silent())
+    }
+}
+
+/// Runs the consent of `started` in the terminal's browser, asks about
+/// another account where the tenant waits for an answer, and says plainly
+/// when the connection now acts as another account. Shared with
+/// `connassist create`.
 pub async fn follow(
     client: &TenantClient,
-    session: &AuthSession,
+    started: &Started,
     browser: Browser,
     timeout: Duration,
     accept_other_account: bool,
 ) -> Result<ReconnectProgress, ApiError> {
-    match browser {
-        Browser::None => {
-            output::line(session.auth_url.as_str());
-            eprintln!("Open the address above in a browser and consent; waiting…");
-        }
-        Browser::System => {
-            eprintln!(
-                "Consent in the browser that opens; waiting… ({})",
-                session.auth_url
-            );
-            if let Err(e) = open::that_detached(session.auth_url.as_str()) {
-                eprintln!("Could not open a browser ({e}); open the address above yourself.");
-            }
-        }
-    }
-    let mut now = match reconnect::wait(client, session, POLL, timeout).await {
-        Ok(now) => now,
-        Err(e) => {
-            // Time is up: a consent finished later must store nothing.
-            if let Err(c) =
-                reconnect::cancel(client, &session.connection_id, &session.session_id).await
-            {
-                tracing::warn!(error = %c.message, "the consent session could not be cancelled");
-            }
-            return Err(e);
-        }
+    let session_status = capabilities::extensions(client)
+        .await
+        .iter()
+        .any(|e| e == "consent-session-status");
+    let options = FlowOptions {
+        timeout,
+        poll_every: POLL,
+        session_status,
+        title: "Consent".to_owned(),
     };
+    let mut now = run_consent(client, started, &TerminalBrowser(browser), &options, |_| {}).await?;
+    let session = &started.session;
     if now.status == ReconnectStatus::NeedsConfirmation {
         let accept = accept_other_account || ask(&now);
         now =
@@ -143,6 +188,14 @@ pub fn report(p: &ReconnectProgress, format: Format, done: &str) -> ExitCode {
     }
     match p.status {
         ReconnectStatus::Completed => {
+            if p.other_account {
+                eprintln!(
+                    "warning: the connection now acts as {} instead of {}. If that is not what you meant, reconnect again and sign in as {}.",
+                    p.identity.as_deref().unwrap_or("another account"),
+                    p.previous_identity.as_deref().unwrap_or("its previous account"),
+                    p.previous_identity.as_deref().unwrap_or("its previous account"),
+                );
+            }
             if format == Format::Text {
                 let who = p.identity.as_deref().unwrap_or("the same account");
                 output::line(&format!("{done}: the connection acts as {who}."));

@@ -7,7 +7,9 @@
 use std::sync::Arc;
 
 use connassist_core::keychain::{OsKeychain, SecretStore};
-use connassist_core::session::{READ_SCOPES, client_credentials};
+use connassist_core::account::current_user;
+use connassist_core::mine::Mine;
+use connassist_core::session::{READ_SCOPES, application_sign_in};
 use connassist_core::tenant_client::TenantClient;
 use connassist_core::token_session::TokenSession;
 use connassist_core::{ApiError, ErrorCode, Secret, TenantUrl};
@@ -51,6 +53,20 @@ pub struct TenantArgs {
 pub struct Tenant {
     pub client: TenantClient,
     _sandbox: Option<Sandbox>,
+}
+
+impl Tenant {
+    /// Whose connections are the signed-in account's (none for an
+    /// application signed in as itself, or when the tenant will not say).
+    pub async fn mine(&self) -> Mine {
+        match current_user(&self.client).await {
+            Ok(me) => me.mine([]),
+            Err(e) => {
+                tracing::debug!(error = %e, "who is signed in is unknown; no connection is marked yours");
+                Mine::nobody()
+            }
+        }
+    }
 }
 
 /// What failed, with the exit code it maps to.
@@ -124,9 +140,9 @@ impl TenantArgs {
                 _sandbox: None,
             });
         };
-        let token = client_credentials(&url, id, &Secret::new(secret.clone()), READ_SCOPES).await?;
+        let token = application_sign_in(&url, id, &Secret::new(secret.clone())).await?;
         Ok(Tenant {
-            client: TenantClient::new(url, token)?,
+            client: TenantClient::new(url, token)?.as_application(),
             _sandbox: None,
         })
     }

@@ -27,6 +27,10 @@ pub struct FolderSummary {
     pub key: String,
     pub path: String,
     pub personal: bool,
+    /// Orchestrator's numeric id: links to the tenant's pages name a folder
+    /// by it (`?fid=`).
+    #[serde(default)]
+    pub id: Option<i64>,
 }
 
 /// Integration Service connection states, plus what we could not recognise.
@@ -74,8 +78,18 @@ pub struct ConnectionRow {
     pub connector_name: String,
     /// The account the connection acts as (`connectionIdentity`).
     pub identity: String,
-    /// Who created it.
+    /// Who created it; empty when the tenant does not report it.
     pub owner: String,
+    /// Whether the tenant reported the owner: it does not to external
+    /// applications (the Integration Service API guide), so an empty owner
+    /// means "not reported", not "nobody".
+    #[serde(default = "reported")]
+    pub owner_reported: bool,
+    /// The signed-in user's own ([`crate::mine::Mine`]): it acts as them,
+    /// is in their personal workspace, was chosen by them, or is owned by
+    /// them where the tenant says so.
+    #[serde(default)]
+    pub mine: bool,
     pub folder: FolderSummary,
     pub state: ConnectionState,
     pub is_default: bool,
@@ -90,6 +104,27 @@ pub struct ConnectionRow {
     /// connections), when the tenant records it.
     #[serde(default)]
     pub secret_expires_at: Option<String>,
+}
+
+fn reported() -> bool {
+    true
+}
+
+/// What the list shows when a tenant does not report the owner.
+pub const OWNER_NOT_REPORTED: &str = "owner not reported by the tenant";
+
+impl ConnectionRow {
+    /// The owner as a person reads it: the address, or that the tenant does
+    /// not report it (never an empty cell that reads as "nobody").
+    pub fn owner_label(&self) -> &str {
+        if self.owner_reported && !self.owner.is_empty() {
+            &self.owner
+        } else if self.owner_reported {
+            ""
+        } else {
+            OWNER_NOT_REPORTED
+        }
+    }
 }
 
 /// A folder whose connections could not be listed.
@@ -125,6 +160,8 @@ pub struct ListOptions {
     pub state: Option<ConnectionState>,
     /// Folders listed at once; 0 means [`DEFAULT_CONCURRENCY`].
     pub concurrency: usize,
+    /// Who is asking: rows are marked `mine` by it.
+    pub mine: crate::mine::Mine,
 }
 
 /// Every row and every folder error, sorted by folder path then name.
@@ -140,6 +177,8 @@ pub struct Listing {
 struct WireFolder {
     key: String,
     fully_qualified_name: String,
+    #[serde(default)]
+    id: Option<i64>,
     #[serde(default)]
     is_personal: bool,
     #[serde(default)]
@@ -172,7 +211,7 @@ struct WireConnection {
     #[serde(default)]
     name: String,
     #[serde(default)]
-    owner: String,
+    owner: Option<String>,
     #[serde(default)]
     state: String,
     #[serde(default)]
@@ -217,6 +256,7 @@ impl WireFolder {
             key: self.key.clone(),
             path: self.fully_qualified_name.clone(),
             personal: self.is_personal || self.folder_type.as_deref() == Some("Personal"),
+            id: self.id,
         }
     }
 }
@@ -233,7 +273,9 @@ fn row(c: WireConnection, folder: &FolderSummary) -> ConnectionRow {
         },
         connector_key: connector.key,
         identity: c.connection_identity.unwrap_or_default(),
-        owner: c.owner,
+        owner_reported: c.owner.is_some(),
+        owner: c.owner.unwrap_or_default(),
+        mine: false,
         folder: folder.clone(),
         state: ConnectionState::parse(&c.state),
         is_default: c.is_default,
@@ -267,6 +309,11 @@ pub(crate) async fn folders_with_create_permission(
         .collect())
 }
 
+/// The folders the signed-in account sees: `GetAllForCurrentUser` (with
+/// personal workspaces), paged on `skip` until its `Count`. It answers a
+/// confidential application signing in as itself with an empty list
+/// (UiPathOrch's CHANGELOG, 1.11.5), so an empty answer is followed by
+/// `/odata/Folders`, the folders the account is assigned to.
 async fn wire_folders(client: &TenantClient) -> Result<Vec<WireFolder>, TenantError> {
     let mut out = vec![];
     loop {
@@ -281,6 +328,31 @@ async fn wire_folders(client: &TenantClient) -> Result<Vec<WireFolder>, TenantEr
         let got = page.page_items.len();
         out.extend(page.page_items);
         if got == 0 || out.len() >= page.count {
+            break;
+        }
+    }
+    if out.is_empty() {
+        out = odata_folders(client).await?;
+    }
+    Ok(out)
+}
+
+#[derive(Debug, Deserialize)]
+struct ODataPage<T> {
+    value: Vec<T>,
+}
+
+/// `/odata/Folders`, paged with `$top`/`$skip` until a short page.
+async fn odata_folders(client: &TenantClient) -> Result<Vec<WireFolder>, TenantError> {
+    let mut out = vec![];
+    loop {
+        let query = [("$top", PAGE.to_string()), ("$skip", out.len().to_string())];
+        let page: ODataPage<WireFolder> = client
+            .get_json("orchestrator_/odata/Folders", &query, None)
+            .await?;
+        let got = page.value.len();
+        out.extend(page.value);
+        if got < PAGE {
             return Ok(out);
         }
     }
@@ -334,6 +406,34 @@ async fn folder_connections(
     Ok(rows)
 }
 
+/// One folder's connections, filtered and marked as `options` says (its
+/// `folder` path is not consulted).
+pub async fn list_folder(
+    client: &TenantClient,
+    folder: &FolderSummary,
+    options: &ListOptions,
+) -> Result<Vec<ConnectionRow>, TenantError> {
+    let mut rows = folder_connections(client, folder, options.connector.as_deref()).await?;
+    if let Some(state) = options.state {
+        rows.retain(|r| r.state == state);
+    }
+    options.mine.mark(&mut rows);
+    Ok(rows)
+}
+
+/// The first connection of `folder`, if any: enough to see whether the
+/// tenant lets this account read connections and what a row carries.
+pub async fn sample(
+    client: &TenantClient,
+    folder: &FolderSummary,
+) -> Result<Vec<ConnectionRow>, TenantError> {
+    let query = [("pageIndex", "0".to_owned()), ("pageSize", "1".to_owned())];
+    let page: ConnectionPage = client
+        .get_json("connections_/api/v1/Connections", &query, Some(&folder.key))
+        .await?;
+    Ok(page.into_vec().into_iter().map(|c| row(c, folder)).collect())
+}
+
 /// Lists connections across folders, reporting each folder as it completes.
 /// Fails as a whole only when the folders themselves cannot be listed.
 pub async fn list(
@@ -380,6 +480,7 @@ pub async fn list(
                 if let Some(state) = options.state {
                     rows.retain(|r| r.state == state);
                 }
+                options.mine.mark(&mut rows);
                 ListEvent::Folder {
                     folder,
                     connections: rows,
@@ -397,6 +498,9 @@ pub async fn list(
             ListEvent::Started { .. } => {}
         }
     }
+    if let Some(refused) = refused_everywhere(&listing, client) {
+        return Err(refused);
+    }
     listing
         .connections
         .sort_by(|a, b| (&a.folder.path, &a.name).cmp(&(&b.folder.path, &b.name)));
@@ -404,6 +508,33 @@ pub async fn list(
         .errors
         .sort_by(|a, b| a.folder.path.cmp(&b.folder.path));
     Ok(listing)
+}
+
+/// Every folder refused its connections as forbidden: not a folder's
+/// trouble but the account's (a token without Integration Service's scope),
+/// said once, with what to do.
+fn refused_everywhere(listing: &Listing, client: &TenantClient) -> Option<TenantError> {
+    let first = listing.errors.first()?;
+    let all_forbidden = listing.connections.is_empty()
+        && listing
+            .errors
+            .iter()
+            .all(|e| e.error.code == crate::error::ErrorCode::Forbidden);
+    if !all_forbidden {
+        return None;
+    }
+    let fix = if client.is_application() {
+        "IS.Connections.Read is a user scope on UiPath (Integration Service › API access): an application signing in as itself cannot read connections. Sign in as a person instead (connassist login, or Sign in in the app)."
+    } else {
+        "Check that the external application has IS.Connections.Read and IS.Connectors.Read among its user scopes (Admin › External Applications), then sign in again."
+    };
+    Some(TenantError::Forbidden {
+        message: format!(
+            "none of the {} folders' connections may be read by this account ({}). {fix}",
+            listing.errors.len(),
+            first.error.message
+        ),
+    })
 }
 
 /// A delegated Outlook connection in Shared, owned by and acting as
@@ -417,10 +548,13 @@ pub(crate) fn sample_row(id: &str, name: &str, state: ConnectionState) -> Connec
         connector_name: "Outlook".into(),
         identity: "a@contoso.example".into(),
         owner: "a@contoso.example".into(),
+        owner_reported: true,
+        mine: false,
         folder: FolderSummary {
             key: "f".into(),
             path: "Shared".into(),
             personal: false,
+            id: None,
         },
         state,
         is_default: false,
@@ -443,6 +577,7 @@ mod tests {
             key: String::new(),
             path: path.into(),
             personal: false,
+            id: None,
         };
         assert!(in_folder(&f("Finance"), "finance"));
         assert!(in_folder(&f("Finance/Payables"), "Finance"));
@@ -461,6 +596,7 @@ mod tests {
             key: "k".into(),
             path: "Shared".into(),
             personal: false,
+            id: None,
         };
         let rows: Vec<_> = array
             .into_vec()

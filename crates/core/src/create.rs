@@ -423,11 +423,13 @@ pub async fn create(client: &TenantClient, new: &NewConnection) -> Result<Create
             key: f.key,
             path: f.fully_qualified_name,
             personal: f.personal_workspace || f.folder_type.as_deref() == Some("Personal"),
+            id: None,
         })
         .unwrap_or_else(|| FolderSummary {
             key: new.folder_key.clone(),
             path: String::new(),
             personal: false,
+            id: None,
         });
     row_from_json(value, &folder)
         .map(|row| Created::Connection(Box::new(row)))

@@ -4,8 +4,11 @@
 //!
 //! `src-tauri` and `crates/cli` only adapt these modules to IPC and to a terminal.
 
+pub mod account;
 pub mod audit;
+pub mod capabilities;
 pub mod connections;
+pub mod consent;
 pub mod create;
 pub mod error;
 pub mod failure;
@@ -13,7 +16,9 @@ pub mod health;
 pub mod json_file;
 pub mod keychain;
 pub mod logging;
+pub mod mine;
 pub mod package;
+pub mod rate_budget;
 pub mod reconnect;
 pub mod retry;
 pub mod secret;

@@ -1,17 +1,10 @@
-//! Reconnecting a connection in place: Integration Service starts a consent
-//! session (`POST Connections/{id}/auth` → `authUrl`), the user consents at the
-//! provider in a browser (the app's embedded window or the system browser),
-//! the service finishes the OAuth exchange itself and tells us the outcome.
-//! The connection keeps its id, folder and bindings.
-//!
-//! This module is the client side: start, poll, and confirm. Two things are
-//! decided here rather than left to the service: a consent given by another
-//! account than the connection's previous identity is never accepted silently
-//! (the caller must confirm or reject it), and every failure is explained by
-//! the failure catalogue. The scope difference between the previous grant and
-//! what is requested is computed before the user consents.
-
-use std::time::Duration;
+//! A consent session's shapes, and the routes of a tenant that reports its
+//! sessions (the sandbox's extended profile; no public source documents
+//! them): its status, a confirmation of another account, a cancel. The flow
+//! that drives a consent on any tenant is [`crate::consent`]; this module is
+//! what it reads and reports. Every failure is explained by the failure
+//! catalogue; the scope difference between the previous grant and what is
+//! requested is computed before the user consents where the tenant says.
 
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -92,6 +85,10 @@ pub struct ReconnectProgress {
     /// For a consent only an administrator can give: the link to send them
     /// (https, or the loopback sandbox's), when the tenant names one.
     pub admin_consent_url: Option<String>,
+    /// The connection now acts as another account than before: said, never
+    /// taken silently.
+    #[serde(default)]
+    pub other_account: bool,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -106,16 +103,16 @@ struct WireScopes {
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
-struct WireError {
-    code: String,
+pub(crate) struct WireError {
+    pub code: String,
     #[serde(default)]
-    provider_code: Option<String>,
+    pub provider_code: Option<String>,
     #[serde(default)]
-    message: Option<String>,
+    pub message: Option<String>,
     /// Invented by the sandbox: where an administrator grants consent for the
     /// whole organisation, when the provider's wall needs one.
     #[serde(default)]
-    admin_consent_url: Option<String>,
+    pub admin_consent_url: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -154,7 +151,7 @@ fn diff(scopes: WireScopes) -> ScopeDiff {
 
 /// A failure's explanation: the provider's code (AADSTS…) wins over the OAuth
 /// error, which wins over our own codes; ours get a sentence of their own.
-fn explain_error(e: &WireError) -> Explanation {
+pub(crate) fn explain_error(e: &WireError) -> Explanation {
     let ours = |cause: &str, fix: &str| Explanation {
         status: crate::failure::FailureStatus::Unknown,
         code: e.code.clone(),
@@ -203,6 +200,10 @@ fn progress(w: WireProgress) -> ReconnectProgress {
         .and_then(|u| Url::parse(u).ok())
         .filter(openable)
         .map(String::from);
+    let other_account = match (&w.identity, &w.previous_identity) {
+        (Some(now), Some(before)) => !crate::audit::accounts::same_account(now, before),
+        _ => false,
+    };
     ReconnectProgress {
         admin_consent_url,
         failure: w.error.as_ref().map(explain_error),
@@ -211,13 +212,8 @@ fn progress(w: WireProgress) -> ReconnectProgress {
         identity: w.identity,
         previous_identity: w.previous_identity,
         scopes: diff(w.scopes),
+        other_account,
     }
-}
-
-/// Starts a consent session for connection `id`.
-pub async fn start(client: &TenantClient, id: &str) -> Result<AuthSession, ApiError> {
-    let body: serde_json::Value = client.post_json(&path(id), &serde_json::json!({})).await?;
-    started(id, body)
 }
 
 /// The consent page must be the tenant's or a provider's over https (the
@@ -298,33 +294,6 @@ pub async fn confirm(
         )
         .await?;
     status(client, connection_id, session_id).await
-}
-
-/// Polls until the session is no longer pending (completed, failed, expired,
-/// or waiting for a confirmation), or `timeout` passes (then `cancelled`).
-pub async fn wait(
-    client: &TenantClient,
-    session: &AuthSession,
-    every: Duration,
-    timeout: Duration,
-) -> Result<ReconnectProgress, ApiError> {
-    let deadline = tokio::time::Instant::now() + timeout;
-    loop {
-        let now = status(client, &session.connection_id, &session.session_id).await?;
-        if now.status != ReconnectStatus::Pending {
-            return Ok(now);
-        }
-        if tokio::time::Instant::now() >= deadline {
-            return Err(ApiError::new(
-                ErrorCode::Cancelled,
-                format!(
-                    "Nobody finished the consent within {} minutes; start the reconnect again.",
-                    timeout.as_secs().div_ceil(60)
-                ),
-            ));
-        }
-        tokio::time::sleep(every).await;
-    }
 }
 
 /// Whether a browser navigation is the service's "done" page for `session`:

@@ -11,12 +11,12 @@ use oauth2::{
     TokenUrl,
 };
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use ts_rs::TS;
 
 use crate::error::{ApiError, ErrorCode};
 use crate::secret::Secret;
-use crate::tenant_client::{TenantClient, TenantError};
+
 use crate::tenant_url::TenantUrl;
 
 /// Everything the app reads: folders, processes and triggers, robots,
@@ -52,6 +52,18 @@ pub enum SignInError {
     #[error("The sign-in was cancelled.")]
     Cancelled,
     #[error(
+        "The tenant refused the sign-in: the external application {client_id} is not registered with the redirect URI {redirect}. Add that address to the application's redirect URIs in Admin › External Applications (the README lists every address to add), then sign in again."
+    )]
+    RedirectNotRegistered { redirect: String, client_id: String },
+    #[error(
+        "The tenant refused the sign-in: the external application {client_id} is not registered for every scope Connections Assistant asks for{}. Add the scopes the README lists to the application in Admin › External Applications, then sign in again.",
+        .description.as_deref().map(|d| format!(" ({d})")).unwrap_or_default()
+    )]
+    ScopesNotRegistered {
+        client_id: String,
+        description: Option<String>,
+    },
+    #[error(
         "The sign-in answer does not belong to this sign-in (its state does not match), so it was ignored. Start the sign-in again."
     )]
     StateMismatch,
@@ -64,9 +76,10 @@ pub enum SignInError {
 impl From<SignInError> for ApiError {
     fn from(e: SignInError) -> Self {
         let code = match e {
-            SignInError::BadCredentials { .. } | SignInError::Refused { .. } => {
-                ErrorCode::Unauthorized
-            }
+            SignInError::BadCredentials { .. }
+            | SignInError::Refused { .. }
+            | SignInError::RedirectNotRegistered { .. }
+            | SignInError::ScopesNotRegistered { .. } => ErrorCode::Unauthorized,
             SignInError::Unreachable { .. } => ErrorCode::Unreachable,
             SignInError::Malformed(_) => ErrorCode::TenantError,
             SignInError::Cancelled => ErrorCode::Cancelled,
@@ -130,6 +143,39 @@ pub(crate) fn explain<RE: std::error::Error + 'static>(
     }
 }
 
+/// What an application may read as itself: Orchestrator's application
+/// scopes. Integration Service lists its scopes as user scopes only
+/// (Integration Service › API access), and Identity refuses a request for a
+/// scope an application is not registered with (`invalid_scope`).
+pub const APPLICATION_SCOPES: &[&str] = &[
+    "OR.Folders.Read",
+    "OR.Execution.Read",
+    "OR.Jobs.Read",
+    "OR.Robots.Read",
+    "OR.Machines.Read",
+    "OR.Users.Read",
+];
+
+/// Signs an external application in as itself: with every read scope when
+/// its registration allows them, else (`invalid_scope`) with Orchestrator's
+/// application scopes alone, which is all a UiPath tenant grants an
+/// application (the capability probe then says what that leaves out).
+pub async fn application_sign_in(
+    tenant: &TenantUrl,
+    client_id: &str,
+    secret: &Secret<String>,
+) -> Result<Secret<String>, SignInError> {
+    match client_credentials(tenant, client_id, secret, READ_SCOPES).await {
+        Err(SignInError::Refused { error, .. }) if error == "invalid_scope" => {
+            tracing::info!(
+                "the application may not have Integration Service's scopes (user scopes on UiPath); signing in with Orchestrator's"
+            );
+            client_credentials(tenant, client_id, secret, APPLICATION_SCOPES).await
+        }
+        other => other,
+    }
+}
+
 /// Signs an external application in with its client id and secret.
 pub async fn client_credentials(
     tenant: &TenantUrl,
@@ -164,45 +210,6 @@ pub struct SessionInfo {
     pub email: Option<String>,
     /// The built-in sandbox tenant rather than a real one.
     pub sandbox: bool,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(rename_all = "PascalCase")]
-struct CurrentUser {
-    #[serde(default)]
-    user_name: String,
-    #[serde(default)]
-    name: String,
-    #[serde(default)]
-    surname: String,
-    #[serde(default)]
-    email_address: Option<String>,
-}
-
-/// The signed-in account, for display.
-/// Who is signed in: a display form and the email, when the tenant has one.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Me {
-    pub display: String,
-    pub email: Option<String>,
-}
-
-pub async fn current_user(client: &TenantClient) -> Result<Me, TenantError> {
-    let me: CurrentUser = client
-        .get_json(
-            "orchestrator_/odata/Users/UiPath.Server.Configuration.OData.GetCurrentUser",
-            &[],
-            None,
-        )
-        .await?;
-    let full = format!("{} {}", me.name, me.surname).trim().to_owned();
-    let name = if full.is_empty() { me.user_name } else { full };
-    let email = me.email_address.filter(|e| !e.is_empty());
-    Ok(Me {
-        display: match &email {
-            Some(email) => format!("{name} <{email}>"),
-            None => name,
-        },
-        email,
-    })
+    /// What the tenant offers (the capability probe at sign-in).
+    pub capabilities: crate::capabilities::Capabilities,
 }

@@ -36,6 +36,10 @@ pub struct Settings {
     /// How often the app checks the user's own connections while it runs,
     /// in minutes; 0 turns background checks (and their notifications) off.
     pub background_check_minutes: u32,
+    /// The loopback ports the external application's redirect URIs are
+    /// registered with, tried in turn; empty: `CONNASSIST_REDIRECT_PORTS`,
+    /// else the README's (47611, 47612, 47613).
+    pub redirect_ports: Vec<u16>,
 }
 
 impl Default for Settings {
@@ -44,6 +48,7 @@ impl Default for Settings {
             consent_timeout_secs: DEFAULT_CONSENT_TIMEOUT_SECS,
             system_browser_connectors: vec![],
             background_check_minutes: DEFAULT_BACKGROUND_CHECK_MINUTES,
+            redirect_ports: vec![],
         }
     }
 }
@@ -63,6 +68,17 @@ impl Settings {
                 .any(|k| k.eq_ignore_ascii_case(connector))
     }
 
+    /// The ports to hold for a sign-in's answer, in the order to try them.
+    pub fn redirect_ports(&self) -> Vec<u16> {
+        if !self.redirect_ports.is_empty() {
+            return self.redirect_ports.clone();
+        }
+        crate::sign_in::redirect_ports_from_env().unwrap_or_else(|e| {
+            tracing::warn!(error = %e, "using the default redirect ports");
+            crate::sign_in::DEFAULT_REDIRECT_PORTS.to_vec()
+        })
+    }
+
     /// The time between background checks; `None` when they are off.
     pub fn background_interval(&self) -> Option<Duration> {
         (self.background_check_minutes > 0)
@@ -79,6 +95,12 @@ impl Settings {
                     BACKGROUND_CHECK_RANGE.start(),
                     BACKGROUND_CHECK_RANGE.end()
                 ),
+            ));
+        }
+        if self.redirect_ports.contains(&0) {
+            return Err(ApiError::new(
+                ErrorCode::InvalidInput,
+                "A redirect port is a number from 1 to 65535, as registered with the external application.",
             ));
         }
         if !CONSENT_TIMEOUT_RANGE.contains(&self.consent_timeout_secs) {
@@ -147,6 +169,7 @@ mod tests {
             consent_timeout_secs: 90,
             system_browser_connectors: vec!["b".into(), "a".into(), "b".into()],
             background_check_minutes: 0,
+            redirect_ports: vec![50001, 50002],
         };
         file.save(&mine).unwrap();
         let back = file.load().unwrap();
@@ -156,6 +179,14 @@ mod tests {
         assert!(!back.system_browser_for("c", false));
         assert!(back.system_browser_for("c", true));
         assert_eq!(back.background_interval(), None, "0 turns them off");
+        assert_eq!(back.redirect_ports(), [50001, 50002]);
+        assert!(
+            file.save(&Settings {
+                redirect_ports: vec![0],
+                ..mine.clone()
+            })
+            .is_err()
+        );
         assert_eq!(
             Settings::default().background_interval(),
             Some(Duration::from_secs(30 * 60))

@@ -37,6 +37,44 @@ pub struct PendingSignIn {
     authorize_url: Url,
 }
 
+/// The loopback ports Connections Assistant's redirect URIs are registered
+/// with (the README lists them for administrators), tried in turn. UiPath
+/// Identity matches redirect URIs as registered, ports included (its own CLI
+/// registers fixed ports: 8104, 8055, 42042), so any-port loopback is not
+/// relied on. `CONNASSIST_REDIRECT_PORTS` or the app's settings change them.
+pub const DEFAULT_REDIRECT_PORTS: [u16; 3] = [47611, 47612, 47613];
+
+/// `http://127.0.0.1:{port}/callback`, the form registered for each port.
+pub fn redirect_uri(port: u16) -> String {
+    format!("http://127.0.0.1:{port}/callback")
+}
+
+/// Ports from `47611,47612` (spaces allowed); an empty text is the default.
+pub fn parse_ports(text: &str) -> Result<Vec<u16>, String> {
+    let ports: Vec<u16> = text
+        .split(',')
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .map(|p| {
+            p.parse::<u16>()
+                .ok()
+                .filter(|p| *p != 0)
+                .ok_or_else(|| format!("{p:?} is not a port (1 to 65535)"))
+        })
+        .collect::<Result<_, _>>()?;
+    Ok(if ports.is_empty() {
+        DEFAULT_REDIRECT_PORTS.to_vec()
+    } else {
+        ports
+    })
+}
+
+/// The ports to try: `CONNASSIST_REDIRECT_PORTS` when set, else the default.
+pub fn redirect_ports_from_env() -> Result<Vec<u16>, String> {
+    parse_ports(&std::env::var("CONNASSIST_REDIRECT_PORTS").unwrap_or_default())
+        .map_err(|e| format!("CONNASSIST_REDIRECT_PORTS: {e}"))
+}
+
 pub fn authorize_url(tenant: &TenantUrl) -> String {
     format!("{}/identity_/connect/authorize", tenant.origin())
 }
@@ -87,6 +125,50 @@ impl PendingSignIn {
         is_redirect_to(&self.redirect, url)
     }
 
+    /// The redirect URI this sign-in asks the tenant to answer at.
+    pub fn redirect_uri(&self) -> &Url {
+        &self.redirect
+    }
+
+    /// Whether a navigation is UiPath Identity's error page, where it leaves
+    /// the browser when it cannot answer the client at all (an unregistered
+    /// redirect URI, an unknown client): `{origin}/identity_/web/?errorCode=…`
+    /// (UiPathOrch reads the same page to explain failed sign-ins).
+    pub fn is_identity_error(&self, url: &Url) -> bool {
+        is_identity_error(&self.tenant, url)
+    }
+
+    /// What Identity's error page says, as a sign-in error with its fix.
+    pub fn identity_error(&self, url: &Url) -> SignInError {
+        let param = |name: &str| {
+            url.query_pairs()
+                .find(|(k, _)| k == name)
+                .map(|(_, v)| v.into_owned())
+        };
+        let description = param("errorId").and_then(|id| {
+            use base64::Engine;
+            let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+                .decode(id.trim_end_matches('='))
+                .ok()?;
+            let json: serde_json::Value = serde_json::from_slice(&bytes).ok()?;
+            json["Data"]["ErrorDescription"].as_str().map(str::to_owned)
+        });
+        let error = param("errorCode").unwrap_or_default();
+        if description
+            .as_deref()
+            .is_some_and(|d| d.to_ascii_lowercase().contains("redirect_uri"))
+        {
+            return SignInError::RedirectNotRegistered {
+                redirect: self.redirect.to_string(),
+                client_id: self.client_id.clone(),
+            };
+        }
+        SignInError::Refused {
+            error,
+            description,
+        }
+    }
+
     /// Checks the redirect and exchanges its code for tokens.
     pub async fn complete(self, callback: &Url) -> Result<TokenSet, SignInError> {
         if !self.is_callback(callback) {
@@ -113,13 +195,16 @@ impl PendingSignIn {
             }
         }
         if let Some(error) = param("error") {
-            return Err(if error == "access_denied" {
-                SignInError::Cancelled
-            } else {
-                SignInError::Refused {
+            return Err(match error.as_str() {
+                "access_denied" => SignInError::Cancelled,
+                "invalid_scope" => SignInError::ScopesNotRegistered {
+                    client_id: self.client_id.clone(),
+                    description: param("error_description"),
+                },
+                _ => SignInError::Refused {
                     error,
                     description: param("error_description"),
-                }
+                },
             });
         }
         let code = param("code").ok_or_else(|| {
@@ -151,6 +236,15 @@ impl PendingSignIn {
                 .map(|s| s.iter().map(|x| x.as_str()).collect::<Vec<_>>().join(" ")),
         })
     }
+}
+
+/// Whether `url` is `tenant`'s Identity error page
+/// ([`PendingSignIn::is_identity_error`]).
+pub fn is_identity_error(tenant: &TenantUrl, url: &Url) -> bool {
+    let origin = Url::parse(&tenant.origin()).ok().map(|u| u.origin());
+    origin.is_some_and(|o| o == url.origin())
+        && url.path().starts_with("/identity_/web")
+        && url.query_pairs().any(|(k, _)| k == "errorCode")
 }
 
 /// Whether `url` goes to `redirect`: same scheme, host, port and path.

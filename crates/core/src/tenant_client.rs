@@ -83,6 +83,9 @@ pub struct TenantClient {
     /// request of this client waits until then, not only the one refused, so
     /// a bulk run slows down as a whole instead of failing row after row.
     paused_until: std::sync::Mutex<Option<tokio::time::Instant>>,
+    /// An application signed in as itself (client credentials): what it
+    /// cannot do is explained differently from what a person lacks.
+    application: bool,
 }
 
 /// A tenant's answer to a request sent once ([`TenantClient::post_once`]).
@@ -174,6 +177,7 @@ impl TenantClient {
             retry: RetryPolicy::default(),
             requests: AtomicU64::new(0),
             paused_until: std::sync::Mutex::new(None),
+            application: false,
         })
     }
 
@@ -184,6 +188,17 @@ impl TenantClient {
 
     pub fn tenant(&self) -> &TenantUrl {
         &self.tenant
+    }
+
+    /// Marks the client as an application's signed in as itself.
+    pub fn as_application(mut self) -> Self {
+        self.application = true;
+        self
+    }
+
+    /// Whether an application signed in as itself holds the token.
+    pub fn is_application(&self) -> bool {
+        self.application
     }
 
     async fn bearer(&self) -> Result<Secret<String>, TenantError> {
@@ -288,6 +303,18 @@ impl TenantClient {
             .await
     }
 
+    /// POSTs `body` as JSON to `path` in a folder (`X-UIPATH-FolderKey`), as
+    /// Integration Service's folder-scoped calls take it. Retried like a GET.
+    pub async fn post_json_in<T: DeserializeOwned>(
+        &self,
+        path: &str,
+        body: &serde_json::Value,
+        folder_key: &str,
+    ) -> Result<T, TenantError> {
+        self.send_json(Method::POST, path, &[], Some(folder_key), Some(body))
+            .await
+    }
+
     /// DELETEs `path`. Retried like a GET: deleting twice is deleting once.
     pub async fn delete_json<T: DeserializeOwned>(&self, path: &str) -> Result<T, TenantError> {
         self.send_json(Method::DELETE, path, &[], None, None).await
@@ -346,6 +373,40 @@ impl TenantClient {
         folder_key: Option<&str>,
         body: Option<&serde_json::Value>,
     ) -> Result<T, TenantError> {
+        let answer = self
+            .send(method, path, query, folder_key, body, false)
+            .await?;
+        serde_json::from_slice(&answer.body).map_err(|e| TenantError::Malformed {
+            path: path.to_owned(),
+            reason: e.to_string(),
+        })
+    }
+
+    /// GETs `path` in a folder like [`Self::get_json`], but a refusal that
+    /// retrying cannot change (a 4xx other than 401, 408 and 429) comes back
+    /// as the tenant's [`Answer`] instead of an error: for a ping, whose
+    /// refusal (`400 CNS1008`) says what is wrong with the connection.
+    pub async fn get_answer(
+        &self,
+        path: &str,
+        query: &[(&str, String)],
+        folder_key: Option<&str>,
+    ) -> Result<Answer, TenantError> {
+        self.send(Method::GET, path, query, folder_key, None, true)
+            .await
+    }
+
+    /// Sends a request, retrying what may succeed later, and gives back a
+    /// successful answer; with `keep_refusals`, a final 4xx answer too.
+    async fn send(
+        &self,
+        method: Method,
+        path: &str,
+        query: &[(&str, String)],
+        folder_key: Option<&str>,
+        body: Option<&serde_json::Value>,
+        keep_refusals: bool,
+    ) -> Result<Answer, TenantError> {
         let url = format!("{}/{}", self.tenant.url, path.trim_start_matches('/'));
         let mut attempt = 0;
         let mut bearer = self.bearer().await?;
@@ -379,11 +440,9 @@ impl TenantClient {
                     }
                     match response.bytes().await {
                         Ok(body) if status.is_success() => {
-                            return serde_json::from_slice(&body).map_err(|e| {
-                                TenantError::Malformed {
-                                    path: path.to_owned(),
-                                    reason: e.to_string(),
-                                }
+                            return Ok(Answer {
+                                status: status.as_u16(),
+                                body: body.to_vec(),
                             });
                         }
                         Ok(body) => {
@@ -397,8 +456,19 @@ impl TenantClient {
                                 attempt -= 1;
                                 continue;
                             }
+                            let retryable = retryable_status(status.as_u16());
+                            if keep_refusals
+                                && !retryable
+                                && status.is_client_error()
+                                && status != StatusCode::UNAUTHORIZED
+                            {
+                                return Ok(Answer {
+                                    status: status.as_u16(),
+                                    body: body.to_vec(),
+                                });
+                            }
                             let error = status_error(status, path, &body);
-                            if !retryable_status(status.as_u16()) {
+                            if !retryable {
                                 return Err(error);
                             }
                             (retry_after, error)

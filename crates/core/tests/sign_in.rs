@@ -6,13 +6,14 @@
 #![allow(clippy::unwrap_used)]
 
 use connassist_core::session::{READ_SCOPES, SignInError};
-use connassist_core::sign_in::PendingSignIn;
+use connassist_core::sign_in::{DEFAULT_REDIRECT_PORTS, PendingSignIn, redirect_uri};
 use connassist_core::tenant_client::TenantClient;
 use connassist_core::{TenantUrl, connections};
 use connassist_sandbox::{Config, PUBLIC_CLIENT_ID, SANDBOX_PASSWORD, Sandbox};
 use url::Url;
 
-const REDIRECT: &str = "http://127.0.0.1:49999/callback";
+/// The first registered redirect URI (nothing listens: the test reads the redirect).
+const REDIRECT: &str = "http://127.0.0.1:47611/callback";
 
 fn scopes() -> Vec<&'static str> {
     let mut s = vec!["openid", "offline_access"];
@@ -157,14 +158,77 @@ async fn cancelling_on_the_page_is_a_cancel_not_an_error() {
 async fn a_navigation_elsewhere_is_not_the_callback() {
     let (_sb, _tenant, pending) = setup().await;
     for other in [
-        "http://127.0.0.1:49998/callback?code=x",
-        "http://127.0.0.1:49999/other?code=x",
-        "https://127.0.0.1:49999/callback",
-        "http://localhost:49999/callback",
+        "http://127.0.0.1:47612/callback?code=x",
+        "http://127.0.0.1:47611/other?code=x",
+        "https://127.0.0.1:47611/callback",
+        "http://localhost:47611/callback",
     ] {
         assert!(!pending.is_callback(&Url::parse(other).unwrap()), "{other}");
     }
     assert!(
-        pending.is_callback(&Url::parse("http://127.0.0.1:49999/callback?code=x&state=y").unwrap())
+        pending.is_callback(&Url::parse("http://127.0.0.1:47611/callback?code=x&state=y").unwrap())
     );
+}
+
+#[test]
+fn the_app_asks_for_the_redirect_uris_the_sandbox_registers_as_the_readme_says() {
+    assert_eq!(
+        DEFAULT_REDIRECT_PORTS,
+        connassist_sandbox::apps::APP_REDIRECT_PORTS
+    );
+    let readme = include_str!("../../../README.md");
+    for port in DEFAULT_REDIRECT_PORTS {
+        let uri = redirect_uri(port);
+        assert!(readme.contains(&uri), "the README lists {uri}");
+        assert!(connassist_sandbox::apps::app_redirect_uris().contains(&uri));
+    }
+}
+
+#[tokio::test]
+async fn an_unregistered_redirect_uri_is_explained_with_the_address_to_add() {
+    let sb = Sandbox::start(Config::default()).await.unwrap();
+    let tenant = TenantUrl::parse(&sb.base_url).unwrap();
+    let unregistered = "http://127.0.0.1:53123/callback";
+    let pending = PendingSignIn::start(&tenant, PUBLIC_CLIENT_ID, unregistered, &scopes()).unwrap();
+    let http = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let answer = http
+        .get(pending.authorize_url().clone())
+        .send()
+        .await
+        .unwrap();
+    let landed = Url::parse(&sb.origin)
+        .unwrap()
+        .join(answer.headers()["location"].to_str().unwrap())
+        .unwrap();
+    assert!(pending.is_identity_error(&landed), "{landed}");
+    assert!(!pending.is_callback(&landed));
+    let err = pending.identity_error(&landed);
+    assert!(matches!(err, SignInError::RedirectNotRegistered { .. }), "{err}");
+    let text = err.to_string();
+    assert!(text.contains(unregistered) && text.contains("External Applications"), "{text}");
+}
+
+#[tokio::test]
+async fn scopes_the_application_is_not_registered_for_are_named() {
+    let sb = Sandbox::start(Config::default()).await.unwrap();
+    let tenant = TenantUrl::parse(&sb.base_url).unwrap();
+    let mut asked = scopes();
+    asked.push("OR.Administration");
+    let pending = PendingSignIn::start(&tenant, PUBLIC_CLIENT_ID, REDIRECT, &asked).unwrap();
+    let http = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let answer = http
+        .get(pending.authorize_url().clone())
+        .send()
+        .await
+        .unwrap();
+    let redirect = Url::parse(answer.headers()["location"].to_str().unwrap()).unwrap();
+    let err = pending.complete(&redirect).await.unwrap_err();
+    assert!(matches!(err, SignInError::ScopesNotRegistered { .. }), "{err}");
+    assert!(err.to_string().contains("OR.Administration"), "{err}");
 }

@@ -31,6 +31,7 @@ pub mod model;
 mod oauth_client;
 mod odata;
 mod orchestrator;
+mod portal;
 pub mod profile;
 pub mod providers;
 mod provisioning;
@@ -347,6 +348,8 @@ fn router(state: http::Shared) -> Router {
             get(orchestrator::folders_navigation),
         )
         .route("/api/status/version", get(orchestrator::status_version))
+        // The tenant's web page for adding a connection (the hand-off target).
+        .route("/", get(portal::page).post(portal::add))
         .route(
             "/api/AttendedSelections",
             only(
@@ -420,6 +423,10 @@ fn router(state: http::Shared) -> Router {
         .route(
             "/orchestrator_/api/status/version",
             get(orchestrator::status_version),
+        )
+        .route(
+            &format!("/{ORGANIZATION}/{TENANT}/orchestrator_/"),
+            get(portal::page).post(portal::add),
         )
         .nest(
             &format!("/{ORGANIZATION}/{TENANT}/orchestrator_"),

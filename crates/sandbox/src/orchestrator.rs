@@ -444,13 +444,21 @@ fn resources(db: &Db, r: &Release, folder: &Folder, profile: Profile) -> ApiResu
 /// `GET orchestrator_/api/status/version`, anonymous: what the official
 /// `uipath` CLI reads before signing in to tell Automation Suite
 /// (`deployment: "ServiceFabric"`) from Automation Cloud (a version with an
-/// `-s<build>` suffix). The sandbox plays an Automation Cloud tenant.
-pub async fn status_version() -> Json<Value> {
+/// `-s<build>` suffix). The sandbox plays an Automation Cloud tenant, and
+/// adds `sandbox` (which no tenant sends): its profile and the inventions it
+/// serves, so a client turns an invented feature on only where it exists.
+pub async fn status_version(State(state): State<Shared>) -> Json<Value> {
+    let extensions: Vec<&str> = crate::profile::Extension::ALL
+        .iter()
+        .filter(|e| state.profile.has(**e))
+        .map(|e| e.name())
+        .collect();
     Json(json!({
         "version": "26.10.0-s212.1043",
         "timestamp": "2026-11-30T09:00:00Z",
         "deployment": null,
         "configsVersion": null,
+        "sandbox": {"profile": state.profile.name(), "extensions": extensions},
     }))
 }
 

@@ -59,6 +59,7 @@ mod create;
 pub use api::{cancel, confirm, session, start_session};
 pub use browser::{admin_consented, browser_start, callback, done};
 pub use create::create;
+pub(crate) use create::start_from_page;
 
 /// How reconnects run; [`crate::Sandbox::start_with`].
 #[derive(Debug, Clone)]

@@ -12,9 +12,21 @@ export type ConnectionRow = { id: string, name: string, connectorKey: string, co
  */
 identity: string, 
 /**
- * Who created it.
+ * Who created it; empty when the tenant does not report it.
  */
-owner: string, folder: FolderSummary, state: ConnectionState, isDefault: boolean, authType: string | null, lastUsed: string | null, updated: string | null, 
+owner: string, 
+/**
+ * Whether the tenant reported the owner: it does not to external
+ * applications (the Integration Service API guide), so an empty owner
+ * means "not reported", not "nobody".
+ */
+ownerReported: boolean, 
+/**
+ * The signed-in user's own ([`crate::mine::Mine`]): it acts as them,
+ * is in their personal workspace, was chosen by them, or is owned by
+ * them where the tenant says so.
+ */
+mine: boolean, folder: FolderSummary, state: ConnectionState, isDefault: boolean, authType: string | null, lastUsed: string | null, updated: string | null, 
 /**
  * Scopes the connection was consented with, when the tenant reports them.
  */

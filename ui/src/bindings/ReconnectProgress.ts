@@ -19,4 +19,9 @@ failure: Explanation | null,
  * For a consent only an administrator can give: the link to send them
  * (https, or the loopback sandbox's), when the tenant names one.
  */
-adminConsentUrl: string | null, };
+adminConsentUrl: string | null, 
+/**
+ * The connection now acts as another account than before: said, never
+ * taken silently.
+ */
+otherAccount: boolean, };

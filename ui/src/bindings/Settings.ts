@@ -13,4 +13,10 @@ systemBrowserConnectors: Array<string>,
  * How often the app checks the user's own connections while it runs,
  * in minutes; 0 turns background checks (and their notifications) off.
  */
-backgroundCheckMinutes: number, };
+backgroundCheckMinutes: number, 
+/**
+ * The loopback ports the external application's redirect URIs are
+ * registered with, tried in turn; empty: `CONNASSIST_REDIRECT_PORTS`,
+ * else the README's (47611, 47612, 47613).
+ */
+redirectPorts: Array<number>, };

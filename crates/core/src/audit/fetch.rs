@@ -14,9 +14,12 @@ use serde::{Deserialize, Serialize};
 use tokio::sync::Semaphore;
 use ts_rs::TS;
 
-use super::model::{AuditInput, Binding, BindingMode, Process, RunIdentity, RunModes};
+use super::model::{
+    AuditInput, Binding, BindingMode, Configurability, Process, RunIdentity, RunModes,
+};
 use crate::connections::{self, FolderSummary, ListOptions};
 use crate::error::ApiError;
+use crate::rate_budget::RateBudget;
 use crate::tenant_client::{TenantClient, TenantError};
 
 /// Requests in flight at once; requirements are one request per process, so
@@ -25,12 +28,25 @@ pub const DEFAULT_CONCURRENCY: usize = 64;
 /// Recent jobs read per folder to learn how its processes are run.
 const RECENT_JOBS: usize = 200;
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct AuditOptions {
     /// A folder path: audit the processes of that folder and its subfolders.
     pub folder: Option<String>,
     /// 0 means [`DEFAULT_CONCURRENCY`].
     pub concurrency: usize,
+    /// The run's budget for listing jobs (Orchestrator's documented limit);
+    /// share one between runs against the same tenant.
+    pub jobs_budget: std::sync::Arc<RateBudget>,
+}
+
+impl Default for AuditOptions {
+    fn default() -> Self {
+        Self {
+            folder: None,
+            concurrency: 0,
+            jobs_budget: std::sync::Arc::new(RateBudget::jobs()),
+        }
+    }
 }
 
 /// Something the audit could not read; its findings may be incomplete there.
@@ -104,6 +120,36 @@ struct WireJob {
     release_name: Option<String>,
     #[serde(default, rename = "Type")]
     kind: Option<String>,
+    #[serde(default)]
+    state: Option<String>,
+    #[serde(default)]
+    info: Option<String>,
+    /// A JSON string keyed `"Connection.<binding key>"` (the swagger types it
+    /// a string; a live capture in UiPath/skills shows the shape): the
+    /// connections this run used instead of the package's.
+    #[serde(default)]
+    resource_overwrites: Option<serde_json::Value>,
+}
+
+impl WireJob {
+    /// The binding keys this run overwrote with another connection.
+    fn overwritten_bindings(&self) -> Vec<String> {
+        let object = match &self.resource_overwrites {
+            Some(serde_json::Value::String(text)) => serde_json::from_str(text).ok(),
+            Some(v @ serde_json::Value::Object(_)) => Some(v.clone()),
+            _ => None,
+        };
+        object
+            .as_ref()
+            .and_then(|o| o.as_object())
+            .map(|o| {
+                o.keys()
+                    .filter_map(|k| k.strip_prefix("Connection."))
+                    .map(str::to_owned)
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -186,6 +232,12 @@ fn binding(r: WireResource) -> Option<Binding> {
             .and_then(|p| p.value.as_ref().and_then(text))
     };
     let metadata = r.metadata.unwrap_or_default();
+    // Only the sandbox's extended profile says; no public API does.
+    let configurability = if r.configurable.is_some() {
+        Configurability::Reported
+    } else {
+        Configurability::NotReported
+    };
     let connector = metadata
         .connector
         .or(metadata.sub_type)
@@ -215,6 +267,7 @@ fn binding(r: WireResource) -> Option<Binding> {
             .unwrap_or_default(),
         shared_mailbox: property("SharedMailbox"),
         location: None,
+        configurability,
     })
 }
 
@@ -250,6 +303,41 @@ async fn list<T: serde::de::DeserializeOwned>(
     Ok(page.value)
 }
 
+/// Whether a folder's recent jobs can tell more than its triggers, robots
+/// and requirements already do: for a process that may run unattended, when
+/// nothing else says it does (its run mode is open), or when the tenant does
+/// not say which of its bindings users configure (only jobs show that). Jobs
+/// are the one rate-limited read, so they are asked for only then.
+fn jobs_needed(
+    releases: &[(WireRelease, Result<Vec<Binding>, TenantError>)],
+    schedules: &[WireSchedule],
+    robots: &[WireRobot],
+) -> bool {
+    releases.iter().any(|(r, bindings)| {
+        let attended_only = r
+            .requires_user_interaction
+            .or(r.is_attended)
+            .unwrap_or(false);
+        if attended_only {
+            return false;
+        }
+        let triggered = schedules.iter().any(|s| {
+            s.enabled
+                && (s.release_id == Some(r.id) || s.release_key.as_deref() == Some(r.key.as_str()))
+                && !s.runtime_type.as_deref().is_some_and(attended_runtime)
+        });
+        let robots = robots
+            .iter()
+            .any(|x| !x.kind.as_deref().is_none_or(attended_runtime));
+        let open_run_mode = !triggered && !robots;
+        let unreported = bindings.as_ref().is_ok_and(|b| {
+            b.iter()
+                .any(|b| b.configurability == Configurability::NotReported)
+        });
+        open_run_mode || unreported
+    })
+}
+
 /// A folder's processes, how they run, and their requirements. Robots and
 /// jobs are optional knowledge: without them (no permission, an older
 /// Orchestrator) the audit still judges triggers and requirements, and says
@@ -257,6 +345,7 @@ async fn list<T: serde::de::DeserializeOwned>(
 async fn folder_facts(
     client: &TenantClient,
     permits: &Semaphore,
+    jobs_budget: &RateBudget,
     folder: FolderSummary,
     problems: &mut Vec<AuditProblem>,
 ) -> Result<FolderFacts, TenantError> {
@@ -271,26 +360,33 @@ async fn folder_facts(
         });
     }
     let f = &folder;
-    let jobs_query = [
-        ("$top", RECENT_JOBS.to_string()),
-        ("$orderby", "CreationTime desc".to_owned()),
-    ];
     let requirements = futures::future::join_all(
         releases
             .iter()
             .map(|r| limited(permits, requirements(client, r, f))),
     );
-    let (schedules, robots, jobs, requirements) = futures::join!(
+    let (schedules, robots, requirements) = futures::join!(
         list::<WireSchedule>(client, permits, "ProcessSchedules", &[], f),
         list::<WireRobot>(client, permits, "Robots", &[], f),
-        list::<WireJob>(client, permits, "Jobs", &jobs_query, f),
         requirements,
     );
+    let schedules = schedules?;
     let robots = optional(&f.path, "robots", robots, problems);
-    let jobs = optional(&f.path, "jobs", jobs, problems);
+    let releases: Vec<_> = releases.into_iter().zip(requirements).collect();
+    let jobs = if jobs_needed(&releases, &schedules, &robots) {
+        let jobs_query = [
+            ("$top", RECENT_JOBS.to_string()),
+            ("$orderby", "CreationTime desc".to_owned()),
+        ];
+        jobs_budget.acquire().await;
+        let jobs = list::<WireJob>(client, permits, "Jobs", &jobs_query, f).await;
+        optional(&f.path, "jobs", jobs, problems)
+    } else {
+        vec![]
+    };
     Ok(FolderFacts {
-        releases: releases.into_iter().zip(requirements).collect(),
-        schedules: schedules?,
+        releases,
+        schedules,
         robots,
         jobs,
         folder,
@@ -354,14 +450,19 @@ fn run_modes(
         })
         .collect();
     let (mut unattended_jobs, mut attended_jobs) = (0, 0);
-    for job in facts
-        .jobs
-        .iter()
-        .filter(|j| j.release_name.as_deref() == Some(release.name.as_str()))
-    {
+    let (mut failed_unattended_jobs, mut failure_sample) = (0, None);
+    for job in jobs_of(release, facts) {
         match job.kind.as_deref() {
             Some(kind) if attended_runtime(kind) => attended_jobs += 1,
-            Some(_) => unattended_jobs += 1,
+            Some(_) => {
+                unattended_jobs += 1;
+                if job.state.as_deref().is_some_and(|s| s.eq_ignore_ascii_case("Faulted")) {
+                    failed_unattended_jobs += 1;
+                    if failure_sample.is_none() {
+                        failure_sample = job.info.as_deref().map(first_line);
+                    }
+                }
+            }
             None => {}
         }
     }
@@ -372,6 +473,41 @@ fn run_modes(
         unattended_robots,
         unattended_jobs,
         attended_jobs,
+        failed_unattended_jobs,
+        failure_sample,
+    }
+}
+
+fn jobs_of<'f>(release: &WireRelease, facts: &'f FolderFacts) -> impl Iterator<Item = &'f WireJob> {
+    let name = release.name.clone();
+    facts
+        .jobs
+        .iter()
+        .filter(move |j| j.release_name.as_deref() == Some(name.as_str()))
+}
+
+/// A job's message up to its first line break (the stack trace follows).
+fn first_line(text: &str) -> String {
+    text.lines().next().unwrap_or_default().trim().to_owned()
+}
+
+/// Where the tenant does not say which bindings users configure, a binding
+/// that attended runs overwrote with their own connection is one.
+fn infer_configurable(bindings: &mut [Binding], release: &WireRelease, facts: &FolderFacts) {
+    let mut runs: HashMap<String, usize> = HashMap::new();
+    for job in jobs_of(release, facts) {
+        for key in job.overwritten_bindings() {
+            *runs.entry(key.to_lowercase()).or_default() += 1;
+        }
+    }
+    for b in bindings {
+        if b.configurability != Configurability::NotReported {
+            continue;
+        }
+        if let Some(&n) = runs.get(&b.key.to_lowercase()) {
+            b.mode = BindingMode::ByUser;
+            b.configurability = Configurability::ChosenByUsers { runs: n };
+        }
     }
 }
 
@@ -435,6 +571,7 @@ pub async fn gather(
 
     let permits = Semaphore::new(concurrency);
     let permits = &permits;
+    let jobs_budget = &options.jobs_budget;
     let total = audited.len();
     let mut done = 0;
     on_progress(0, total);
@@ -442,7 +579,7 @@ pub async fn gather(
         .map(|folder| async move {
             let mut problems = vec![];
             let path = folder.path.clone();
-            let outcome = folder_facts(client, permits, folder, &mut problems).await;
+            let outcome = folder_facts(client, permits, jobs_budget, folder, &mut problems).await;
             (path, outcome, problems)
         })
         .buffer_unordered(concurrency)
@@ -489,7 +626,7 @@ pub async fn gather(
     let mut processes = vec![];
     for f in &folders_facts {
         for (release, outcome) in &f.releases {
-            let bindings = match outcome {
+            let mut bindings = match outcome {
                 Ok(b) => b.clone(),
                 Err(e) => {
                     problems.push(AuditProblem {
@@ -503,6 +640,7 @@ pub async fn gather(
                     continue;
                 }
             };
+            infer_configurable(&mut bindings, release, f);
             processes.push(Process {
                 key: release.key.clone(),
                 id: Some(release.id),

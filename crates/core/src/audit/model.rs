@@ -39,6 +39,21 @@ pub enum BindingMode {
     },
 }
 
+/// How the audit knows whether a binding is fixed or left to users.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Configurability {
+    /// The package or the tenant says so (a package's metadata; the
+    /// sandbox's extended profile).
+    #[default]
+    Reported,
+    /// The tenant does not say, but attended runs picked their own
+    /// connection for it (their jobs' `ResourceOverwrites`), this many times.
+    ChosenByUsers { runs: usize },
+    /// The tenant does not say, and no run showed it: no public API tells
+    /// which bindings are configurable by users.
+    NotReported,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Binding {
     /// The resource key from `bindings_v2.json` / Package Requirements.
@@ -50,6 +65,8 @@ pub struct Binding {
     /// A shared mailbox the activities read, when the package names one.
     pub shared_mailbox: Option<String>,
     pub location: Option<SourceLocation>,
+    /// How `mode` is known.
+    pub configurability: Configurability,
 }
 
 /// An account an unattended run of the process uses: a robot and its machine.
@@ -76,6 +93,9 @@ pub struct RunModes {
     /// Recent jobs by type.
     pub unattended_jobs: usize,
     pub attended_jobs: usize,
+    /// Recent unattended jobs that faulted, and what the first one said.
+    pub failed_unattended_jobs: usize,
+    pub failure_sample: Option<String>,
 }
 
 impl RunModes {

@@ -8,7 +8,7 @@ use std::collections::HashMap;
 
 use serde::Deserialize;
 
-use super::model::{AuditInput, Binding, BindingMode, Process, RunModes, SourceLocation};
+use super::model::{Configurability, AuditInput, Binding, BindingMode, Process, RunModes, SourceLocation};
 use crate::connections::{ConnectionRow, Listing};
 use crate::error::{ApiError, ErrorCode};
 use crate::package::{ConnectionBinding, PackageBindings};
@@ -75,6 +75,7 @@ fn binding(c: &ConnectionBinding, file: &str) -> Binding {
             line: c.line,
             column: c.column,
         }),
+        configurability: Configurability::Reported,
     }
 }
 

@@ -137,7 +137,7 @@ fn tokens(text: &str) -> impl Iterator<Item = &str> {
 }
 
 /// Every `AADSTSnnnn` code in a text, in order, without repeats.
-pub(super) fn aadsts_codes(text: &str) -> Vec<u32> {
+pub(crate) fn aadsts_codes(text: &str) -> Vec<u32> {
     let mut codes = Vec::new();
     for token in tokens(text) {
         // `AADSTS700082` alone or glued to what follows (`AADSTS700082-x`).

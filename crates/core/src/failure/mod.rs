@@ -222,6 +222,7 @@ use MatchKey::{Aadsts, Cns, Http, HttpServerError, OAuth, Provider, State, Trans
 pub use admin_consent::{AdminConsentUrlError, admin_consent_url};
 use body::aadsts_codes;
 pub use body::explain_error_body;
+pub(crate) use body::aadsts_codes as aadsts_in;
 use table::CATALOGUE;
 pub use table::catalogue;
 

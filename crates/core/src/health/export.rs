@@ -131,10 +131,7 @@ mod tests {
         let mut results = vec![
             judge(
                 row("1", "ok", ConnectionState::Enabled),
-                Some(&Ping {
-                    status: "Enabled".into(),
-                    error: None,
-                }),
+                Some(&Ping::with_status("Enabled")),
                 now,
             ),
             judge(

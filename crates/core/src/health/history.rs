@@ -151,15 +151,9 @@ mod tests {
     fn check(h: &mut History, day: i64, ok: bool) -> HealthResult {
         let at = Utc.with_ymd_and_hms(2026, 11, 1, 9, 0, 0).unwrap() + Duration::days(day);
         let ping = if ok {
-            Ping {
-                status: "Enabled".into(),
-                error: None,
-            }
+            Ping::with_status("Enabled")
         } else {
-            Ping {
-                status: "Expired".into(),
-                error: None,
-            }
+            Ping::with_status("Expired")
         };
         let mut results = vec![judge(row(), Some(&ping), at)];
         h.annotate_and_record(&mut results).unwrap();

@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::connections::{ConnectionRow, ConnectionState};
-use crate::failure::{Explanation, FailureStatus, Signal, explain};
+use crate::failure::{Explanation, FailureStatus, Signal, explain, explain_error_body};
 
 /// Microsoft Entra's refresh tokens lapse after this many days unused.
 pub const ENTRA_IDLE_DAYS: i64 = 90;
@@ -23,25 +23,63 @@ pub const IDLE_WARNING_DAYS: i64 = 14;
 /// says again at 14 and 7 days.
 pub const SECRET_WARNING_DAYS: i64 = 30;
 
-/// The tenant's answer to `GET Connections/{id}/ping`.
+/// The tenant's answer to `GET Connections/{id}/ping`: `{connector, status,
+/// error?}` (uipath-typescript's `ConnectionPingResponse`, where `error` is a
+/// string; the sandbox's extended profile sends an object), or its refusal
+/// (`400 CNS1008` for a connection that is not authorized, the provider's
+/// answer in the message).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Ping {
+    /// The connection's state as the ping found it; a ping answer without one
+    /// says nothing about it.
     #[serde(default)]
-    pub status: String,
+    pub status: Option<String>,
     #[serde(default)]
     pub error: Option<PingError>,
+    /// Set when the tenant refused the ping with this HTTP status.
+    #[serde(skip)]
+    pub refused: Option<u16>,
+}
+
+/// Why a ping failed, in either shape.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(untagged)]
+pub enum PingError {
+    /// The documented shape: a sentence, codes inside.
+    Text(String),
+    /// `{code, providerCode, message}`.
+    Detail(PingErrorDetail),
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct PingError {
+pub struct PingErrorDetail {
     #[serde(default)]
     pub code: String,
     #[serde(default)]
     pub provider_code: Option<String>,
     #[serde(default)]
     pub message: Option<String>,
+}
+
+impl Ping {
+    /// An answer with a state and no error.
+    pub fn with_status(status: &str) -> Self {
+        Self {
+            status: Some(status.to_owned()),
+            ..Self::default()
+        }
+    }
+
+    /// A refusal of the ping (a 4xx answer and its body), read as evidence.
+    pub fn refusal(status: u16, body: &[u8]) -> Self {
+        Self {
+            status: None,
+            error: Some(PingError::Text(String::from_utf8_lossy(body).into_owned())),
+            refused: Some(status),
+        }
+    }
 }
 
 /// Where a verdict came from.
@@ -144,48 +182,60 @@ fn healthy(cause: &str) -> Explanation {
     )
 }
 
-fn from_ping(ping: &Ping) -> Explanation {
-    let working = ping.status.eq_ignore_ascii_case("enabled") && ping.error.is_none();
+/// What a ping says; `None` when it says nothing (no state, no error), so
+/// the recorded state must stand.
+fn from_ping(ping: &Ping) -> Option<Explanation> {
+    let state = ping.status.as_deref().map(str::to_lowercase);
+    let working = state.as_deref() == Some("enabled") && ping.error.is_none();
     if working {
-        return healthy("The provider answered the tenant's ping.");
+        return Some(healthy("The provider answered the tenant's ping."));
     }
-    let Some(e) = &ping.error else {
-        return explain(&[Signal::State(&ping.status.to_lowercase())]);
+    let Some(error) = &ping.error else {
+        return state.map(|s| explain(&[Signal::State(&s)]));
     };
-    let mut signals = vec![];
-    let aadsts = e
-        .provider_code
-        .as_deref()
-        .and_then(|c| c.strip_prefix("AADSTS"))
-        .and_then(|n| n.parse().ok());
-    if let Some(n) = aadsts {
-        signals.push(Signal::Aadsts(n));
+    let explained = match error {
+        PingError::Text(text) => explain_error_body(ping.refused, text),
+        PingError::Detail(e) => {
+            let mut signals = vec![];
+            let aadsts = e
+                .provider_code
+                .as_deref()
+                .and_then(|c| c.strip_prefix("AADSTS"))
+                .and_then(|n| n.parse().ok());
+            if let Some(n) = aadsts {
+                signals.push(Signal::Aadsts(n));
+            }
+            if e.code.starts_with("CNS") || e.code.starts_with("DAP-") {
+                signals.push(Signal::Cns { code: &e.code });
+            } else if !e.code.is_empty() {
+                signals.push(Signal::OAuth {
+                    error: &e.code,
+                    description: e.message.as_deref(),
+                });
+            }
+            if let Some(s) = &state {
+                signals.push(Signal::State(s));
+            }
+            explain(&signals)
+        }
+    };
+    // An error nobody recognises still has the state to go by.
+    match (&state, explained.status) {
+        (Some(s), FailureStatus::Unknown) => Some(explain(&[Signal::State(s)])),
+        _ => Some(explained),
     }
-    if e.code.starts_with("CNS") || e.code.starts_with("DAP-") {
-        signals.push(Signal::Cns { code: &e.code });
-    } else if !e.code.is_empty() {
-        signals.push(Signal::OAuth {
-            error: &e.code,
-            description: e.message.as_deref(),
-        });
-    }
-    let state = ping.status.to_lowercase();
-    signals.push(Signal::State(&state));
-    explain(&signals)
 }
 
 /// Judges `row` at `now` from its `ping` (`None`: the ping failed, so the
 /// recorded state stands).
 pub fn judge(row: ConnectionRow, ping: Option<&Ping>, now: DateTime<Utc>) -> HealthResult {
-    let evidence = if ping.is_some() {
+    let from_the_ping = ping.and_then(from_ping);
+    let evidence = if from_the_ping.is_some() {
         Evidence::Ping
     } else {
         Evidence::State
     };
-    let mut explanation = match ping {
-        Some(p) => from_ping(p),
-        None => from_state(&row),
-    };
+    let mut explanation = from_the_ping.unwrap_or_else(|| from_state(&row));
     let mut lapses_on = None;
     if explanation.status == FailureStatus::Healthy {
         // The secret first: when it expires, nothing works, whoever signed in.
@@ -269,13 +319,46 @@ mod tests {
 
     fn ping(status: &str, code: &str, provider: Option<&str>) -> Ping {
         Ping {
-            status: status.into(),
-            error: (!code.is_empty()).then(|| PingError {
-                code: code.into(),
-                provider_code: provider.map(Into::into),
-                message: None,
+            status: Some(status.into()),
+            error: (!code.is_empty()).then(|| {
+                PingError::Detail(PingErrorDetail {
+                    code: code.into(),
+                    provider_code: provider.map(Into::into),
+                    message: None,
+                })
             }),
+            refused: None,
         }
+    }
+
+    #[test]
+    fn the_documented_shapes_are_read_string_errors_and_cns_refusals() {
+        let answer: Ping = serde_json::from_str(
+            r#"{"connector":"uipath-microsoft-outlook365","status":"Disabled","error":"Disabled by its owner. Error code: DAP-GE-3005."}"#,
+        )
+        .unwrap();
+        let r = judge(row(ConnectionState::Enabled), Some(&answer), now());
+        assert_eq!(r.status, FailureStatus::Disabled, "{r:?}");
+        assert_eq!(r.evidence, Evidence::Ping);
+
+        let refused = Ping::refusal(
+            400,
+            br#"{"code":"CNS1008","message":"The connection is not authorized: invalid_grant (AADSTS700082: The refresh token has expired due to inactivity.)","traceId":"t"}"#,
+        );
+        let r = judge(row(ConnectionState::Enabled), Some(&refused), now());
+        assert_eq!(r.status, FailureStatus::Expired, "{r:?}");
+        assert_eq!(r.explanation.code, "AADSTS700082");
+        assert_eq!(r.evidence, Evidence::Ping);
+    }
+
+    #[test]
+    fn a_ping_answer_without_a_status_leaves_the_recorded_state() {
+        let silent: Ping = serde_json::from_str(r#"{"connector":"x"}"#).unwrap();
+        let r = judge(row(ConnectionState::Enabled), Some(&silent), now());
+        assert_eq!(r.status, FailureStatus::Healthy, "not counted as broken: {r:?}");
+        assert_eq!(r.evidence, Evidence::State);
+        let r = judge(row(ConnectionState::Expired), Some(&silent), now());
+        assert_eq!(r.status, FailureStatus::Expired);
     }
 
     #[test]

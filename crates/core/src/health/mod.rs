@@ -74,15 +74,25 @@ impl HealthSummary {
     }
 }
 
+/// Pings `row`'s connection. A refusal the tenant explains (a 4xx such as
+/// `400 CNS1008`) is evidence about the connection; no answer (transport,
+/// 5xx after retries, an unreadable body) leaves its recorded state.
 async fn ping(client: &TenantClient, row: &ConnectionRow) -> Option<Ping> {
     let path = format!("connections_/api/v1/Connections/{}/ping", row.id);
-    match client
-        .get_json::<Ping>(&path, &[], Some(&row.folder.key))
-        .await
-    {
-        Ok(p) => Some(p),
+    let answer = match client.get_answer(&path, &[], Some(&row.folder.key)).await {
+        Ok(a) => a,
         Err(e) => {
             tracing::debug!(connection = %row.id, error = %e, "ping failed; the state stands");
+            return None;
+        }
+    };
+    if !answer.is_success() {
+        return Some(Ping::refusal(answer.status, &answer.body));
+    }
+    match serde_json::from_slice::<Ping>(&answer.body) {
+        Ok(p) => Some(p),
+        Err(e) => {
+            tracing::debug!(connection = %row.id, error = %e, "ping answer unreadable; the state stands");
             None
         }
     }

@@ -72,29 +72,15 @@ impl RecordedExpiries {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::connections::{ConnectionState, FolderSummary};
+    use crate::connections::ConnectionState;
 
     fn row(id: &str, reported: Option<&str>) -> ConnectionRow {
         ConnectionRow {
-            id: id.into(),
-            name: "n".into(),
-            connector_key: "k".into(),
-            connector_name: "K".into(),
             identity: String::new(),
             owner: String::new(),
-            folder: FolderSummary {
-                key: "f".into(),
-                path: "Shared".into(),
-                personal: false,
-            },
-            state: ConnectionState::Enabled,
-            is_default: false,
             auth_type: Some("OAuth2ClientCredentials".into()),
-            last_used: None,
-            updated: None,
-            scopes: None,
-            shared_mailbox: None,
             secret_expires_at: reported.map(Into::into),
+            ..crate::connections::sample_row(id, "n", ConnectionState::Enabled)
         }
     }
 

@@ -10,15 +10,11 @@
 //! computer has never seen is news. Many changes at once become one summary
 //! rather than a wall of notifications.
 
-use std::collections::HashSet;
-
 use serde::Serialize;
 use ts_rs::TS;
 
 use super::HealthResult;
 use super::judge::parse_time;
-use crate::audit::accounts::same_account;
-use crate::connections::ConnectionRow;
 use crate::failure::FailureStatus;
 
 /// At most this many notifications per check; more changes are summarised.
@@ -26,42 +22,7 @@ pub const MAX_NOTICES: usize = 3;
 /// Days before a secret or sign-in lapses when a warning is (re)sent.
 pub const WARNING_MARKS: [i64; 3] = [30, 14, 7];
 
-/// Who the signed-in user is, to tell their connections from others'.
-#[derive(Debug, Clone, Default)]
-pub struct Mine {
-    email: Option<String>,
-    chosen: HashSet<String>,
-    everyone: bool,
-}
-
-impl Mine {
-    /// `email`: the signed-in account; `chosen`: ids of connections they
-    /// picked for "configurable by users" bindings.
-    pub fn new(email: Option<String>, chosen: impl IntoIterator<Item = String>) -> Self {
-        Self {
-            email,
-            chosen: chosen.into_iter().collect(),
-            everyone: false,
-        }
-    }
-
-    /// Every connection counts (a CLI watching a tenant or a folder).
-    pub fn everyone() -> Self {
-        Self {
-            everyone: true,
-            ..Self::default()
-        }
-    }
-
-    pub fn owns(&self, row: &ConnectionRow) -> bool {
-        self.everyone
-            || self.chosen.contains(&row.id)
-            || self
-                .email
-                .as_deref()
-                .is_some_and(|me| same_account(&row.owner, me) || same_account(&row.identity, me))
-    }
-}
+pub use crate::mine::Mine;
 
 /// The tray badge: the user's connections that are broken now.
 pub fn badge<'a>(results: impl IntoIterator<Item = &'a HealthResult>, mine: &Mine) -> usize {
@@ -224,6 +185,7 @@ pub fn badge_text(broken: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::connections::ConnectionRow;
     use crate::connections::ConnectionState;
     use crate::failure::Explanation;
     use crate::health::Evidence;
@@ -267,7 +229,7 @@ mod tests {
     }
 
     fn hana() -> Mine {
-        Mine::new(Some("hana@contoso.example".into()), ["chosen".to_owned()])
+        Mine::new(Some("hana@contoso.example".into()), None, ["chosen".to_owned()])
     }
 
     use FailureStatus::{Expired, ExpiringSoon, Healthy, Revoked};

@@ -261,7 +261,8 @@ pub async fn create(
     let (connector, folder) = check(&state, &caller, &r)?;
     match r.auth {
         AuthType::Delegated | AuthType::BringYourOwnApp => {
-            start(&state, &caller, &r, &connector, &folder)
+            let started = start(&state, &caller, &r, &connector, &folder)?;
+            Ok((StatusCode::ACCEPTED, Json(started)).into_response())
         }
         AuthType::ClientCredentials => app_only(&state, &caller, &r, &connector, &folder).await,
         AuthType::ClientCertificate => with_certificate(&state, &caller, &r, &connector, &folder),
@@ -310,14 +311,14 @@ fn check_byo_client(
 }
 
 /// Delegated and BYO: a consent session for a connection that exists once
-/// it completes.
+/// it completes; answers what starting it answers (`authUrl` included).
 fn start(
     state: &Shared,
     caller: &Caller,
     r: &Request,
     connector: &Connector,
     folder: &Folder,
-) -> ApiResult<Response> {
+) -> ApiResult<Value> {
     let rt = &state.provisioning;
     let id = Uuid::new_v4();
     let connection = Uuid::new_v4();
@@ -362,7 +363,40 @@ fn start(
     tracing::info!(session = %id, %connection, connector = %connector.key, folder = %folder.fully_qualified_name, by = %caller.user.user_name, auth = r.auth.wire_name(), "connection creation started");
     let mut started = session.started(&state.origin);
     started["connectionId"] = json!(connection);
-    Ok((StatusCode::ACCEPTED, Json(started)).into_response())
+    Ok(started)
+}
+
+/// The tenant's own "Add connection" page (`crate::portal`) starts a
+/// delegated connection for `user` in `folder_key`: the same checks and
+/// consent session as the extended profile's `POST Connections`, answered
+/// with the address the browser goes on to.
+pub(crate) fn start_from_page(
+    state: &Shared,
+    user: &crate::model::User,
+    connector_key: &str,
+    folder_key: &str,
+    name: Option<String>,
+) -> ApiResult<String> {
+    let caller = Caller {
+        user: user.clone(),
+        scope: String::new(),
+        client: crate::model::ClientKind::FirstParty,
+    };
+    let r = Request {
+        connector_key: connector_key.to_owned(),
+        folder_key: folder_key.to_owned(),
+        name,
+        auth: AuthType::Delegated,
+        shared_mailbox: None,
+        client_id: None,
+        client_secret: None,
+        tenant_id: None,
+        secret_expires_at: None,
+        certificate: None,
+    };
+    let (connector, folder) = check(state, &caller, &r)?;
+    let started = start(state, &caller, &r, &connector, &folder)?;
+    Ok(started["authUrl"].as_str().unwrap_or_default().to_owned())
 }
 
 /// What the provider's refusal of client credentials means for the person.

@@ -1,11 +1,16 @@
 //! Rule 1. A binding "configurable by users" has no connection until an
 //! attended user picks one in the Assistant; an unattended job has no user to
-//! pick, so Orchestrator rejects the start. This is the forum's most asked
+//! pick, so it has no connection to run with. This is the forum's most asked
 //! question ("why does my unattended job fail with this connection?").
+//!
+//! Where the tenant does not say which bindings are left to users (no public
+//! API does), a binding that attended runs overwrote with their own
+//! connection is one (`Configurability::ChosenByUsers`), and the finding says
+//! so; unattended runs that already faulted are counted.
 
 use super::{Context, Rule};
 use crate::audit::finding::{Finding, Severity};
-use crate::audit::model::BindingMode;
+use crate::audit::model::{BindingMode, Configurability};
 
 #[derive(Debug)]
 pub struct ConfigurableByUsersUnattended;
@@ -30,6 +35,22 @@ impl Rule for ConfigurableByUsersUnattended {
                 continue;
             }
             let label = cx.binding_label(b);
+            let seen = match b.configurability {
+                Configurability::ChosenByUsers { runs } => format!(
+                    " The tenant does not say so directly, but {runs} attended run{} picked their own connection for it.",
+                    if runs == 1 { "" } else { "s" }
+                ),
+                _ => String::new(),
+            };
+            let runs = &cx.process.runs;
+            let failed = match (runs.failed_unattended_jobs, &runs.failure_sample) {
+                (0, _) => String::new(),
+                (n, Some(said)) => format!(
+                    " This already failed {n} time{} recently: “{said}”",
+                    if n == 1 { "" } else { "s" }
+                ),
+                (n, None) => format!(" This already failed {n} time{} recently.", if n == 1 { "" } else { "s" }),
+            };
             out.push(cx.finding(
                 self,
                 self.severity(),
@@ -40,7 +61,7 @@ impl Rule for ConfigurableByUsersUnattended {
                         cx.process.name
                     ).into(),
                     format!(
-                        "A binding configurable by users gets its connection from the attended user who starts the job, in the Assistant. This process runs unattended ({}), where no user picks a connection, so Orchestrator rejects the job before it starts. Connections belong to users, not to machines or robots.",
+                        "A binding configurable by users gets its connection from the attended user who starts the job, in the Assistant. This process runs unattended ({}), where no user picks a connection, so the job has no connection to run with. Connections belong to users, not to machines or robots.{seen}{failed}",
                         evidence.join("; ")
                     ).into(),
                     "In Package Requirements, fix the binding to one connection in a shared folder (not a personal workspace) created for, or granted to, the identity the unattended robot runs as. If the process must act as each user, split it: a Dispatcher that runs attended with the user's connection, and a Performer that runs unattended without it.".into(),
@@ -92,5 +113,21 @@ mod tests {
                 assert!(f.fix.contains("shared folder"), "{}", f.fix);
             }
         }
+    }
+
+    #[test]
+    fn a_binding_attended_runs_chose_for_is_flagged_with_what_already_failed() {
+        let runs = RunModes {
+            failed_unattended_jobs: 2,
+            failure_sample: Some("No connection is bound to the activity. Error code: DAP-RT-1002.".into()),
+            ..unattended(vec![])
+        };
+        let mut chosen = by_user("b1");
+        chosen.configurability = Configurability::ChosenByUsers { runs: 1 };
+        let found = run(&ConfigurableByUsersUnattended, &input(process(runs, vec![chosen]), vec![]));
+        assert_eq!(found.len(), 1);
+        let why = &found[0].explanation;
+        assert!(why.contains("1 attended run picked their own connection"), "{why}");
+        assert!(why.contains("already failed 2 times") && why.contains("DAP-RT-1002"), "{why}");
     }
 }

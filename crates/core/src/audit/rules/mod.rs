@@ -17,6 +17,7 @@ use crate::connections::ConnectionRow;
 
 mod binding_attended_ok;
 mod bound_connection_unhealthy;
+mod configurability_not_reported;
 mod configurable_by_users_unattended;
 mod connection_folder_not_visible;
 mod delegated_owner_not_run_identity;
@@ -42,6 +43,7 @@ pub trait Rule: Sync {
 /// Every rule, in the order their findings are listed.
 pub static RULES: &[&dyn Rule] = &[
     &configurable_by_users_unattended::ConfigurableByUsersUnattended,
+    &configurability_not_reported::ConfigurabilityNotReported,
     &personal_workspace_connection_in_shared_folder::PersonalWorkspaceConnectionInSharedFolder,
     &bound_connection_unhealthy::BoundConnectionUnhealthy,
     &connection_folder_not_visible::ConnectionFolderNotVisible,

@@ -25,6 +25,7 @@ pub fn conn(id: &str, folder: &str, owner: &str, state: ConnectionState) -> Conn
         key: format!("key-{folder}"),
         path: folder.into(),
         personal: folder.contains("Workspace"),
+        id: None,
     };
     row
 }
@@ -42,6 +43,7 @@ pub fn fixed(key: &str, connection: &str) -> Binding {
         activities: vec![],
         shared_mailbox: None,
         location: None,
+        configurability: Default::default(),
     }
 }
 

@@ -73,13 +73,61 @@ async fn every_visible_connection_arrives_folder_by_folder() {
         .iter()
         .find(|r| r.name == "Finance SharePoint")
         .unwrap();
-    assert_eq!(
-        (revoked.state, revoked.owner.as_str()),
-        (ConnectionState::Failed, "hana@contoso.example")
-    );
+    assert_eq!(revoked.state, ConnectionState::Failed);
+    // External applications are not told owners: said, not left blank.
+    assert!(!revoked.owner_reported);
+    assert_eq!(revoked.owner_label(), "owner not reported by the tenant");
+    assert_eq!(revoked.auth_type, None);
+
+    // The extended profile adds the authentication type (owners stay
+    // unreported: the API guide's rule for external applications holds).
+    let (_sb, client) = support::signed_in_to(
+        connassist_sandbox::Profile::Extended,
+        "",
+        "hana",
+        RetryPolicy::default(),
+    )
+    .await;
+    let listing = list(&client, &ListOptions::default(), |_| {}).await.unwrap();
+    let revoked = listing
+        .connections
+        .iter()
+        .find(|r| r.name == "Finance SharePoint")
+        .unwrap();
+    assert!(!revoked.owner_reported);
     assert_eq!(
         revoked.auth_type.as_deref(),
         Some("OAuth2AuthorizationCode")
+    );
+}
+
+#[tokio::test]
+async fn yours_are_told_without_owners_by_identity_and_workspace() {
+    let (_sb, client) = signed_in("", "hana").await;
+    let me = connassist_core::account::current_user(&client).await.unwrap();
+    assert_eq!(me.email.as_deref(), Some("hana@contoso.example"));
+    assert!(me.personal_workspace.is_some());
+    let options = ListOptions {
+        mine: me.mine([]),
+        ..ListOptions::default()
+    };
+    let listing = list(&client, &options, |_| {}).await.unwrap();
+    let mut mine: Vec<&str> = listing
+        .connections
+        .iter()
+        .filter(|r| r.mine)
+        .map(|r| r.name.as_str())
+        .collect();
+    mine.sort_unstable();
+    // Her own sign-ins and her workspace's; not the app connection dana
+    // created in Finance, nor the robots'.
+    assert_eq!(
+        mine,
+        [
+            "Accounts payable mailbox",
+            "Finance SharePoint",
+            "hana@contoso.example"
+        ]
     );
 }
 

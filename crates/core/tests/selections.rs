@@ -1,6 +1,6 @@
-//! Attended selections: on the sandbox tenant through its endpoint (which
-//! refuses choices a tenant would refuse), and kept in a local file for real
-//! tenants.
+//! Attended selections: on the sandbox's extended profile through its
+//! invented endpoint (which refuses choices a tenant would refuse), and kept
+//! in a local file where a tenant offers none (every real one).
 
 // Helpers below unwrap: a panic there is the calling test failing.
 #![allow(clippy::unwrap_used)]
@@ -14,7 +14,12 @@ use connassist_sandbox::scenario::key;
 use connassist_sandbox::{Config, Sandbox};
 
 async fn signed_in(user: &str) -> (Sandbox, TenantClient) {
-    let sb = Sandbox::start(Config::default()).await.unwrap();
+    let sb = Sandbox::start(Config {
+        profile: connassist_sandbox::Profile::Extended,
+        ..Config::default()
+    })
+    .await
+    .unwrap();
     let tokens = sb.sign_in_as(user, &READ_SCOPES.join(" ")).unwrap();
     let client = TenantClient::new(
         TenantUrl::parse(&sb.base_url).unwrap(),

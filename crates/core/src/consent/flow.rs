@@ -263,7 +263,8 @@ pub async fn run(
             }
             event = view.events.recv() => match event {
                 Some(Observed::Navigated(url)) => {
-                    if url.origin() != session.auth_url.origin() {
+                    // The provider's authorize request: what an admin-consent link is made of.
+                    if admin::link(&url).is_some() {
                         provider_page = Some(url.clone());
                     }
                     if let Some(error) = callback_error(&session.auth_url, &url) {

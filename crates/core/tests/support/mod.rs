@@ -7,13 +7,24 @@
 use connassist_core::retry::RetryPolicy;
 use connassist_core::tenant_client::TenantClient;
 use connassist_core::{Secret, TenantUrl};
-use connassist_sandbox::{Config, FaultSpec, Sandbox};
+use connassist_sandbox::{Config, FaultSpec, Profile, Sandbox};
 
-const SCOPES: &str = "OR.Folders.Read IS.Connections.Read";
+const SCOPES: &str = "OR.Folders.Read OR.Users.Read IS.Connections.Read";
 
 pub async fn signed_in(faults: &str, user: &str, retry: RetryPolicy) -> (Sandbox, TenantClient) {
+    signed_in_to(Profile::Documented, faults, user, retry).await
+}
+
+/// [`signed_in`] to a sandbox of `profile`.
+pub async fn signed_in_to(
+    profile: Profile,
+    faults: &str,
+    user: &str,
+    retry: RetryPolicy,
+) -> (Sandbox, TenantClient) {
     let sb = Sandbox::start(Config {
         faults: FaultSpec::parse(faults).unwrap(),
+        profile,
         ..Config::default()
     })
     .await

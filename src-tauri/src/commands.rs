@@ -3,11 +3,11 @@
 //! must also be listed in `build.rs` (its ACL permission) and granted in
 //! `capabilities/main.json`, or the main window cannot call it.
 
+use connassist_core::account::current_user;
 use connassist_core::audit::AuditReport;
 use connassist_core::audit::fetch::{AuditOptions, gather};
-use connassist_core::connections::{ListEvent, ListOptions, list};
-use connassist_core::account::current_user;
 use connassist_core::capabilities::{Capabilities, FeatureId, probe_tenant};
+use connassist_core::connections::{ListEvent, ListOptions, list};
 use connassist_core::json_file;
 use connassist_core::selections::{SelectionStore, Selections};
 use connassist_core::session::{READ_SCOPES, SessionInfo};

@@ -12,8 +12,7 @@ use connassist_core::capabilities::FeatureId;
 use connassist_core::consent::flow::Started;
 use connassist_core::consent::handoff::{self, Handoff};
 use connassist_core::consent::{
-    ConnectionRef, ConsentDriver, ConsentView, FlowOptions, Observed, run_consent,
-    start_reconnect,
+    ConnectionRef, ConsentDriver, ConsentView, FlowOptions, Observed, run_consent, start_reconnect,
 };
 use connassist_core::create::{
     self, ConnectorInfo, CreateOutcome, Created, FolderChoice, NewConnection,
@@ -83,7 +82,9 @@ impl<R: Runtime> ConsentDriver for AppBrowser<R> {
             open::that_detached(url.as_str()).map_err(|e| {
                 ApiError::new(
                     ErrorCode::Internal,
-                    format!("The system browser could not be opened ({e}); try the embedded window."),
+                    format!(
+                        "The system browser could not be opened ({e}); try the embedded window."
+                    ),
                 )
             })?;
             return Ok(ConsentView::silent());
@@ -140,7 +141,10 @@ pub async fn reconnect_connection<R: Runtime>(
     let target = ConnectionRef { id, folder_key };
     let started = start_reconnect(&client, &target).await?;
     let options = flow_options(&app, &state, "Reconnect · Connections Assistant");
-    let browser = AppBrowser { app: app.clone(), system_browser };
+    let browser = AppBrowser {
+        app: app.clone(),
+        system_browser,
+    };
     run_consent(&client, &started, &browser, &options, |p| {
         // The main window may have gone away; the result still comes back.
         let _ = on_progress.send(p.clone());
@@ -191,7 +195,10 @@ pub async fn create_connection<R: Runtime>(
 ) -> Result<CreateOutcome, ApiError> {
     let session = state.session()?;
     let client = session.client.clone();
-    let browser = AppBrowser { app: app.clone(), system_browser };
+    let browser = AppBrowser {
+        app: app.clone(),
+        system_browser,
+    };
     if !session.capabilities.has(FeatureId::CreateInApp) {
         let folder = create::folders(&client)
             .await?
@@ -199,7 +206,10 @@ pub async fn create_connection<R: Runtime>(
             .map(|c| c.folder)
             .find(|f| f.key == new.folder_key.trim())
             .ok_or_else(|| {
-                ApiError::new(ErrorCode::NotFound, "That folder is not among those you can see; refresh and try again.")
+                ApiError::new(
+                    ErrorCode::NotFound,
+                    "That folder is not among those you can see; refresh and try again.",
+                )
             })?;
         let name = create::connectors(&client)
             .await?

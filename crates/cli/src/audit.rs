@@ -178,6 +178,7 @@ pub fn run(args: Args, tenant: &TenantArgs) -> ExitCode {
         let options = AuditOptions {
             folder: args.folder,
             concurrency: usize::from(args.concurrency),
+            ..AuditOptions::default()
         };
         let gathered = match gather(&tenant.client, &options, |_, _| {}).await {
             Ok(g) => g,

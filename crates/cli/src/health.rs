@@ -252,7 +252,7 @@ fn table(results: &[HealthResult], summary: &HealthSummary) -> String {
             status_name(r.status),
             r.connection.name.clone(),
             r.connection.folder.path.clone(),
-            r.connection.owner.clone(),
+            r.connection.owner_label().to_owned(),
             why,
             r.explanation.fix.clone(),
         ]);

@@ -14,8 +14,8 @@ use axum::Router;
 use axum::extract::State;
 use axum::http::Uri;
 use axum::response::Html;
-use connassist_core::keychain::{OsKeychain, SecretStore};
 use connassist_core::account::current_user;
+use connassist_core::keychain::{OsKeychain, SecretStore};
 use connassist_core::session::READ_SCOPES;
 use connassist_core::sign_in::{PendingSignIn, parse_ports, redirect_uri};
 use connassist_core::tenant_client::TenantClient;
@@ -93,9 +93,7 @@ async fn run_logout(tenant: &TenantArgs) -> Result<String, ApiError> {
 }
 
 /// A listener on the first of `ports` that is free, and its port.
-async fn listen_on_first_free(
-    ports: &[u16],
-) -> Result<(tokio::net::TcpListener, u16), ApiError> {
+async fn listen_on_first_free(ports: &[u16]) -> Result<(tokio::net::TcpListener, u16), ApiError> {
     let mut refused = vec![];
     for &port in ports {
         match tokio::net::TcpListener::bind(("127.0.0.1", port)).await {

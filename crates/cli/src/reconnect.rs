@@ -83,7 +83,10 @@ pub async fn folder_key(client: &TenantClient, path: &str) -> Result<String, Api
             let known: Vec<&str> = folders.iter().map(|f| f.path.as_str()).collect();
             ApiError::new(
                 ErrorCode::InvalidInput,
-                format!("No folder \"{want}\" among those you can see: {}.", known.join(", ")),
+                format!(
+                    "No folder \"{want}\" among those you can see: {}.",
+                    known.join(", ")
+                ),
             )
         })
 }
@@ -192,8 +195,12 @@ pub fn report(p: &ReconnectProgress, format: Format, done: &str) -> ExitCode {
                 eprintln!(
                     "warning: the connection now acts as {} instead of {}. If that is not what you meant, reconnect again and sign in as {}.",
                     p.identity.as_deref().unwrap_or("another account"),
-                    p.previous_identity.as_deref().unwrap_or("its previous account"),
-                    p.previous_identity.as_deref().unwrap_or("its previous account"),
+                    p.previous_identity
+                        .as_deref()
+                        .unwrap_or("its previous account"),
+                    p.previous_identity
+                        .as_deref()
+                        .unwrap_or("its previous account"),
                 );
             }
             if format == Format::Text {

@@ -6,8 +6,8 @@
 
 use std::sync::Arc;
 
-use connassist_core::keychain::{OsKeychain, SecretStore};
 use connassist_core::account::current_user;
+use connassist_core::keychain::{OsKeychain, SecretStore};
 use connassist_core::mine::Mine;
 use connassist_core::session::{READ_SCOPES, application_sign_in};
 use connassist_core::tenant_client::TenantClient;

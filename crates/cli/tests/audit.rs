@@ -112,15 +112,54 @@ fn json_follows_the_documented_schema() {
     // The attended-only process is fine, and says so.
     let ok = of_rule(&report, "binding-attended-ok");
     assert_eq!(ok[0]["process"]["name"], "Email Triage (Attended)");
-    // The shared mailbox read with own-mailbox permissions.
-    let scopes = of_rule(&report, "missing-scopes");
+    // The documented platform does not say what was consented to: nothing
+    // is judged on it. The extended profile reports scopes, and the shared
+    // mailbox read with own-mailbox permissions is found.
+    assert!(of_rule(&report, "missing-scopes").is_empty());
+    assert_eq!(report["problems"], serde_json::json!([]));
+    let (extended, _) = json(&[
+        "audit",
+        "--sandbox",
+        "--sandbox-profile",
+        "extended",
+        "--format",
+        "json",
+    ]);
+    let scopes = of_rule(&extended, "missing-scopes");
     assert!(
         scopes[0]["title"]
             .as_str()
             .unwrap()
             .contains("Mail.Read.Shared")
     );
-    assert_eq!(report["problems"], serde_json::json!([]));
+}
+
+#[test]
+fn without_the_configurable_field_the_forum_case_is_found_from_job_history() {
+    let (report, _) = json(&["audit", "--sandbox", "--format", "json"]);
+    // Attended runs chose their own connection for the Outlook binding, and
+    // the unattended runs faulted with no connection bound.
+    let rule1 = of_rule(&report, "configurable-by-users-unattended");
+    let why = rule1[0]["explanation"].as_str().unwrap();
+    assert!(
+        why.contains("1 attended run picked their own connection"),
+        "{why}"
+    );
+    assert!(why.contains("already failed 2 times"), "{why}");
+    assert!(why.contains("DAP-RT-1002"), "{why}");
+    // Where nothing tells, it says it cannot tell; never "fine".
+    let unknown = of_rule(&report, "configurability-not-reported");
+    let names: Vec<_> = unknown
+        .iter()
+        .map(|f| f["process"]["name"].as_str().unwrap())
+        .collect();
+    assert!(names.contains(&"Month-End Report"), "{names:?}");
+    assert!(
+        unknown[0]["fix"]
+            .as_str()
+            .unwrap()
+            .contains("Package Requirements")
+    );
 }
 
 #[test]
@@ -183,7 +222,7 @@ fn sarif_is_2_1_0_with_every_rule_described() {
         .iter()
         .map(|r| r["id"].as_str().unwrap())
         .collect();
-    assert_eq!(rules.len(), 8, "{rules:?}");
+    assert_eq!(rules.len(), 9, "{rules:?}");
     let results = run["results"].as_array().unwrap();
     assert!(!results.is_empty());
     for r in results {

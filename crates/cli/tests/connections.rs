@@ -3,7 +3,7 @@
 //! credentials), checking output formats, the JSON schema and exit codes.
 
 use assert_cmd::Command;
-use connassist_sandbox::{CI_CLIENT_ID, Config, FaultSpec, Sandbox};
+use connassist_sandbox::{CI_CLIENT_ID, Config, FaultSpec, Profile, Sandbox};
 use predicates::prelude::*;
 use serde_json::Value;
 
@@ -12,8 +12,13 @@ fn connassist() -> Command {
 }
 
 async fn sandbox(faults: &str) -> Sandbox {
+    sandbox_of(Profile::Documented, faults).await
+}
+
+async fn sandbox_of(profile: Profile, faults: &str) -> Sandbox {
     Sandbox::start(Config {
         faults: FaultSpec::parse(faults).expect("valid spec"),
+        profile,
         ..Config::default()
     })
     .await
@@ -29,8 +34,10 @@ const ROW_FIELDS: &[&str] = &[
     "identity",
     "isDefault",
     "lastUsed",
+    "mine",
     "name",
     "owner",
+    "ownerReported",
     "scopes",
     "secretExpiresAt",
     "sharedMailbox",
@@ -84,9 +91,35 @@ fn json_follows_the_documented_schema() {
             .keys()
             .map(String::as_str)
             .collect();
-        assert_eq!(folder, ["key", "path", "personal"]);
+        assert_eq!(folder, ["id", "key", "path", "personal"]);
+        // The documented platform does not tell external applications owners.
+        assert_eq!(row["ownerReported"], false);
+        assert_eq!(row["owner"], "");
     }
     assert_eq!(json["errors"], serde_json::json!([]));
+    // hana's own: acting as her, or in her workspace.
+    let mine: std::collections::BTreeSet<&str> = rows
+        .iter()
+        .filter(|r| r["mine"] == true)
+        .map(|r| r["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        mine.into_iter().collect::<Vec<_>>(),
+        [
+            "Accounts payable mailbox",
+            "Finance SharePoint",
+            "hana@contoso.example"
+        ]
+    );
+}
+
+#[test]
+fn the_table_says_when_the_tenant_does_not_report_owners() {
+    connassist()
+        .args(["connections", "--sandbox", "--sandbox-user", "alex"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("owner not reported by the tenant"));
 }
 
 #[test]
@@ -137,7 +170,28 @@ fn bad_filters_are_usage_errors() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn client_credentials_sign_in_an_external_application() {
+    // The documented platform: Integration Service's scopes are user scopes,
+    // so an application signs in (with Orchestrator's scopes) and is told,
+    // once, that it cannot list connections and what to do instead.
     let sb = sandbox("").await;
+    let secret = sb.ci_client_secret.clone().unwrap();
+    let base = sb.base_url.clone();
+    tokio::task::spawn_blocking(move || {
+        connassist()
+            .args(["connections", "--url", &base, "--client-id", CI_CLIENT_ID])
+            .env("CONNASSIST_CLIENT_SECRET", secret)
+            .assert()
+            .code(4)
+            .stderr(predicate::str::contains(
+                "IS.Connections.Read is a user scope",
+            ))
+            .stderr(predicate::str::contains("connassist login"));
+    })
+    .await
+    .unwrap();
+
+    // Where applications are granted them (the extended profile), it lists.
+    let sb = sandbox_of(Profile::Extended, "").await;
     let secret = sb.ci_client_secret.clone().unwrap();
     let base = sb.base_url.clone();
     let ok = tokio::task::spawn_blocking({
@@ -172,7 +226,16 @@ async fn client_credentials_sign_in_an_external_application() {
         .collect();
     assert_eq!(
         folders.into_iter().collect::<Vec<_>>(),
-        ["Finance", "Shared"]
+        ["Finance", "Shared"],
+        "folders from /odata/Folders: GetAllForCurrentUser is empty for applications"
+    );
+    assert!(
+        json["connections"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|r| r["mine"] == false),
+        "an application has no connections of its own"
     );
 
     tokio::task::spawn_blocking(move || {
@@ -191,7 +254,7 @@ async fn client_credentials_sign_in_an_external_application() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_failing_folder_still_prints_the_others_and_exits_4() {
-    let sb = sandbox("forbid=Finance").await;
+    let sb = sandbox_of(Profile::Extended, "forbid=Finance").await;
     let secret = sb.ci_client_secret.clone().unwrap();
     let base = sb.base_url.clone();
     tokio::task::spawn_blocking(move || {

@@ -1,8 +1,11 @@
 //! `connassist connectors` and `connassist create` end to end against an
-//! in-process sandbox: an app-only connection created at once with the
-//! secret from the environment (and refused, creating nothing, with a wrong
-//! one), a delegated one through the consent address played here, and a
-//! folder where the user may not create.
+//! in-process sandbox. On the documented profile (no public API creates
+//! connections) the command hands the user to the tenant's own page and picks
+//! the new connection up; the test plays the person there. On the extended
+//! profile: an app-only connection created at once with the secret from the
+//! environment (and refused, creating nothing, with a wrong one), a delegated
+//! one through the consent address played here, and a folder where the user
+//! may not create.
 // A panic in a test is its failure.
 #![allow(clippy::unwrap_used)]
 
@@ -12,13 +15,20 @@ use std::process::Stdio;
 
 use support::{answer_consent, connassist};
 
-/// Runs `connassist --sandbox --sandbox-user USER ARGS…` with `env`, to the end.
+/// Runs `connassist --sandbox --sandbox-profile extended --sandbox-user USER
+/// ARGS…` with `env`, to the end.
 fn run(user: &str, args: &[&str], env: &[(&str, &str)]) -> (i32, String, String) {
     let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("connassist"));
-    cmd.args(["--sandbox", "--sandbox-user", user])
-        .args(args)
-        .stdin(Stdio::null())
-        .env_remove("CONNASSIST_CONNECTION_SECRET");
+    cmd.args([
+        "--sandbox",
+        "--sandbox-profile",
+        "extended",
+        "--sandbox-user",
+        user,
+    ])
+    .args(args)
+    .stdin(Stdio::null())
+    .env_remove("CONNASSIST_CONNECTION_SECRET");
     for (k, v) in env {
         cmd.env(k, v);
     }
@@ -124,6 +134,8 @@ fn a_folder_where_the_user_may_not_create_is_refused_by_name() {
 async fn a_delegated_connection_is_created_through_the_consent() {
     let mut child = connassist(&[
         "--sandbox",
+        "--sandbox-profile",
+        "extended",
         "--sandbox-user",
         "hana",
         "create",
@@ -145,4 +157,54 @@ async fn a_delegated_connection_is_created_through_the_consent() {
     let p: serde_json::Value = serde_json::from_str(&rest).unwrap();
     assert_eq!(p["status"], "completed");
     assert_eq!(p["identity"], "hana@contoso.example");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_documented_tenant_hands_over_to_its_own_page_and_the_connection_is_picked_up() {
+    use std::io::{BufRead, BufReader, Read};
+    let mut child = connassist(&[
+        "--sandbox",
+        "--sandbox-user",
+        "hana",
+        "create",
+        "--connector",
+        "uipath-microsoft-onedrive",
+        "--folder",
+        "Shared",
+        "--browser",
+        "none",
+        "--timeout-secs",
+        "60",
+        "--format",
+        "json",
+    ]);
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    let mut page = String::new();
+    stdout.read_line(&mut page).unwrap();
+    let page = page.trim().to_owned();
+    assert!(
+        page.contains("/orchestrator_/?fid="),
+        "the folder's page: {page}"
+    );
+    support::add_on_tenant_page(&page, "hana", "uipath-microsoft-onedrive").await;
+    let mut rest = String::new();
+    stdout.read_to_string(&mut rest).unwrap();
+    let mut stderr = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut stderr)
+        .unwrap();
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(0), "{stderr}");
+    assert!(
+        stderr.contains("Add connection"),
+        "the steps are said: {stderr}"
+    );
+    let row: serde_json::Value = serde_json::from_str(&rest).unwrap();
+    assert_eq!(row["connectorKey"], "uipath-microsoft-onedrive");
+    assert_eq!(row["state"], "Enabled");
+    assert_eq!(row["identity"], "hana@contoso.example");
+    assert_eq!(row["folder"]["path"], "Shared");
 }

@@ -50,15 +50,12 @@ impl Me {
         if self.application {
             return crate::mine::Mine::nobody();
         }
-        crate::mine::Mine::new(
-            self.email.clone(),
-            self.personal_workspace.clone(),
-            chosen,
-        )
+        crate::mine::Mine::new(self.email.clone(), self.personal_workspace.clone(), chosen)
     }
 }
 
-const EXTENDED: &str = "orchestrator_/odata/Users/UiPath.Server.Configuration.OData.GetCurrentUserExtended";
+const EXTENDED: &str =
+    "orchestrator_/odata/Users/UiPath.Server.Configuration.OData.GetCurrentUserExtended";
 const PLAIN: &str = "orchestrator_/odata/Users/UiPath.Server.Configuration.OData.GetCurrentUser";
 
 pub async fn current_user(client: &TenantClient) -> Result<Me, TenantError> {

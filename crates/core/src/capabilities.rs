@@ -233,7 +233,9 @@ pub async fn probe_tenant(client: &TenantClient) -> Result<Capabilities, ApiErro
     let is_fix = if me.application {
         "IS.Connections.Read is a user scope on UiPath (Integration Service › API access): an application signing in as itself cannot read connections. Sign in as a person instead (connassist login, or Sign in in the app).".to_owned()
     } else {
-        format!("Add IS.Connections.Read and IS.Connectors.Read to the external application's user scopes ({ADMIN_APPS}), then sign in again.")
+        format!(
+            "Add IS.Connections.Read and IS.Connectors.Read to the external application's user scopes ({ADMIN_APPS}), then sign in again."
+        )
     };
     features.push(Feature {
         id: FeatureId::Connections,
@@ -247,7 +249,10 @@ pub async fn probe_tenant(client: &TenantClient) -> Result<Capabilities, ApiErro
         fix: (!connections_on).then(|| is_fix.clone()),
         needed: true,
     });
-    let owners = sample.as_ref().and_then(|rows| rows.first()).map(|r| r.owner_reported);
+    let owners = sample
+        .as_ref()
+        .and_then(|rows| rows.first())
+        .map(|r| r.owner_reported);
     features.push(Feature {
         id: FeatureId::ConnectionOwners,
         name: "Connection owners".into(),
@@ -404,11 +409,29 @@ mod tests {
             deployment: deployment.map(Into::into),
             sandbox: None,
         };
-        assert_eq!(flavour("cloud.uipath.com", &Version::default()), Flavour::AutomationCloud);
-        assert_eq!(flavour("acme.dedicated.uipath.com", &Version::default()), Flavour::AutomationCloud);
-        assert_eq!(flavour("uipath.contoso.example", &v("25.10.1", Some("ServiceFabric"))), Flavour::AutomationSuite);
-        assert_eq!(flavour("rpa.contoso.example", &v("26.3.0-s188.574", None)), Flavour::AutomationCloud);
-        assert_eq!(flavour("rpa.contoso.example", &v("25.10.1", None)), Flavour::Unknown);
+        assert_eq!(
+            flavour("cloud.uipath.com", &Version::default()),
+            Flavour::AutomationCloud
+        );
+        assert_eq!(
+            flavour("acme.dedicated.uipath.com", &Version::default()),
+            Flavour::AutomationCloud
+        );
+        assert_eq!(
+            flavour(
+                "uipath.contoso.example",
+                &v("25.10.1", Some("ServiceFabric"))
+            ),
+            Flavour::AutomationSuite
+        );
+        assert_eq!(
+            flavour("rpa.contoso.example", &v("26.3.0-s188.574", None)),
+            Flavour::AutomationCloud
+        );
+        assert_eq!(
+            flavour("rpa.contoso.example", &v("25.10.1", None)),
+            Flavour::Unknown
+        );
         let sandbox = Version {
             sandbox: Some(SandboxMarker::default()),
             ..Version::default()

@@ -431,7 +431,11 @@ pub async fn sample(
     let page: ConnectionPage = client
         .get_json("connections_/api/v1/Connections", &query, Some(&folder.key))
         .await?;
-    Ok(page.into_vec().into_iter().map(|c| row(c, folder)).collect())
+    Ok(page
+        .into_vec()
+        .into_iter()
+        .map(|c| row(c, folder))
+        .collect())
 }
 
 /// Lists connections across folders, reporting each folder as it completes.

@@ -163,10 +163,7 @@ impl PendingSignIn {
                 client_id: self.client_id.clone(),
             };
         }
-        SignInError::Refused {
-            error,
-            description,
-        }
+        SignInError::Refused { error, description }
     }
 
     /// Checks the redirect and exchanges its code for tokens.

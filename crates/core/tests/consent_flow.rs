@@ -97,10 +97,19 @@ async fn play(person: Person, start: Url, events: mpsc::Sender<Observed>) {
     form.push(("password".into(), SANDBOX_PASSWORD.into()));
     form.push(("action".into(), "sign-in".into()));
     let endpoint = authorize.join("/identity_/connect/authorize").unwrap();
-    let mut answer = http().post(endpoint.clone()).form(&form).send().await.unwrap();
+    let mut answer = http()
+        .post(endpoint.clone())
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
     if answer.status() == 200 {
         let mut form = hidden_fields(&answer.text().await.unwrap());
-        let action = if accept { "consent-accept" } else { "consent-cancel" };
+        let action = if accept {
+            "consent-accept"
+        } else {
+            "consent-cancel"
+        };
         form.push(("action".into(), action.into()));
         answer = http().post(endpoint).form(&form).send().await.unwrap();
     }

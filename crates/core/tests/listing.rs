@@ -88,7 +88,9 @@ async fn every_visible_connection_arrives_folder_by_folder() {
         RetryPolicy::default(),
     )
     .await;
-    let listing = list(&client, &ListOptions::default(), |_| {}).await.unwrap();
+    let listing = list(&client, &ListOptions::default(), |_| {})
+        .await
+        .unwrap();
     let revoked = listing
         .connections
         .iter()
@@ -104,7 +106,9 @@ async fn every_visible_connection_arrives_folder_by_folder() {
 #[tokio::test]
 async fn yours_are_told_without_owners_by_identity_and_workspace() {
     let (_sb, client) = signed_in("", "hana").await;
-    let me = connassist_core::account::current_user(&client).await.unwrap();
+    let me = connassist_core::account::current_user(&client)
+        .await
+        .unwrap();
     assert_eq!(me.email.as_deref(), Some("hana@contoso.example"));
     assert!(me.personal_workspace.is_some());
     let options = ListOptions {

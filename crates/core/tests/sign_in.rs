@@ -206,9 +206,15 @@ async fn an_unregistered_redirect_uri_is_explained_with_the_address_to_add() {
     assert!(pending.is_identity_error(&landed), "{landed}");
     assert!(!pending.is_callback(&landed));
     let err = pending.identity_error(&landed);
-    assert!(matches!(err, SignInError::RedirectNotRegistered { .. }), "{err}");
+    assert!(
+        matches!(err, SignInError::RedirectNotRegistered { .. }),
+        "{err}"
+    );
     let text = err.to_string();
-    assert!(text.contains(unregistered) && text.contains("External Applications"), "{text}");
+    assert!(
+        text.contains(unregistered) && text.contains("External Applications"),
+        "{text}"
+    );
 }
 
 #[tokio::test]
@@ -229,6 +235,9 @@ async fn scopes_the_application_is_not_registered_for_are_named() {
         .unwrap();
     let redirect = Url::parse(answer.headers()["location"].to_str().unwrap()).unwrap();
     let err = pending.complete(&redirect).await.unwrap_err();
-    assert!(matches!(err, SignInError::ScopesNotRegistered { .. }), "{err}");
+    assert!(
+        matches!(err, SignInError::ScopesNotRegistered { .. }),
+        "{err}"
+    );
     assert!(err.to_string().contains("OR.Administration"), "{err}");
 }

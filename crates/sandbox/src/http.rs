@@ -187,7 +187,11 @@ fn trace_id() -> String {
 /// What the documented profile answers on a route only the extended profile
 /// serves: the platform's answer to a path it does not have.
 pub async fn not_served() -> Response {
-    (StatusCode::NOT_FOUND, Json(json!({"message": "Not Found", "traceId": trace_id()}))).into_response()
+    (
+        StatusCode::NOT_FOUND,
+        Json(json!({"message": "Not Found", "traceId": trace_id()})),
+    )
+        .into_response()
 }
 
 /// The authenticated caller of an API request.

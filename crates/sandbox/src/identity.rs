@@ -285,11 +285,19 @@ fn check_client(db: &Db, p: &AuthorizeParams) -> Result<Client, Response> {
         "sign-in stops here so that no code is sent to it.",
     )
     .map_err(|message| {
-        let kind = db.get::<Client>(&p.client_id).ok().flatten().map(|c| c.kind);
+        let kind = db
+            .get::<Client>(&p.client_id)
+            .ok()
+            .flatten()
+            .map(|c| c.kind);
         match kind {
             Some(ClientKind::Provider) => error_page(StatusCode::BAD_REQUEST, &message),
             Some(_) => web_error_redirect("invalid_request", "Invalid redirect_uri", &p.client_id),
-            None => web_error_redirect("invalid_client", "Unknown client or client not enabled", &p.client_id),
+            None => web_error_redirect(
+                "invalid_client",
+                "Unknown client or client not enabled",
+                &p.client_id,
+            ),
         }
     })
 }
@@ -350,9 +358,11 @@ fn allowed_scopes(
     let mut allowed: Vec<String> = registered.clone();
     if client_credentials {
         allowed.retain(|s| {
-            !matches!(s.as_str(), "offline_access" | "openid" | "profile" | "email")
-                && (!crate::apps::INTEGRATION_SCOPES.contains(&s.as_str())
-                    || profile.has(crate::profile::Extension::ApplicationIntegrationScopes))
+            !matches!(
+                s.as_str(),
+                "offline_access" | "openid" | "profile" | "email"
+            ) && (!crate::apps::INTEGRATION_SCOPES.contains(&s.as_str())
+                || profile.has(crate::profile::Extension::ApplicationIntegrationScopes))
         });
     } else {
         for s in ["openid", "profile", "email", "offline_access"] {
@@ -486,7 +496,10 @@ pub async fn authorize_page(
             &state.issuer(),
             &[
                 ("error", "invalid_scope"),
-                ("error_description", &invalid_scope_description(&client, &missing)),
+                (
+                    "error_description",
+                    &invalid_scope_description(&client, &missing),
+                ),
             ],
         );
     }
@@ -522,7 +535,10 @@ pub async fn authorize_submit(
             &state.issuer(),
             &[
                 ("error", "invalid_scope"),
-                ("error_description", &invalid_scope_description(&client, &missing)),
+                (
+                    "error_description",
+                    &invalid_scope_description(&client, &missing),
+                ),
             ],
         );
     }
@@ -1098,7 +1114,10 @@ mod tests {
         ));
         assert!(!redirect_allowed(&reg, "http://localhost:47611/callback"));
         assert!(!redirect_allowed(&reg, "https://127.0.0.1:47611/callback"));
-        assert!(!redirect_allowed(&reg, "http://127.0.0.1:47611/callback#frag"));
+        assert!(!redirect_allowed(
+            &reg,
+            "http://127.0.0.1:47611/callback#frag"
+        ));
         let reg = vec!["https://app.example/cb".to_owned()];
         assert!(redirect_allowed(&reg, "https://app.example/cb"));
         assert!(!redirect_allowed(&reg, "https://app.example:8443/cb"));

@@ -183,7 +183,12 @@ fn catalogue_json(k: &Connector, connection_count: usize, profile: Profile) -> V
         "connectionCount": connection_count,
     });
     if profile.has(Extension::ConnectionAuthDetails) {
-        body["authenticationTypes"] = json!(k.auth_types.iter().map(|a| a.wire_name()).collect::<Vec<_>>());
+        body["authenticationTypes"] = json!(
+            k.auth_types
+                .iter()
+                .map(|a| a.wire_name())
+                .collect::<Vec<_>>()
+        );
         body["supportsSharedMailbox"] = json!(k.supports_shared_mailbox);
         body["preferSystemBrowser"] = json!(k.prefer_system_browser);
     }
@@ -201,7 +206,10 @@ pub async fn connectors(State(state): State<Shared>, caller: Caller) -> ApiResul
         connectors
             .iter()
             .map(|k| {
-                let count = connections.iter().filter(|(c, _)| c.connector == k.key).count();
+                let count = connections
+                    .iter()
+                    .filter(|(c, _)| c.connector == k.key)
+                    .count();
                 catalogue_json(k, count, state.profile)
             })
             .collect(),
@@ -219,9 +227,15 @@ pub async fn connector(
         connectors,
         ..
     } = visible_connections(&state, &caller, None)?;
-    match connectors.iter().find(|k| k.key == key || k.id.to_string() == key) {
+    match connectors
+        .iter()
+        .find(|k| k.key == key || k.id.to_string() == key)
+    {
         Some(k) => {
-            let count = connections.iter().filter(|(c, _)| c.connector == k.key).count();
+            let count = connections
+                .iter()
+                .filter(|(c, _)| c.connector == k.key)
+                .count();
             Ok(Json(catalogue_json(k, count, state.profile)))
         }
         None => Err(cns(
@@ -332,7 +346,13 @@ pub async fn connections(
         .take(top)
         .map(|(c, f)| {
             let connector = connectors.iter().find(|k| k.key == c.connector);
-            connection_json(c, connector, f, users.iter().find(|u| u.key == c.owner), view)
+            connection_json(
+                c,
+                connector,
+                f,
+                users.iter().find(|u| u.key == c.owner),
+                view,
+            )
         })
         .collect();
     Ok(Json(Value::Array(items)))
@@ -431,7 +451,9 @@ pub async fn connection(
 pub(crate) fn in_named_folder(headers: &HeaderMap, folder: &Folder, id: &str) -> ApiResult<()> {
     let named = folder_ref(headers).map_err(|e| cns(StatusCode::BAD_REQUEST, "CNS1001", &e))?;
     match named {
-        Some(reference) if crate::http::find_folder(std::slice::from_ref(folder), &reference).is_none() => {
+        Some(reference)
+            if crate::http::find_folder(std::slice::from_ref(folder), &reference).is_none() =>
+        {
             Err(cns(
                 StatusCode::NOT_FOUND,
                 "CNS1006",

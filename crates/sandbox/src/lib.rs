@@ -257,7 +257,12 @@ impl Sandbox {
     /// robot service holds them while it runs a job. For tests of what a
     /// running job may do (a connection's token).
     pub fn sign_in_as_robot(&self, robot: &str, scope: &str) -> Result<Tokens, SandboxError> {
-        self.issue(model::UserKind::Robot, apps::UIPATH_CLI_CLIENT_ID, robot, scope)
+        self.issue(
+            model::UserKind::Robot,
+            apps::UIPATH_CLI_CLIENT_ID,
+            robot,
+            scope,
+        )
     }
 
     fn issue(

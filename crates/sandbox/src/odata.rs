@@ -126,7 +126,10 @@ impl Clause {
         match self.op {
             Op::Eq => actual.eq_ignore_ascii_case(&self.value),
             Op::Contains => actual.to_lowercase().contains(&self.value.to_lowercase()),
-            Op::In => self.value.split('\n').any(|v| actual.eq_ignore_ascii_case(v)),
+            Op::In => self
+                .value
+                .split('\n')
+                .any(|v| actual.eq_ignore_ascii_case(v)),
         }
     }
 }

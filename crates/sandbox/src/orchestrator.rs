@@ -30,7 +30,11 @@ fn bad_request(message: &str) -> ApiError {
 }
 
 fn folder_type(f: &Folder) -> &'static str {
-    if f.is_personal() { "Personal" } else { "Standard" }
+    if f.is_personal() {
+        "Personal"
+    } else {
+        "Standard"
+    }
 }
 
 /// `FolderDto` of the swagger (`/odata/Folders`).
@@ -190,7 +194,14 @@ pub async fn folders_for_current_user(
     } else {
         caller.visible_folders(&state.db())?
     };
-    page_items(folders, &params, None, &caller, state.profile, current_user_folder_dto)
+    page_items(
+        folders,
+        &params,
+        None,
+        &caller,
+        state.profile,
+        current_user_folder_dto,
+    )
 }
 
 /// `GET /api/FoldersNavigation/GetFoldersForCurrentUser?searchText&skip&take`,
@@ -507,10 +518,11 @@ fn job_by_key(db: &Db, caller: &Caller, headers: &HeaderMap, key: &str) -> ApiRe
         None => caller.visible_folders(db)?,
     };
     for folder in &folders {
-        if let Some(job) = folder_jobs(db, folder)?
-            .into_iter()
-            .find(|j| j["Key"].as_str().is_some_and(|k| k.eq_ignore_ascii_case(key)))
-        {
+        if let Some(job) = folder_jobs(db, folder)?.into_iter().find(|j| {
+            j["Key"]
+                .as_str()
+                .is_some_and(|k| k.eq_ignore_ascii_case(key))
+        }) {
             return Ok(job);
         }
     }
@@ -528,9 +540,8 @@ fn select(mut item: Value, params: &HashMap<String, String>) -> Value {
     };
     let wanted: Vec<&str> = wanted.split(',').map(str::trim).collect();
     if let Some(object) = item.as_object_mut() {
-        object.retain(|k, _| {
-            k.starts_with('@') || wanted.iter().any(|w| w.eq_ignore_ascii_case(k))
-        });
+        object
+            .retain(|k, _| k.starts_with('@') || wanted.iter().any(|w| w.eq_ignore_ascii_case(k)));
     }
     item
 }
@@ -600,9 +611,9 @@ pub async fn odata_route(
                 .into_iter()
                 .find(|f| f.is_personal() && f.owner == Some(caller.user.key));
             user["PersonalWorkspace"] = workspace.as_ref().map(folder_dto).unwrap_or(Value::Null);
-            user["PersonalWorskpaceFeedId"] = workspace
-                .as_ref()
-                .map_or(Value::Null, |f| json!(crate::scenario::key(&format!("feed/{}", f.key))));
+            user["PersonalWorskpaceFeedId"] = workspace.as_ref().map_or(Value::Null, |f| {
+                json!(crate::scenario::key(&format!("feed/{}", f.key)))
+            });
             Ok(Json(select(user, &params)))
         }
         "Releases" | "Releases/UiPath.Server.Configuration.OData.ListReleases" => {
@@ -728,7 +739,9 @@ pub async fn odata_route(
                         "No package with that key and version for this process.",
                     ));
                 }
-                return Ok(Json(json!({"value": resources(&db, &release, &folder, state.profile)?})));
+                return Ok(Json(
+                    json!({"value": resources(&db, &release, &folder, state.profile)?}),
+                ));
             }
             Err(ApiError::orchestrator(
                 StatusCode::NOT_FOUND,

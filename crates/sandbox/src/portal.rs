@@ -30,7 +30,12 @@ fn html(status: StatusCode, body: String) -> Response {
         .into_response()
 }
 
-fn form(folders: &[Folder], connectors: &[Connector], folder: Option<i64>, error: Option<&str>) -> String {
+fn form(
+    folders: &[Folder],
+    connectors: &[Connector],
+    folder: Option<i64>,
+    error: Option<&str>,
+) -> String {
     let options = |items: Vec<(String, String, bool)>| {
         items
             .into_iter()
@@ -47,7 +52,13 @@ fn form(folders: &[Folder], connectors: &[Connector], folder: Option<i64>, error
     let folder_options = options(
         folders
             .iter()
-            .map(|f| (f.key.to_string(), f.fully_qualified_name.clone(), Some(f.id) == folder))
+            .map(|f| {
+                (
+                    f.key.to_string(),
+                    f.fully_qualified_name.clone(),
+                    Some(f.id) == folder,
+                )
+            })
             .collect(),
     );
     let connector_options = options(
@@ -81,11 +92,19 @@ fn catalogue(state: &Shared) -> Result<(Vec<Folder>, Vec<Connector>), Response> 
         connectors.sort_by(|a, b| a.name.cmp(&b.name));
         Ok((folders, connectors))
     };
-    read().map_err(|e| html(StatusCode::INTERNAL_SERVER_ERROR, format!("<h1>Error</h1><p>{}</p>", escape(&e.to_string()))))
+    read().map_err(|e| {
+        html(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            format!("<h1>Error</h1><p>{}</p>", escape(&e.to_string())),
+        )
+    })
 }
 
 /// `GET /{org}/{tenant}/orchestrator_/?fid=`: the page, on that folder.
-pub async fn page(State(state): State<Shared>, Query(q): Query<HashMap<String, String>>) -> Response {
+pub async fn page(
+    State(state): State<Shared>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
     let (folders, connectors) = match catalogue(&state) {
         Ok(c) => c,
         Err(page) => return page,
@@ -114,7 +133,10 @@ pub async fn add(State(state): State<Shared>, Form(f): Form<AddForm>) -> Respons
         Ok(c) => c,
         Err(page) => return page,
     };
-    let fid = folders.iter().find(|x| x.key.to_string() == f.folder).map(|x| x.id);
+    let fid = folders
+        .iter()
+        .find(|x| x.key.to_string() == f.folder)
+        .map(|x| x.id);
     let again = |message: &str| {
         html(
             StatusCode::BAD_REQUEST,

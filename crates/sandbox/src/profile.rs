@@ -152,6 +152,11 @@ mod tests {
     fn profiles_parse_by_name() {
         assert_eq!("Extended".parse(), Ok(Profile::Extended));
         assert_eq!("documented".parse(), Ok(Profile::Documented));
-        assert!("kind".parse::<Profile>().unwrap_err().contains("documented"));
+        assert!(
+            "kind"
+                .parse::<Profile>()
+                .unwrap_err()
+                .contains("documented")
+        );
     }
 }

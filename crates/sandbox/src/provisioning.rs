@@ -639,8 +639,7 @@ fn settle(
     profile: crate::profile::Profile,
 ) -> DbResult<()> {
     let other_account = profile.has(crate::profile::Extension::ConsentConfirmation)
-        && s
-            .previous_identity
+        && s.previous_identity
             .as_deref()
             .is_some_and(|p| !p.eq_ignore_ascii_case(&x.identity));
     if other_account {

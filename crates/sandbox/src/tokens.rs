@@ -45,8 +45,8 @@ use crate::db::{Db, DbError, DbResult, Document};
 use crate::http::{ApiError, ApiResult, Caller, Shared};
 use crate::integration::{SERVER_ERROR, cns, find_visible, state_name};
 use crate::model::{AuthType, Connection, ConnectionState, Failure, Folder, UserKind};
-use crate::profile::Extension;
 use crate::oauth_client::{StepError, client_credentials, refresh};
+use crate::profile::Extension;
 use crate::providers::{Provider, app_scopes};
 use crate::secrets::random_token;
 use crate::vault::{Vault, VaultError};
@@ -703,7 +703,10 @@ fn may_take_token(caller: &Caller, c: &Connection, folder: &Folder) -> ApiResult
         return Err(cns(
             StatusCode::NOT_FOUND,
             "CNS1049",
-            &format!("Connection '{}' is on a personal folder and can only be used by its owner.", c.id),
+            &format!(
+                "Connection '{}' is on a personal folder and can only be used by its owner.",
+                c.id
+            ),
         ));
     }
     if caller.user.kind == UserKind::Robot && folder.members.contains(&caller.user.key) {

@@ -85,7 +85,10 @@ async fn connections_across_folders_with_scoping_filters_and_paging() {
         .find(|c| c["name"] == "robot-prod-02@contoso.example")
         .unwrap();
     assert_eq!(expired["state"], "Expired");
-    assert_eq!(expired["connectionIdentity"], "robot-prod-02@contoso.example");
+    assert_eq!(
+        expired["connectionIdentity"],
+        "robot-prod-02@contoso.example"
+    );
     assert_eq!(expired["connector"]["key"], "uipath-microsoft-outlook365");
     assert_eq!(expired["folder"]["fullyQualifiedName"], "Shared");
     assert_eq!(expired["folder"]["personalWorkspace"], false);
@@ -216,7 +219,13 @@ async fn one_connection_by_id_and_its_ping() {
     let ping = |id: String| {
         let (sb, dana) = (&sb, &dana);
         async move {
-            api(sb, dana, &format!("/connections_/api/v1/Connections/{id}/ping"), &[]).await
+            api(
+                sb,
+                dana,
+                &format!("/connections_/api/v1/Connections/{id}/ping"),
+                &[],
+            )
+            .await
         }
     };
     let (status, ok) = ping(dana_id("Dana's OneDrive")).await;
@@ -228,7 +237,13 @@ async fn one_connection_by_id_and_its_ping() {
     let (status, disabled) = ping(dana_id("Dana's Teams (old)")).await;
     assert_eq!(status, 200);
     assert_eq!(disabled["status"], "Disabled");
-    assert!(disabled["error"].as_str().unwrap().contains("Disabled by its owner"), "{disabled}");
+    assert!(
+        disabled["error"]
+            .as_str()
+            .unwrap()
+            .contains("Disabled by its owner"),
+        "{disabled}"
+    );
 
     // A connection in a folder Alex cannot see looks exactly like a missing one.
     let hana = access(&sign_in(&sb, "hana").await);
@@ -326,7 +341,13 @@ async fn processes_triggers_and_package_requirements() {
     // The extended profile says which binding is left to users.
     let extended = extended_sandbox().await;
     let dana_x = access(&sign_in(&extended, "dana").await);
-    let (_, resources) = api(&extended, &dana_x, &path, &[("X-UIPATH-OrganizationUnitId", "1")]).await;
+    let (_, resources) = api(
+        &extended,
+        &dana_x,
+        &path,
+        &[("X-UIPATH-OrganizationUnitId", "1")],
+    )
+    .await;
     let configurable: Vec<_> = resources["value"]
         .as_array()
         .unwrap()
@@ -583,9 +604,16 @@ async fn client_credentials_for_the_confidential_app() {
     // Integration Service's scopes are user scopes: asking for them fails,
     // naming them (and so does offline_access, which this grant has no use for).
     let (status, body) = grant(secret.clone(), SCOPES).await;
-    assert_eq!((status, body["error"].as_str()), (400, Some("invalid_scope")), "{body}");
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (400, Some("invalid_scope")),
+        "{body}"
+    );
     let description = body["error_description"].as_str().unwrap();
-    assert!(description.contains("IS.Connections.Read") && description.contains("offline_access"), "{description}");
+    assert!(
+        description.contains("IS.Connections.Read") && description.contains("offline_access"),
+        "{description}"
+    );
 
     let (status, tokens) = grant(secret.clone(), APP_SCOPES).await;
     assert_eq!(status, 200, "{tokens}");
@@ -597,7 +625,13 @@ async fn client_credentials_for_the_confidential_app() {
         set(&["Finance", "Shared"])
     );
     // GetAllForCurrentUser is empty for a confidential app (UiPathOrch CHANGELOG 1.11.5).
-    let (status, mine) = api(&sb, &app, "/orchestrator_/api/Folders/GetAllForCurrentUser", &[]).await;
+    let (status, mine) = api(
+        &sb,
+        &app,
+        "/orchestrator_/api/Folders/GetAllForCurrentUser",
+        &[],
+    )
+    .await;
     assert_eq!(status, 200);
     assert_eq!(mine, serde_json::json!({"Count": 0, "PageItems": []}));
 
@@ -609,7 +643,10 @@ async fn client_credentials_for_the_confidential_app() {
             ("grant_type", "client_credentials"),
             ("client_id", CI_CLIENT_ID),
             ("client_secret", &extended.ci_client_secret.clone().unwrap()),
-            ("scope", "OR.Folders.Read IS.Connections.Read IS.Connectors.Read"),
+            (
+                "scope",
+                "OR.Folders.Read IS.Connections.Read IS.Connectors.Read",
+            ),
         ],
     )
     .await;

@@ -37,7 +37,13 @@ async fn an_external_application_lists_one_folder_at_a_time() {
     assert_eq!(status, 400, "allFolders=true is refused too: {err}");
     let (status, listed) = api_in(&sb, &hana, "/connections_/api/v1/Connections", &shared).await;
     assert_eq!(status, 200);
-    assert!(listed.as_array().unwrap().iter().all(|c| c.get("owner").is_none()));
+    assert!(
+        listed
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|c| c.get("owner").is_none())
+    );
 }
 
 #[tokio::test]
@@ -69,7 +75,9 @@ async fn the_101st_jobs_listing_in_a_minute_is_told_to_wait() {
     let (status, one) = api(
         &sb,
         &hana,
-        &format!("/orchestrator_/odata/Jobs/UiPath.Server.Configuration.OData.GetByKey(identifier={job})"),
+        &format!(
+            "/orchestrator_/odata/Jobs/UiPath.Server.Configuration.OData.GetByKey(identifier={job})"
+        ),
         &headers,
     )
     .await;
@@ -117,7 +125,11 @@ async fn an_unregistered_scope_is_refused_at_sign_in() {
     let response = submit_form(&sb, &auth, "alex", connassist_sandbox::SANDBOX_PASSWORD).await;
     let pairs = redirect_query(&response);
     assert_eq!(get(&pairs, "error"), Some("invalid_scope"));
-    assert!(get(&pairs, "error_description").unwrap().contains("OR.Settings"));
+    assert!(
+        get(&pairs, "error_description")
+            .unwrap()
+            .contains("OR.Settings")
+    );
 }
 
 #[tokio::test]
@@ -163,7 +175,10 @@ async fn invented_routes_are_the_extended_profiles_alone() {
             &[],
         )
         .await;
-        assert!(status(s) && unknown(&body), "GET …/auth/{{session}} {s} {body}");
+        assert!(
+            status(s) && unknown(&body),
+            "GET …/auth/{{session}} {s} {body}"
+        );
         let (s, body) = post(
             sb,
             &dana,
@@ -173,7 +188,10 @@ async fn invented_routes_are_the_extended_profiles_alone() {
         .await;
         assert!(status(s) && unknown(&body), "confirm {s} {body}");
         let done = client()
-            .get(format!("{}/provisioning_/done?session={started}", sb.origin))
+            .get(format!(
+                "{}/provisioning_/done?session={started}",
+                sb.origin
+            ))
             .send()
             .await
             .unwrap();

@@ -203,7 +203,11 @@ async fn a_revoked_grant_makes_the_connection_expired_with_the_providers_reason(
     assert_eq!(c["state"], "Expired");
     // The ping: CNS1008, the provider's answer in its message.
     let (status, ping) = api(&sb, &hana, &ping_path(&id), &[]).await;
-    assert_eq!((status, ping["code"].as_str()), (400, Some("CNS1008")), "{ping}");
+    assert_eq!(
+        (status, ping["code"].as_str()),
+        (400, Some("CNS1008")),
+        "{ping}"
+    );
     let message = ping["message"].as_str().unwrap();
     for part in ["invalid_grant", "AADSTS50173", "revoked"] {
         assert!(message.contains(part), "{part}: {ping}");
@@ -250,8 +254,15 @@ async fn seeded_connections_keep_their_recorded_state() {
         &[],
     )
     .await;
-    assert_eq!((status, ping["code"].as_str()), (400, Some("CNS1008")), "{ping}");
-    assert!(ping["message"].as_str().unwrap().contains("AADSTS50173"), "{ping}");
+    assert_eq!(
+        (status, ping["code"].as_str()),
+        (400, Some("CNS1008")),
+        "{ping}"
+    );
+    assert!(
+        ping["message"].as_str().unwrap().contains("AADSTS50173"),
+        "{ping}"
+    );
     assert_eq!(sb.token_requests("refresh_token"), 0);
 }
 
@@ -264,7 +275,9 @@ async fn only_the_owner_or_a_robot_of_its_folder_gets_a_connections_token() {
     let (status, e) = api(&sb, &dana, &token_path(&ap_mailbox), &[]).await;
     assert_eq!((status, e["code"].as_str()), (403, Some("CNS1044")), "{e}");
     // A robot that runs in Finance gets it.
-    let robot = sb.sign_in_as_robot("robot-prod-01", "IS.Connections.Read").unwrap();
+    let robot = sb
+        .sign_in_as_robot("robot-prod-01", "IS.Connections.Read")
+        .unwrap();
     let (status, token) = api(&sb, &robot.access_token, &token_path(&ap_mailbox), &[]).await;
     assert_eq!(status, 200, "{token}");
     // A personal workspace's connection is its owner's alone, robots included.

@@ -89,7 +89,8 @@ fn form(html: &str) -> (String, Vec<(String, String)>) {
 }
 
 /// Plays a person at the consent address: signs in as `user`, then accepts or
-/// cancels the consent page, until the tenant's "done" page.
+/// cancels the consent page, until the page the consent ends on (the
+/// extended profile's "done" page, or the tenant's callback page).
 pub async fn consent(start: &str, user: &str, accept: bool) -> Url {
     let http = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
@@ -124,6 +125,9 @@ pub async fn consent(start: &str, user: &str, accept: bool) -> Url {
             continue;
         }
         let html = response.text().await.unwrap();
+        if here.path().ends_with("/provisioning_/callback") && html.contains("id=\"message\"") {
+            return here;
+        }
         let (action, mut fields) = form(&html);
         if html.contains("id=\"username\"") {
             fields.push(("username".into(), user.into()));
@@ -143,4 +147,55 @@ pub async fn consent(start: &str, user: &str, accept: bool) -> Url {
         post = Some(fields);
     }
     panic!("never reached the done page");
+}
+
+/// Plays a person on the tenant's own "Add connection" page (the hand-off
+/// address `start`): picks `connector` in the folder already chosen, signs in
+/// as `user` and consents, until the page the consent ends on.
+pub async fn add_on_tenant_page(start: &str, user: &str, connector: &str) -> Url {
+    let http = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let page_url = Url::parse(start).unwrap();
+    let html = http
+        .get(page_url.clone())
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("Add connection"), "{html}");
+    let selected = html
+        .split("<option value=\"")
+        .skip(1)
+        .find(|o| o.split('>').next().unwrap().contains(" selected"))
+        .expect("the folder is preselected from fid")
+        .split('"')
+        .next()
+        .unwrap()
+        .to_owned();
+    let answer = http
+        .post(page_url.clone())
+        .form(&[
+            ("folder", selected.as_str()),
+            ("connector", connector),
+            ("name", ""),
+            ("username", user),
+            ("password", "sandbox"),
+            ("action", "add"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        answer.status().is_redirection(),
+        "{}",
+        answer.text().await.unwrap()
+    );
+    let next = page_url
+        .join(answer.headers()["location"].to_str().unwrap())
+        .unwrap();
+    consent(next.as_str(), user, true).await
 }

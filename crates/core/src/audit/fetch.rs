@@ -15,7 +15,8 @@ use tokio::sync::Semaphore;
 use ts_rs::TS;
 
 use super::model::{
-    AuditInput, Binding, BindingMode, Configurability, Process, RunIdentity, RunModes,
+    AuditInput, Binding, BindingMode, Configurability, NO_CONNECTION_BOUND, Process, RunIdentity,
+    RunModes,
 };
 use crate::connections::{self, FolderSummary, ListOptions};
 use crate::error::ApiError;
@@ -450,16 +451,27 @@ fn run_modes(
         })
         .collect();
     let (mut unattended_jobs, mut attended_jobs) = (0, 0);
-    let (mut failed_unattended_jobs, mut failure_sample) = (0, None);
+    let (mut failed_unattended_jobs, mut failure_sample, mut unbound_failures) = (0, None, 0);
     for job in jobs_of(release, facts) {
         match job.kind.as_deref() {
             Some(kind) if attended_runtime(kind) => attended_jobs += 1,
             Some(_) => {
                 unattended_jobs += 1;
-                if job.state.as_deref().is_some_and(|s| s.eq_ignore_ascii_case("Faulted")) {
+                if job
+                    .state
+                    .as_deref()
+                    .is_some_and(|s| s.eq_ignore_ascii_case("Faulted"))
+                {
                     failed_unattended_jobs += 1;
                     if failure_sample.is_none() {
                         failure_sample = job.info.as_deref().map(first_line);
+                    }
+                    if job
+                        .info
+                        .as_deref()
+                        .is_some_and(|i| i.contains(NO_CONNECTION_BOUND))
+                    {
+                        unbound_failures += 1;
                     }
                 }
             }
@@ -475,6 +487,7 @@ fn run_modes(
         attended_jobs,
         failed_unattended_jobs,
         failure_sample,
+        unbound_failures,
     }
 }
 

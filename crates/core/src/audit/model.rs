@@ -96,7 +96,14 @@ pub struct RunModes {
     /// Recent unattended jobs that faulted, and what the first one said.
     pub failed_unattended_jobs: usize,
     pub failure_sample: Option<String>,
+    /// Of those, the ones that had no connection to run with (the runtime's
+    /// `DAP-RT-1002`, `ConnectionIdNull`): what a binding left to users does
+    /// to an unattended run.
+    pub unbound_failures: usize,
 }
+
+/// The runtime's code for an activity run without a connection bound.
+pub const NO_CONNECTION_BOUND: &str = "DAP-RT-1002";
 
 impl RunModes {
     /// Why we believe the process runs unattended, as short phrases; empty when it does not.

@@ -8,7 +8,9 @@ use std::collections::HashMap;
 
 use serde::Deserialize;
 
-use super::model::{Configurability, AuditInput, Binding, BindingMode, Process, RunModes, SourceLocation};
+use super::model::{
+    AuditInput, Binding, BindingMode, Configurability, Process, RunModes, SourceLocation,
+};
 use crate::connections::{ConnectionRow, Listing};
 use crate::error::{ApiError, ErrorCode};
 use crate::package::{ConnectionBinding, PackageBindings};

@@ -50,12 +50,22 @@ mod tests {
     fn entra_and_the_sandbox_provider_have_a_link_others_do_not() {
         let entra = Url::parse("https://login.microsoftonline.com/contoso.onmicrosoft.com/oauth2/v2.0/authorize?client_id=abc&redirect_uri=https%3A%2F%2Ft%2Fprovisioning_%2Fcallback&scope=Mail.Read+offline_access&state=s").unwrap();
         let link = link(&entra).unwrap();
-        assert!(link.as_str().starts_with("https://login.microsoftonline.com/contoso.onmicrosoft.com/v2.0/adminconsent?"), "{link}");
+        assert!(
+            link.as_str().starts_with(
+                "https://login.microsoftonline.com/contoso.onmicrosoft.com/v2.0/adminconsent?"
+            ),
+            "{link}"
+        );
         let sandbox = Url::parse("http://127.0.0.1:4000/identity_/connect/authorize?client_id=sandbox-connectors&redirect_uri=http%3A%2F%2F127.0.0.1%3A4000%2Fprovisioning_%2Fcallback&scope=Mail.Read").unwrap();
         let link = super::link(&sandbox).unwrap();
         assert_eq!(link.path(), "/identity_/adminconsent");
-        assert_eq!(param(&link, "client_id").as_deref(), Some("sandbox-connectors"));
-        let google = Url::parse("https://accounts.google.com/o/oauth2/v2/auth?client_id=x&redirect_uri=y").unwrap();
+        assert_eq!(
+            param(&link, "client_id").as_deref(),
+            Some("sandbox-connectors")
+        );
+        let google =
+            Url::parse("https://accounts.google.com/o/oauth2/v2/auth?client_id=x&redirect_uri=y")
+                .unwrap();
         assert!(super::link(&google).is_none());
     }
 }

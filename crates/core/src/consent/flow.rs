@@ -133,7 +133,10 @@ pub async fn start_reconnect(
     if before.is_none() {
         return Err(ApiError::new(
             ErrorCode::NotFound,
-            format!("Connection {} is not in that folder any more; refresh the list.", target.id),
+            format!(
+                "Connection {} is not in that folder any more; refresh the list.",
+                target.id
+            ),
         ));
     }
     let body: serde_json::Value = client
@@ -320,7 +323,9 @@ pub async fn run(
             if let Some(done) = check().await? {
                 done
             } else {
-                return Err(cancelled(client, started, options, matches!(ended, Ended::TimedOut)).await);
+                return Err(
+                    cancelled(client, started, options, matches!(ended, Ended::TimedOut)).await,
+                );
             }
         }
     };
@@ -409,7 +414,8 @@ mod tests {
         assert_eq!(e.provider_code.as_deref(), Some("AADSTS65004"));
         let elsewhere = Url::parse("http://evil.example/provisioning_/callback?error=x").unwrap();
         assert!(callback_error(&auth, &elsewhere).is_none());
-        let answer = Url::parse("http://127.0.0.1:4000/provisioning_/callback?code=c&state=x").unwrap();
+        let answer =
+            Url::parse("http://127.0.0.1:4000/provisioning_/callback?code=c&state=x").unwrap();
         assert!(callback_error(&auth, &answer).is_none());
     }
 }

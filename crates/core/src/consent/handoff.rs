@@ -17,7 +17,7 @@ use ts_rs::TS;
 use url::Url;
 
 use super::{ConsentDriver, FlowOptions, Observed};
-use crate::connections::{ConnectionRow, FolderSummary, ConnectionState};
+use crate::connections::{ConnectionRow, ConnectionState, FolderSummary};
 use crate::error::{ApiError, ErrorCode};
 use crate::tenant_client::TenantClient;
 
@@ -34,9 +34,16 @@ pub struct Handoff {
 
 /// The tenant's page for `folder`, and the steps to add a `connector_name`
 /// connection there.
-pub fn page(client: &TenantClient, folder: &FolderSummary, connector_name: &str) -> Result<Handoff, ApiError> {
+pub fn page(
+    client: &TenantClient,
+    folder: &FolderSummary,
+    connector_name: &str,
+) -> Result<Handoff, ApiError> {
     let mut url = Url::parse(&format!("{}/orchestrator_/", client.tenant().url)).map_err(|e| {
-        ApiError::new(ErrorCode::Internal, format!("The tenant's address is not a URL: {e}"))
+        ApiError::new(
+            ErrorCode::Internal,
+            format!("The tenant's address is not a URL: {e}"),
+        )
     })?;
     if let Some(id) = folder.id {
         url.query_pairs_mut().append_pair("fid", &id.to_string());
@@ -60,7 +67,9 @@ async fn of_connector(
         connector: Some(connector.to_owned()),
         ..Default::default()
     };
-    crate::connections::list_folder(client, folder, &options).await.map_err(ApiError::from)
+    crate::connections::list_folder(client, folder, &options)
+        .await
+        .map_err(ApiError::from)
 }
 
 /// Opens the tenant's page in `driver`'s browser and waits until a new
@@ -79,8 +88,8 @@ pub async fn create_on_tenant_page(
         .into_iter()
         .map(|r| r.id)
         .collect();
-    let url = Url::parse(&handoff.url)
-        .map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))?;
+    let url =
+        Url::parse(&handoff.url).map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))?;
     let mut view = driver.open(&url, &options.title)?;
     let deadline = tokio::time::Instant::now() + options.timeout;
     let mut tick = tokio::time::interval(options.poll_every);

@@ -355,7 +355,11 @@ mod tests {
     fn a_ping_answer_without_a_status_leaves_the_recorded_state() {
         let silent: Ping = serde_json::from_str(r#"{"connector":"x"}"#).unwrap();
         let r = judge(row(ConnectionState::Enabled), Some(&silent), now());
-        assert_eq!(r.status, FailureStatus::Healthy, "not counted as broken: {r:?}");
+        assert_eq!(
+            r.status,
+            FailureStatus::Healthy,
+            "not counted as broken: {r:?}"
+        );
         assert_eq!(r.evidence, Evidence::State);
         let r = judge(row(ConnectionState::Expired), Some(&silent), now());
         assert_eq!(r.status, FailureStatus::Expired);

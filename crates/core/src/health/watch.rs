@@ -229,7 +229,11 @@ mod tests {
     }
 
     fn hana() -> Mine {
-        Mine::new(Some("hana@contoso.example".into()), None, ["chosen".to_owned()])
+        Mine::new(
+            Some("hana@contoso.example".into()),
+            None,
+            ["chosen".to_owned()],
+        )
     }
 
     use FailureStatus::{Expired, ExpiringSoon, Healthy, Revoked};

@@ -302,7 +302,10 @@ pub async fn callback(
 /// window closes on; otherwise the outcome is shown at the callback itself,
 /// and clients learn it from the connection (its state and `updateTime`).
 fn finish(state: &Shared, s: &AuthSession) -> Response {
-    if state.profile.has(crate::profile::Extension::ConsentDonePage) {
+    if state
+        .profile
+        .has(crate::profile::Extension::ConsentDonePage)
+    {
         found(&done_url(state, s))
     } else {
         outcome_page(s)

@@ -530,7 +530,13 @@ async fn app_only(
         Ok(c)
     })?;
     tracing::info!(connection = %c.id, connector = %connector.key, folder = %folder.fully_qualified_name, by = %caller.user.user_name, "app-only connection created");
-    Ok(created(&c, connector, folder, caller, View::of(state, caller)))
+    Ok(created(
+        &c,
+        connector,
+        folder,
+        caller,
+        View::of(state, caller),
+    ))
 }
 
 /// `201 Created` with the connection, as `GET Connections/{id}` shows it.
@@ -599,7 +605,13 @@ fn with_certificate(
         Ok(c)
     })?;
     tracing::info!(connection = %c.id, connector = %connector.key, folder = %folder.fully_qualified_name, by = %caller.user.user_name, "certificate connection created");
-    Ok(created(&c, connector, folder, caller, View::of(state, caller)))
+    Ok(created(
+        &c,
+        connector,
+        folder,
+        caller,
+        View::of(state, caller),
+    ))
 }
 
 #[cfg(test)]

@@ -149,8 +149,7 @@ async fn sign_in_through(
     scopes: &str,
 ) -> Value {
     let auth = authorization_for(client_id, redirect, scopes);
-    let redirect_pairs =
-        redirect_query(&submit_form(sandbox, &auth, user, SANDBOX_PASSWORD).await);
+    let redirect_pairs = redirect_query(&submit_form(sandbox, &auth, user, SANDBOX_PASSWORD).await);
     assert_eq!(get(&redirect_pairs, "state"), Some(auth.state.as_str()));
     let code = get(&redirect_pairs, "code").unwrap().to_owned();
     let (status, body) = token(

@@ -3,11 +3,12 @@
 //! process that runs unattended, that is the one thing that decides whether
 //! its bindings work at all, so not knowing is said, never taken as "fixed":
 //! one finding per process, naming the bindings, with where to look. When
-//! unattended runs of it already faulted, it is a warning.
+//! unattended runs of it already faulted for want of a connection
+//! (`DAP-RT-1002`), it is a warning.
 
 use super::{Context, Rule};
 use crate::audit::finding::{Finding, Severity};
-use crate::audit::model::{BindingMode, Configurability};
+use crate::audit::model::{BindingMode, Configurability, NO_CONNECTION_BOUND};
 
 #[derive(Debug)]
 pub struct ConfigurabilityNotReported;
@@ -40,17 +41,13 @@ impl Rule for ConfigurabilityNotReported {
             return;
         }
         let runs = &cx.process.runs;
-        let (severity, failed) = match runs.failed_unattended_jobs {
+        let (severity, failed) = match runs.unbound_failures {
             0 => (self.severity(), String::new()),
             n => (
                 Severity::Warning,
                 format!(
-                    " {n} recent unattended run{} faulted{}",
+                    " {n} recent unattended run{} faulted with no connection bound ({NO_CONNECTION_BOUND}).",
                     if n == 1 { "" } else { "s" },
-                    runs.failure_sample
-                        .as_deref()
-                        .map(|s| format!(": “{s}”"))
-                        .unwrap_or_else(|| ".".to_owned())
                 ),
             ),
         };
@@ -96,19 +93,43 @@ mod tests {
             (attended(), vec![unknown.clone()], 0),
         ];
         for (runs, bindings, want) in cases {
-            let found = run(&ConfigurabilityNotReported, &input(process(runs, bindings), vec![]));
+            let found = run(
+                &ConfigurabilityNotReported,
+                &input(process(runs, bindings), vec![]),
+            );
             assert_eq!(found.len(), want);
             if let Some(f) = found.first() {
                 assert_eq!(f.severity, Severity::Info);
                 assert!(f.fix.contains("Package Requirements"), "{}", f.fix);
             }
         }
-        let failing = RunModes {
+        let failing_otherwise = RunModes {
             failed_unattended_jobs: 3,
             ..unattended(vec![])
         };
-        let found = run(&ConfigurabilityNotReported, &input(process(failing, vec![unknown]), vec![]));
+        let found = run(
+            &ConfigurabilityNotReported,
+            &input(process(failing_otherwise, vec![unknown.clone()]), vec![]),
+        );
+        assert_eq!(
+            found[0].severity,
+            Severity::Info,
+            "failures of another kind say nothing here"
+        );
+        let unbound = RunModes {
+            failed_unattended_jobs: 3,
+            unbound_failures: 2,
+            ..unattended(vec![])
+        };
+        let found = run(
+            &ConfigurabilityNotReported,
+            &input(process(unbound, vec![unknown]), vec![]),
+        );
         assert_eq!(found[0].severity, Severity::Warning);
-        assert!(found[0].explanation.contains("3 recent unattended runs faulted"));
+        assert!(
+            found[0]
+                .explanation
+                .contains("2 recent unattended runs faulted with no connection bound")
+        );
     }
 }

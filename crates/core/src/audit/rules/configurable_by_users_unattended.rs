@@ -49,7 +49,10 @@ impl Rule for ConfigurableByUsersUnattended {
                     " This already failed {n} time{} recently: “{said}”",
                     if n == 1 { "" } else { "s" }
                 ),
-                (n, None) => format!(" This already failed {n} time{} recently.", if n == 1 { "" } else { "s" }),
+                (n, None) => format!(
+                    " This already failed {n} time{} recently.",
+                    if n == 1 { "" } else { "s" }
+                ),
             };
             out.push(cx.finding(
                 self,
@@ -119,15 +122,26 @@ mod tests {
     fn a_binding_attended_runs_chose_for_is_flagged_with_what_already_failed() {
         let runs = RunModes {
             failed_unattended_jobs: 2,
-            failure_sample: Some("No connection is bound to the activity. Error code: DAP-RT-1002.".into()),
+            failure_sample: Some(
+                "No connection is bound to the activity. Error code: DAP-RT-1002.".into(),
+            ),
             ..unattended(vec![])
         };
         let mut chosen = by_user("b1");
         chosen.configurability = Configurability::ChosenByUsers { runs: 1 };
-        let found = run(&ConfigurableByUsersUnattended, &input(process(runs, vec![chosen]), vec![]));
+        let found = run(
+            &ConfigurableByUsersUnattended,
+            &input(process(runs, vec![chosen]), vec![]),
+        );
         assert_eq!(found.len(), 1);
         let why = &found[0].explanation;
-        assert!(why.contains("1 attended run picked their own connection"), "{why}");
-        assert!(why.contains("already failed 2 times") && why.contains("DAP-RT-1002"), "{why}");
+        assert!(
+            why.contains("1 attended run picked their own connection"),
+            "{why}"
+        );
+        assert!(
+            why.contains("already failed 2 times") && why.contains("DAP-RT-1002"),
+            "{why}"
+        );
     }
 }

@@ -17,7 +17,7 @@ use connassist_core::keychain::{MemoryStore, OsKeychain, SecretStore};
 use connassist_core::tenant_client::TenantClient;
 use connassist_core::token_session::TokenSession;
 use connassist_core::{ApiError, ErrorCode, TenantUrl};
-use connassist_sandbox::{Config, PUBLIC_CLIENT_ID, Sandbox};
+use connassist_sandbox::{Config, PUBLIC_CLIENT_ID, Profile, Sandbox};
 use tauri::ipc::Channel;
 use tauri::{AppHandle, Manager, Runtime, State};
 
@@ -176,13 +176,22 @@ pub async fn start_sandbox<R: Runtime>(
     let tenant = {
         let mut sandbox = state.sandbox.lock().await;
         if sandbox.is_none() {
-            let started = Sandbox::start(Config::default()).await.map_err(|e| {
+            let profile = if crate::consent::current_settings(&app).extended_sandbox {
+                Profile::Extended
+            } else {
+                Profile::Documented
+            };
+            let config = Config {
+                profile,
+                ..Config::default()
+            };
+            let started = Sandbox::start(config).await.map_err(|e| {
                 ApiError::new(
                     ErrorCode::Internal,
                     format!("The sandbox tenant did not start: {e}"),
                 )
             })?;
-            tracing::info!(url = %started.base_url, "sandbox started");
+            tracing::info!(url = %started.base_url, %profile, "sandbox started");
             *sandbox = Some(started);
         }
         let base = sandbox

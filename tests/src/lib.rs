@@ -556,6 +556,53 @@ pub async fn consent_in_the_window(
     .await
 }
 
+/// Plays the person on the tenant's own "Add connection" page, opened by the
+/// app in its window (a tenant with no API to create connections): picks the
+/// connector whose name starts with `connector`, says who they are, and signs
+/// in at the identity server as `user` (who has consented before).
+pub async fn add_on_the_tenant_page(client: &Client, connector: &str, user: &str) -> Result<()> {
+    let (main, window) = find_sign_in_window(client).await?;
+    client.switch_to_window(window.clone()).await?;
+    client
+        .wait()
+        .at_most(Duration::from_secs(20))
+        .for_element(fantoccini::Locator::Id("portal-add"))
+        .await?;
+    let chosen = client
+        .execute(
+            "const s = document.getElementById('connector');
+             const o = [...s.options].find(o => o.text.startsWith(arguments[0]));
+             if (!o) return false;
+             s.value = o.value;
+             return true;",
+            vec![serde_json::json!(connector)],
+        )
+        .await?;
+    if chosen != serde_json::json!(true) {
+        return Err(format!("no connector {connector} on the tenant's page").into());
+    }
+    type_credentials(client, user, "sandbox").await?;
+    client
+        .find(fantoccini::Locator::Id("portal-add"))
+        .await?
+        .click()
+        .await?;
+    client
+        .wait()
+        .at_most(Duration::from_secs(20))
+        .for_element(fantoccini::Locator::Id("sign-in"))
+        .await?;
+    type_credentials(client, user, "sandbox").await?;
+    click_later(client, "sign-in").await?;
+    client.switch_to_window(main).await?;
+    eventually(
+        Duration::from_secs(30),
+        "the tenant's window to close once the connection is there",
+        || async { Ok((!client.windows().await?.contains(&window)).then_some(())) },
+    )
+    .await
+}
+
 /// Has the page click the element with id `id` shortly after this command
 /// returns, for clicks that close the window they happen in.
 async fn click_later(client: &Client, id: &str) -> Result<()> {
@@ -747,6 +794,13 @@ pub async fn select_connection(client: &Client, name: &str) -> Result<String> {
                 .find(fantoccini::Locator::Css(&format!(
                     "tr[data-id='{id}'] td.name"
                 )))
+                .await?;
+            // The table scrolls inside the page: bring the row into view first.
+            client
+                .execute(
+                    "arguments[0].scrollIntoView({block: 'center'});",
+                    vec![serde_json::to_value(&cell)?],
+                )
                 .await?;
             cell.click().await?;
             Ok(client

@@ -75,9 +75,11 @@ async fn check_all_then_the_queue_reconnects_two_connections() -> Result<()> {
         async |client| {
             click_id(client, "nav-health").await?;
             click_id(client, "health-check").await?;
+            // The documented tenant does not report app secrets' expiry, so
+            // the idle mailbox is the one early warning.
             let counts = counts_when(client, "7 of 7 checked").await?;
             assert!(
-                counts.contains("2 broken, 2 expiring soon, 3 healthy"),
+                counts.contains("2 broken, 1 expiring soon, 4 healthy"),
                 "{counts}"
             );
             let s = |a: &str, b: &str| (a.to_owned(), b.to_owned());
@@ -87,7 +89,6 @@ async fn check_all_then_the_queue_reconnects_two_connections() -> Result<()> {
                     s("Finance SharePoint", "revoked"),
                     s("robot-prod-02@contoso.example", "expired"),
                     s("Accounts payable mailbox", "expiring_soon"),
-                    s("Finance mailbox (app)", "expiring_soon"),
                 ]
             );
             let results = text_when_shown(client, "#health-results").await?;
@@ -98,8 +99,7 @@ async fn check_all_then_the_queue_reconnects_two_connections() -> Result<()> {
             );
             // Not hers to fix: who must act is named.
             assert!(
-                results.contains("robot-prod-02@contoso.example must act")
-                    && results.contains("dana@contoso.example must act"),
+                results.contains("robot-prod-02@contoso.example must act"),
                 "{results}"
             );
             save_scrolled_to(client, "health-title", "health.png").await?;
@@ -123,7 +123,7 @@ async fn check_all_then_the_queue_reconnects_two_connections() -> Result<()> {
             click_id(client, "health-check").await?;
             let counts = counts_when(client, "7 of 7 checked").await?;
             assert!(
-                counts.contains("1 broken, 1 expiring soon, 5 healthy"),
+                counts.contains("1 broken, 0 expiring soon, 6 healthy"),
                 "{counts}"
             );
             // The history knows since when the one left has been failing.

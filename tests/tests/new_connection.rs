@@ -1,19 +1,21 @@
 //! Consent in the real window beyond reconnecting: creating a connection from
-//! the catalogue through the embedded consent window; a consent window left
-//! open until the (configured) time runs out, which cancels the session at the
-//! tenant and stores nothing; the admin-consent wall, explained with a link to
-//! send an administrator; and, after a full flow, no token the identity server
-//! issued appears in any file the app wrote (logs, settings, web data, the
-//! in-app sandbox's state).
+//! the catalogue on a documented tenant (no API creates connections: the
+//! tenant's own page opens in the app's window and the new connection is
+//! picked up); a consent window left open until the (configured) time runs
+//! out, on a documented tenant (the wait ends, nothing changed) and on the
+//! extended one (the session is cancelled at the tenant too); the
+//! admin-consent wall, explained with a link to send an administrator; and,
+//! after a full flow, no token the identity server issued appears in any file
+//! the app wrote (logs, settings, web data, the in-app sandbox's state).
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use connassist_e2e::{
-    APP_IDENTIFIER, ONE_AT_A_TIME, Result, click_id, consent_in_the_window, eventually,
-    find_sign_in_window, in_prepared_sandbox_app_as, save_scrolled_to, select_connection,
-    start_reconnect, state_of, text_when_shown,
+    APP_IDENTIFIER, ONE_AT_A_TIME, Result, add_on_the_tenant_page, click_id, consent_in_the_window,
+    eventually, find_sign_in_window, in_prepared_sandbox_app_as, save_scrolled_to,
+    select_connection, start_reconnect, state_of, text_when_shown,
 };
 use fantoccini::{Client, Locator};
 use sha2::{Digest, Sha256};
@@ -102,22 +104,24 @@ async fn a_connection_is_created_through_the_embedded_window_and_no_token_is_lef
             assert_eq!(cards, 1);
             click_id(client, "connector-uipath-microsoft-outlook365").await?;
             choose(client, "new-folder", "Shared").await?;
-            client
-                .find(Locator::Id("new-name"))
-                .await?
-                .send_keys("Helpdesk mailbox")
-                .await?;
+            // The tenant creates connections on its own page only: said first.
+            let why = text_when_shown(client, "#handoff-why").await?;
+            assert!(why.contains("tenant's own page"), "{why}");
             click_id(client, "create-start").await?;
-            // hana consented to Outlook's permissions before: signing in is enough.
-            consent_in_the_window(client, "hana", None, None).await?;
-            let ok = text_when_shown(client, "#reconnect-ok").await?;
+            let steps = text_when_shown(client, "#handoff-steps").await?;
             assert!(
-                ok.contains("Created as hana@contoso.example in Shared"),
-                "{ok}"
+                steps.contains("Add connection") && steps.contains("Shared"),
+                "{steps}"
             );
+            save_scrolled_to(client, "new-title", "new-connection-handoff.png").await?;
+            // hana consented to Outlook's permissions before: signing in is enough.
+            add_on_the_tenant_page(client, "Microsoft Outlook", "hana").await?;
+            let ok = text_when_shown(client, "#create-ok").await?;
+            assert!(ok.contains("picked it up"), "{ok}");
             save_scrolled_to(client, "new-title", "new-connection.png").await?;
             click_id(client, "create-show").await?;
-            let id = select_connection(client, "Helpdesk mailbox").await?;
+            // Named after the account, as the tenant names a connection.
+            let id = select_connection(client, "hana@contoso.example").await?;
             assert_eq!(state_of(client, &id).await?, "Enabled");
 
             // No token the identity server issued (the app's own session, the
@@ -152,33 +156,61 @@ async fn a_connection_is_created_through_the_embedded_window_and_no_token_is_lef
     .await
 }
 
+/// Leaves the consent window of dana's reconnect open until an 8 s limit
+/// ends it, with `settings` written before the app starts; returns the
+/// connection's id and the error shown.
+async fn left_open(client: &Client) -> Result<(String, String)> {
+    let id = select_connection(client, "robot-prod-02@contoso.example").await?;
+    start_reconnect(client).await?;
+    // The window opens; nobody signs in.
+    let (main, _) = find_sign_in_window(client).await?;
+    client.switch_to_window(main).await?;
+    let error = text_when_shown(client, "#reconnect-error").await?;
+    assert!(error.contains("not finished within 8 seconds"), "{error}");
+    assert_eq!(
+        client.windows().await?.len(),
+        1,
+        "the consent window is closed"
+    );
+    assert_eq!(state_of(client, &id).await?, "Expired");
+    Ok((id, error))
+}
+
+fn settings(json: &'static str) -> impl FnOnce(&connassist_e2e::Desktop) -> Result<()> {
+    move |desktop| {
+        let dir = desktop.dirs.path().join("config").join(APP_IDENTIFIER);
+        std::fs::create_dir_all(&dir)?;
+        std::fs::write(dir.join("settings.json"), json)?;
+        Ok(())
+    }
+}
+
 #[tokio::test(flavor = "multi_thread")]
-async fn a_consent_left_open_times_out_cancels_and_stores_nothing() -> Result<()> {
+async fn a_consent_left_open_times_out_and_changes_nothing() -> Result<()> {
     let _turn = ONE_AT_A_TIME.lock().await;
     in_prepared_sandbox_app_as(
-        "a_consent_left_open_times_out_cancels_and_stores_nothing",
+        "a_consent_left_open_times_out_and_changes_nothing",
         "dana",
-        |desktop| {
-            let dir = desktop.dirs.path().join("config").join(APP_IDENTIFIER);
-            std::fs::create_dir_all(&dir)?;
-            std::fs::write(dir.join("settings.json"), r#"{"consentTimeoutSecs": 8}"#)?;
+        settings(r#"{"consentTimeoutSecs": 8}"#),
+        async |client, _| {
+            let (_, error) = left_open(client).await?;
+            assert!(error.contains("unchanged"), "{error}");
             Ok(())
         },
+    )
+    .await
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn on_a_tenant_that_can_the_session_is_cancelled_and_stores_nothing() -> Result<()> {
+    let _turn = ONE_AT_A_TIME.lock().await;
+    in_prepared_sandbox_app_as(
+        "on_a_tenant_that_can_the_session_is_cancelled_and_stores_nothing",
+        "dana",
+        settings(r#"{"consentTimeoutSecs": 8, "extendedSandbox": true}"#),
         async |client, desktop| {
-            let id = select_connection(client, "robot-prod-02@contoso.example").await?;
-            start_reconnect(client).await?;
-            // The window opens; nobody signs in.
-            let (main, _) = find_sign_in_window(client).await?;
-            client.switch_to_window(main).await?;
-            let error = text_when_shown(client, "#reconnect-error").await?;
-            assert!(error.contains("not finished within 8 seconds"), "{error}");
+            let (id, error) = left_open(client).await?;
             assert!(error.contains("nothing was stored"), "{error}");
-            assert_eq!(
-                client.windows().await?.len(),
-                1,
-                "the consent window is closed"
-            );
-            assert_eq!(state_of(client, &id).await?, "Expired");
             // The tenant cancelled the session: a late answer would be refused.
             let db = sandbox_db(&desktop.app_dirs()).ok_or("no sandbox database")?;
             let body: String = db.query_row(

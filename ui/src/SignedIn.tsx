@@ -76,9 +76,9 @@ export function SignedIn({ backend, session, onSignOut }: { backend: Backend; se
     await loadSelections();
   };
 
-  // The user's own connections: an attended run acts as them.
-  const email = session.email?.toLowerCase() ?? null;
-  const own = email === null ? [] : rows.filter((r) => r.owner.toLowerCase() === email || r.identity.toLowerCase() === email);
+  // The user's own connections (decided in Rust: acting as them, in their
+  // workspace, or chosen by them): an attended run acts as them.
+  const own = rows.filter((r) => r.mine);
   // Which processes each connection was chosen for, for the list's details.
   const chosenFor: Record<string, string[]> = {};
   for (const s of selections?.selections ?? []) {
@@ -135,7 +135,6 @@ export function SignedIn({ backend, session, onSignOut }: { backend: Backend; se
           <Health
             backend={backend}
             usage={report?.usage}
-            email={session.email}
             onShowConnection={(id) => {
               setFocus({ id });
               setView("connections");
@@ -143,8 +142,9 @@ export function SignedIn({ backend, session, onSignOut }: { backend: Backend; se
           />
         </div>
         <div hidden={view !== "new"}>
-            <NewConnection
+          <NewConnection
             backend={backend}
+            createInApp={session.capabilities.features.some((f) => f.id === "createInApp" && f.on)}
             onCreated={(folder, id, show) => {
               setReload({ folder });
               if (show) {
@@ -154,7 +154,7 @@ export function SignedIn({ backend, session, onSignOut }: { backend: Backend; se
             }}
           />
         </div>
-        {view === "settings" && <SettingsView />}
+        {view === "settings" && <SettingsView backend={backend} initial={session.capabilities} />}
         <div hidden={view !== "audit"}>
           <Audit
             report={report}

@@ -40,6 +40,10 @@ pub struct Settings {
     /// registered with, tried in turn; empty: `CONNASSIST_REDIRECT_PORTS`,
     /// else the README's (47611, 47612, 47613).
     pub redirect_ports: Vec<u16>,
+    /// "Try the sandbox" serves its inventions too (its extended profile:
+    /// consent sessions, creating through the API, attended choices in the
+    /// tenant…), not only what the platform is documented to do.
+    pub extended_sandbox: bool,
 }
 
 impl Default for Settings {
@@ -49,6 +53,7 @@ impl Default for Settings {
             system_browser_connectors: vec![],
             background_check_minutes: DEFAULT_BACKGROUND_CHECK_MINUTES,
             redirect_ports: vec![],
+            extended_sandbox: false,
         }
     }
 }
@@ -170,6 +175,7 @@ mod tests {
             system_browser_connectors: vec!["b".into(), "a".into(), "b".into()],
             background_check_minutes: 0,
             redirect_ports: vec![50001, 50002],
+            extended_sandbox: true,
         };
         file.save(&mine).unwrap();
         let back = file.load().unwrap();

@@ -238,7 +238,7 @@ impl PendingSignIn {
 /// Whether `url` is `tenant`'s Identity error page
 /// ([`PendingSignIn::is_identity_error`]).
 pub fn is_identity_error(tenant: &TenantUrl, url: &Url) -> bool {
-    let origin = Url::parse(&tenant.origin()).ok().map(|u| u.origin());
+    let origin = Url::parse(tenant.origin()).ok().map(|u| u.origin());
     origin.is_some_and(|o| o == url.origin())
         && url.path().starts_with("/identity_/web")
         && url.query_pairs().any(|(k, _)| k == "errorCode")

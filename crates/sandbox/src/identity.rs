@@ -273,7 +273,7 @@ pub(crate) fn registered_client(
 /// redirect URI. The platform's clients (external applications, its own)
 /// are sent to Identity's web error page, as UiPath Identity does
 /// ([`web_error`]); a client of the organisation's provider sees the page.
-fn check_client(db: &Db, p: &AuthorizeParams) -> Result<Client, Response> {
+fn check_client(db: &Db, p: &AuthorizeParams) -> Result<Client, Box<Response>> {
     registered_client(
         db,
         &p.client_id,
@@ -290,7 +290,7 @@ fn check_client(db: &Db, p: &AuthorizeParams) -> Result<Client, Response> {
             .ok()
             .flatten()
             .map(|c| c.kind);
-        match kind {
+        Box::new(match kind {
             Some(ClientKind::Provider) => error_page(StatusCode::BAD_REQUEST, &message),
             Some(_) => web_error_redirect("invalid_request", "Invalid redirect_uri", &p.client_id),
             None => web_error_redirect(
@@ -298,7 +298,7 @@ fn check_client(db: &Db, p: &AuthorizeParams) -> Result<Client, Response> {
                 "Unknown client or client not enabled",
                 &p.client_id,
             ),
-        }
+        })
     })
 }
 
@@ -480,7 +480,7 @@ pub async fn authorize_page(
     let db = state.db();
     let client = match check_client(&db, &p) {
         Ok(c) => c,
-        Err(page) => return page,
+        Err(page) => return *page,
     };
     if let Err((error, description)) = check_request(&p) {
         return redirect_with(
@@ -519,7 +519,7 @@ pub async fn authorize_submit(
     let p = &form.params;
     let client = match check_client(&db, p) {
         Ok(c) => c,
-        Err(page) => return page,
+        Err(page) => return *page,
     };
     if let Err((error, description)) = check_request(p) {
         return redirect_with(

@@ -78,12 +78,12 @@ fn form(
 <label for=\"name\">Name (optional)</label><input id=\"name\" name=\"name\">
 <label for=\"username\">You are</label><input id=\"username\" name=\"username\" autocomplete=\"username\" placeholder=\"alex, hana or dana\">
 <label for=\"password\">Password</label><input id=\"password\" name=\"password\" type=\"password\" autocomplete=\"current-password\">
-<p><button type=\"submit\" name=\"action\" value=\"add\">Add connection</button></p>
+<p><button type=\"submit\" id=\"portal-add\" name=\"action\" value=\"add\">Add connection</button></p>
 </form>"
     )
 }
 
-fn catalogue(state: &Shared) -> Result<(Vec<Folder>, Vec<Connector>), Response> {
+fn catalogue(state: &Shared) -> Result<(Vec<Folder>, Vec<Connector>), Box<Response>> {
     let db = state.db();
     let read = || -> Result<_, crate::db::DbError> {
         let mut folders = db.folders()?.to_vec();
@@ -93,10 +93,10 @@ fn catalogue(state: &Shared) -> Result<(Vec<Folder>, Vec<Connector>), Response> 
         Ok((folders, connectors))
     };
     read().map_err(|e| {
-        html(
+        Box::new(html(
             StatusCode::INTERNAL_SERVER_ERROR,
             format!("<h1>Error</h1><p>{}</p>", escape(&e.to_string())),
-        )
+        ))
     })
 }
 
@@ -107,7 +107,7 @@ pub async fn page(
 ) -> Response {
     let (folders, connectors) = match catalogue(&state) {
         Ok(c) => c,
-        Err(page) => return page,
+        Err(page) => return *page,
     };
     let fid = q.get("fid").and_then(|f| f.parse().ok());
     html(StatusCode::OK, form(&folders, &connectors, fid, None))
@@ -131,7 +131,7 @@ pub struct AddForm {
 pub async fn add(State(state): State<Shared>, Form(f): Form<AddForm>) -> Response {
     let (folders, connectors) = match catalogue(&state) {
         Ok(c) => c,
-        Err(page) => return page,
+        Err(page) => return *page,
     };
     let fid = folders
         .iter()

@@ -5,8 +5,11 @@ import type {
   ApiError,
   AuditReport,
   Backend,
+  Capabilities,
   ConnectionRow,
   ConnectorInfo,
+  Feature,
+  FeatureId,
   Finding,
   FolderSummary,
   HealthResult,
@@ -20,7 +23,7 @@ import type {
 
 // Choices made in the browser preview, kept for the page's lifetime.
 let fakeSelections: Selection[] = [];
-let fakeSettings: Settings = { consentTimeoutSecs: 600, systemBrowserConnectors: [], backgroundCheckMinutes: 30 };
+let fakeSettings: Settings = { consentTimeoutSecs: 600, systemBrowserConnectors: [], backgroundCheckMinutes: 30, redirectPorts: [], extendedSandbox: false };
 let created = 0;
 let healthStopped = false;
 const fakeExpiries: Record<string, string> = {};
@@ -87,7 +90,7 @@ export const fakeBackend: Backend = {
     const tenant = fakeCheckTenantUrl(url);
     if (clientId.trim() === "") {
       throw invalid(
-        "Enter the external application's ID: a non-confidential application registered in your tenant with the redirect http://127.0.0.1/callback.",
+        "Enter the external application's ID: a non-confidential application registered in your tenant with the redirect URIs the README lists (http://127.0.0.1:47611/callback and the others).",
       );
     }
     return { ...fakeSession, tenant, sandbox: false };
@@ -133,8 +136,8 @@ export const fakeBackend: Backend = {
     fakeSelections = fakeSelections.filter((s) => !(s.releaseKey === releaseKey && s.bindingKey === bindingKey));
     if (connectionId !== null) fakeSelections.push({ releaseKey, bindingKey, connectionId });
   },
-  async reconnect(id, _systemBrowser, onProgress) {
-    const session = { sessionId: `fake-${id}`, identity: null, previousIdentity: null, failure: null, adminConsentUrl: null };
+  async reconnect(id, _folderKey, _systemBrowser, onProgress) {
+    const session = { sessionId: `fake-${id}`, identity: null, previousIdentity: null, failure: null, adminConsentUrl: null, otherAccount: false };
     onProgress({ ...session, status: "pending", scopes: { added: [], dropped: [], granted: null } });
     await new Promise((resolve) => setTimeout(resolve, 50));
     return { ...session, status: "completed", scopes: { added: [], dropped: [], granted: ["openid", "offline_access"] } };
@@ -148,6 +151,7 @@ export const fakeBackend: Backend = {
       scopes: { added: [], dropped: [], granted: null },
       failure: null,
       adminConsentUrl: null,
+      otherAccount: false,
     };
   },
   async listConnectors() {
@@ -156,7 +160,7 @@ export const fakeBackend: Backend = {
   async listCreateFolders() {
     return fakeFolders.map((folder) => ({ folder, canCreate: folder.key !== "f-finance" }));
   },
-  async createConnection(request, _systemBrowser, onProgress) {
+  async createConnection(request, _systemBrowser, onProgress, _onHandoff) {
     const folder = fakeFolders.find((f) => f.key === request.folderKey);
     const connector = fakeConnectors.find((c) => c.key === request.connectorKey);
     if (!folder || !connector) throw invalid("Pick a connector and a folder.");
@@ -169,10 +173,13 @@ export const fakeBackend: Backend = {
     };
     fakeRows.push(row);
     if (request.auth === "clientCredentials" || request.auth === "clientCertificate") return { kind: "created", connection: row };
-    const session = { sessionId: `fake-new-${id}`, identity: null, previousIdentity: null, failure: null, adminConsentUrl: null };
+    const session = { sessionId: `fake-new-${id}`, identity: null, previousIdentity: null, failure: null, adminConsentUrl: null, otherAccount: false };
     onProgress({ ...session, status: "pending", scopes: { added: [], dropped: [], granted: null } });
     await new Promise((resolve) => setTimeout(resolve, 50));
     return { kind: "consent", connectionId: id, progress: { ...session, identity: "hana@contoso.example", status: "completed", scopes: { added: [], dropped: [], granted: ["openid"] } } };
+  },
+  async tenantCapabilities() {
+    return fakeCapabilities;
   },
   async getSettings() {
     return { ...fakeSettings };
@@ -257,6 +264,32 @@ const fakeConnectors: ConnectorInfo[] = [
   fakeConnector("uipath-salesforce-slack", "Slack", ["delegated"]),
 ];
 
+// The browser preview plays a tenant that offers everything (the sandbox's
+// extended profile); the real-window tests cover the documented one.
+const feature = (id: FeatureId, name: string): Feature => ({ id, name, on: true, why: "The browser preview's demo tenant offers it.", fix: null, needed: true });
+const fakeCapabilities: Capabilities = {
+  tenant: "http://127.0.0.1:8080/sandbox/DefaultTenant",
+  probedAt: "2026-12-06T09:00:00Z",
+  flavour: "sandbox",
+  version: "26.10.0-s212.1043",
+  signedInAs: "Hana Helpdesk <hana@contoso.example>",
+  application: false,
+  extensions: ["consent-session-status", "create-connection", "attended-selections", "connection-auth-details"],
+  features: [
+    feature("folders", "Folders"),
+    feature("connections", "List connections"),
+    feature("connectionOwners", "Connection owners"),
+    feature("health", "Health checks"),
+    feature("reconnect", "Reconnect in the app"),
+    feature("consentSessionStatus", "Consent progress from the tenant"),
+    feature("createInApp", "Create connections in the app"),
+    feature("audit", "Binding audit"),
+    feature("configurableBindings", "\"Configurable by users\" bindings"),
+    feature("attendedChoices", "Your connection for attended processes"),
+    feature("secretExpiry", "App secret expiry dates"),
+  ],
+};
+
 // Sample data for the browser preview, shaped like the sandbox's forum scenario.
 const fakeSession: SessionInfo = {
   tenant: {
@@ -269,12 +302,13 @@ const fakeSession: SessionInfo = {
   user: "Hana Helpdesk <hana@contoso.example>",
   email: "hana@contoso.example",
   sandbox: true,
+  capabilities: fakeCapabilities,
 };
 
 const fakeFolders: FolderSummary[] = [
-  { key: "f-shared", path: "Shared", personal: false },
-  { key: "f-finance", path: "Finance", personal: false },
-  { key: "f-hana", path: "Hana Helpdesk's workspace", personal: true },
+  { key: "f-shared", path: "Shared", personal: false, id: 1 },
+  { key: "f-finance", path: "Finance", personal: false, id: 2 },
+  { key: "f-hana", path: "Hana Helpdesk's workspace", personal: true, id: 102 },
 ];
 
 function fakeRow(id: string, name: string, connector: [string, string], folder: FolderSummary, state: ConnectionRow["state"], owner: string): ConnectionRow {
@@ -285,6 +319,8 @@ function fakeRow(id: string, name: string, connector: [string, string], folder: 
     connectorName: connector[1],
     identity: owner,
     owner,
+    ownerReported: true,
+    mine: owner === "hana@contoso.example" || folder.personal,
     folder,
     state,
     isDefault: false,
@@ -298,7 +334,7 @@ function fakeRow(id: string, name: string, connector: [string, string], folder: 
 }
 
 function generatedListing(total: number, onEvent: (e: ListEvent) => void) {
-  const folders: FolderSummary[] = Array.from({ length: 50 }, (_, i) => ({ key: `g${i}`, path: `Region ${String(i).padStart(2, "0")}`, personal: false }));
+  const folders: FolderSummary[] = Array.from({ length: 50 }, (_, i) => ({ key: `g${i}`, path: `Region ${String(i).padStart(2, "0")}`, personal: false, id: 1000 + i }));
   onEvent({ event: "started", data: { folders: folders.length } });
   const states: ConnectionRow["state"][] = ["Enabled", "Enabled", "Enabled", "Enabled", "Expired", "Failed"];
   folders.forEach((f, fi) => {

@@ -7,6 +7,8 @@ import type { Backend } from "./types";
 export type {
   ApiError,
   AuthKind,
+  Capabilities,
+  Handoff,
   ConnectorInfo,
   CreateOutcome,
   Explanation,

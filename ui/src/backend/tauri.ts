@@ -3,7 +3,7 @@
 import { Channel, invoke } from "@tauri-apps/api/core";
 import { save } from "@tauri-apps/plugin-dialog";
 import { toApiError } from "./errors";
-import type { AuditReport, Backend, ConnectorInfo, CreateOutcome, FolderChoice, HealthEvent, HealthSummary, ListEvent, OpenRequest, ReconnectProgress, Selections, SessionInfo, Settings, TenantUrl } from "./types";
+import type { AuditReport, Backend, Capabilities, ConnectorInfo, CreateOutcome, FolderChoice, Handoff, HealthEvent, HealthSummary, ListEvent, OpenRequest, ReconnectProgress, Selections, SessionInfo, Settings, TenantUrl } from "./types";
 
 async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
   try {
@@ -27,19 +27,22 @@ export const tauriBackend: Backend = {
   listSelections: () => call<Selections>("list_selections"),
   chooseConnection: (releaseKey, bindingKey, connectionId) =>
     call<void>("choose_connection", { releaseKey, bindingKey, connectionId }),
-  reconnect: (id, systemBrowser, onProgress) => {
+  reconnect: (id, folderKey, systemBrowser, onProgress) => {
     const channel = new Channel<ReconnectProgress>();
     channel.onmessage = onProgress;
-    return call<ReconnectProgress>("reconnect_connection", { id, systemBrowser, onProgress: channel });
+    return call<ReconnectProgress>("reconnect_connection", { id, folderKey, systemBrowser, onProgress: channel });
   },
   confirmReconnect: (id, sessionId, accept) => call<ReconnectProgress>("confirm_reconnect", { id, sessionId, accept }),
   listConnectors: () => call<ConnectorInfo[]>("list_connectors"),
   listCreateFolders: () => call<FolderChoice[]>("list_create_folders"),
-  createConnection: (request, systemBrowser, onProgress) => {
+  createConnection: (request, systemBrowser, onProgress, onHandoff) => {
     const channel = new Channel<ReconnectProgress>();
     channel.onmessage = onProgress;
-    return call<CreateOutcome>("create_connection", { new: request, systemBrowser, onProgress: channel });
+    const handoff = new Channel<Handoff>();
+    handoff.onmessage = onHandoff;
+    return call<CreateOutcome>("create_connection", { new: request, systemBrowser, onProgress: channel, onHandoff: handoff });
   },
+  tenantCapabilities: (refresh) => call<Capabilities>("tenant_capabilities", { refresh }),
   getSettings: () => call<Settings>("get_settings"),
   saveSettings: (settings) => call<Settings>("save_settings", { settings }),
   watchHealth: (onOpen) => {

@@ -16,6 +16,8 @@ import type { Settings } from "../bindings/Settings";
 import type { HealthEvent } from "../bindings/HealthEvent";
 import type { HealthSummary } from "../bindings/HealthSummary";
 import type { OpenRequest } from "../bindings/OpenRequest";
+import type { Capabilities } from "../bindings/Capabilities";
+import type { Handoff } from "../bindings/Handoff";
 
 export type { ApiError, ListEvent, SessionInfo, TenantUrl };
 export type { ConnectionRow } from "../bindings/ConnectionRow";
@@ -37,6 +39,9 @@ export type { Explanation } from "../bindings/Explanation";
 export type { ConnectorInfo, CreateOutcome, FolderChoice, NewConnection, Settings, HealthEvent, HealthSummary, OpenRequest };
 export type { HealthResult } from "../bindings/HealthResult";
 export type { FailureStatus } from "../bindings/FailureStatus";
+export type { Capabilities, Handoff };
+export type { Feature } from "../bindings/Feature";
+export type { FeatureId } from "../bindings/FeatureId";
 
 export interface Backend {
   readonly kind: "tauri" | "fake";
@@ -67,12 +72,13 @@ export interface Backend {
    */
   chooseConnection(releaseKey: string, bindingKey: string, connectionId: string | null): Promise<void>;
   /**
-   * Reconnects a connection in place: consent in an embedded window (or the
-   * system browser). `onProgress` first gets the session with the scope
-   * difference, before the user consents. Resolves with the outcome, which may
-   * be `needs_confirmation` when another account consented.
+   * Reconnects a connection (in the folder `folderKey`) in place: consent in
+   * an embedded window (or the system browser). `onProgress` first hears the
+   * start. Resolves with the outcome, which may be `needs_confirmation` (a
+   * tenant that asks when another account consented) or completed with
+   * `otherAccount` set (one that does not).
    */
-  reconnect(id: string, systemBrowser: boolean, onProgress: (p: ReconnectProgress) => void): Promise<ReconnectProgress>;
+  reconnect(id: string, folderKey: string | null, systemBrowser: boolean, onProgress: (p: ReconnectProgress) => void): Promise<ReconnectProgress>;
   /** Accepts or rejects the other account that consented. */
   confirmReconnect(id: string, sessionId: string, accept: boolean): Promise<ReconnectProgress>;
   /** The connector catalogue, by name. */
@@ -80,10 +86,20 @@ export interface Backend {
   /** Folders a new connection may go to (personal workspace first), with whether the user may create there. */
   listCreateFolders(): Promise<FolderChoice[]>;
   /**
-   * Creates a connection. Types a person signs in to run their consent like a
-   * reconnect (`onProgress` as there); the others come back created.
+   * Creates a connection. Where the tenant creates through its API, types a
+   * person signs in to run their consent like a reconnect (`onProgress` as
+   * there) and the others come back created. Where it does not (every real
+   * tenant), its own page opens and `onHandoff` hears where and what to
+   * click; the new connection comes back once it appears.
    */
-  createConnection(request: NewConnection, systemBrowser: boolean, onProgress: (p: ReconnectProgress) => void): Promise<CreateOutcome>;
+  createConnection(
+    request: NewConnection,
+    systemBrowser: boolean,
+    onProgress: (p: ReconnectProgress) => void,
+    onHandoff: (h: Handoff) => void,
+  ): Promise<CreateOutcome>;
+  /** What the signed-in tenant offers (the probe at sign-in; `refresh` asks again). */
+  tenantCapabilities(refresh: boolean): Promise<Capabilities>;
   /** The user's settings (defaults when none were saved). */
   getSettings(): Promise<Settings>;
   /** Saves the settings; rejects with `invalid_input` for values that cannot work. */

@@ -19,4 +19,10 @@ backgroundCheckMinutes: number,
  * registered with, tried in turn; empty: `CONNASSIST_REDIRECT_PORTS`,
  * else the README's (47611, 47612, 47613).
  */
-redirectPorts: Array<number>, };
+redirectPorts: Array<number>, 
+/**
+ * "Try the sandbox" serves its inventions too (its extended profile:
+ * consent sessions, creating through the API, attended choices in the
+ * tenant…), not only what the platform is documented to do.
+ */
+extendedSandbox: boolean, };

@@ -99,7 +99,7 @@ export function ChooseTenant({ backend, onSignedIn }: { backend: Backend; onSign
           onChange={(e) => setClientId(e.target.value)}
           disabled={busy}
         />
-        <p className="field-hint">A non-confidential application with the redirect http://127.0.0.1/callback. Your session is kept in the system keychain.</p>
+        <p className="field-hint">A non-confidential application with the redirect URIs http://127.0.0.1:47611/callback, :47612/callback and :47613/callback. Your session is kept in the system keychain.</p>
         <button id="sign-in" type="submit" className="primary" disabled={busy}>
           {state.pending === "signIn" ? "Waiting for you to sign in…" : "Sign in"}
         </button>

@@ -5,6 +5,8 @@ import { AUTH_LABELS, ConnectorIcon } from "./ConnectorIcon";
 import { Reconnect } from "./Reconnect";
 import { SecretExpiry } from "./SecretExpiry";
 import {
+  OWNER_NOT_REPORTED,
+  ownerLabel,
   brokenCount,
   connectorOptions,
   folderPaths,
@@ -48,7 +50,7 @@ function Detail({ row, chosenFor, backend, onChanged }: { row: ConnectionRow; ch
     ["State", row.state],
     ["Connector", `${row.connectorName} (${row.connectorKey})`],
     ["Acts as", row.identity || "—"],
-    ["Owner", row.owner || "—"],
+    ["Owner", ownerLabel(row)],
     ["Folder", `${row.folder.path}${row.folder.personal ? " (personal workspace)" : ""}`],
     ["Default for its connector", row.isDefault ? "yes" : "no"],
     ["Authentication", row.authType ?? "unknown"],
@@ -337,7 +339,13 @@ export function Connections({
                   </span>
                 </td>
                 <td>{r.identity}</td>
-                <td>{r.owner}</td>
+                {r.ownerReported ? (
+                  <td>{r.owner}</td>
+                ) : (
+                  <td className="muted" title={OWNER_NOT_REPORTED}>
+                    not reported
+                  </td>
+                )}
                 <td>
                   {r.folder.path}
                   {r.folder.personal && <span className="tag">personal</span>}

@@ -71,6 +71,12 @@ export function ConsentOutcome({
           {done(progress)}
         </p>
       )}
+      {progress?.status === "completed" && progress.otherAccount && (
+        <div className="banner banner-invalid_input" role="alert" id="reconnect-other-account">
+          It now acts as <b>{progress.identity}</b> instead of <b>{progress.previousIdentity}</b>: processes that use it act as {progress.identity} from
+          now on. If that is not what you meant, reconnect again and sign in as {progress.previousIdentity}.
+        </div>
+      )}
       {progress?.status === "needs_confirmation" && onConfirm && (
         <div className="banner banner-invalid_input" role="alert" id="reconnect-confirm">
           <p>

@@ -50,12 +50,9 @@ export function impact(usage: AuditReport["usage"] | undefined, id: string): str
 export function Health({
   backend,
   usage,
-  email,
   onShowConnection,
 }: {
   backend: Backend;
-  /** The signed-in user's address: their own delegated connections can be reconnected here. */
-  email: string | null;
   /** Which processes bind each connection (from the audit), when known. */
   usage?: AuditReport["usage"];
   onShowConnection: (id: string) => void;
@@ -184,7 +181,7 @@ export function Health({
               newQueue(
                 rows
                   .filter((r) => picked.has(r.connection.id))
-                  .map((r) => ({ id: r.connection.id, name: r.connection.name, connectorKey: r.connection.connectorKey })),
+                  .map((r) => ({ id: r.connection.id, name: r.connection.name, connectorKey: r.connection.connectorKey, folderKey: r.connection.folder.key })),
               ),
             )
           }
@@ -208,7 +205,7 @@ export function Health({
             {rows.map((r) => (
               <tr key={r.connection.id} data-id={r.connection.id} data-status={r.status}>
                 <td>
-                  {r.status !== "healthy" && canReconnect(r, email) && (
+                  {r.status !== "healthy" && canReconnect(r) && (
                     <input
                       type="checkbox"
                       className="health-select"
@@ -254,7 +251,7 @@ export function Health({
                     {r.lapsesOn && <b> Lapses on {r.lapsesOn}.</b>}
                   </p>
                   <p className="fix">{r.explanation.fix}</p>
-                  {r.status !== "healthy" && !canReconnect(r, email) && <Ask {...whoMustAct(r)} />}
+                  {r.status !== "healthy" && !canReconnect(r) && <Ask {...whoMustAct(r)} />}
                 </td>
               </tr>
             ))}

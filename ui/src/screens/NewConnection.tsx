@@ -5,6 +5,10 @@
 // once the provider has answered; app-only types are checked by the tenant at
 // once. Secrets typed here go to the backend only, never into the page's
 // storage, and the form keeps what was typed when creating fails.
+//
+// A tenant that offers no API to create connections (every real one) gets the
+// hand-off instead: the tenant's own page opens on the folder, the steps are
+// shown, and the new connection is picked up when it appears.
 import { useEffect, useMemo, useState } from "react";
 import {
   toApiError,
@@ -14,6 +18,7 @@ import {
   type ConnectorInfo,
   type FolderChoice,
   type NewConnection as NewConnectionRequest,
+  type Handoff,
   type ReconnectProgress,
 } from "../backend";
 import { ConnectorIcon } from "./ConnectorIcon";
@@ -78,7 +83,16 @@ function request(connector: ConnectorInfo, form: Form): NewConnectionRequest {
   };
 }
 
-export function NewConnection({ backend, onCreated }: { backend: Backend; onCreated: (folderPath: string, id: string, show: boolean) => void }) {
+export function NewConnection({
+  backend,
+  createInApp,
+  onCreated,
+}: {
+  backend: Backend;
+  /** The tenant creates connections through its API (else: its own page). */
+  createInApp: boolean;
+  onCreated: (folderPath: string, id: string, show: boolean) => void;
+}) {
   const { settings } = useSettings();
   const [connectors, setConnectors] = useState<ConnectorInfo[] | null>(null);
   const [folders, setFolders] = useState<FolderChoice[]>([]);
@@ -91,6 +105,7 @@ export function NewConnection({ backend, onCreated }: { backend: Backend; onCrea
   const [progress, setProgress] = useState<ReconnectProgress | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
   const [createdId, setCreatedId] = useState<string | null>(null);
+  const [handoff, setHandoff] = useState<Handoff | null>(null);
 
   useEffect(() => {
     let live = true;
@@ -119,6 +134,7 @@ export function NewConnection({ backend, onCreated }: { backend: Backend; onCrea
     setProgress(null);
     setError(null);
     setCreatedId(null);
+    setHandoff(null);
   };
 
   const create = async () => {
@@ -127,8 +143,9 @@ export function NewConnection({ backend, onCreated }: { backend: Backend; onCrea
     setError(null);
     setProgress(null);
     setCreatedId(null);
+    setHandoff(null);
     try {
-      const outcome = await backend.createConnection(request(connector, form), system, setProgress);
+      const outcome = await backend.createConnection(request(connector, form), system, setProgress, setHandoff);
       if (outcome.kind === "created") {
         setCreatedId(outcome.connection.id);
         onCreated(outcome.connection.folder.path || folder?.path || "", outcome.connection.id, false);
@@ -188,8 +205,8 @@ export function NewConnection({ backend, onCreated }: { backend: Backend; onCrea
                 id={`connector-${c.key}`}
                 className="connector-card"
                 onClick={() => pick(c)}
-                disabled={c.authTypes.length === 0}
-                title={c.authTypes.length === 0 ? "This app cannot create this connector's connections" : c.description}
+                disabled={createInApp && c.authTypes.length === 0}
+                title={createInApp && c.authTypes.length === 0 ? "This app cannot create this connector's connections" : c.description}
               >
                 <ConnectorIcon connectorKey={c.key} name={c.name} />
                 <span className="connector-name">{c.name}</span>
@@ -224,6 +241,11 @@ export function NewConnection({ backend, onCreated }: { backend: Backend; onCrea
           {folder && !folder.personal && (
             <p className="hint">Everyone who can see {folder.path} can bind processes to it; a delegated connection acts as you.</p>
           )}
+          {!createInApp && (
+            <HandoffPanel connector={connector} running={running} handoff={handoff} system={system} onSystem={setSystem} disabled={form.folderKey === ""} />
+          )}
+          {createInApp && (
+            <>
           <label htmlFor="new-name">Name (optional)</label>
           <input id="new-name" value={form.name} onChange={(e) => set({ name: e.target.value })} placeholder="Named after the account when empty" />
           <fieldset>
@@ -287,6 +309,8 @@ export function NewConnection({ backend, onCreated }: { backend: Backend; onCrea
             </button>
             {signsIn && <BrowserChoice connectorKey={connector.key} connectorName={connector.name} system={system} onSystem={setSystem} />}
           </div>
+            </>
+          )}
           <ConsentOutcome
             progress={progress}
             running={running}
@@ -297,6 +321,7 @@ export function NewConnection({ backend, onCreated }: { backend: Backend; onCrea
           {createdId !== null && (
             <p className="reconnect-ok" id="create-ok">
               {progress === null && `Created in ${folder?.path ?? "the folder"}. `}
+              {handoff !== null && "The app picked it up from the tenant. "}
               <button type="button" className="secondary narrow" id="create-show" onClick={() => onCreated(folder?.path ?? "", createdId, true)}>
                 Show it in the list
               </button>
@@ -305,5 +330,49 @@ export function NewConnection({ backend, onCreated }: { backend: Backend; onCrea
         </form>
       )}
     </main>
+  );
+}
+
+/**
+ * Where the tenant creates connections only on its own pages: open them on
+ * the chosen folder, say what to click, and wait for the new connection.
+ */
+function HandoffPanel({
+  connector,
+  running,
+  handoff,
+  system,
+  onSystem,
+  disabled,
+}: {
+  connector: ConnectorInfo;
+  running: boolean;
+  handoff: Handoff | null;
+  system: boolean;
+  onSystem: (system: boolean) => void;
+  disabled: boolean;
+}) {
+  return (
+    <div className="handoff" id="handoff">
+      <p className="hint" id="handoff-why">
+        This tenant offers no way for apps to create connections: you create it on the tenant's own page (Orchestrator), and this app picks it up as
+        soon as it is ready.
+      </p>
+      <div className="reconnect-actions">
+        <button type="submit" className="primary narrow" id="create-start" disabled={running || disabled}>
+          Open the tenant's page
+        </button>
+        <BrowserChoice connectorKey={connector.key} connectorName={connector.name} system={system} onSystem={onSystem} />
+      </div>
+      {handoff && running && (
+        <div aria-live="polite" id="handoff-steps">
+          <p>{handoff.steps}</p>
+          <p className="muted">
+            Page: <code>{handoff.url}</code>
+          </p>
+          <p>Waiting for the new connection…</p>
+        </div>
+      )}
+    </div>
   );
 }

@@ -3,12 +3,75 @@
 // tray badge and notifications; 0 turns it off), and the connectors whose
 // consent always opens in the system browser (policy, or providers that
 // refuse embedded browsers). Saved by the backend, which refuses values that
-// cannot work.
+// cannot work. "This tenant" shows what the signed-in tenant offers (the
+// capability probe): each feature on or off, why, and what to do instead.
 import { useState } from "react";
-import { toApiError, type ApiError } from "../backend";
+import { toApiError, type ApiError, type Backend, type Capabilities } from "../backend";
 import { useSettings, withSystemBrowser } from "./settingsContext";
 
-export function SettingsView() {
+const FLAVOURS: Record<Capabilities["flavour"], string> = {
+  automationCloud: "Automation Cloud",
+  automationSuite: "Automation Suite",
+  sandbox: "the sandbox tenant",
+  unknown: "an unknown platform",
+};
+
+/** What the tenant offers, as a table; "Check again" asks it anew. */
+function ThisTenant({ backend, initial }: { backend: Backend; initial: Capabilities }) {
+  const [found, setFound] = useState(initial);
+  const [checking, setChecking] = useState(false);
+  const [error, setError] = useState<ApiError | null>(null);
+  const again = async () => {
+    setChecking(true);
+    setError(null);
+    try {
+      setFound(await backend.tenantCapabilities(true));
+    } catch (e) {
+      setError(toApiError(e));
+    } finally {
+      setChecking(false);
+    }
+  };
+  return (
+    <section aria-labelledby="tenant-title" id="this-tenant">
+      <h2 id="tenant-title">This tenant</h2>
+      <p>
+        {found.tenant} ({FLAVOURS[found.flavour]}
+        {found.version ? ` ${found.version}` : ""}), signed in as {found.signedInAs}. Checked {new Date(found.probedAt).toLocaleString()}.{" "}
+        <button type="button" className="secondary narrow" id="tenant-check" onClick={() => void again()} disabled={checking}>
+          {checking ? "Checking…" : "Check again"}
+        </button>
+      </p>
+      {error && (
+        <div className={`banner banner-${error.code}`} role="alert">
+          {error.message}
+        </div>
+      )}
+      <table className="features" id="tenant-features">
+        <thead>
+          <tr>
+            <th scope="col">Feature</th>
+            <th scope="col">State</th>
+            <th scope="col">Why</th>
+            <th scope="col">What to do</th>
+          </tr>
+        </thead>
+        <tbody>
+          {found.features.map((f) => (
+            <tr key={f.id} id={`feature-${f.id}`} className={f.on ? "on" : "off"}>
+              <th scope="row">{f.name}</th>
+              <td>{f.on ? "On" : "Off"}</td>
+              <td>{f.why}</td>
+              <td>{f.fix ?? ""}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </section>
+  );
+}
+
+export function SettingsView({ backend, initial }: { backend: Backend; initial: Capabilities }) {
   const { settings, save } = useSettings();
   const [timeout, setTimeoutText] = useState(String(settings.consentTimeoutSecs / 60));
   const [every, setEvery] = useState(String(settings.backgroundCheckMinutes));
@@ -54,6 +117,22 @@ export function SettingsView() {
             a desktop notification says when one stops working, works again, or is 30, 14 and 7 days from lapsing.
           </p>
         </div>
+        <div className="setting">
+          <label className="toggle">
+            <input
+              type="checkbox"
+              id="extended-sandbox"
+              checked={settings.extendedSandbox}
+              onChange={(e) => void save({ ...settings, extendedSandbox: e.target.checked })}
+            />
+            Try the sandbox with its inventions too (the extended profile)
+          </label>
+          <p className="hint">
+            By default the sandbox answers only as the platform is documented to. Its extended profile adds what no public source shows
+            (following a consent session, creating connections through the API, keeping attended choices in the tenant). Takes effect the next
+            time the app starts the sandbox.
+          </p>
+        </div>
         <button type="submit" className="secondary narrow" id="settings-save">
           Save
         </button>
@@ -79,6 +158,7 @@ export function SettingsView() {
           ))}
         </ul>
       )}
+      <ThisTenant backend={backend} initial={initial} />
     </main>
   );
 }

@@ -13,9 +13,9 @@ import {
   type State,
 } from "./connectionsState";
 
-const shared: FolderSummary = { key: "s", path: "Shared", personal: false };
-const finance: FolderSummary = { key: "f", path: "Finance", personal: false };
-const sub: FolderSummary = { key: "fs", path: "Finance/Payables", personal: false };
+const shared: FolderSummary = { key: "s", path: "Shared", personal: false, id: null };
+const finance: FolderSummary = { key: "f", path: "Finance", personal: false, id: null };
+const sub: FolderSummary = { key: "fs", path: "Finance/Payables", personal: false, id: null };
 
 function row(id: string, name: string, folder: FolderSummary, state: ConnectionRow["state"] = "Enabled", owner = "dana@contoso.example"): ConnectionRow {
   return {
@@ -25,6 +25,8 @@ function row(id: string, name: string, folder: FolderSummary, state: ConnectionR
     connectorName: "Microsoft Outlook 365",
     identity: owner,
     owner,
+    ownerReported: true,
+    mine: false,
     folder,
     state,
     isDefault: false,

@@ -38,7 +38,9 @@ function result(identity: string, authType: string | null, needsAdmin = false): 
       connectorName: "OneDrive",
       identity,
       owner: identity,
-      folder: { key: "f", path: "Finance", personal: false },
+      ownerReported: true,
+      mine: identity === "hana@contoso.example",
+      folder: { key: "f", path: "Finance", personal: false, id: null },
       state: "Failed",
       isDefault: false,
       authType,
@@ -61,9 +63,9 @@ function result(identity: string, authType: string | null, needsAdmin = false): 
 
 describe("who can fix a connection", () => {
   it("is the user for their own delegated connections, someone else otherwise", () => {
-    expect(canReconnect(result("hana@contoso.example", "OAuth2AuthorizationCode"), "HANA@contoso.example")).toBe(true);
-    expect(canReconnect(result("robot-prod-02@contoso.example", "OAuth2AuthorizationCode"), "hana@contoso.example")).toBe(false);
-    expect(canReconnect(result("hana@contoso.example", "OAuth2ClientCredentials"), "hana@contoso.example")).toBe(false);
+    expect(canReconnect(result("hana@contoso.example", "OAuth2AuthorizationCode"))).toBe(true);
+    expect(canReconnect(result("robot-prod-02@contoso.example", "OAuth2AuthorizationCode"))).toBe(false);
+    expect(canReconnect(result("hana@contoso.example", "OAuth2ClientCredentials"))).toBe(false);
     const other = whoMustAct(result("robot-prod-02@contoso.example", "OAuth2AuthorizationCode"));
     expect(other.who).toBe("robot-prod-02@contoso.example");
     expect(other.message).toContain('"Finance SharePoint" (OneDrive) in the folder Finance');

@@ -9,6 +9,8 @@ export interface QueueItem {
   id: string;
   name: string;
   connectorKey: string;
+  /** The folder it lives in (the tenant wants it named). */
+  folderKey: string | null;
   state: QueueItemState;
   /** Why it failed, or who it acts as now. */
   note: string | null;
@@ -21,9 +23,9 @@ export interface Queue {
   stopping: boolean;
 }
 
-export function newQueue(rows: { id: string; name: string; connectorKey: string }[]): Queue {
+export function newQueue(rows: { id: string; name: string; connectorKey: string; folderKey?: string | null }[]): Queue {
   return {
-    items: rows.map((r) => ({ ...r, state: "waiting", note: null })),
+    items: rows.map((r) => ({ ...r, folderKey: r.folderKey ?? null, state: "waiting", note: null })),
     current: rows.length > 0 ? 0 : null,
     stopping: false,
   };
@@ -69,16 +71,15 @@ export function summary(q: Queue): { done: number; failed: number; skipped: numb
 
 /**
  * Whether the signed-in user can fix `r` by reconnecting: a delegated
- * connection that acts as them (or nobody yet). Others would act as the user
- * from then on, so the person it acts as is asked instead.
+ * connection of theirs (`mine`, decided in Rust: it acts as them, is in their
+ * workspace or was chosen by them), or one that acts as nobody yet. Others
+ * would act as the user from then on, so the person it acts as is asked.
  */
-export function canReconnect(r: HealthResult, email: string | null): boolean {
+export function canReconnect(r: HealthResult): boolean {
   const auth = r.connection.authType;
   const delegated = auth === null || auth === "OAuth2AuthorizationCode" || auth === "OAuth2BringYourOwnApp";
   if (!delegated || !r.explanation.reconnectHelps) return false;
-  const me = email?.toLowerCase() ?? "";
-  const actsAs = (r.connection.identity || r.connection.owner).toLowerCase();
-  return actsAs === "" || actsAs === me;
+  return r.connection.mine || r.connection.identity === "";
 }
 
 /** Who must act on `r`, and a message to send them. */
@@ -86,7 +87,7 @@ export function whoMustAct(r: HealthResult): { who: string; message: string } {
   const c = r.connection;
   // An app-only connection acts as the app: its owner looks after the secret.
   const appOnly = c.authType === "OAuth2ClientCredentials" || c.authType === "OAuth2ClientCertificate";
-  const person = appOnly ? c.owner : c.identity || c.owner;
+  const person = appOnly ? (c.ownerReported ? c.owner : "") : c.identity || c.owner;
   const who = r.explanation.needsAdmin ? "an administrator" : person || "the connection's owner";
   const message =
     `Hello, the connection "${c.name}" (${c.connectorName}) in the folder ${c.folder.path} does not work: ` +

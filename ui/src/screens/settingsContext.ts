@@ -9,7 +9,7 @@ export interface SettingsHandle {
   save: (next: Settings) => Promise<void>;
 }
 
-export const DEFAULT_SETTINGS: Settings = { consentTimeoutSecs: 600, systemBrowserConnectors: [], backgroundCheckMinutes: 30 };
+export const DEFAULT_SETTINGS: Settings = { consentTimeoutSecs: 600, systemBrowserConnectors: [], backgroundCheckMinutes: 30, redirectPorts: [], extendedSandbox: false };
 
 export const SettingsContext = createContext<SettingsHandle>({ settings: DEFAULT_SETTINGS, save: async () => {} });
 

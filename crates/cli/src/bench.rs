@@ -1,8 +1,11 @@
 //! `connassist bench`: how fast the connections list is against a large
-//! sandbox tenant with network latency, next to the floor that latency and
-//! concurrency impose, and next to the official Python client listing the same
-//! tenant folder by folder. Prints a table; the targets are shown, not enforced
-//! (timings belong in benchmarks, not in pass/fail tests).
+//! sandbox tenant (the documented profile, rate limits included) with network
+//! latency, next to the floor that latency and concurrency impose, and next
+//! to the official Python client at its best (its async list, as many folders
+//! at once as ours). Then the health check, and the audit under Orchestrator's
+//! documented limit on listing jobs (the time the run's budget allows is the
+//! floor there). Prints a table; the targets are shown, not enforced (timings
+//! belong in benchmarks, not in pass/fail tests).
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -173,17 +176,26 @@ async fn bench(args: &Args) -> Result<String, String> {
         rows.extend(audit_rows(&client, args).await?);
     }
     if let Some(python) = &args.python {
-        let (seconds, count) =
-            python_listing(python, &sandbox.base_url, &tokens.access_token, &folders)?;
+        // The SDK looks folders up where only first-party tokens may.
+        let first_party = sandbox
+            .sign_in_first_party("hana", &READ_SCOPES.join(" "))
+            .map_err(|e| e.to_string())?;
+        let (seconds, count) = python_listing(
+            python,
+            &sandbox.base_url,
+            &first_party.access_token,
+            &folders,
+            args.concurrency,
+        )?;
         rows.push(Row(
-            "uipath-platform, folder by folder",
+            "uipath-platform, list_async at the same concurrency",
             format!("{seconds:.3} s for {count} connections"),
             "",
         ));
         rows.push(Row(
             "speed-up over uipath-platform",
             format!("{:.1}×", seconds / full.as_secs_f64()),
-            "≥ 10×",
+            "> 1×",
         ));
     }
     sandbox.stop().await;
@@ -238,6 +250,7 @@ async fn health_rows(
 /// through the same latency), then the rules alone over what was fetched.
 async fn audit_rows(client: &TenantClient, args: &Args) -> Result<Vec<Row>, String> {
     let before = client.requests_made();
+    let throttled_before = client.throttled();
     let options = AuditOptions {
         concurrency: args.audit_concurrency,
         ..AuditOptions::default()
@@ -248,6 +261,9 @@ async fn audit_rows(client: &TenantClient, args: &Args) -> Result<Vec<Row>, Stri
         .map_err(|e| e.to_string())?;
     let fetched = start.elapsed();
     let requests = client.requests_made() - before;
+    let throttled = client.throttled() - throttled_before;
+    let jobs = options.jobs_budget.granted();
+    let budget = options.jobs_budget.least_time(jobs);
     let bindings: usize = gathered
         .input
         .processes
@@ -271,6 +287,9 @@ async fn audit_rows(client: &TenantClient, args: &Args) -> Result<Vec<Row>, Stri
     let (fastest, slowest) = (runs[0].0, runs[runs.len() - 1].0);
     let floor = Duration::from_millis(args.latency_ms)
         .mul_f64(requests as f64 / args.audit_concurrency.max(1) as f64);
+    // Past 90 jobs listings the documented limit sets the pace, not latency.
+    let paced = budget > floor;
+    let least = floor.max(budget);
     Ok(vec![
         Row(
             "audit: processes, bindings",
@@ -290,12 +309,25 @@ async fn audit_rows(client: &TenantClient, args: &Args) -> Result<Vec<Row>, Stri
         Row(
             "audit: whole tenant with requirements",
             format!(
-                "{} ({requests} requests at concurrency {}, floor {})",
+                "{} ({requests} requests at concurrency {}, latency floor {})",
                 secs(fetched),
                 args.audit_concurrency,
                 secs(floor)
             ),
-            "< 3 s",
+            if paced { "" } else { "< 3 s" },
+        ),
+        Row(
+            "audit: jobs listings under the 100/min limit (budget 90/min)",
+            if paced {
+                format!(
+                    "{jobs} listings, {throttled} answered 429; the budget allows them in {}: {:.2}× that",
+                    secs(budget),
+                    fetched.as_secs_f64() / least.as_secs_f64().max(1e-9)
+                )
+            } else {
+                format!("{jobs} listings, {throttled} answered 429; within the budget, no wait")
+            },
+            if paced { "0 × 429, ≤ 1.1×" } else { "0 × 429" },
         ),
     ])
 }
@@ -305,6 +337,7 @@ fn python_listing(
     base: &str,
     token: &str,
     folders: &[String],
+    concurrency: usize,
 ) -> Result<(f64, u64), String> {
     let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
     let script = dir.path().join("bench_python.py");
@@ -320,6 +353,7 @@ fn python_listing(
         .env("UIPATH_URL", base)
         .env("UIPATH_ACCESS_TOKEN", token)
         .env("BENCH_FOLDERS", &list)
+        .env("BENCH_CONCURRENCY", concurrency.to_string())
         .output()
         .map_err(|e| format!("cannot run {}: {e}", python.display()))?;
     if !out.status.success() {

@@ -19,6 +19,7 @@ pub struct RateBudget {
     limit: usize,
     window: Duration,
     sent: Mutex<VecDeque<Instant>>,
+    granted: std::sync::atomic::AtomicUsize,
 }
 
 impl RateBudget {
@@ -27,7 +28,13 @@ impl RateBudget {
             limit: limit.max(1),
             window,
             sent: Mutex::new(VecDeque::new()),
+            granted: std::sync::atomic::AtomicUsize::new(0),
         }
+    }
+
+    /// Requests let through so far.
+    pub fn granted(&self) -> usize {
+        self.granted.load(std::sync::atomic::Ordering::Relaxed)
     }
 
     /// The audit's budget for listing jobs.
@@ -48,6 +55,8 @@ impl RateBudget {
             }
             if sent.len() < self.limit {
                 sent.push_back(now);
+                self.granted
+                    .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                 return;
             }
             // Held while waiting: requests go out in order, one slot at a time.

@@ -86,6 +86,8 @@ pub struct TenantClient {
     /// An application signed in as itself (client credentials): what it
     /// cannot do is explained differently from what a person lacks.
     application: bool,
+    /// Answers that said 429 (too many requests), for benchmarks and logs.
+    throttled: AtomicU64,
 }
 
 /// A tenant's answer to a request sent once ([`TenantClient::post_once`]).
@@ -178,6 +180,7 @@ impl TenantClient {
             requests: AtomicU64::new(0),
             paused_until: std::sync::Mutex::new(None),
             application: false,
+            throttled: AtomicU64::new(0),
         })
     }
 
@@ -263,6 +266,11 @@ impl TenantClient {
                     message: e.to_string(),
                 }),
         )
+    }
+
+    /// Answers so far that said 429 (too many requests).
+    pub fn throttled(&self) -> u64 {
+        self.throttled.load(Ordering::Relaxed)
     }
 
     /// HTTP requests sent so far, retries included.
@@ -436,6 +444,7 @@ impl TenantClient {
                         .get(RETRY_AFTER)
                         .and_then(parse_retry_after);
                     if status == StatusCode::TOO_MANY_REQUESTS {
+                        self.throttled.fetch_add(1, Ordering::Relaxed);
                         self.pause_for(retry_after);
                     }
                     match response.bytes().await {

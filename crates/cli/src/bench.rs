@@ -327,7 +327,11 @@ async fn audit_rows(client: &TenantClient, args: &Args) -> Result<Vec<Row>, Stri
             } else {
                 format!("{jobs} listings, {throttled} answered 429; within the budget, no wait")
             },
-            if paced { "0 × 429, ≤ 1.1×" } else { "0 × 429" },
+            if paced {
+                "0 × 429, ≤ 1.1×"
+            } else {
+                "0 × 429"
+            },
         ),
     ])
 }

@@ -57,6 +57,10 @@ fn table(c: &Capabilities) -> String {
     let mut t = Table::new();
     t.load_preset(UTF8_BORDERS_ONLY)
         .set_content_arrangement(ContentArrangement::Dynamic);
+    // Not a terminal (a pipe, a file): wrap at a width people read.
+    if t.width().is_none() {
+        t.set_width(120);
+    }
     t.set_header(["Feature", "", "Why", "What to do"]);
     for f in &c.features {
         t.add_row([

@@ -256,8 +256,17 @@ impl Sandbox {
     /// Tokens for a seeded person through the platform's own client (the
     /// official `uipath` CLI's), as `uipath auth` gets them: for driving the
     /// official SDKs, which the external-application rules do not bind.
-    pub fn sign_in_first_party(&self, user_name: &str, scope: &str) -> Result<Tokens, SandboxError> {
-        self.issue(model::UserKind::User, apps::UIPATH_CLI_CLIENT_ID, user_name, scope)
+    pub fn sign_in_first_party(
+        &self,
+        user_name: &str,
+        scope: &str,
+    ) -> Result<Tokens, SandboxError> {
+        self.issue(
+            model::UserKind::User,
+            apps::UIPATH_CLI_CLIENT_ID,
+            user_name,
+            scope,
+        )
     }
 
     /// Tokens for a robot account (`robot-prod-01`…), as the platform's own

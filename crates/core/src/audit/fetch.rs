@@ -379,8 +379,9 @@ async fn folder_facts(
             ("$top", RECENT_JOBS.to_string()),
             ("$orderby", "CreationTime desc".to_owned()),
         ];
-        jobs_budget.acquire().await;
+        let slot = jobs_budget.acquire().await;
         let jobs = list::<WireJob>(client, permits, "Jobs", &jobs_query, f).await;
+        drop(slot);
         optional(&f.path, "jobs", jobs, problems)
     } else {
         vec![]

@@ -154,7 +154,7 @@ export function SignedIn({ backend, session, onSignOut }: { backend: Backend; se
             }}
           />
         </div>
-        {view === "settings" && <SettingsView />}
+        {view === "settings" && <SettingsView backend={backend} />}
         <div hidden={view !== "audit"}>
           <Audit
             report={report}

@@ -35,6 +35,7 @@ export type {
   ListEvent,
   SessionInfo,
   TenantUrl,
+  UpdateCheck,
 } from "./types";
 export { toApiError } from "./errors";
 

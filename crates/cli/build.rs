@@ -17,9 +17,13 @@ fn git(args: &[&str]) -> Option<String> {
     (!text.is_empty()).then_some(text)
 }
 
-/// Rebuild when HEAD moves: HEAD itself, the branch it names, packed refs.
+/// Rebuild when HEAD moves: HEAD itself, the branch it names, packed refs,
+/// and HEAD's reflog (written on every commit, also when the branch is packed).
 fn watch_head() {
-    let mut files = vec![git(&["rev-parse", "--git-path", "HEAD"])];
+    let mut files = vec![
+        git(&["rev-parse", "--git-path", "HEAD"]),
+        git(&["rev-parse", "--git-path", "logs/HEAD"]),
+    ];
     if let Some(branch) = git(&["symbolic-ref", "-q", "HEAD"]) {
         files.push(git(&["rev-parse", "--git-path", &branch]));
     }

@@ -19,7 +19,7 @@ use axum::extract::{Path as UrlPath, State};
 use axum::http::StatusCode;
 use axum::routing::get;
 use connassist_e2e::{
-    Desktop, Result, app_binary, click_id, eventually, try_the_sandbox_as, within,
+    Desktop, Result, app_binary, click_id, eventually, save_scrolled_to, try_the_sandbox_as, within,
 };
 use fantoccini::{Client, Locator};
 
@@ -246,6 +246,7 @@ async fn settings_offers_a_newer_signed_build_and_refuses_altered_ones() -> Resu
                 .text()
                 .await?;
             assert_eq!(install, format!("Install {NEWER} and restart"));
+            save_scrolled_to(&client, "updates", "update-offer.png").await?;
 
             // The same build altered after signing (one byte): refused.
             {
@@ -269,6 +270,7 @@ async fn settings_offers_a_newer_signed_build_and_refuses_altered_ones() -> Resu
                 !install_offered(&client).await?,
                 "a refused build is offered"
             );
+            save_scrolled_to(&client, "updates", "update-refused.png").await?;
 
             // A genuine signed build announced as a later version: refused.
             {

@@ -134,7 +134,7 @@ function Updates({ backend }: { backend: Backend }) {
           </p>
           {result.published && <p className="hint">Published {new Date(result.published).toLocaleDateString()}</p>}
           {result.notes && <pre className="release-notes">{result.notes}</pre>}
-          <button type="button" id="install-update" className="narrow" onClick={() => void install(result.version)}>
+          <button type="button" id="install-update" className="primary narrow" onClick={() => void install(result.version)}>
             Install {result.version} and restart
           </button>
         </div>

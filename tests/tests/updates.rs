@@ -6,7 +6,8 @@
 //!
 //! The user sees the version in Settings and nothing is fetched until they
 //! click; a newer signed build is downloaded, verified and offered with an
-//! Install button; a build altered after signing, and an older signed build
+//! Install button (which, in this copy built from source, explains that it
+//! cannot install); a build altered after signing, and an older signed build
 //! announced as a newer version, are refused with the reason and not offered.
 
 use std::path::{Path, PathBuf};
@@ -19,7 +20,8 @@ use axum::extract::{Path as UrlPath, State};
 use axum::http::StatusCode;
 use axum::routing::get;
 use connassist_e2e::{
-    Desktop, Result, app_binary, click_id, eventually, save_scrolled_to, try_the_sandbox_as, within,
+    Desktop, Result, app_binary, click_id, eventually, save_scrolled_to, text_when_shown,
+    try_the_sandbox_as, within,
 };
 use fantoccini::{Client, Locator};
 
@@ -247,6 +249,17 @@ async fn settings_offers_a_newer_signed_build_and_refuses_altered_ones() -> Resu
                 .await?;
             assert_eq!(install, format!("Install {NEWER} and restart"));
             save_scrolled_to(&client, "updates", "update-offer.png").await?;
+            // This copy was built from source, not installed from a package: it
+            // says so instead of overwriting itself.
+            click_id(&client, "install-update").await?;
+            let not_installed = text_when_shown(&client, "#update-error").await?;
+            assert_eq!(
+                not_installed,
+                format!(
+                    "This copy was not installed from a package, so it cannot update itself. \
+                     Install version {NEWER} from the releases page."
+                )
+            );
 
             // The same build altered after signing (one byte): refused.
             {

@@ -28,6 +28,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         "list_recorded_expiries",
         "record_secret_expiry",
         "watch_health",
+        "app_version",
+        "check_for_update",
+        "install_update",
     ]);
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest))?;
     Ok(())

@@ -10,6 +10,7 @@ mod shutdown;
 mod sign_in_window;
 mod state;
 mod tray;
+mod updates;
 mod watch;
 
 use std::process::ExitCode;
@@ -41,7 +42,11 @@ pub fn run() -> ExitCode {
         .plugin(tauri_plugin_window_state::Builder::default().with_filter(|label| label == MAIN_WINDOW).build())
         .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_notification::init())
+        // Only our commands use it (no capability grants its own); they check
+        // and install when the user clicks, never on their own.
+        .plugin(tauri_plugin_updater::Builder::new().build())
         .manage(state::AppState::default())
+        .manage(updates::Pending::default())
         .setup(|app| {
             let log_dir = app.path().app_log_dir()?;
             match connassist_core::logging::init("info", Some(&log_dir), "connassist-app") {
@@ -80,6 +85,9 @@ pub fn run() -> ExitCode {
             health::list_recorded_expiries,
             health::record_secret_expiry,
             watch::watch_health,
+            updates::app_version,
+            updates::check_for_update,
+            updates::install_update,
         ])
         .build(tauri::generate_context!());
 

@@ -240,6 +240,12 @@ fn session_env<'c>(cmd: &'c mut Command, display: &str, bus: &str, dirs: &Path) 
 
 impl Desktop {
     pub fn start() -> Result<Self> {
+        Self::start_with_env(&[])
+    }
+
+    /// [`Desktop::start`], with `env` added to the environment of every app
+    /// launched through WebDriver (say, where it looks for updates).
+    pub fn start_with_env(env: &[(&str, &str)]) -> Result<Self> {
         // Already installed by an earlier test in this process: fine.
         let _ = rustls::crypto::ring::default_provider().install_default();
         let dirs = private_dirs()?;
@@ -280,6 +286,7 @@ impl Desktop {
                 &bus_address,
                 dirs.path(),
             )
+            .envs(env.iter().copied())
             .stdout(Stdio::null())
             .stderr(Stdio::inherit()),
         )?;

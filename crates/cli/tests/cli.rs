@@ -21,15 +21,6 @@ fn help_lists_the_commands_and_exit_codes() {
 }
 
 #[test]
-fn version_prints_the_crate_version() {
-    connassist()
-        .arg("--version")
-        .assert()
-        .success()
-        .stdout(format!("connassist {}\n", env!("CARGO_PKG_VERSION")));
-}
-
-#[test]
 fn an_invalid_flag_exits_2_and_names_the_flag() {
     connassist()
         .arg("--frobnicate")

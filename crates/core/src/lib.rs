@@ -29,6 +29,7 @@ pub mod sign_in;
 pub mod tenant_client;
 pub mod tenant_url;
 pub mod token_session;
+pub mod updates;
 
 pub use error::{ApiError, ErrorCode};
 pub use secret::Secret;

@@ -92,7 +92,7 @@ fn is_automation_cloud(host: &str) -> bool {
     host == "uipath.com" || host.ends_with(".uipath.com")
 }
 
-fn is_loopback(host: &Host<&str>) -> bool {
+pub(crate) fn is_loopback(host: &Host<&str>) -> bool {
     match host {
         Host::Domain(name) => name.eq_ignore_ascii_case("localhost"),
         Host::Ipv4(ip) => IpAddr::V4(*ip).is_loopback(),

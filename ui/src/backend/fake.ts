@@ -229,6 +229,16 @@ export const fakeBackend: Backend = {
   async signOut() {
     fakeSelections = [];
   },
+  // The browser preview is not installed: there is nothing to update.
+  async appVersion() {
+    return "0.1.0 (browser preview)";
+  },
+  async checkForUpdate() {
+    return { status: "upToDate", currentVersion: "0.1.0 (browser preview)" };
+  },
+  async installUpdate() {
+    throw invalid("No update is waiting: check for updates first.");
+  },
 };
 
 function fakeHealth(connection: ConnectionRow): HealthResult {

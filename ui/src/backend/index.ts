@@ -37,6 +37,7 @@ export type {
   ListEvent,
   SessionInfo,
   TenantUrl,
+  UpdateCheck,
 } from "./types";
 export { toApiError } from "./errors";
 

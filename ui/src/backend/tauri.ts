@@ -3,7 +3,7 @@
 import { Channel, invoke } from "@tauri-apps/api/core";
 import { save } from "@tauri-apps/plugin-dialog";
 import { toApiError } from "./errors";
-import type { AuditReport, Backend, Capabilities, ConnectorInfo, CreateOutcome, FolderChoice, Handoff, HealthEvent, HealthSummary, ListEvent, OpenRequest, ReconnectProgress, Selections, SessionInfo, Settings, TenantUrl } from "./types";
+import type { AuditReport, Backend, Capabilities, ConnectorInfo, CreateOutcome, FolderChoice, Handoff, HealthEvent, HealthSummary, ListEvent, OpenRequest, ReconnectProgress, Selections, SessionInfo, Settings, TenantUrl, UpdateCheck } from "./types";
 
 async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
   try {
@@ -69,6 +69,9 @@ export const tauriBackend: Backend = {
     return { path, rows };
   },
   signOut: () => call<void>("sign_out"),
+  appVersion: () => call<string>("app_version"),
+  checkForUpdate: () => call<UpdateCheck>("check_for_update"),
+  installUpdate: () => call<void>("install_update"),
 };
 
 export function inTauri(): boolean {

@@ -18,6 +18,7 @@ import type { HealthSummary } from "../bindings/HealthSummary";
 import type { OpenRequest } from "../bindings/OpenRequest";
 import type { Capabilities } from "../bindings/Capabilities";
 import type { Handoff } from "../bindings/Handoff";
+import type { UpdateCheck } from "../bindings/UpdateCheck";
 
 export type { ApiError, ListEvent, SessionInfo, TenantUrl };
 export type { ConnectionRow } from "../bindings/ConnectionRow";
@@ -36,7 +37,7 @@ export type { ReconnectProgress } from "../bindings/ReconnectProgress";
 export type { ReconnectStatus } from "../bindings/ReconnectStatus";
 export type { AuthKind } from "../bindings/AuthKind";
 export type { Explanation } from "../bindings/Explanation";
-export type { ConnectorInfo, CreateOutcome, FolderChoice, NewConnection, Settings, HealthEvent, HealthSummary, OpenRequest };
+export type { ConnectorInfo, CreateOutcome, FolderChoice, NewConnection, Settings, HealthEvent, HealthSummary, OpenRequest, UpdateCheck };
 export type { HealthResult } from "../bindings/HealthResult";
 export type { FailureStatus } from "../bindings/FailureStatus";
 export type { Capabilities, Handoff };
@@ -130,4 +131,14 @@ export interface Backend {
   clearHealthHistory(): Promise<void>;
   /** Forgets the session. */
   signOut(): Promise<void>;
+  /** The version the user runs. */
+  appVersion(): Promise<string>;
+  /**
+   * Looks for a newer version; a newer one is downloaded and its signature
+   * verified before it is offered (`available`), or dropped (`refused`).
+   * Rejects with `unreachable` when the update server cannot be reached.
+   */
+  checkForUpdate(): Promise<UpdateCheck>;
+  /** Installs the update last offered and restarts into it (only on the user's click). */
+  installUpdate(): Promise<void>;
 }

@@ -5,8 +5,10 @@
 // refuse embedded browsers). Saved by the backend, which refuses values that
 // cannot work. "This tenant" shows what the signed-in tenant offers (the
 // capability probe): each feature on or off, why, and what to do instead.
-import { useState } from "react";
-import { toApiError, type ApiError, type Backend, type Capabilities } from "../backend";
+// Below them, the version and "Check for updates": nothing is checked,
+// downloaded or installed unless the user clicks.
+import { useEffect, useState } from "react";
+import { toApiError, type ApiError, type Backend, type Capabilities, type UpdateCheck } from "../backend";
 import { useSettings, withSystemBrowser } from "./settingsContext";
 
 const FLAVOURS: Record<Capabilities["flavour"], string> = {
@@ -159,6 +161,76 @@ export function SettingsView({ backend, initial }: { backend: Backend; initial: 
         </ul>
       )}
       <ThisTenant backend={backend} initial={initial} />
+      <Updates backend={backend} />
     </main>
+  );
+}
+
+type UpdateState = { phase: "idle" } | { phase: "checking" } | { phase: "checked"; result: UpdateCheck } | { phase: "installing"; version: string };
+
+function Updates({ backend }: { backend: Backend }) {
+  const [version, setVersion] = useState<string | null>(null);
+  const [state, setState] = useState<UpdateState>({ phase: "idle" });
+  const [error, setError] = useState<ApiError | null>(null);
+  // Answers so far: lets a test (or a screen reader's live region) tell a new answer from the last one.
+  const [answers, setAnswers] = useState(0);
+  useEffect(() => {
+    backend.appVersion().then(setVersion, (e) => setError(toApiError(e)));
+  }, [backend]);
+  const check = async () => {
+    setError(null);
+    setState({ phase: "checking" });
+    try {
+      setState({ phase: "checked", result: await backend.checkForUpdate() });
+    } catch (e) {
+      setError(toApiError(e));
+      setState({ phase: "idle" });
+    }
+    setAnswers((n) => n + 1);
+  };
+  const install = async (next: string) => {
+    setError(null);
+    setState({ phase: "installing", version: next });
+    try {
+      await backend.installUpdate();
+    } catch (e) {
+      setError(toApiError(e));
+      setState({ phase: "idle" });
+    }
+  };
+  const result = state.phase === "checked" ? state.result : null;
+  return (
+    <section aria-labelledby="updates-title" id="updates" data-answers={answers}>
+      <h2 id="updates-title">Version and updates</h2>
+      <p id="app-version">Connections Assistant {version ?? "…"}</p>
+      <button type="button" className="secondary narrow" id="check-updates" disabled={state.phase === "checking" || state.phase === "installing"} onClick={() => void check()}>
+        {state.phase === "checking" ? "Checking…" : "Check for updates"}
+      </button>
+      {result?.status === "upToDate" && <p id="update-status">You have the latest version ({result.currentVersion}).</p>}
+      {result?.status === "available" && (
+        <div id="update-offer">
+          <p id="update-status">
+            Version {result.version} is available (you have {result.currentVersion}). It was downloaded and its signature checked; it is installed only
+            when you click Install.
+          </p>
+          {result.published && <p className="hint">Published {new Date(result.published).toLocaleDateString()}</p>}
+          {result.notes && <pre className="release-notes">{result.notes}</pre>}
+          <button type="button" id="install-update" className="primary narrow" onClick={() => void install(result.version)}>
+            Install {result.version} and restart
+          </button>
+        </div>
+      )}
+      {result?.status === "refused" && (
+        <div className="banner banner-invalid_input" role="alert" id="update-refused">
+          Version {result.version} was found but refused. {result.reason}
+        </div>
+      )}
+      {state.phase === "installing" && <p id="update-status">Installing {state.version}… The app restarts when it is done.</p>}
+      {error && (
+        <div className={`banner banner-${error.code}`} role="alert" id="update-error">
+          {error.message}
+        </div>
+      )}
+    </section>
   );
 }

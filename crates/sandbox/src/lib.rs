@@ -49,7 +49,7 @@ use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
-pub use faults::{Fault, FaultSpec};
+pub use faults::{Fault, FaultSpec, FaultTarget};
 pub use providers::{CONNECTORS_CLIENT_ID, ProviderOverride, ProviderSource};
 pub use provisioning::Provisioning;
 pub use scenario::{

@@ -1,9 +1,11 @@
 //! The HTTP client for a tenant's APIs (UiPath or the sandbox). GET requests
-//! are idempotent, so they are retried on "try later" answers and transport
-//! failures ([`crate::retry`]); everything else fails once, with an error that
-//! says what happened and what to do. Redirects are not followed (a token must
+//! are idempotent, so they are retried on "try later" answers, transport
+//! failures and answers that cannot be read (cut off, or not JSON at all)
+//! ([`crate::retry`]); everything else fails once, with an error that says
+//! what happened and what to do. Redirects are not followed (a token must
 //! not be replayed to wherever a server points), and every request has a
-//! timeout so a stalled tenant cannot hang a listing.
+//! timeout so a stalled tenant cannot hang a listing; it grows after each
+//! attempt that ran out of time, so a slow folder is waited for, not lost.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
@@ -30,7 +32,7 @@ pub enum TenantError {
     Forbidden { message: String },
     #[error("Not found: {message}")]
     NotFound { message: String },
-    #[error("The tenant answered HTTP {status} to {path}: {message}")]
+    #[error("The tenant answered HTTP {status} to {path}: {message}{}", what_to_do(*status))]
     Http {
         status: u16,
         path: String,
@@ -44,6 +46,19 @@ pub enum TenantError {
         "The tenant's answer to {path} could not be read ({reason}). Try again; if it persists, the tenant may be on a version we do not know."
     )]
     Malformed { path: String, reason: String },
+}
+
+/// What to do about an HTTP failure, for the statuses that say more than "no".
+fn what_to_do(status: u16) -> &'static str {
+    match status {
+        429 => {
+            ". The tenant is limiting how fast it is asked: wait a minute, then try again with fewer requests at once (e.g. a lower --concurrency)."
+        }
+        500 | 502 | 503 | 504 => {
+            ". The tenant had a problem on its side: try again in a few minutes; if it persists, check https://status.uipath.com or tell your UiPath administrator."
+        }
+        _ => "",
+    }
 }
 
 impl TenantError {
@@ -125,9 +140,20 @@ fn error_message(body: &[u8]) -> String {
     }
 }
 
-fn transport_reason(e: &reqwest::Error) -> String {
+/// `d` as people read it: "30 s", "0.6 s".
+fn seconds(d: Duration) -> String {
+    let s = d.as_secs_f64();
+    if s.fract() == 0.0 {
+        format!("{s:.0} s")
+    } else {
+        format!("{s:.1} s")
+    }
+}
+
+/// Why a request got no whole answer; `waited` is how long it was given.
+fn transport_reason(e: &reqwest::Error, waited: Duration) -> String {
     if e.is_timeout() {
-        return format!("no answer within {} s", REQUEST_TIMEOUT.as_secs());
+        return format!("no answer within {}", seconds(waited));
     }
     // The innermost cause names the real problem (refused, DNS, certificate…).
     let mut cause: &dyn std::error::Error = e;
@@ -165,7 +191,7 @@ impl TenantClient {
             .build()
             .map_err(|e| TenantError::Unreachable {
                 host: tenant.host.clone(),
-                reason: transport_reason(&e),
+                reason: transport_reason(&e, REQUEST_TIMEOUT),
             })?;
         Ok(Self {
             http,
@@ -222,11 +248,12 @@ impl TenantClient {
         tracing::debug!(?wait, "the tenant asked to slow down: every request waits");
     }
 
-    /// The request never got a whole answer (connection, timeout, a body cut off).
-    fn unreachable(&self, e: &reqwest::Error) -> TenantError {
+    /// The request never got a whole answer (connection, timeout, a body cut
+    /// off) within `waited`.
+    fn unreachable(&self, e: &reqwest::Error, waited: Duration) -> TenantError {
         TenantError::Unreachable {
             host: self.tenant.host.clone(),
-            reason: transport_reason(e),
+            reason: transport_reason(e, waited),
         }
     }
 
@@ -317,7 +344,7 @@ impl TenantClient {
                 .json(body)
                 .send()
                 .await;
-            let response = sent.map_err(|e| self.unreachable(&e))?;
+            let response = sent.map_err(|e| self.unreachable(&e, REQUEST_TIMEOUT))?;
             let status = response.status();
             if status == StatusCode::UNAUTHORIZED
                 && !refreshed
@@ -327,7 +354,10 @@ impl TenantClient {
                 refreshed = true;
                 continue;
             }
-            let bytes = response.bytes().await.map_err(|e| self.unreachable(&e))?;
+            let bytes = response
+                .bytes()
+                .await
+                .map_err(|e| self.unreachable(&e, REQUEST_TIMEOUT))?;
             if status == StatusCode::UNAUTHORIZED {
                 return Err(status_error(status, path, &bytes));
             }
@@ -348,14 +378,17 @@ impl TenantClient {
     ) -> Result<T, TenantError> {
         let url = format!("{}/{}", self.tenant.url, path.trim_start_matches('/'));
         let mut attempt = 0;
+        let mut timed_out = 0;
         let mut bearer = self.bearer().await?;
         let mut refreshed = false;
         loop {
             attempt += 1;
             self.wait_out_pause().await;
+            let timeout = self.retry.timeout_after(timed_out);
             let mut request = self
                 .http
                 .request(method.clone(), &url)
+                .timeout(timeout)
                 .query(query)
                 .bearer_auth(bearer.expose())
                 .header("Accept", "application/json");
@@ -379,12 +412,22 @@ impl TenantClient {
                     }
                     match response.bytes().await {
                         Ok(body) if status.is_success() => {
-                            return serde_json::from_slice(&body).map_err(|e| {
-                                TenantError::Malformed {
-                                    path: path.to_owned(),
-                                    reason: e.to_string(),
+                            match serde_json::from_slice(&body) {
+                                Ok(value) => return Ok(value),
+                                Err(e) => {
+                                    let error = TenantError::Malformed {
+                                        path: path.to_owned(),
+                                        reason: e.to_string(),
+                                    };
+                                    // Valid JSON of another shape will not change
+                                    // by asking again; a body cut off or not JSON
+                                    // at all (a proxy's page) may.
+                                    if e.is_data() {
+                                        return Err(error);
+                                    }
+                                    (None, error)
                                 }
-                            });
+                            }
                         }
                         Ok(body) => {
                             // An expired session: refresh once, quietly, and try again.
@@ -404,10 +447,16 @@ impl TenantClient {
                             (retry_after, error)
                         }
                         // The body broke off mid-way: a transport failure.
-                        Err(e) => (retry_after, self.unreachable(&e)),
+                        Err(e) => {
+                            timed_out += u32::from(e.is_timeout());
+                            (retry_after, self.unreachable(&e, timeout))
+                        }
                     }
                 }
-                Err(e) => (None, self.unreachable(&e)),
+                Err(e) => {
+                    timed_out += u32::from(e.is_timeout());
+                    (None, self.unreachable(&e, timeout))
+                }
             };
             if attempt >= self.retry.attempts {
                 return Err(failure);

@@ -15,6 +15,7 @@ pub mod keychain;
 pub mod logging;
 pub mod package;
 pub mod reconnect;
+pub mod refresh_lock;
 pub mod retry;
 pub mod secret;
 pub mod selections;

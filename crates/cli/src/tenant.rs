@@ -2,12 +2,14 @@
 //! client: `--sandbox` starts the sandbox tenant in this process and signs in
 //! as one of its people; `--url` with `--client-id`/`--client-secret` signs an
 //! external application in with client credentials; `--url` alone uses the
-//! session `connassist login` kept in the keychain, refreshing it if needed.
+//! session `connassist login` kept in the keychain. Either way the client
+//! renews its token as it runs out (before, and once more on a 401), so a
+//! long run such as `health --every` outlives any one access token.
 
 use std::sync::Arc;
 
 use connassist_core::keychain::{OsKeychain, SecretStore};
-use connassist_core::session::{READ_SCOPES, client_credentials};
+use connassist_core::session::{AppSession, READ_SCOPES};
 use connassist_core::tenant_client::TenantClient;
 use connassist_core::token_session::TokenSession;
 use connassist_core::{ApiError, ErrorCode, Secret, TenantUrl};
@@ -109,16 +111,18 @@ impl TenantArgs {
         let url = TenantUrl::parse(url)?;
         let (Some(id), Some(secret)) = (&self.client_id, &self.client_secret) else {
             let store: Arc<dyn SecretStore> = Arc::new(OsKeychain::default());
-            let session = TokenSession::load(&url, store)?;
-            let token = session.access_token().await?;
+            let session = Arc::new(TokenSession::load(&url, store)?);
+            // Signed in or told why not before any work starts; later
+            // requests refresh the session as it runs out (`health --every`).
+            session.access_token().await?;
             return Ok(Tenant {
-                client: TenantClient::new(url, token)?,
+                client: TenantClient::with_session(url, session)?,
                 _sandbox: None,
             });
         };
-        let token = client_credentials(&url, id, &Secret::new(secret.clone()), READ_SCOPES).await?;
+        let app = AppSession::sign_in(&url, id, Secret::new(secret.clone()), READ_SCOPES).await?;
         Ok(Tenant {
-            client: TenantClient::new(url, token)?,
+            client: TenantClient::with_app(url, Arc::new(app))?,
             _sandbox: None,
         })
     }

@@ -175,3 +175,47 @@ async fn parallel_runs_share_one_expired_session_and_it_still_works_afterwards()
         "the next run, with the last rotated refresh token",
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn health_every_refreshes_the_kept_session_as_it_runs_out() {
+    // Issue 14, row 4, with a kept session: every round after the token's
+    // lifetime failed ("this check failed").
+    let sb = Sandbox::start(Config {
+        access_token_lifetime: TOKEN_LIFETIME,
+        ..Config::default()
+    })
+    .await
+    .unwrap();
+    let keychain = Keychain::start();
+    login(&sb, &keychain).await;
+    let mut watch = keychain
+        .command(&cli())
+        .args([
+            "health",
+            "--url",
+            &sb.base_url,
+            "--every",
+            "1s",
+            "--format",
+            "json",
+        ])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    tokio::time::sleep(Duration::from_secs(7)).await;
+    support::send_signal(&watch, "INT");
+    let stderr = watch.stderr.take().unwrap();
+    let err = tokio::task::spawn_blocking(move || {
+        let _ = watch.wait();
+        std::io::read_to_string(stderr).unwrap()
+    })
+    .await
+    .unwrap();
+    assert!(err.contains("Checking again every 1s"), "{err}");
+    assert!(!err.contains("error"), "every round must succeed: {err}");
+    assert!(
+        sb.token_requests("refresh_token") >= 2,
+        "refreshed as it ran out"
+    );
+}

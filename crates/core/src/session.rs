@@ -11,6 +11,8 @@ use oauth2::{
     TokenUrl,
 };
 
+use std::time::Duration;
+
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -137,19 +139,112 @@ pub async fn client_credentials(
     secret: &Secret<String>,
     scopes: &[&str],
 ) -> Result<Secret<String>, SignInError> {
+    Ok(app_token(tenant, client_id, secret, scopes).await?.access)
+}
+
+/// An access token and when it runs out.
+#[derive(Debug)]
+struct AppToken {
+    access: Secret<String>,
+    expires_at: tokio::time::Instant,
+    lifetime: Duration,
+}
+
+impl AppToken {
+    /// Not yet within 30 s of running out, or a quarter of its lifetime when
+    /// that is shorter (as kept sessions count it).
+    fn fresh(&self) -> bool {
+        let margin = Duration::from_secs(30).min(self.lifetime / 4);
+        tokio::time::Instant::now() + margin < self.expires_at
+    }
+}
+
+async fn app_token(
+    tenant: &TenantUrl,
+    client_id: &str,
+    secret: &Secret<String>,
+    scopes: &[&str],
+) -> Result<AppToken, SignInError> {
     let url = token_url(tenant);
     let token_url =
         TokenUrl::new(url.clone()).map_err(|e| SignInError::Malformed(e.to_string()))?;
     let client = BasicClient::new(ClientId::new(client_id.to_owned()))
         .set_client_secret(ClientSecret::new(secret.expose().clone()))
         .set_token_uri(token_url);
+    let asked = tokio::time::Instant::now();
     let response = client
         .exchange_client_credentials()
         .add_scopes(scopes.iter().map(|s| Scope::new((*s).to_owned())))
         .request_async(&http()?)
         .await
         .map_err(|e| explain(&url, e))?;
-    Ok(Secret::new(response.access_token().secret().clone()))
+    let lifetime = response.expires_in().unwrap_or(Duration::from_secs(3600));
+    Ok(AppToken {
+        access: Secret::new(response.access_token().secret().clone()),
+        expires_at: asked + lifetime,
+        lifetime,
+    })
+}
+
+/// An external application signed in with client credentials, for runs that
+/// outlast one token (`health --every`): there is no refresh token for this
+/// grant, so it signs in again shortly before the token runs out, and once
+/// more when the tenant refuses a token anyway. One caller at a time asks.
+#[derive(Debug)]
+pub struct AppSession {
+    tenant: TenantUrl,
+    client_id: String,
+    secret: Secret<String>,
+    scopes: Vec<String>,
+    token: tokio::sync::Mutex<AppToken>,
+}
+
+impl AppSession {
+    /// Signs the application in; fails at once when its credentials do not work.
+    pub async fn sign_in(
+        tenant: &TenantUrl,
+        client_id: &str,
+        secret: Secret<String>,
+        scopes: &[&str],
+    ) -> Result<Self, SignInError> {
+        let token = app_token(tenant, client_id, &secret, scopes).await?;
+        Ok(Self {
+            tenant: tenant.clone(),
+            client_id: client_id.to_owned(),
+            secret,
+            scopes: scopes.iter().map(|s| (*s).to_owned()).collect(),
+            token: tokio::sync::Mutex::new(token),
+        })
+    }
+
+    async fn renew(&self, token: &mut AppToken) -> Result<Secret<String>, SignInError> {
+        let scopes: Vec<&str> = self.scopes.iter().map(String::as_str).collect();
+        *token = app_token(&self.tenant, &self.client_id, &self.secret, &scopes).await?;
+        tracing::debug!(tenant = %self.tenant.url, "the application signed in again");
+        Ok(token.access.clone())
+    }
+
+    /// A token that is not about to run out.
+    pub async fn access_token(&self) -> Result<Secret<String>, SignInError> {
+        let mut token = self.token.lock().await;
+        if token.fresh() {
+            return Ok(token.access.clone());
+        }
+        self.renew(&mut token).await
+    }
+
+    /// After the tenant refused `rejected`: a new token, unless another
+    /// caller already replaced it.
+    pub async fn refresh_after_rejection(
+        &self,
+        rejected: &Secret<String>,
+    ) -> Result<Secret<String>, SignInError> {
+        let mut token = self.token.lock().await;
+        if token.access.expose() != rejected.expose() {
+            return Ok(token.access.clone());
+        }
+        self.renew(&mut token).await
+    }
 }
 
 /// Who is signed in where, as the app shows it.

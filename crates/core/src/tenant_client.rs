@@ -17,6 +17,7 @@ use serde::de::DeserializeOwned;
 use crate::error::{ApiError, ErrorCode};
 use crate::retry::{RetryPolicy, retryable_status};
 use crate::secret::Secret;
+use crate::session::AppSession;
 use crate::tenant_url::TenantUrl;
 use crate::token_session::TokenSession;
 use std::sync::Arc;
@@ -79,12 +80,14 @@ impl From<TenantError> for ApiError {
     }
 }
 
-/// Where the bearer token comes from: fixed (client credentials, tests), or a
-/// signed-in session that can refresh.
+/// Where the bearer token comes from: fixed (the in-process sandbox, tests),
+/// a signed-in session that can refresh, or an application that signs in
+/// again with its client credentials.
 #[derive(Debug)]
 enum TokenSource {
     Fixed(Secret<String>),
     Session(Arc<TokenSession>),
+    App(Arc<AppSession>),
 }
 
 #[derive(Debug)]
@@ -182,6 +185,12 @@ impl TenantClient {
         Self::build(tenant, TokenSource::Session(session))
     }
 
+    /// A client for an application signed in with client credentials: it
+    /// signs in again before its token runs out, and once more on a 401.
+    pub fn with_app(tenant: TenantUrl, app: Arc<AppSession>) -> Result<Self, TenantError> {
+        Self::build(tenant, TokenSource::App(app))
+    }
+
     fn build(tenant: TenantUrl, token: TokenSource) -> Result<Self, TenantError> {
         let http = reqwest::Client::builder()
             .timeout(REQUEST_TIMEOUT)
@@ -222,6 +231,12 @@ impl TenantClient {
                         message: e.to_string(),
                     })
             }
+            TokenSource::App(a) => a
+                .access_token()
+                .await
+                .map_err(|e| TenantError::Unauthorized {
+                    message: e.to_string(),
+                }),
         }
     }
 
@@ -258,23 +273,27 @@ impl TenantClient {
     }
 
     /// A fresh token after the tenant rejected `rejected` (an expired
-    /// session); `None` when the client holds a fixed token that cannot be
-    /// refreshed.
+    /// session or application token); `None` when the client holds a fixed
+    /// token that cannot be renewed.
     async fn refreshed(
         &self,
         rejected: &Secret<String>,
     ) -> Option<Result<Secret<String>, TenantError>> {
-        let TokenSource::Session(session) = &self.token else {
-            return None;
-        };
-        Some(
-            session
-                .refresh_after_rejection(rejected)
-                .await
-                .map_err(|e| TenantError::Unauthorized {
-                    message: e.to_string(),
-                }),
-        )
+        let unauthorized = |message: String| TenantError::Unauthorized { message };
+        match &self.token {
+            TokenSource::Fixed(_) => None,
+            TokenSource::Session(session) => Some(
+                session
+                    .refresh_after_rejection(rejected)
+                    .await
+                    .map_err(|e| unauthorized(e.to_string())),
+            ),
+            TokenSource::App(app) => Some(
+                app.refresh_after_rejection(rejected)
+                    .await
+                    .map_err(|e| unauthorized(e.to_string())),
+            ),
+        }
     }
 
     /// HTTP requests sent so far, retries included.

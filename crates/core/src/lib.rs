@@ -24,6 +24,7 @@ pub mod settings;
 pub mod sign_in;
 pub mod tenant_client;
 pub mod tenant_url;
+mod token_http;
 pub mod token_session;
 
 pub use error::{ApiError, ErrorCode};

@@ -20,6 +20,7 @@ use crate::error::{ApiError, ErrorCode};
 use crate::secret::Secret;
 use crate::tenant_client::{TenantClient, TenantError};
 use crate::tenant_url::TenantUrl;
+use crate::token_http::{Repeat, TokenHttp};
 
 /// Everything the app reads: folders, processes and triggers, robots,
 /// machines, users, connections and connectors.
@@ -94,6 +95,11 @@ pub(crate) fn http() -> Result<reqwest::Client, SignInError> {
             url: String::new(),
             reason: e.to_string(),
         })
+}
+
+/// [`http`] with retries, for the `oauth2` crate's token requests.
+pub(crate) fn token_http(repeat: Repeat) -> Result<TokenHttp, SignInError> {
+    Ok(TokenHttp::new(http()?, repeat))
 }
 
 type OAuthError<RE> = RequestTokenError<RE, StandardErrorResponse<BasicErrorResponseType>>;
@@ -175,7 +181,7 @@ async fn app_token(
     let response = client
         .exchange_client_credentials()
         .add_scopes(scopes.iter().map(|s| Scope::new((*s).to_owned())))
-        .request_async(&http()?)
+        .request_async(&token_http(Repeat::Safe)?)
         .await
         .map_err(|e| explain(&url, e))?;
     let lifetime = response.expires_in().unwrap_or(Duration::from_secs(3600));

@@ -15,8 +15,9 @@ use oauth2::{
 use url::Url;
 
 use crate::secret::Secret;
-use crate::session::{SignInError, explain, http, token_url};
+use crate::session::{SignInError, explain, token_http, token_url};
 use crate::tenant_url::TenantUrl;
+use crate::token_http::Repeat;
 
 /// The tokens of a signed-in session.
 #[derive(Debug)]
@@ -137,7 +138,7 @@ impl PendingSignIn {
         let response = client
             .exchange_code(AuthorizationCode::new(code))
             .set_pkce_verifier(PkceCodeVerifier::new(self.verifier.expose().clone()))
-            .request_async(&http()?)
+            .request_async(&token_http(Repeat::OnlyIfUnhandled)?)
             .await
             .map_err(|e| explain(&url, e))?;
         Ok(TokenSet {

@@ -25,9 +25,10 @@ use crate::error::{ApiError, ErrorCode};
 use crate::keychain::{KeychainError, SecretStore};
 use crate::refresh_lock::{LockError, RefreshLock};
 use crate::secret::Secret;
-use crate::session::{SignInError, explain, http, token_url};
+use crate::session::{SignInError, explain, http, token_http, token_url};
 use crate::sign_in::TokenSet;
 use crate::tenant_url::TenantUrl;
+use crate::token_http::Repeat;
 
 /// Refresh this long before the access token expires, or a quarter of its
 /// lifetime when that is shorter (else short-lived tokens refresh every call).
@@ -215,7 +216,7 @@ impl TokenSession {
         );
         let response = client
             .exchange_refresh_token(&RefreshToken::new(refresh))
-            .request_async(&http()?)
+            .request_async(&token_http(Repeat::Safe)?)
             .await;
         let response = match response {
             Ok(r) => r,

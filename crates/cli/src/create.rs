@@ -130,14 +130,7 @@ fn request(args: &Args, folder_key: String) -> Result<NewConnection, ApiError> {
         _ => None,
     };
     let certificate = match (&args.certificate, auth) {
-        (Some(path), AuthKind::ClientCertificate) => {
-            Some(Secret::new(std::fs::read_to_string(path).map_err(|e| {
-                ApiError::new(
-                    ErrorCode::InvalidInput,
-                    format!("Cannot read the certificate {}: {e}.", path.display()),
-                )
-            })?))
-        }
+        (Some(path), AuthKind::ClientCertificate) => Some(Secret::new(read_pem(path)?)),
         (None, AuthKind::ClientCertificate) => {
             return Err(ApiError::new(
                 ErrorCode::InvalidInput,
@@ -158,6 +151,39 @@ fn request(args: &Args, folder_key: String) -> Result<NewConnection, ApiError> {
         secret_expires_at: args.secret_expires.clone(),
         certificate,
     })
+}
+
+/// A PEM file holds a certificate and its key: a few KiB. Only a regular
+/// file is opened (a FIFO would block, `/dev/zero` never ends), and at most
+/// 1 MiB of it is read.
+fn read_pem(path: &std::path::Path) -> Result<String, ApiError> {
+    use std::io::Read;
+    const MAX: u64 = 1024 * 1024;
+    let bad = |what: String| {
+        ApiError::new(
+            ErrorCode::InvalidInput,
+            format!("Cannot read the certificate {}: {what}.", path.display()),
+        )
+    };
+    let meta = std::fs::metadata(path).map_err(|e| bad(e.to_string()))?;
+    if !meta.is_file() {
+        return Err(bad(
+            "it is not a regular file (a pipe, a device or a socket); give the PEM file itself"
+                .into(),
+        ));
+    }
+    let mut pem = String::new();
+    std::fs::File::open(path)
+        .map_err(|e| bad(e.to_string()))?
+        .take(MAX + 1)
+        .read_to_string(&mut pem)
+        .map_err(|e| bad(e.to_string()))?;
+    if pem.len() as u64 > MAX {
+        return Err(bad(
+            "it is larger than 1 MiB, far more than a certificate and its key".into(),
+        ));
+    }
+    Ok(pem)
 }
 
 async fn create_one(client: &TenantClient, args: &Args) -> Result<ExitCode, ApiError> {

@@ -146,3 +146,24 @@ async fn a_delegated_connection_is_created_through_the_consent() {
     assert_eq!(p["status"], "completed");
     assert_eq!(p["identity"], "hana@contoso.example");
 }
+
+#[test]
+fn a_certificate_that_is_a_device_is_refused_not_read_forever() {
+    // Issue 14, row 7's kin: /dev/zero as a PEM file was read until memory ran out.
+    let args = [
+        "create",
+        "--connector",
+        "uipath-microsoft-outlook365",
+        "--folder",
+        "Shared",
+        "--auth",
+        "certificate",
+        "--client-id",
+        "contoso-byo-app",
+        "--certificate",
+        "/dev/zero",
+    ];
+    let (code, _, err) = run("hana", &args, &[]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("is not a regular file"), "{err}");
+}

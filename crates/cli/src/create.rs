@@ -67,7 +67,9 @@ pub struct Args {
     /// Outlook: read this shared mailbox instead of the signer's own.
     #[arg(long)]
     shared_mailbox: Option<String>,
-    /// The app registration's client ID (own app, client credentials).
+    /// The app registration's client ID (own app, client credentials). Here
+    /// it names the connection's app; the application that signs in to the
+    /// tenant comes from CONNASSIST_CLIENT_ID (or a kept session, or --sandbox).
     #[arg(long)]
     client_id: Option<String>,
     /// The environment variable holding the client secret.
@@ -93,7 +95,7 @@ pub struct Args {
 
 pub fn run(args: Args, tenant: &TenantArgs) -> ExitCode {
     crate::runtime::block_on(async {
-        let tenant = match tenant.connect().await {
+        let tenant = match tenant.for_create().connect().await {
             Ok(t) => t,
             Err(e) => return exit::code(fail(&e)),
         };

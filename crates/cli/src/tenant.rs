@@ -19,10 +19,13 @@ use crate::exit;
 
 /// Global, so that both `connassist --sandbox audit` and
 /// `connassist audit --sandbox` work; commands that need no tenant ignore them.
-#[derive(Debug, clap::Args)]
+/// Which of them go together is checked in [`TenantArgs::connect`], not by
+/// clap: `create` has a `--client-id` of its own (the connection's app), which
+/// clap would take for this one in its conflict checks.
+#[derive(Debug, Clone, clap::Args)]
 pub struct TenantArgs {
     /// Use the built-in sandbox tenant (started in this process).
-    #[arg(long, global = true, conflicts_with_all = ["url", "client_id"])]
+    #[arg(long, global = true)]
     sandbox: bool,
     /// Who to be in the sandbox: alex (attended user), hana (helpdesk) or dana (developer).
     #[arg(long, global = true, default_value = "hana")]
@@ -42,6 +45,9 @@ pub struct TenantArgs {
         hide_env_values = true
     )]
     client_secret: Option<String>,
+    /// Set by [`TenantArgs::for_create`]: `--client-id` named the connection's app.
+    #[arg(skip)]
+    for_create: bool,
 }
 
 /// A signed-in client; keeps an in-process sandbox alive as long as needed.
@@ -78,7 +84,47 @@ impl TenantArgs {
         }
     }
 
+    /// The tenant options for `create`, whose `--client-id` names the
+    /// connection's app registration: the application that signs in to the
+    /// tenant then comes only from `CONNASSIST_CLIENT_ID`.
+    pub fn for_create(&self) -> Self {
+        Self {
+            client_id: std::env::var("CONNASSIST_CLIENT_ID")
+                .ok()
+                .filter(|id| !id.trim().is_empty()),
+            for_create: true,
+            ..self.clone()
+        }
+    }
+
+    /// Options that name two tenants, or an application for the sandbox.
+    fn check(&self) -> Result<(), ApiError> {
+        let usage = |m: &str| Err(ApiError::new(ErrorCode::InvalidInput, m));
+        if !self.sandbox {
+            return Ok(());
+        }
+        if self.url.is_some() {
+            return usage(
+                "--sandbox and --url name two tenants: give one (the sandbox, or your tenant's address).",
+            );
+        }
+        // An application named in the environment is for --url runs; one
+        // named on the command line with --sandbox is a mistake.
+        let from_env = |value: &Option<String>, var: &str| {
+            value.is_none() || value.as_deref() == std::env::var(var).ok().as_deref()
+        };
+        if !from_env(&self.client_id, "CONNASSIST_CLIENT_ID")
+            || !from_env(&self.client_secret, "CONNASSIST_CLIENT_SECRET")
+        {
+            return usage(
+                "--sandbox signs in as one of its people (--sandbox-user alex|hana|dana); --client-id and --client-secret are for a tenant given with --url.",
+            );
+        }
+        Ok(())
+    }
+
     pub async fn connect(&self) -> Result<Tenant, ApiError> {
+        self.check()?;
         if self.sandbox {
             let sandbox = Sandbox::start(Config::default()).await.map_err(|e| {
                 ApiError::new(
@@ -105,7 +151,11 @@ impl TenantArgs {
         if self.client_secret.is_some() && self.client_id.is_none() {
             return Err(ApiError::new(
                 ErrorCode::InvalidInput,
-                "--client-secret needs --client-id: the secret belongs to an external application.",
+                if self.for_create {
+                    "A tenant client secret was given (CONNASSIST_CLIENT_SECRET or --client-secret) but no application: with create, --client-id names the connection's app registration, so name the application that signs in to the tenant with CONNASSIST_CLIENT_ID."
+                } else {
+                    "--client-secret needs --client-id: the secret belongs to an external application."
+                },
             ));
         }
         let url = TenantUrl::parse(url)?;

@@ -158,3 +158,18 @@ fn sandbox_says_when_its_data_folder_is_unusable() {
             "error: cannot create the sandbox's data folder",
         ));
 }
+
+#[test]
+fn log_lines_written_to_a_pipe_carry_no_colour_codes() {
+    // Issue 14, row 12: `CONNASSIST_LOG=info connassist --sandbox health 2>file`
+    // filled the file with terminal escape sequences.
+    let out = connassist()
+        .args(["--sandbox", "connections"])
+        .env("CONNASSIST_LOG", "info")
+        .env_remove("NO_COLOR")
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("sandbox tenant listening"), "{err}");
+    assert!(!err.contains('\u{1b}'), "escape codes in a pipe: {err:?}");
+}

@@ -62,8 +62,11 @@ async fn browse(sb: &Sandbox, authorize: &str) {
     );
 }
 
-/// `connassist login` through the sandbox's form; the session lands in the keychain.
-async fn login(sb: &Sandbox, keychain: &Keychain) {
+type Lines = std::io::Lines<BufReader<std::process::ChildStderr>>;
+
+/// Starts `connassist login --browser none`; gives the running command, the
+/// address it printed, and the rest of its stderr.
+async fn start_login(sb: &Sandbox, keychain: &Keychain) -> (Child, String, Lines) {
     let mut child = keychain
         .command(&cli())
         .args([
@@ -82,7 +85,7 @@ async fn login(sb: &Sandbox, keychain: &Keychain) {
         .spawn()
         .unwrap();
     let stderr = child.stderr.take().unwrap();
-    let (authorize, stderr) = tokio::task::spawn_blocking(move || {
+    let (authorize, lines) = tokio::task::spawn_blocking(move || {
         let mut lines = BufReader::new(stderr).lines();
         for line in lines.by_ref() {
             let line = line.unwrap();
@@ -94,12 +97,23 @@ async fn login(sb: &Sandbox, keychain: &Keychain) {
     })
     .await
     .unwrap();
-    browse(sb, &authorize).await;
+    (child, authorize, lines)
+}
+
+/// Waits for `login` to end; asserts it signed in.
+async fn finish_login(mut child: Child, lines: Lines) {
     let status = tokio::task::spawn_blocking(move || child.wait().unwrap())
         .await
         .unwrap();
-    let said: Vec<String> = stderr.map_while(Result::ok).collect();
+    let said: Vec<String> = lines.map_while(Result::ok).collect();
     assert!(status.success(), "login failed: {said:?}");
+}
+
+/// `connassist login` through the sandbox's form; the session lands in the keychain.
+async fn login(sb: &Sandbox, keychain: &Keychain) {
+    let (child, authorize, lines) = start_login(sb, keychain).await;
+    browse(sb, &authorize).await;
+    finish_login(child, lines).await;
 }
 
 fn connections(keychain: &Keychain, base: &str) -> Child {
@@ -218,4 +232,32 @@ async fn health_every_refreshes_the_kept_session_as_it_runs_out() {
         sb.token_requests("refresh_token") >= 2,
         "refreshed as it ran out"
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn stray_requests_to_the_login_listener_do_not_end_the_sign_in() {
+    // Issue 14, row 9: any local request to /callback without this
+    // sign-in's state ended `login` with exit 3.
+    let sb = Sandbox::start(Config::default()).await.unwrap();
+    let keychain = Keychain::start();
+    let (child, authorize, lines) = start_login(&sb, &keychain).await;
+    let authorize = url::Url::parse(&authorize).unwrap();
+    let (_, callback) = authorize
+        .query_pairs()
+        .find(|(k, _)| k == "redirect_uri")
+        .unwrap();
+    let http = reqwest::Client::new();
+    for stray in [
+        callback.to_string(),
+        format!("{callback}?code=forged&state=not-this-sign-ins"),
+        format!("{callback}?error=access_denied"),
+    ] {
+        let answer = http.get(&stray).send().await.unwrap();
+        assert_eq!(answer.status(), 400, "{stray}");
+        assert!(answer.text().await.unwrap().contains("was ignored"));
+    }
+    browse(&sb, authorize.as_str()).await;
+    finish_login(child, lines).await;
+    let after = all_of(vec![connections(&keychain, &sb.base_url)]).await;
+    assert_listed(&after[0], "signed in despite the stray requests");
 }

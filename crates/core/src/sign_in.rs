@@ -88,6 +88,16 @@ impl PendingSignIn {
         is_redirect_to(&self.redirect, url)
     }
 
+    /// What tells this sign-in's answer from any other request to the
+    /// redirect address, for a listener that must keep waiting when a stray
+    /// request arrives (anything on this computer can reach a loopback port).
+    pub fn answer_check(&self) -> AnswerCheck {
+        AnswerCheck {
+            redirect: self.redirect.clone(),
+            state: self.state.clone(),
+        }
+    }
+
     /// Checks the redirect and exchanges its code for tokens.
     pub async fn complete(self, callback: &Url) -> Result<TokenSet, SignInError> {
         if !self.is_callback(callback) {
@@ -154,6 +164,26 @@ impl PendingSignIn {
     }
 }
 
+/// See [`PendingSignIn::answer_check`].
+#[derive(Debug, Clone)]
+pub struct AnswerCheck {
+    redirect: Url,
+    state: Secret<String>,
+}
+
+impl AnswerCheck {
+    /// Whether `url` is the redirect address carrying this sign-in's `state`
+    /// (compared in constant time). Anything else is not its answer and can
+    /// be ignored without ending the sign-in.
+    pub fn is_answer(&self, url: &Url) -> bool {
+        is_redirect_to(&self.redirect, url)
+            && url
+                .query_pairs()
+                .find(|(k, _)| k == "state")
+                .is_some_and(|(_, v)| crate::secret::constant_time_eq(&v, self.state.expose()))
+    }
+}
+
 /// Whether `url` goes to `redirect`: same scheme, host, port and path.
 pub fn is_redirect_to(redirect: &Url, url: &Url) -> bool {
     url.scheme() == redirect.scheme()
@@ -168,4 +198,38 @@ pub fn redact(url: &Url) -> String {
     shown.set_query(None);
     shown.set_fragment(None);
     shown.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_this_sign_ins_redirect_with_its_state_is_its_answer() {
+        let tenant = TenantUrl::parse("https://cloud.uipath.com/acme/T").unwrap();
+        let pending = PendingSignIn::start(
+            &tenant,
+            "app",
+            "http://127.0.0.1:4711/callback",
+            &["openid"],
+        )
+        .unwrap();
+        let state = pending.state.expose().clone();
+        let check = pending.answer_check();
+        let at = |s: &str| Url::parse(s).unwrap();
+        assert!(check.is_answer(&at(&format!(
+            "http://127.0.0.1:4711/callback?code=c&state={state}"
+        ))));
+        assert!(check.is_answer(&at(&format!(
+            "http://127.0.0.1:4711/callback?error=access_denied&state={state}"
+        ))));
+        for stray in [
+            "http://127.0.0.1:4711/callback".to_owned(),
+            "http://127.0.0.1:4711/callback?code=c&state=other".to_owned(),
+            format!("http://127.0.0.1:4712/callback?code=c&state={state}"),
+            format!("http://127.0.0.1:4711/elsewhere?code=c&state={state}"),
+        ] {
+            assert!(!check.is_answer(&at(&stray)), "{stray}");
+        }
+    }
 }

@@ -62,6 +62,10 @@ pub enum SignInError {
         "The sign-in answer came from {got}, not from this tenant's identity server ({expected}), so it was refused. Start the sign-in again; if it repeats, tell your administrator."
     )]
     IssuerMismatch { expected: String, got: String },
+    #[error(
+        "The sign-in answer did not say which server sent it, although this tenant's identity server ({expected}) always does, so it was refused. Start the sign-in again; if it repeats, tell your administrator."
+    )]
+    IssuerMissing { expected: String },
 }
 
 impl From<SignInError> for ApiError {
@@ -73,9 +77,9 @@ impl From<SignInError> for ApiError {
             SignInError::Unreachable { .. } => ErrorCode::Unreachable,
             SignInError::Malformed(_) => ErrorCode::TenantError,
             SignInError::Cancelled => ErrorCode::Cancelled,
-            SignInError::StateMismatch | SignInError::IssuerMismatch { .. } => {
-                ErrorCode::Unauthorized
-            }
+            SignInError::StateMismatch
+            | SignInError::IssuerMismatch { .. }
+            | SignInError::IssuerMissing { .. } => ErrorCode::Unauthorized,
         };
         ApiError::new(code, e.to_string())
     }

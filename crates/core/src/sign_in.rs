@@ -3,8 +3,9 @@
 //! [`PendingSignIn::start`] gives the URL to open (in the app's sign-in window
 //! or the system browser); whoever sees the redirect hands it to
 //! [`PendingSignIn::complete`], which refuses an answer that does not belong to
-//! this sign-in (state), comes from another server (iss), or carries an error,
-//! and otherwise exchanges the code. The verifier and state never leave this
+//! this sign-in (state), comes from another server (iss), lacks `iss` where
+//! the server's metadata promises it (RFC 9207), or carries an error, and
+//! otherwise exchanges the code. The verifier and state never leave this
 //! struct: the sign-in window gets only the authorize URL.
 
 use oauth2::basic::BasicClient;
@@ -117,11 +118,18 @@ impl PendingSignIn {
             Some(s) if crate::secret::constant_time_eq(&s, self.state.expose()) => {}
             _ => return Err(SignInError::StateMismatch),
         }
-        if let Some(iss) = param("iss") {
-            let expected = issuer(&self.tenant);
-            if iss != expected {
+        let expected = issuer(&self.tenant);
+        match param("iss") {
+            Some(iss) if iss != expected => {
                 return Err(SignInError::IssuerMismatch { expected, got: iss });
             }
+            Some(_) => {}
+            // RFC 9207 §2.4: a server that says it always sends `iss` did not
+            // send this answer.
+            None if promises_iss(&expected).await => {
+                return Err(SignInError::IssuerMissing { expected });
+            }
+            None => {}
         }
         if let Some(error) = param("error") {
             return Err(if error == "access_denied" {
@@ -184,6 +192,35 @@ impl AnswerCheck {
     }
 }
 
+/// Whether the identity server at `issuer` advertises
+/// `authorization_response_iss_parameter_supported` (RFC 9207) in its
+/// metadata. Asked only when an answer lacks `iss`; metadata that cannot be
+/// fetched promises nothing, as for servers that predate the RFC.
+async fn promises_iss(issuer: &str) -> bool {
+    let url = format!("{issuer}/.well-known/openid-configuration");
+    let Ok(client) = crate::session::http() else {
+        return false;
+    };
+    let metadata = match client.get(&url).send().await {
+        Ok(r) if r.status().is_success() => r.json::<serde_json::Value>().await.ok(),
+        _ => None,
+    };
+    match metadata {
+        Some(m) => metadata_promises_iss(&m),
+        None => {
+            tracing::debug!(%url, "no identity server metadata: an answer without iss is accepted");
+            false
+        }
+    }
+}
+
+fn metadata_promises_iss(metadata: &serde_json::Value) -> bool {
+    metadata
+        .get("authorization_response_iss_parameter_supported")
+        .and_then(serde_json::Value::as_bool)
+        .unwrap_or(false)
+}
+
 /// Whether `url` goes to `redirect`: same scheme, host, port and path.
 pub fn is_redirect_to(redirect: &Url, url: &Url) -> bool {
     url.scheme() == redirect.scheme()
@@ -203,6 +240,21 @@ pub fn redact(url: &Url) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_metadata_that_says_true_promises_iss() {
+        let m = |v: serde_json::Value| metadata_promises_iss(&v);
+        assert!(m(
+            serde_json::json!({"authorization_response_iss_parameter_supported": true})
+        ));
+        assert!(!m(
+            serde_json::json!({"authorization_response_iss_parameter_supported": false})
+        ));
+        assert!(!m(
+            serde_json::json!({"authorization_response_iss_parameter_supported": "true"})
+        ));
+        assert!(!m(serde_json::json!({"issuer": "https://x"})));
+    }
 
     #[test]
     fn only_this_sign_ins_redirect_with_its_state_is_its_answer() {

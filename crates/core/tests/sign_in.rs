@@ -168,3 +168,19 @@ async fn a_navigation_elsewhere_is_not_the_callback() {
         pending.is_callback(&Url::parse("http://127.0.0.1:49999/callback?code=x&state=y").unwrap())
     );
 }
+
+#[tokio::test]
+async fn an_answer_without_iss_is_refused_where_the_server_promises_it() {
+    // Issue 14, row 10 (RFC 9207 §2.4): the sandbox advertises
+    // authorization_response_iss_parameter_supported, so an answer without
+    // `iss` may come from another server (a mix-up attack) and is refused.
+    let (sb, _tenant, pending) = setup().await;
+    let redirect = browse(&sb, pending.authorize_url(), "sign-in").await;
+    let bare = with_param(&redirect, "iss", None);
+    let err = pending.complete(&bare).await.unwrap_err();
+    assert!(matches!(err, SignInError::IssuerMissing { .. }), "{err}");
+    assert!(
+        err.to_string().contains("did not say which server"),
+        "{err}"
+    );
+}

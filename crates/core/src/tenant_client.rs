@@ -477,7 +477,7 @@ impl TenantClient {
                     (None, self.unreachable(&e, timeout))
                 }
             };
-            if attempt >= self.retry.attempts {
+            if attempt >= self.retry.attempts || timed_out >= self.retry.max_timeouts {
                 return Err(failure);
             }
             let wait = self.retry.jittered(attempt, retry_after);

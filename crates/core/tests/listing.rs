@@ -229,12 +229,14 @@ async fn a_dead_session_or_an_unreachable_tenant_says_what_to_do() {
     );
 }
 
-/// A client with the default retry policy (4 attempts), waiting less between them.
+/// A client with four attempts (as the default policy had when the test was
+/// written), waiting less between them.
 async fn default_retries(faults: &str) -> (Sandbox, TenantClient) {
     support::signed_in(
         faults,
         "hana",
         RetryPolicy {
+            attempts: 4,
             base: Duration::from_millis(2),
             ..RetryPolicy::default()
         },
@@ -321,6 +323,39 @@ async fn a_folder_that_never_answers_says_how_long_it_was_waited_for() {
         e.error.message
     );
     assert_eq!(listing.connections.len(), 4);
+}
+
+#[tokio::test]
+async fn a_request_that_keeps_running_out_of_time_is_given_up_after_three_waits() {
+    let (_sb, client) = support::signed_in(
+        "slow=Finance,slow-ms=60000",
+        "hana",
+        RetryPolicy {
+            base: Duration::from_millis(2),
+            timeout: Duration::from_millis(100),
+            ..RetryPolicy::default()
+        },
+    )
+    .await;
+    let start = std::time::Instant::now();
+    let listing = list(&client, &ListOptions::default(), |_| {})
+        .await
+        .unwrap();
+    assert_eq!(listing.errors.len(), 1);
+    assert!(
+        listing.errors[0]
+            .error
+            .message
+            .contains("no answer within 0.4 s"),
+        "{}",
+        listing.errors[0].error.message
+    );
+    // 0.1 + 0.2 + 0.4 s and short backoffs: not six attempts.
+    assert!(
+        start.elapsed() < Duration::from_secs(3),
+        "{:?}",
+        start.elapsed()
+    );
 }
 
 #[tokio::test]

@@ -6,7 +6,8 @@
 //! `{"summary": {checked, healthy, expiringSoon, broken, unpinged},
 //!   "results": [{connection: ConnectionRow, status, explanation: {status, code,
 //!   cause, fix, needsAdmin, reconnectHelps}, lapsesOn, evidence: "ping"|"state",
-//!   checkedAt}], "errors": [{"folder", "error"}]}` with `status` one of
+//!   checkedAt, pingError?: {code, message}}], "errors": [{"folder", "error"}]}`
+//!   (`pingError` only when the ping could not be made) with `status` one of
 //! healthy, expiring_soon, consent_required, expired, revoked, secret_expired,
 //! disabled, unreachable, unknown. CSV has one row per connection with the
 //! columns of `connassist_core::health::export::CSV_COLUMNS`. Results are sorted: broken first, then
@@ -246,7 +247,13 @@ fn table(results: &[HealthResult], summary: &HealthSummary) -> String {
     {
         let mut why = r.explanation.cause.clone();
         if r.evidence == Evidence::State {
-            why.push_str(" (not pinged: from its recorded state)");
+            match &r.ping_error {
+                Some(e) => why.push_str(&format!(
+                    " (not pinged: {}; from its recorded state)",
+                    e.message
+                )),
+                None => why.push_str(" (not pinged: from its recorded state)"),
+            }
         }
         t.add_row([
             status_name(r.status),

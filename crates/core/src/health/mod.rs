@@ -7,7 +7,8 @@
 //! CLI can stream them.
 //!
 //! A ping that cannot be made (after the client's retries) does not lose the
-//! row: the connection's recorded state stands, marked as such. A tenant
+//! row: the connection's recorded state stands, marked as such, with why the
+//! ping failed (`ping_error`). A tenant
 //! answering 429 slows every request of the client, not only that one
 //! ([`crate::tenant_client`]'s shared pause), so the run slows down instead
 //! of failing rows.
@@ -25,6 +26,7 @@ use ts_rs::TS;
 pub use judge::{Evidence, HealthResult, Ping, judge};
 
 use crate::connections::ConnectionRow;
+use crate::error::ApiError;
 use crate::failure::FailureStatus;
 use crate::tenant_client::TenantClient;
 
@@ -74,18 +76,15 @@ impl HealthSummary {
     }
 }
 
-async fn ping(client: &TenantClient, row: &ConnectionRow) -> Option<Ping> {
+async fn ping(client: &TenantClient, row: &ConnectionRow) -> Result<Ping, ApiError> {
     let path = format!("connections_/api/v1/Connections/{}/ping", row.id);
-    match client
+    client
         .get_json::<Ping>(&path, &[], Some(&row.folder.key))
         .await
-    {
-        Ok(p) => Some(p),
-        Err(e) => {
+        .map_err(|e| {
             tracing::debug!(connection = %row.id, error = %e, "ping failed; the state stands");
-            None
-        }
-    }
+            ApiError::from(e)
+        })
 }
 
 /// Checks `rows`, `concurrency` at a time (0: [`DEFAULT_CONCURRENCY`]),
@@ -106,7 +105,9 @@ pub async fn check(
     let mut results = futures::stream::iter(rows)
         .map(|row| async move {
             let answer = ping(client, &row).await;
-            judge(row, answer.as_ref(), chrono::Utc::now())
+            let mut result = judge(row, answer.as_ref().ok(), chrono::Utc::now());
+            result.ping_error = answer.err();
+            result
         })
         .buffer_unordered(concurrency)
         .ready_chunks(BATCH);

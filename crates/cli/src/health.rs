@@ -66,10 +66,17 @@ pub struct Args {
     every: Option<std::time::Duration>,
 }
 
+/// A duration from a second to a week: `--every` checks at most once a
+/// second, and a longer wait is better left to a scheduler.
 fn every(text: &str) -> Result<std::time::Duration, String> {
     let d = humantime::parse_duration(text).map_err(|e| format!("{e} (say 30s, 15m or 1h)"))?;
     if d < std::time::Duration::from_secs(1) {
         return Err("check at most once a second".into());
+    }
+    if d > std::time::Duration::from_secs(7 * 86_400) {
+        return Err(
+            "check at least once a week (1s to 7d); for longer, schedule single runs".into(),
+        );
     }
     Ok(d)
 }

@@ -8,7 +8,10 @@
 
 use std::sync::Arc;
 
+use std::time::Duration;
+
 use connassist_core::keychain::{OsKeychain, SecretStore};
+use connassist_core::retry::RetryPolicy;
 use connassist_core::session::{AppSession, READ_SCOPES};
 use connassist_core::tenant_client::TenantClient;
 use connassist_core::token_session::TokenSession;
@@ -45,6 +48,11 @@ pub struct TenantArgs {
         hide_env_values = true
     )]
     client_secret: Option<String>,
+    /// How long the first attempt at each request waits for the tenant, in
+    /// seconds (1 to 600); each attempt that runs out of time gives the next
+    /// twice as long, up to 120 s or this, whichever is longer.
+    #[arg(long, global = true, default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=600))]
+    request_timeout_secs: u64,
     /// Set by [`TenantArgs::for_create`]: `--client-id` named the connection's app.
     #[arg(skip)]
     for_create: bool,
@@ -123,7 +131,21 @@ impl TenantArgs {
         Ok(())
     }
 
+    /// The retry policy with this run's `--request-timeout-secs`.
+    fn retry(&self) -> RetryPolicy {
+        RetryPolicy {
+            timeout: Duration::from_secs(self.request_timeout_secs),
+            ..RetryPolicy::default()
+        }
+    }
+
     pub async fn connect(&self) -> Result<Tenant, ApiError> {
+        let mut tenant = self.connect_with_defaults().await?;
+        tenant.client = tenant.client.with_retry(self.retry());
+        Ok(tenant)
+    }
+
+    async fn connect_with_defaults(&self) -> Result<Tenant, ApiError> {
         self.check()?;
         if self.sandbox {
             let sandbox = Sandbox::start(Config::default()).await.map_err(|e| {

@@ -308,7 +308,10 @@ pub async fn wait(
     every: Duration,
     timeout: Duration,
 ) -> Result<ReconnectProgress, ApiError> {
-    let deadline = tokio::time::Instant::now() + timeout;
+    // A timeout past what the clock can count means no deadline, not a panic.
+    let deadline = tokio::time::Instant::now()
+        .checked_add(timeout)
+        .unwrap_or_else(|| tokio::time::Instant::now() + Duration::from_secs(100 * 365 * 86_400));
     loop {
         let now = status(client, &session.connection_id, &session.session_id).await?;
         if now.status != ReconnectStatus::Pending {

@@ -7,7 +7,6 @@
 //! long run such as `health --every` outlives any one access token.
 
 use std::sync::Arc;
-
 use std::time::Duration;
 
 use connassist_core::keychain::{OsKeychain, SecretStore};

@@ -17,9 +17,10 @@ use std::fs::{File, OpenOptions, TryLockError};
 use std::path::Path;
 use std::time::Duration;
 
-/// How long to wait for another process's refresh before giving up: several
-/// times what one token request may take with its retries.
-const WAIT_AT_MOST: Duration = Duration::from_secs(180);
+/// How long to wait for another process's refresh before giving up: longer
+/// than one refresh may take with its retries (eight attempts of at most
+/// 30 s each, and the waits between them).
+const WAIT_AT_MOST: Duration = Duration::from_secs(300);
 const POLL: Duration = Duration::from_millis(20);
 
 #[derive(Debug, thiserror::Error)]

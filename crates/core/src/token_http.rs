@@ -128,3 +128,69 @@ impl<'c> oauth2::AsyncHttpClient<'c> for TokenHttp {
         Box::pin(self.send(request))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use oauth2::AsyncHttpClient;
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    /// A server on loopback answering every request with `status`; counts them.
+    async fn always(status: u16) -> (String, Arc<AtomicUsize>) {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}/token", listener.local_addr().unwrap());
+        let seen = Arc::new(AtomicUsize::new(0));
+        let counter = seen.clone();
+        tokio::spawn(async move {
+            while let Ok((mut socket, _)) = listener.accept().await {
+                counter.fetch_add(1, Ordering::SeqCst);
+                let mut buf = [0u8; 4096];
+                let _ = socket.read(&mut buf).await;
+                let answer = format!(
+                    "HTTP/1.1 {status} X\r\ncontent-type: application/json\r\ncontent-length: 2\r\nconnection: close\r\n\r\n{{}}"
+                );
+                let _ = socket.write_all(answer.as_bytes()).await;
+            }
+        });
+        (url, seen)
+    }
+
+    fn quick(repeat: Repeat) -> TokenHttp {
+        TokenHttp {
+            client: reqwest::Client::new(),
+            retry: RetryPolicy {
+                attempts: 3,
+                base: std::time::Duration::from_millis(1),
+                ..RetryPolicy::default()
+            },
+            repeat,
+        }
+    }
+
+    async fn asks(repeat: Repeat, status: u16) -> usize {
+        let (url, seen) = always(status).await;
+        let request = oauth2::http::Request::builder()
+            .method("POST")
+            .uri(url)
+            .body(b"grant_type=x".to_vec())
+            .unwrap();
+        let answer = quick(repeat).call(request).await.unwrap();
+        assert_eq!(answer.status().as_u16(), status);
+        seen.load(Ordering::SeqCst)
+    }
+
+    #[tokio::test]
+    async fn what_is_asked_again_depends_on_whether_repeating_is_safe() {
+        // Client credentials and refreshes: anything transient.
+        assert_eq!(asks(Repeat::Safe, 500).await, 3);
+        assert_eq!(asks(Repeat::Safe, 503).await, 3);
+        // A code: only what proves the request was not handled.
+        assert_eq!(asks(Repeat::OnlyIfUnhandled, 500).await, 1);
+        assert_eq!(asks(Repeat::OnlyIfUnhandled, 503).await, 3);
+        assert_eq!(asks(Repeat::OnlyIfUnhandled, 429).await, 3);
+        // A refusal is an answer, never asked again.
+        assert_eq!(asks(Repeat::Safe, 400).await, 1);
+    }
+}

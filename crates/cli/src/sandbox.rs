@@ -148,6 +148,10 @@ pub fn run(args: Args) -> ExitCode {
             provider,
             ..Provisioning::default()
         };
+        // Listen for Ctrl+C and SIGTERM before the URL is printed: whoever
+        // reads it may stop us at once, and an unhandled SIGTERM would end
+        // the process without stopping the sandbox.
+        let stop = stop_signals();
         let sandbox = match Sandbox::start_with(config, provisioning).await {
             Ok(s) => s,
             Err(e) => {
@@ -184,26 +188,31 @@ pub fn run(args: Args) -> ExitCode {
             "State: {}. Press Ctrl+C to stop.",
             sandbox.data_dir().display()
         );
-        stopped().await;
+        stop.await;
         sandbox.stop().await;
         exit::code(exit::OK)
     })
 }
 
-/// Ctrl+C, or SIGTERM from a process manager.
-async fn stopped() {
+/// Ctrl+C, or SIGTERM from a process manager. On Unix both handlers are
+/// installed when this is called, not when the future is first polled.
+fn stop_signals() -> impl std::future::Future<Output = ()> {
     #[cfg(unix)]
-    {
+    let unix = {
         use tokio::signal::unix::{SignalKind, signal};
-        if let Ok(mut term) = signal(SignalKind::terminate()) {
+        signal(SignalKind::terminate()).and_then(|t| Ok((t, signal(SignalKind::interrupt())?)))
+    };
+    async move {
+        #[cfg(unix)]
+        if let Ok((mut term, mut int)) = unix {
             tokio::select! {
-                _ = tokio::signal::ctrl_c() => {}
+                _ = int.recv() => {}
                 _ = term.recv() => {}
             }
             return;
         }
-    }
-    if let Err(e) = tokio::signal::ctrl_c().await {
-        eprintln!("error: cannot wait for Ctrl+C: {e}");
+        if let Err(e) = tokio::signal::ctrl_c().await {
+            eprintln!("error: cannot wait for Ctrl+C: {e}");
+        }
     }
 }

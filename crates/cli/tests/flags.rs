@@ -154,8 +154,12 @@ const HOSTILE: &[&str] = &[
 /// What a run ended with: its exit code (`None`: still running after 4 s,
 /// or a sandbox serving, ended here) and its stderr.
 fn run(args: &[String]) -> (Option<i32>, String) {
+    // A run ended here leaves its sandbox's temporary folder behind: keep
+    // them all in one that is removed afterwards.
+    let tmp = tempfile::tempdir().unwrap();
     let mut child = Command::new(assert_cmd::cargo::cargo_bin("connassist"))
         .args(args)
+        .env("TMPDIR", tmp.path())
         .env_remove("DBUS_SESSION_BUS_ADDRESS")
         .env_remove("CONNASSIST_URL")
         .env_remove("CONNASSIST_CLIENT_ID")

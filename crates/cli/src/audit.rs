@@ -19,7 +19,7 @@ use std::process::ExitCode;
 
 use clap::ValueEnum;
 use connassist_core::audit::fetch::{AuditOptions, gather};
-use connassist_core::audit::offline::{RunMode, input_from_package, parse_connections};
+use connassist_core::audit::offline::{RunMode, input_from_package, read_connections_file};
 use connassist_core::audit::sarif::to_sarif;
 use connassist_core::audit::{AuditReport, Severity};
 use connassist_core::package::read_package;
@@ -212,18 +212,10 @@ pub fn run_package(args: PackageArgs) -> ExitCode {
     }
     let connections = match &args.connections {
         None => None,
-        Some(file) => {
-            let name = file.display().to_string();
-            let parsed = std::fs::read_to_string(file)
-                .map_err(|e| {
-                    ApiError::new(ErrorCode::InvalidInput, format!("Cannot read {name}: {e}."))
-                })
-                .and_then(|text| parse_connections(&name, &text));
-            match parsed {
-                Ok(c) => Some(c),
-                Err(e) => return exit::code(fail(&e)),
-            }
-        }
+        Some(file) => match read_connections_file(file) {
+            Ok(c) => Some(c),
+            Err(e) => return exit::code(fail(&e)),
+        },
     };
     // Point at bindings_v2.json on disk for a project folder, or inside the package.
     let bindings_path = if args.path.is_dir() {

@@ -22,27 +22,41 @@ use connassist_sandbox::{Config, LargeSpec, Sandbox, Scenario};
 use crate::exit;
 use crate::output;
 
+/// A size or count flag: a whole number in `range`, as a `usize`.
+macro_rules! count {
+    ($range:expr) => {
+        clap::builder::RangedU64ValueParser::<usize>::new().range($range)
+    };
+}
+pub(crate) use count;
+
+/// Every number has a range: ten times the full-size bench at most, so a
+/// typo cannot ask for more memory than the machine has.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    #[arg(long, default_value_t = 500)]
+    /// Folders to generate (1 to 5000).
+    #[arg(long, default_value_t = 500, value_parser = count!(1..=5_000))]
     folders: usize,
-    #[arg(long, default_value_t = 5000)]
+    /// Connections to generate (0 to 50000).
+    #[arg(long, default_value_t = 5000, value_parser = count!(0..=50_000))]
     connections: usize,
-    /// Latency the sandbox adds to every response.
-    #[arg(long, default_value_t = 20)]
+    /// Latency the sandbox adds to every response, in milliseconds (0 to 10000).
+    #[arg(long, default_value_t = 20, value_parser = clap::value_parser!(u64).range(0..=10_000))]
     latency_ms: u64,
-    #[arg(long, default_value_t = 8)]
+    /// Folders listed at once (1 to 256).
+    #[arg(long, default_value_t = 8, value_parser = count!(1..=256))]
     concurrency: usize,
-    /// Processes to audit (each with --bindings connection bindings); 0 skips the audit rows.
-    #[arg(long, default_value_t = 2000)]
+    /// Processes to audit (each with --bindings connection bindings); 0 skips the audit rows (0 to 20000).
+    #[arg(long, default_value_t = 2000, value_parser = count!(0..=20_000))]
     processes: usize,
-    #[arg(long, default_value_t = 10)]
+    /// Connection bindings per process (0 to 100).
+    #[arg(long, default_value_t = 10, value_parser = count!(0..=100))]
     bindings: usize,
-    /// Requests in flight at once for the audit.
-    #[arg(long, default_value_t = connassist_core::audit::fetch::DEFAULT_CONCURRENCY)]
+    /// Requests in flight at once for the audit (1 to 1024).
+    #[arg(long, default_value_t = connassist_core::audit::fetch::DEFAULT_CONCURRENCY, value_parser = count!(1..=1024))]
     audit_concurrency: usize,
-    /// Pings in flight at once for the health check; 0 skips the health rows.
-    #[arg(long, default_value_t = 32)]
+    /// Pings in flight at once for the health check; 0 skips the health rows (0 to 1024).
+    #[arg(long, default_value_t = 32, value_parser = count!(0..=1024))]
     health_concurrency: usize,
     /// Also time the official Python client (uipath-platform) at this interpreter.
     #[arg(long, env = "CONNASSIST_UIPATH_PYTHON")]

@@ -70,7 +70,9 @@ pub struct Args {
     /// Outlook: read this shared mailbox instead of the signer's own.
     #[arg(long)]
     shared_mailbox: Option<String>,
-    /// The app registration's client ID (own app, client credentials).
+    /// The app registration's client ID (own app, client credentials). Here
+    /// it names the connection's app; the application that signs in to the
+    /// tenant comes from CONNASSIST_CLIENT_ID (or a kept session, or --sandbox).
     #[arg(long)]
     client_id: Option<String>,
     /// The environment variable holding the client secret.
@@ -87,8 +89,8 @@ pub struct Args {
     certificate: Option<PathBuf>,
     #[arg(long, value_enum, default_value_t = Browser::System)]
     browser: Browser,
-    /// How long to wait for the consent, in seconds.
-    #[arg(long, default_value_t = 600)]
+    /// How long to wait for the consent, in seconds (1 to 86400: a day).
+    #[arg(long, default_value_t = 600, value_parser = clap::value_parser!(u64).range(1..=86_400))]
     timeout_secs: u64,
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
@@ -96,7 +98,7 @@ pub struct Args {
 
 pub fn run(args: Args, tenant: &TenantArgs) -> ExitCode {
     crate::runtime::block_on(async {
-        let tenant = match tenant.connect().await {
+        let tenant = match tenant.for_create().connect().await {
             Ok(t) => t,
             Err(e) => return exit::code(fail(&e)),
         };
@@ -133,14 +135,7 @@ fn request(args: &Args, folder_key: String) -> Result<NewConnection, ApiError> {
         _ => None,
     };
     let certificate = match (&args.certificate, auth) {
-        (Some(path), AuthKind::ClientCertificate) => {
-            Some(Secret::new(std::fs::read_to_string(path).map_err(|e| {
-                ApiError::new(
-                    ErrorCode::InvalidInput,
-                    format!("Cannot read the certificate {}: {e}.", path.display()),
-                )
-            })?))
-        }
+        (Some(path), AuthKind::ClientCertificate) => Some(Secret::new(read_pem(path)?)),
         (None, AuthKind::ClientCertificate) => {
             return Err(ApiError::new(
                 ErrorCode::InvalidInput,
@@ -161,6 +156,39 @@ fn request(args: &Args, folder_key: String) -> Result<NewConnection, ApiError> {
         secret_expires_at: args.secret_expires.clone(),
         certificate,
     })
+}
+
+/// A PEM file holds a certificate and its key: a few KiB. Only a regular
+/// file is opened (a FIFO would block, `/dev/zero` never ends), and at most
+/// 1 MiB of it is read.
+fn read_pem(path: &std::path::Path) -> Result<String, ApiError> {
+    use std::io::Read;
+    const MAX: u64 = 1024 * 1024;
+    let bad = |what: String| {
+        ApiError::new(
+            ErrorCode::InvalidInput,
+            format!("Cannot read the certificate {}: {what}.", path.display()),
+        )
+    };
+    let meta = std::fs::metadata(path).map_err(|e| bad(e.to_string()))?;
+    if !meta.is_file() {
+        return Err(bad(
+            "it is not a regular file (a pipe, a device or a socket); give the PEM file itself"
+                .into(),
+        ));
+    }
+    let mut pem = String::new();
+    std::fs::File::open(path)
+        .map_err(|e| bad(e.to_string()))?
+        .take(MAX + 1)
+        .read_to_string(&mut pem)
+        .map_err(|e| bad(e.to_string()))?;
+    if pem.len() as u64 > MAX {
+        return Err(bad(
+            "it is larger than 1 MiB, far more than a certificate and its key".into(),
+        ));
+    }
+    Ok(pem)
 }
 
 async fn create_one(client: &TenantClient, args: &Args) -> Result<ExitCode, ApiError> {

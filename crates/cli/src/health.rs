@@ -6,7 +6,8 @@
 //! `{"summary": {checked, healthy, expiringSoon, broken, unpinged},
 //!   "results": [{connection: ConnectionRow, status, explanation: {status, code,
 //!   cause, fix, needsAdmin, reconnectHelps}, lapsesOn, evidence: "ping"|"state",
-//!   checkedAt}], "errors": [{"folder", "error"}]}` with `status` one of
+//!   checkedAt, pingError?: {code, message}}], "errors": [{"folder", "error"}]}`
+//!   (`pingError` only when the ping could not be made) with `status` one of
 //! healthy, expiring_soon, consent_required, expired, revoked, secret_expired,
 //! disabled, unreachable, unknown. CSV has one row per connection with the
 //! columns of `connassist_core::health::export::CSV_COLUMNS`. Results are sorted: broken first, then
@@ -65,10 +66,17 @@ pub struct Args {
     every: Option<std::time::Duration>,
 }
 
+/// A duration from a second to a week: `--every` checks at most once a
+/// second, and a longer wait is better left to a scheduler.
 fn every(text: &str) -> Result<std::time::Duration, String> {
     let d = humantime::parse_duration(text).map_err(|e| format!("{e} (say 30s, 15m or 1h)"))?;
     if d < std::time::Duration::from_secs(1) {
         return Err("check at most once a second".into());
+    }
+    if d > std::time::Duration::from_secs(7 * 86_400) {
+        return Err(
+            "check at least once a week (1s to 7d); for longer, schedule single runs".into(),
+        );
     }
     Ok(d)
 }
@@ -246,7 +254,13 @@ fn table(results: &[HealthResult], summary: &HealthSummary) -> String {
     {
         let mut why = r.explanation.cause.clone();
         if r.evidence == Evidence::State {
-            why.push_str(" (not pinged: from its recorded state)");
+            match &r.ping_error {
+                Some(e) => why.push_str(&format!(
+                    " (not pinged: {}; from its recorded state)",
+                    e.message
+                )),
+                None => why.push_str(" (not pinged: from its recorded state)"),
+            }
         }
         t.add_row([
             status_name(r.status),

@@ -12,12 +12,12 @@ use std::time::Duration;
 
 use axum::Router;
 use axum::extract::State;
-use axum::http::Uri;
+use axum::http::{StatusCode, Uri};
 use axum::response::Html;
 use connassist_core::account::current_user;
 use connassist_core::keychain::{OsKeychain, SecretStore};
 use connassist_core::session::READ_SCOPES;
-use connassist_core::sign_in::{PendingSignIn, parse_ports, redirect_uri};
+use connassist_core::sign_in::{AnswerCheck, PendingSignIn, parse_ports, redirect_uri};
 use connassist_core::tenant_client::TenantClient;
 use connassist_core::token_session::TokenSession;
 use connassist_core::{ApiError, ErrorCode};
@@ -41,8 +41,8 @@ pub enum Browser {
 pub struct LoginArgs {
     #[arg(long, value_enum, default_value_t = Browser::System)]
     browser: Browser,
-    /// How long to wait for the sign-in, in seconds.
-    #[arg(long, default_value_t = 600)]
+    /// How long to wait for the sign-in, in seconds (1 to 86400: a day).
+    #[arg(long, default_value_t = 600, value_parser = clap::value_parser!(u64).range(1..=86_400))]
     timeout_secs: u64,
     /// The loopback ports the application's redirect URIs are registered
     /// with (http://127.0.0.1:PORT/callback), tried in turn.
@@ -110,15 +110,39 @@ async fn listen_on_first_free(ports: &[u16]) -> Result<(tokio::net::TcpListener,
     ))
 }
 
-type Answer = Arc<Mutex<Option<oneshot::Sender<String>>>>;
+/// Where the sign-in's answer goes, and how to tell it from other requests.
+#[derive(Clone)]
+struct Answer {
+    tx: Arc<Mutex<Option<oneshot::Sender<String>>>>,
+    check: AnswerCheck,
+    port: u16,
+}
 
-/// The loopback listener's one page: hands the redirect over and says what next.
-async fn callback(State(answer): State<Answer>, uri: Uri) -> Html<&'static str> {
-    if let Some(tx) = answer.lock().unwrap_or_else(|p| p.into_inner()).take() {
+/// The loopback listener's one page: hands this sign-in's redirect over and
+/// says what next. Anything else (another program on this computer, a stale
+/// tab, a forged answer) is turned away and the sign-in keeps waiting: any
+/// local process can reach the port, so one must not be able to end it.
+async fn callback(State(answer): State<Answer>, uri: Uri) -> (StatusCode, Html<&'static str>) {
+    let url = url::Url::parse(&format!("http://127.0.0.1:{}{uri}", answer.port));
+    if !url.is_ok_and(|u| answer.check.is_answer(&u)) {
+        tracing::warn!(
+            "a request to the sign-in listener that is not this sign-in's answer was ignored"
+        );
+        return (
+            StatusCode::BAD_REQUEST,
+            Html(
+                "<!doctype html><meta charset=utf-8><title>Connections Assistant</title><p>This is not the answer of the sign-in Connections Assistant is waiting for, so it was ignored. Finish the sign-in in the page the terminal printed.</p>",
+            ),
+        );
+    }
+    if let Some(tx) = answer.tx.lock().unwrap_or_else(|p| p.into_inner()).take() {
         let _ = tx.send(uri.to_string());
     }
-    Html(
-        "<!doctype html><meta charset=utf-8><title>Connections Assistant</title><p>The sign-in answer reached Connections Assistant. You can close this tab and return to the terminal.</p>",
+    (
+        StatusCode::OK,
+        Html(
+            "<!doctype html><meta charset=utf-8><title>Connections Assistant</title><p>The sign-in answer reached Connections Assistant. You can close this tab and return to the terminal.</p>",
+        ),
     )
 }
 
@@ -141,7 +165,11 @@ async fn run_login(args: &LoginArgs, tenant_args: &TenantArgs) -> Result<String,
     let pending = PendingSignIn::start(&tenant, client_id, &redirect, &scopes)?;
 
     let (tx, rx) = oneshot::channel();
-    let answer: Answer = Arc::new(Mutex::new(Some(tx)));
+    let answer = Answer {
+        tx: Arc::new(Mutex::new(Some(tx))),
+        check: pending.answer_check(),
+        port,
+    };
     let app = Router::new()
         .route("/callback", axum::routing::get(callback))
         .with_state(answer);

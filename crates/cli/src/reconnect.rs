@@ -39,8 +39,8 @@ pub struct Args {
     folder: Option<String>,
     #[arg(long, value_enum, default_value_t = Browser::System)]
     browser: Browser,
-    /// How long to wait for the consent, in seconds.
-    #[arg(long, default_value_t = 600)]
+    /// How long to wait for the consent, in seconds (1 to 86400: a day).
+    #[arg(long, default_value_t = 600, value_parser = clap::value_parser!(u64).range(1..=86_400))]
     timeout_secs: u64,
     /// Accept a consent given by another account than the connection's (scripts).
     #[arg(long)]

@@ -10,40 +10,42 @@ use connassist_sandbox::{
     ProviderSource, Provisioning, SANDBOX_PASSWORD, Sandbox, Scenario,
 };
 
+use crate::bench::count;
 use crate::exit;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// Port on 127.0.0.1; 0 picks a free one.
-    #[arg(long, default_value_t = 0)]
+    #[arg(long, default_value_t = 0, value_parser = clap::value_parser!(u16))]
     port: u16,
     /// Seeded data: forum (the multi-machine case from the UiPath forum), or
     /// large (generated from --seed with --folders, --connections, --processes).
     #[arg(long, default_value = "forum", value_parser = parse_scenario)]
     scenario: Scenario,
     /// large: the random seed; the same seed gives the same tenant.
-    #[arg(long, default_value_t = 1)]
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u64))]
     seed: u64,
-    /// large: folders to generate.
-    #[arg(long, default_value_t = 500)]
+    /// large: folders to generate (1 to 5000).
+    #[arg(long, default_value_t = 500, value_parser = count!(1..=5_000))]
     folders: usize,
-    /// large: connections to generate.
-    #[arg(long, default_value_t = 5000)]
+    /// large: connections to generate (0 to 50000).
+    #[arg(long, default_value_t = 5000, value_parser = count!(0..=50_000))]
     connections: usize,
-    /// large: processes to generate, each with 10 connection bindings.
-    #[arg(long, default_value_t = 2000)]
+    /// large: processes to generate, each with 10 connection bindings (0 to 20000).
+    #[arg(long, default_value_t = 2000, value_parser = count!(0..=20_000))]
     processes: usize,
     /// Folder for the SQLite state, kept across restarts. Default: a temporary folder.
     #[arg(long)]
     data: Option<PathBuf>,
-    /// Latency added to every response, in milliseconds.
-    #[arg(long, default_value_t = 0)]
+    /// Latency added to every response, in milliseconds (0 to 60000).
+    #[arg(long, default_value_t = 0, value_parser = clap::value_parser!(u64).range(0..=60_000))]
     latency_ms: u64,
     /// Injected failures, e.g. rate=0.1,kinds=429+503+truncated+timeout,seed=7,forbid=Finance.
     #[arg(long, value_parser = FaultSpec::parse)]
     faults: Option<FaultSpec>,
-    /// Lifetime of issued access tokens, in seconds (short values exercise refresh).
-    #[arg(long, default_value_t = 3600)]
+    /// Lifetime of issued access tokens, in seconds (short values exercise
+    /// refresh; 1 to 86400).
+    #[arg(long, default_value_t = 3600, value_parser = clap::value_parser!(u64).range(1..=86_400))]
     token_ttl_secs: u64,
     /// documented: answer only as public sources show the platform answers
     /// (docs/platform-evidence.md); extended: that plus the sandbox's
@@ -152,6 +154,10 @@ pub fn run(args: Args) -> ExitCode {
             provider,
             ..Provisioning::default()
         };
+        // Listen for Ctrl+C and SIGTERM before the URL is printed: whoever
+        // reads it may stop us at once, and an unhandled SIGTERM would end
+        // the process without stopping the sandbox.
+        let stop = stop_signals();
         let sandbox = match Sandbox::start_with(config, provisioning).await {
             Ok(s) => s,
             Err(e) => {
@@ -189,26 +195,31 @@ pub fn run(args: Args) -> ExitCode {
             "State: {}. Press Ctrl+C to stop.",
             sandbox.data_dir().display()
         );
-        stopped().await;
+        stop.await;
         sandbox.stop().await;
         exit::code(exit::OK)
     })
 }
 
-/// Ctrl+C, or SIGTERM from a process manager.
-async fn stopped() {
+/// Ctrl+C, or SIGTERM from a process manager. On Unix both handlers are
+/// installed when this is called, not when the future is first polled.
+fn stop_signals() -> impl std::future::Future<Output = ()> {
     #[cfg(unix)]
-    {
+    let unix = {
         use tokio::signal::unix::{SignalKind, signal};
-        if let Ok(mut term) = signal(SignalKind::terminate()) {
+        signal(SignalKind::terminate()).and_then(|t| Ok((t, signal(SignalKind::interrupt())?)))
+    };
+    async move {
+        #[cfg(unix)]
+        if let Ok((mut term, mut int)) = unix {
             tokio::select! {
-                _ = tokio::signal::ctrl_c() => {}
+                _ = int.recv() => {}
                 _ = term.recv() => {}
             }
             return;
         }
-    }
-    if let Err(e) = tokio::signal::ctrl_c().await {
-        eprintln!("error: cannot wait for Ctrl+C: {e}");
+        if let Err(e) = tokio::signal::ctrl_c().await {
+            eprintln!("error: cannot wait for Ctrl+C: {e}");
+        }
     }
 }

@@ -624,3 +624,83 @@ fn a_malformed_connections_file_is_refused_by_name() {
         "{stderr}"
     );
 }
+
+/// Runs `connassist` with `args`; gives its exit code and stderr, or fails
+/// the test if it is still running after 15 s (then it is killed).
+fn within_15_s(args: &[&str]) -> (i32, String) {
+    let mut child = Process::new(assert_cmd::cargo::cargo_bin("connassist"))
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(15);
+    while child.try_wait().unwrap().is_none() {
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("connassist {args:?} was still running after 15 s");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let out = child.wait_with_output().unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn mkfifo(path: &Path) {
+    let made = Process::new("mkfifo").arg(path).status().unwrap();
+    assert!(made.success(), "mkfifo {}", path.display());
+}
+
+#[test]
+fn a_fifo_for_a_bindings_file_is_refused_not_waited_on() {
+    // Issue 14, row 7: opening a FIFO blocks until someone writes to it.
+    let dir = TempDir::new().unwrap();
+    fs::write(dir.path().join("project.json"), "{}").unwrap();
+    mkfifo(&dir.path().join("bindings_v2.json"));
+    let (code, err) = within_15_s(&["audit-package", arg(dir.path())]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("bindings_v2.json is not a regular file"),
+        "{err}"
+    );
+
+    let (code, err) = within_15_s(&[
+        "audit-package",
+        arg(&data("studio/shared-mailbox")),
+        "--connections",
+        arg(&dir.path().join("bindings_v2.json")),
+    ]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("is not a regular file"), "{err}");
+}
+
+#[test]
+fn an_endless_connections_file_is_refused_at_its_size_limit() {
+    // Issue 14, row 7: /dev/zero was read until memory ran out.
+    let (code, err) = within_15_s(&[
+        "audit-package",
+        arg(&data("studio/shared-mailbox")),
+        "--connections",
+        "/dev/zero",
+    ]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("/dev/zero is not a regular file"), "{err}");
+
+    let dir = TempDir::new().unwrap();
+    let big = dir.path().join("connections.json");
+    let file = fs::File::create(&big).unwrap();
+    file.set_len(300 * 1024 * 1024).unwrap(); // sparse: no disk used
+    let (code, err) = within_15_s(&[
+        "audit-package",
+        arg(&data("studio/shared-mailbox")),
+        "--connections",
+        arg(&big),
+    ]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("larger than"), "{err}");
+}

@@ -149,3 +149,42 @@ fn sandbox_says_when_its_data_folder_is_unusable() {
             "error: cannot create the sandbox's data folder",
         ));
 }
+
+#[test]
+fn log_lines_written_to_a_pipe_carry_no_colour_codes() {
+    // Issue 14, row 12: `CONNASSIST_LOG=info connassist --sandbox health 2>file`
+    // filled the file with terminal escape sequences.
+    let out = connassist()
+        .args(["--sandbox", "connections"])
+        .env("CONNASSIST_LOG", "info")
+        .env_remove("NO_COLOR")
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("sandbox tenant listening"), "{err}");
+    assert!(!err.contains('\u{1b}'), "escape codes in a pipe: {err:?}");
+}
+
+#[test]
+fn a_sigterm_right_after_the_url_still_stops_the_sandbox_cleanly() {
+    // The URL is what a process manager or a test waits for before it may
+    // stop the sandbox; the handlers must already be in place (8 of 20
+    // such stops killed the process outright before they were).
+    use std::io::BufRead;
+    for round in 0..10 {
+        let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("connassist"))
+            .arg("sandbox")
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut first = String::new();
+        std::io::BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut first)
+            .unwrap();
+        support::send_signal(&child, "TERM");
+        let status = child.wait().unwrap();
+        assert!(status.success(), "round {round}: {status:?}");
+    }
+}

@@ -208,3 +208,80 @@ async fn a_documented_tenant_hands_over_to_its_own_page_and_the_connection_is_pi
     assert_eq!(row["identity"], "hana@contoso.example");
     assert_eq!(row["folder"]["path"], "Shared");
 }
+
+#[test]
+fn a_certificate_that_is_a_device_is_refused_not_read_forever() {
+    // Issue 14, row 7's kin: /dev/zero as a PEM file was read until memory ran out.
+    let args = [
+        "create",
+        "--connector",
+        "uipath-microsoft-outlook365",
+        "--folder",
+        "Shared",
+        "--auth",
+        "certificate",
+        "--client-id",
+        "contoso-byo-app",
+        "--certificate",
+        "/dev/zero",
+    ];
+    let (code, _, err) = run("hana", &args, &[]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("is not a regular file"), "{err}");
+}
+
+#[test]
+fn tenant_options_may_follow_create_and_its_client_id_stays_the_connections() {
+    // Issue 14, row 13: `create --sandbox … --client-id …` was a usage
+    // error ("--sandbox cannot be used with --client-id").
+    let out = std::process::Command::new(assert_cmd::cargo::cargo_bin("connassist"))
+        .args([
+            "create",
+            "--sandbox",
+            "--sandbox-user",
+            "hana",
+            // Creating through the API is an invention of the sandbox's.
+            "--sandbox-profile",
+            "extended",
+            "--connector",
+            "uipath-microsoft-outlook365",
+            "--folder",
+            "Shared",
+            "--auth",
+            "client-credentials",
+            "--client-id",
+            "contoso-byo-app",
+            "--format",
+            "json",
+        ])
+        .env("CONNASSIST_CONNECTION_SECRET", "sandbox-byo-secret")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    let row: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(row["authType"], "OAuth2ClientCredentials");
+
+    // The connection's app is never the one that signs in to the tenant.
+    let out = std::process::Command::new(assert_cmd::cargo::cargo_bin("connassist"))
+        .args(["--url", "http://127.0.0.1:9/acme/T", "create"])
+        .args(["--connector", "c", "--folder", "f", "--client-id", "X"])
+        .env("CONNASSIST_CLIENT_SECRET", "the tenant app's secret")
+        .env_remove("CONNASSIST_CLIENT_ID")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("CONNASSIST_CLIENT_ID"), "{err}");
+    assert!(
+        !err.contains("identity server"),
+        "no sign-in as X was tried: {err}"
+    );
+
+    // Elsewhere the sandbox and an application still exclude each other.
+    let (code, _, err) = run("hana", &["connections", "--client-id", "x"], &[]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("--sandbox"), "{err}");
+}

@@ -13,10 +13,10 @@ fn connassist() -> Command {
 fn feature<'a>(found: &'a serde_json::Value, id: &str) -> &'a serde_json::Value {
     found["features"]
         .as_array()
-        .unwrap()
+        .expect("features is a list")
         .iter()
         .find(|f| f["id"] == id)
-        .unwrap()
+        .unwrap_or_else(|| panic!("no feature {id} in {found}"))
 }
 
 #[test]

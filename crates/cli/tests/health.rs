@@ -203,3 +203,48 @@ async fn every_reports_a_recovery_once_and_steady_states_never() {
     std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut err).unwrap();
     assert!(err.contains("Checking again every 1s"), "{err}");
 }
+
+/// Runs `health --every 1s` with `args` for `secs` seconds, then Ctrl-C;
+/// returns stderr.
+pub fn watch_for(cmd: &mut std::process::Command, secs: u64) -> String {
+    let child = cmd
+        .args(["health", "--every", "1s", "--format", "json"])
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_secs(secs));
+    support::send_signal(&child, "INT");
+    let out = child.wait_with_output().unwrap();
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn every_signs_the_app_in_again_when_its_token_runs_out() {
+    // Issue 14, row 4: with tokens living 2 s, every round after the first
+    // failed ("this check failed"): the CLI never asked for a new token.
+    let sb = Sandbox::start(Config {
+        access_token_lifetime: Duration::from_secs(2),
+        // An application pings connections where the tenant lets it.
+        profile: connassist_sandbox::Profile::Extended,
+        ..Config::default()
+    })
+    .await
+    .unwrap();
+    let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("connassist"));
+    cmd.args(["--url", &sb.base_url, "--client-id", CI_CLIENT_ID])
+        .env(
+            "CONNASSIST_CLIENT_SECRET",
+            sb.ci_client_secret.clone().unwrap(),
+        );
+    let err = tokio::task::spawn_blocking(move || watch_for(&mut cmd, 7))
+        .await
+        .unwrap();
+    assert!(err.contains("Checking again every 1s"), "{err}");
+    assert!(!err.contains("error"), "every round must succeed: {err}");
+    assert!(
+        sb.token_requests("client_credentials") >= 2,
+        "signed in again as the token ran out"
+    );
+}

@@ -7,6 +7,7 @@
 //! keychain is never mistaken for "not signed in".
 
 use std::collections::HashMap;
+use std::path::PathBuf;
 use std::sync::Mutex;
 
 use crate::error::{ApiError, ErrorCode};
@@ -36,6 +37,12 @@ pub trait SecretStore: Send + Sync + std::fmt::Debug {
     fn set(&self, account: &str, secret: &Secret<String>) -> Result<(), KeychainError>;
     /// Deleting what is not there is not an error.
     fn delete(&self, account: &str) -> Result<(), KeychainError>;
+    /// Where the locks that let one process at a time refresh a kept session
+    /// live ([`crate::refresh_lock`]); `None` for a store no other process
+    /// can see (memory), which needs none.
+    fn refresh_lock_dir(&self) -> Option<PathBuf> {
+        None
+    }
 }
 
 /// The operating system's keychain.
@@ -94,6 +101,17 @@ impl SecretStore for OsKeychain {
             Ok(()) | Err(keyring::Error::NoEntry) => Ok(()),
             Err(e) => Err(map(e)),
         }
+    }
+
+    /// Beside the app's data (the folder Tauri names `app_data_dir`), else
+    /// in the temporary folder.
+    fn refresh_lock_dir(&self) -> Option<PathBuf> {
+        Some(
+            dirs::data_dir()
+                .unwrap_or_else(std::env::temp_dir)
+                .join(&self.service)
+                .join("session-locks"),
+        )
     }
 }
 

@@ -20,6 +20,7 @@ pub mod mine;
 pub mod package;
 pub mod rate_budget;
 pub mod reconnect;
+pub mod refresh_lock;
 pub mod retry;
 pub mod secret;
 pub mod selections;
@@ -28,6 +29,7 @@ pub mod settings;
 pub mod sign_in;
 pub mod tenant_client;
 pub mod tenant_url;
+mod token_http;
 pub mod token_session;
 pub mod updates;
 

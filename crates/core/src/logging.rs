@@ -5,7 +5,8 @@
 //! credentials are refused by [`crate::TenantUrl`].
 //!
 //! The level comes from `CONNASSIST_LOG` (an `EnvFilter` directive such as
-//! `debug` or `connassist_core=trace`), defaulting to `info`.
+//! `debug` or `connassist_core=trace`), defaulting to `info`. Lines are
+//! coloured only on a terminal; a file or a pipe gets plain text.
 
 use std::path::{Path, PathBuf};
 
@@ -47,6 +48,14 @@ fn filter(default: &str) -> EnvFilter {
     EnvFilter::try_from_env(LOG_ENV).unwrap_or_else(|_| EnvFilter::new(default))
 }
 
+/// Colour codes only for a person at a terminal: not when stderr is a file
+/// or a pipe (they would litter it), nor when `NO_COLOR` is set
+/// (<https://no-color.org>).
+fn colours_on_stderr() -> bool {
+    use std::io::IsTerminal;
+    std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+}
+
 /// A daily-rotated file writer in `dir` named `<prefix>.YYYY-MM-DD.log`,
 /// keeping [`KEPT_LOG_FILES`] files.
 pub fn rolling_file(dir: &Path, prefix: &str) -> Result<RollingFileAppender, LoggingError> {
@@ -74,6 +83,7 @@ pub fn init(
     file_prefix: &str,
 ) -> Result<LogGuard, LoggingError> {
     let stderr = fmt::layer()
+        .with_ansi(colours_on_stderr())
         .with_writer(std::io::stderr)
         .with_filter(filter(default_level));
     let (file_layer, guard) = match file_dir {

@@ -11,6 +11,8 @@ use oauth2::{
     TokenUrl,
 };
 
+use std::time::Duration;
+
 use serde::Serialize;
 use ts_rs::TS;
 
@@ -18,6 +20,7 @@ use crate::error::{ApiError, ErrorCode};
 use crate::secret::Secret;
 
 use crate::tenant_url::TenantUrl;
+use crate::token_http::{Repeat, TokenHttp};
 
 /// Everything the app reads: folders, processes and triggers, robots,
 /// machines, users, connections and connectors.
@@ -71,6 +74,10 @@ pub enum SignInError {
         "The sign-in answer came from {got}, not from this tenant's identity server ({expected}), so it was refused. Start the sign-in again; if it repeats, tell your administrator."
     )]
     IssuerMismatch { expected: String, got: String },
+    #[error(
+        "The sign-in answer did not say which server sent it, although this tenant's identity server ({expected}) always does, so it was refused. Start the sign-in again; if it repeats, tell your administrator."
+    )]
+    IssuerMissing { expected: String },
 }
 
 impl From<SignInError> for ApiError {
@@ -83,9 +90,9 @@ impl From<SignInError> for ApiError {
             SignInError::Unreachable { .. } => ErrorCode::Unreachable,
             SignInError::Malformed(_) => ErrorCode::TenantError,
             SignInError::Cancelled => ErrorCode::Cancelled,
-            SignInError::StateMismatch | SignInError::IssuerMismatch { .. } => {
-                ErrorCode::Unauthorized
-            }
+            SignInError::StateMismatch
+            | SignInError::IssuerMismatch { .. }
+            | SignInError::IssuerMissing { .. } => ErrorCode::Unauthorized,
         };
         ApiError::new(code, e.to_string())
     }
@@ -105,6 +112,11 @@ pub(crate) fn http() -> Result<reqwest::Client, SignInError> {
             url: String::new(),
             reason: e.to_string(),
         })
+}
+
+/// [`http`] with retries, for the `oauth2` crate's token requests.
+pub(crate) fn token_http(repeat: Repeat) -> Result<TokenHttp, SignInError> {
+    Ok(TokenHttp::new(http()?, repeat))
 }
 
 type OAuthError<RE> = RequestTokenError<RE, StandardErrorResponse<BasicErrorResponseType>>;
@@ -163,14 +175,14 @@ pub const APPLICATION_SCOPES: &[&str] = &[
 pub async fn application_sign_in(
     tenant: &TenantUrl,
     client_id: &str,
-    secret: &Secret<String>,
-) -> Result<Secret<String>, SignInError> {
-    match client_credentials(tenant, client_id, secret, READ_SCOPES).await {
+    secret: Secret<String>,
+) -> Result<AppSession, SignInError> {
+    match AppSession::sign_in(tenant, client_id, secret.clone(), READ_SCOPES).await {
         Err(SignInError::Refused { error, .. }) if error == "invalid_scope" => {
             tracing::info!(
                 "the application may not have Integration Service's scopes (user scopes on UiPath); signing in with Orchestrator's"
             );
-            client_credentials(tenant, client_id, secret, APPLICATION_SCOPES).await
+            AppSession::sign_in(tenant, client_id, secret, APPLICATION_SCOPES).await
         }
         other => other,
     }
@@ -183,19 +195,112 @@ pub async fn client_credentials(
     secret: &Secret<String>,
     scopes: &[&str],
 ) -> Result<Secret<String>, SignInError> {
+    Ok(app_token(tenant, client_id, secret, scopes).await?.access)
+}
+
+/// An access token and when it runs out.
+#[derive(Debug)]
+struct AppToken {
+    access: Secret<String>,
+    expires_at: tokio::time::Instant,
+    lifetime: Duration,
+}
+
+impl AppToken {
+    /// Not yet within 30 s of running out, or a quarter of its lifetime when
+    /// that is shorter (as kept sessions count it).
+    fn fresh(&self) -> bool {
+        let margin = Duration::from_secs(30).min(self.lifetime / 4);
+        tokio::time::Instant::now() + margin < self.expires_at
+    }
+}
+
+async fn app_token(
+    tenant: &TenantUrl,
+    client_id: &str,
+    secret: &Secret<String>,
+    scopes: &[&str],
+) -> Result<AppToken, SignInError> {
     let url = token_url(tenant);
     let token_url =
         TokenUrl::new(url.clone()).map_err(|e| SignInError::Malformed(e.to_string()))?;
     let client = BasicClient::new(ClientId::new(client_id.to_owned()))
         .set_client_secret(ClientSecret::new(secret.expose().clone()))
         .set_token_uri(token_url);
+    let asked = tokio::time::Instant::now();
     let response = client
         .exchange_client_credentials()
         .add_scopes(scopes.iter().map(|s| Scope::new((*s).to_owned())))
-        .request_async(&http()?)
+        .request_async(&token_http(Repeat::Safe)?)
         .await
         .map_err(|e| explain(&url, e))?;
-    Ok(Secret::new(response.access_token().secret().clone()))
+    let lifetime = response.expires_in().unwrap_or(Duration::from_secs(3600));
+    Ok(AppToken {
+        access: Secret::new(response.access_token().secret().clone()),
+        expires_at: asked + lifetime,
+        lifetime,
+    })
+}
+
+/// An external application signed in with client credentials, for runs that
+/// outlast one token (`health --every`): there is no refresh token for this
+/// grant, so it signs in again shortly before the token runs out, and once
+/// more when the tenant refuses a token anyway. One caller at a time asks.
+#[derive(Debug)]
+pub struct AppSession {
+    tenant: TenantUrl,
+    client_id: String,
+    secret: Secret<String>,
+    scopes: Vec<String>,
+    token: tokio::sync::Mutex<AppToken>,
+}
+
+impl AppSession {
+    /// Signs the application in; fails at once when its credentials do not work.
+    pub async fn sign_in(
+        tenant: &TenantUrl,
+        client_id: &str,
+        secret: Secret<String>,
+        scopes: &[&str],
+    ) -> Result<Self, SignInError> {
+        let token = app_token(tenant, client_id, &secret, scopes).await?;
+        Ok(Self {
+            tenant: tenant.clone(),
+            client_id: client_id.to_owned(),
+            secret,
+            scopes: scopes.iter().map(|s| (*s).to_owned()).collect(),
+            token: tokio::sync::Mutex::new(token),
+        })
+    }
+
+    async fn renew(&self, token: &mut AppToken) -> Result<Secret<String>, SignInError> {
+        let scopes: Vec<&str> = self.scopes.iter().map(String::as_str).collect();
+        *token = app_token(&self.tenant, &self.client_id, &self.secret, &scopes).await?;
+        tracing::debug!(tenant = %self.tenant.url, "the application signed in again");
+        Ok(token.access.clone())
+    }
+
+    /// A token that is not about to run out.
+    pub async fn access_token(&self) -> Result<Secret<String>, SignInError> {
+        let mut token = self.token.lock().await;
+        if token.fresh() {
+            return Ok(token.access.clone());
+        }
+        self.renew(&mut token).await
+    }
+
+    /// After the tenant refused `rejected`: a new token, unless another
+    /// caller already replaced it.
+    pub async fn refresh_after_rejection(
+        &self,
+        rejected: &Secret<String>,
+    ) -> Result<Secret<String>, SignInError> {
+        let mut token = self.token.lock().await;
+        if token.access.expose() != rejected.expose() {
+            return Ok(token.access.clone());
+        }
+        self.renew(&mut token).await
+    }
 }
 
 /// Who is signed in where, as the app shows it.

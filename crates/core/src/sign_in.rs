@@ -3,8 +3,9 @@
 //! [`PendingSignIn::start`] gives the URL to open (in the app's sign-in window
 //! or the system browser); whoever sees the redirect hands it to
 //! [`PendingSignIn::complete`], which refuses an answer that does not belong to
-//! this sign-in (state), comes from another server (iss), or carries an error,
-//! and otherwise exchanges the code. The verifier and state never leave this
+//! this sign-in (state), comes from another server (iss), lacks `iss` where
+//! the server's metadata promises it (RFC 9207), or carries an error, and
+//! otherwise exchanges the code. The verifier and state never leave this
 //! struct: the sign-in window gets only the authorize URL.
 
 use oauth2::basic::BasicClient;
@@ -15,8 +16,9 @@ use oauth2::{
 use url::Url;
 
 use crate::secret::Secret;
-use crate::session::{SignInError, explain, http, token_url};
+use crate::session::{SignInError, explain, token_http, token_url};
 use crate::tenant_url::TenantUrl;
+use crate::token_http::Repeat;
 
 /// The tokens of a signed-in session.
 #[derive(Debug)]
@@ -166,6 +168,16 @@ impl PendingSignIn {
         SignInError::Refused { error, description }
     }
 
+    /// What tells this sign-in's answer from any other request to the
+    /// redirect address, for a listener that must keep waiting when a stray
+    /// request arrives (anything on this computer can reach a loopback port).
+    pub fn answer_check(&self) -> AnswerCheck {
+        AnswerCheck {
+            redirect: self.redirect.clone(),
+            state: self.state.clone(),
+        }
+    }
+
     /// Checks the redirect and exchanges its code for tokens.
     pub async fn complete(self, callback: &Url) -> Result<TokenSet, SignInError> {
         if !self.is_callback(callback) {
@@ -185,11 +197,18 @@ impl PendingSignIn {
             Some(s) if crate::secret::constant_time_eq(&s, self.state.expose()) => {}
             _ => return Err(SignInError::StateMismatch),
         }
-        if let Some(iss) = param("iss") {
-            let expected = issuer(&self.tenant);
-            if iss != expected {
+        let expected = issuer(&self.tenant);
+        match param("iss") {
+            Some(iss) if iss != expected => {
                 return Err(SignInError::IssuerMismatch { expected, got: iss });
             }
+            Some(_) => {}
+            // RFC 9207 §2.4: a server that says it always sends `iss` did not
+            // send this answer.
+            None if promises_iss(&expected).await => {
+                return Err(SignInError::IssuerMissing { expected });
+            }
+            None => {}
         }
         if let Some(error) = param("error") {
             return Err(match error.as_str() {
@@ -219,7 +238,7 @@ impl PendingSignIn {
         let response = client
             .exchange_code(AuthorizationCode::new(code))
             .set_pkce_verifier(PkceCodeVerifier::new(self.verifier.expose().clone()))
-            .request_async(&http()?)
+            .request_async(&token_http(Repeat::OnlyIfUnhandled)?)
             .await
             .map_err(|e| explain(&url, e))?;
         Ok(TokenSet {
@@ -244,6 +263,55 @@ pub fn is_identity_error(tenant: &TenantUrl, url: &Url) -> bool {
         && url.query_pairs().any(|(k, _)| k == "errorCode")
 }
 
+/// See [`PendingSignIn::answer_check`].
+#[derive(Debug, Clone)]
+pub struct AnswerCheck {
+    redirect: Url,
+    state: Secret<String>,
+}
+
+impl AnswerCheck {
+    /// Whether `url` is the redirect address carrying this sign-in's `state`
+    /// (compared in constant time). Anything else is not its answer and can
+    /// be ignored without ending the sign-in.
+    pub fn is_answer(&self, url: &Url) -> bool {
+        is_redirect_to(&self.redirect, url)
+            && url
+                .query_pairs()
+                .find(|(k, _)| k == "state")
+                .is_some_and(|(_, v)| crate::secret::constant_time_eq(&v, self.state.expose()))
+    }
+}
+
+/// Whether the identity server at `issuer` advertises
+/// `authorization_response_iss_parameter_supported` (RFC 9207) in its
+/// metadata. Asked only when an answer lacks `iss`; metadata that cannot be
+/// fetched promises nothing, as for servers that predate the RFC.
+async fn promises_iss(issuer: &str) -> bool {
+    let url = format!("{issuer}/.well-known/openid-configuration");
+    let Ok(client) = crate::session::http() else {
+        return false;
+    };
+    let metadata = match client.get(&url).send().await {
+        Ok(r) if r.status().is_success() => r.json::<serde_json::Value>().await.ok(),
+        _ => None,
+    };
+    match metadata {
+        Some(m) => metadata_promises_iss(&m),
+        None => {
+            tracing::debug!(%url, "no identity server metadata: an answer without iss is accepted");
+            false
+        }
+    }
+}
+
+fn metadata_promises_iss(metadata: &serde_json::Value) -> bool {
+    metadata
+        .get("authorization_response_iss_parameter_supported")
+        .and_then(serde_json::Value::as_bool)
+        .unwrap_or(false)
+}
+
 /// Whether `url` goes to `redirect`: same scheme, host, port and path.
 pub fn is_redirect_to(redirect: &Url, url: &Url) -> bool {
     url.scheme() == redirect.scheme()
@@ -258,4 +326,53 @@ pub fn redact(url: &Url) -> String {
     shown.set_query(None);
     shown.set_fragment(None);
     shown.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_metadata_that_says_true_promises_iss() {
+        let m = |v: serde_json::Value| metadata_promises_iss(&v);
+        assert!(m(
+            serde_json::json!({"authorization_response_iss_parameter_supported": true})
+        ));
+        assert!(!m(
+            serde_json::json!({"authorization_response_iss_parameter_supported": false})
+        ));
+        assert!(!m(
+            serde_json::json!({"authorization_response_iss_parameter_supported": "true"})
+        ));
+        assert!(!m(serde_json::json!({"issuer": "https://x"})));
+    }
+
+    #[test]
+    fn only_this_sign_ins_redirect_with_its_state_is_its_answer() {
+        let tenant = TenantUrl::parse("https://cloud.uipath.com/acme/T").unwrap();
+        let pending = PendingSignIn::start(
+            &tenant,
+            "app",
+            "http://127.0.0.1:4711/callback",
+            &["openid"],
+        )
+        .unwrap();
+        let state = pending.state.expose().clone();
+        let check = pending.answer_check();
+        let at = |s: &str| Url::parse(s).unwrap();
+        assert!(check.is_answer(&at(&format!(
+            "http://127.0.0.1:4711/callback?code=c&state={state}"
+        ))));
+        assert!(check.is_answer(&at(&format!(
+            "http://127.0.0.1:4711/callback?error=access_denied&state={state}"
+        ))));
+        for stray in [
+            "http://127.0.0.1:4711/callback".to_owned(),
+            "http://127.0.0.1:4711/callback?code=c&state=other".to_owned(),
+            format!("http://127.0.0.1:4712/callback?code=c&state={state}"),
+            format!("http://127.0.0.1:4711/elsewhere?code=c&state={state}"),
+        ] {
+            assert!(!check.is_answer(&at(&stray)), "{stray}");
+        }
+    }
 }

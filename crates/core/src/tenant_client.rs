@@ -1,9 +1,11 @@
 //! The HTTP client for a tenant's APIs (UiPath or the sandbox). GET requests
-//! are idempotent, so they are retried on "try later" answers and transport
-//! failures ([`crate::retry`]); everything else fails once, with an error that
-//! says what happened and what to do. Redirects are not followed (a token must
+//! are idempotent, so they are retried on "try later" answers, transport
+//! failures and answers that cannot be read (cut off, or not JSON at all)
+//! ([`crate::retry`]); everything else fails once, with an error that says
+//! what happened and what to do. Redirects are not followed (a token must
 //! not be replayed to wherever a server points), and every request has a
-//! timeout so a stalled tenant cannot hang a listing.
+//! timeout so a stalled tenant cannot hang a listing; it grows after each
+//! attempt that ran out of time, so a slow folder is waited for, not lost.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
@@ -15,6 +17,7 @@ use serde::de::DeserializeOwned;
 use crate::error::{ApiError, ErrorCode};
 use crate::retry::{RetryPolicy, retryable_status};
 use crate::secret::Secret;
+use crate::session::AppSession;
 use crate::tenant_url::TenantUrl;
 use crate::token_session::TokenSession;
 use std::sync::Arc;
@@ -30,7 +33,7 @@ pub enum TenantError {
     Forbidden { message: String },
     #[error("Not found: {message}")]
     NotFound { message: String },
-    #[error("The tenant answered HTTP {status} to {path}: {message}")]
+    #[error("The tenant answered HTTP {status} to {path}: {message}{}", what_to_do(*status))]
     Http {
         status: u16,
         path: String,
@@ -44,6 +47,19 @@ pub enum TenantError {
         "The tenant's answer to {path} could not be read ({reason}). Try again; if it persists, the tenant may be on a version we do not know."
     )]
     Malformed { path: String, reason: String },
+}
+
+/// What to do about an HTTP failure, for the statuses that say more than "no".
+fn what_to_do(status: u16) -> &'static str {
+    match status {
+        429 => {
+            ". The tenant is limiting how fast it is asked: wait a minute, then try again with fewer requests at once (e.g. a lower --concurrency)."
+        }
+        500 | 502 | 503 | 504 => {
+            ". The tenant had a problem on its side: try again in a few minutes; if it persists, check https://status.uipath.com or tell your UiPath administrator."
+        }
+        _ => "",
+    }
 }
 
 impl TenantError {
@@ -64,12 +80,14 @@ impl From<TenantError> for ApiError {
     }
 }
 
-/// Where the bearer token comes from: fixed (client credentials, tests), or a
-/// signed-in session that can refresh.
+/// Where the bearer token comes from: fixed (the in-process sandbox, tests),
+/// a signed-in session that can refresh, or an application that signs in
+/// again with its client credentials.
 #[derive(Debug)]
 enum TokenSource {
     Fixed(Secret<String>),
     Session(Arc<TokenSession>),
+    App(Arc<AppSession>),
 }
 
 #[derive(Debug)]
@@ -130,9 +148,20 @@ fn error_message(body: &[u8]) -> String {
     }
 }
 
-fn transport_reason(e: &reqwest::Error) -> String {
+/// `d` as people read it: "30 s", "0.6 s".
+fn seconds(d: Duration) -> String {
+    let s = d.as_secs_f64();
+    if s.fract() == 0.0 {
+        format!("{s:.0} s")
+    } else {
+        format!("{s:.1} s")
+    }
+}
+
+/// Why a request got no whole answer; `waited` is how long it was given.
+fn transport_reason(e: &reqwest::Error, waited: Duration) -> String {
     if e.is_timeout() {
-        return format!("no answer within {} s", REQUEST_TIMEOUT.as_secs());
+        return format!("no answer within {}", seconds(waited));
     }
     // The innermost cause names the real problem (refused, DNS, certificate…).
     let mut cause: &dyn std::error::Error = e;
@@ -161,6 +190,12 @@ impl TenantClient {
         Self::build(tenant, TokenSource::Session(session))
     }
 
+    /// A client for an application signed in with client credentials: it
+    /// signs in again before its token runs out, and once more on a 401.
+    pub fn with_app(tenant: TenantUrl, app: Arc<AppSession>) -> Result<Self, TenantError> {
+        Ok(Self::build(tenant, TokenSource::App(app))?.as_application())
+    }
+
     fn build(tenant: TenantUrl, token: TokenSource) -> Result<Self, TenantError> {
         let http = reqwest::Client::builder()
             .timeout(REQUEST_TIMEOUT)
@@ -170,7 +205,7 @@ impl TenantClient {
             .build()
             .map_err(|e| TenantError::Unreachable {
                 host: tenant.host.clone(),
-                reason: transport_reason(&e),
+                reason: transport_reason(&e, REQUEST_TIMEOUT),
             })?;
         Ok(Self {
             http,
@@ -214,6 +249,12 @@ impl TenantClient {
                         message: e.to_string(),
                     })
             }
+            TokenSource::App(a) => a
+                .access_token()
+                .await
+                .map_err(|e| TenantError::Unauthorized {
+                    message: e.to_string(),
+                }),
         }
     }
 
@@ -240,32 +281,37 @@ impl TenantClient {
         tracing::debug!(?wait, "the tenant asked to slow down: every request waits");
     }
 
-    /// The request never got a whole answer (connection, timeout, a body cut off).
-    fn unreachable(&self, e: &reqwest::Error) -> TenantError {
+    /// The request never got a whole answer (connection, timeout, a body cut
+    /// off) within `waited`.
+    fn unreachable(&self, e: &reqwest::Error, waited: Duration) -> TenantError {
         TenantError::Unreachable {
             host: self.tenant.host.clone(),
-            reason: transport_reason(e),
+            reason: transport_reason(e, waited),
         }
     }
 
     /// A fresh token after the tenant rejected `rejected` (an expired
-    /// session); `None` when the client holds a fixed token that cannot be
-    /// refreshed.
+    /// session or application token); `None` when the client holds a fixed
+    /// token that cannot be renewed.
     async fn refreshed(
         &self,
         rejected: &Secret<String>,
     ) -> Option<Result<Secret<String>, TenantError>> {
-        let TokenSource::Session(session) = &self.token else {
-            return None;
-        };
-        Some(
-            session
-                .refresh_after_rejection(rejected)
-                .await
-                .map_err(|e| TenantError::Unauthorized {
-                    message: e.to_string(),
-                }),
-        )
+        let unauthorized = |message: String| TenantError::Unauthorized { message };
+        match &self.token {
+            TokenSource::Fixed(_) => None,
+            TokenSource::Session(session) => Some(
+                session
+                    .refresh_after_rejection(rejected)
+                    .await
+                    .map_err(|e| unauthorized(e.to_string())),
+            ),
+            TokenSource::App(app) => Some(
+                app.refresh_after_rejection(rejected)
+                    .await
+                    .map_err(|e| unauthorized(e.to_string())),
+            ),
+        }
     }
 
     /// Answers so far that said 429 (too many requests).
@@ -352,7 +398,7 @@ impl TenantClient {
                 .json(body)
                 .send()
                 .await;
-            let response = sent.map_err(|e| self.unreachable(&e))?;
+            let response = sent.map_err(|e| self.unreachable(&e, REQUEST_TIMEOUT))?;
             let status = response.status();
             if status == StatusCode::UNAUTHORIZED
                 && !refreshed
@@ -362,7 +408,10 @@ impl TenantClient {
                 refreshed = true;
                 continue;
             }
-            let bytes = response.bytes().await.map_err(|e| self.unreachable(&e))?;
+            let bytes = response
+                .bytes()
+                .await
+                .map_err(|e| self.unreachable(&e, REQUEST_TIMEOUT))?;
             if status == StatusCode::UNAUTHORIZED {
                 return Err(status_error(status, path, &bytes));
             }
@@ -417,14 +466,17 @@ impl TenantClient {
     ) -> Result<Answer, TenantError> {
         let url = format!("{}/{}", self.tenant.url, path.trim_start_matches('/'));
         let mut attempt = 0;
+        let mut timed_out = 0;
         let mut bearer = self.bearer().await?;
         let mut refreshed = false;
         loop {
             attempt += 1;
             self.wait_out_pause().await;
+            let timeout = self.retry.timeout_after(timed_out);
             let mut request = self
                 .http
                 .request(method.clone(), &url)
+                .timeout(timeout)
                 .query(query)
                 .bearer_auth(bearer.expose())
                 .header("Accept", "application/json");
@@ -449,10 +501,25 @@ impl TenantClient {
                     }
                     match response.bytes().await {
                         Ok(body) if status.is_success() => {
-                            return Ok(Answer {
-                                status: status.as_u16(),
-                                body: body.to_vec(),
-                            });
+                            // A body cut off or not JSON at all (a proxy's
+                            // page) may come whole when asked again; valid
+                            // JSON of another shape will not, and is left to
+                            // the caller's parsing.
+                            match serde_json::from_slice::<serde::de::IgnoredAny>(&body) {
+                                Err(e) if status != StatusCode::NO_CONTENT && !e.is_data() => (
+                                    None,
+                                    TenantError::Malformed {
+                                        path: path.to_owned(),
+                                        reason: e.to_string(),
+                                    },
+                                ),
+                                _ => {
+                                    return Ok(Answer {
+                                        status: status.as_u16(),
+                                        body: body.to_vec(),
+                                    });
+                                }
+                            }
                         }
                         Ok(body) => {
                             // An expired session: refresh once, quietly, and try again.
@@ -483,12 +550,18 @@ impl TenantClient {
                             (retry_after, error)
                         }
                         // The body broke off mid-way: a transport failure.
-                        Err(e) => (retry_after, self.unreachable(&e)),
+                        Err(e) => {
+                            timed_out += u32::from(e.is_timeout());
+                            (retry_after, self.unreachable(&e, timeout))
+                        }
                     }
                 }
-                Err(e) => (None, self.unreachable(&e)),
+                Err(e) => {
+                    timed_out += u32::from(e.is_timeout());
+                    (None, self.unreachable(&e, timeout))
+                }
             };
-            if attempt >= self.retry.attempts {
+            if attempt >= self.retry.attempts || timed_out >= self.retry.max_timeouts {
                 return Err(failure);
             }
             let wait = self.retry.jittered(attempt, retry_after);

@@ -3,6 +3,10 @@
 //! - **Single-flight refresh**: callers take one async lock; the first to find
 //!   the access token (nearly) expired refreshes, the others then see the new
 //!   one. Two refreshes racing with rotation would revoke the sign-in.
+//! - **Across processes too**: the refresher also holds an OS file lock for
+//!   the session ([`crate::refresh_lock`]) and, once it has it, reads the
+//!   keychain again: when another process refreshed meanwhile, its tokens are
+//!   taken instead of refreshing with a refresh token that is already used.
 //! - **Rotation is written first**: the new refresh token reaches the keychain
 //!   before the new access token is handed out, so a crash never leaves us with
 //!   only a used refresh token.
@@ -19,10 +23,12 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{ApiError, ErrorCode};
 use crate::keychain::{KeychainError, SecretStore};
+use crate::refresh_lock::{LockError, RefreshLock};
 use crate::secret::Secret;
-use crate::session::{SignInError, explain, http, token_url};
+use crate::session::{SignInError, explain, http, token_http, token_url};
 use crate::sign_in::TokenSet;
 use crate::tenant_url::TenantUrl;
+use crate::token_http::Repeat;
 
 /// Refresh this long before the access token expires, or a quarter of its
 /// lifetime when that is shorter (else short-lived tokens refresh every call).
@@ -40,6 +46,8 @@ pub enum SessionError {
     Keychain(#[from] KeychainError),
     #[error(transparent)]
     SignIn(#[from] SignInError),
+    #[error(transparent)]
+    Lock(#[from] LockError),
 }
 
 impl From<SessionError> for ApiError {
@@ -50,6 +58,7 @@ impl From<SessionError> for ApiError {
             }
             SessionError::Keychain(k) => k.into(),
             SessionError::SignIn(s) => s.into(),
+            SessionError::Lock(l) => ApiError::new(ErrorCode::Internal, l.to_string()),
         }
     }
 }
@@ -140,14 +149,18 @@ impl TokenSession {
         self.state.lock().await.client_id.clone()
     }
 
+    /// What the keychain holds for `tenant` now; an unreadable entry is as
+    /// good as none (sign in again).
+    fn read(store: &dyn SecretStore, tenant: &TenantUrl) -> Result<Option<Stored>, SessionError> {
+        Ok(store
+            .get(Self::account(tenant))?
+            .and_then(|secret| serde_json::from_str(secret.expose()).ok()))
+    }
+
     /// The session kept for `tenant`, if any.
     pub fn load(tenant: &TenantUrl, store: Arc<dyn SecretStore>) -> Result<Self, SessionError> {
-        let secret = store
-            .get(Self::account(tenant))?
+        let stored = Self::read(store.as_ref(), tenant)?
             .ok_or_else(|| SessionError::NotSignedIn(tenant.url.clone()))?;
-        // An unreadable entry is as good as none: sign in again.
-        let stored: Stored = serde_json::from_str(secret.expose())
-            .map_err(|_| SessionError::NotSignedIn(tenant.url.clone()))?;
         Ok(Self {
             tenant: tenant.clone(),
             store,
@@ -177,7 +190,23 @@ impl TokenSession {
         self.refresh(&mut stored).await
     }
 
+    /// Replaces `stored`'s access token: with the one another process stored
+    /// while this one waited for the lock, else by refreshing.
     async fn refresh(&self, stored: &mut Stored) -> Result<Secret<String>, SessionError> {
+        let replaced = stored.access.clone();
+        let dir = self.store.refresh_lock_dir();
+        let _lock = RefreshLock::acquire(dir.as_deref(), Self::account(&self.tenant)).await?;
+        // Another process may have refreshed (rotating the refresh token we
+        // hold), signed out, or found the session revoked.
+        let Some(current) = Self::read(self.store.as_ref(), &self.tenant)? else {
+            return Err(SessionError::Expired(self.tenant.url.clone()));
+        };
+        let newer = current.access != replaced;
+        *stored = current;
+        if newer && stored.fresh() {
+            tracing::debug!(tenant = %self.tenant.url, "another process refreshed the session; its tokens are used");
+            return Ok(Secret::new(stored.access.clone()));
+        }
         let Some(refresh) = stored.refresh.clone() else {
             return Err(SessionError::Expired(self.tenant.url.clone()));
         };
@@ -187,7 +216,7 @@ impl TokenSession {
         );
         let response = client
             .exchange_refresh_token(&RefreshToken::new(refresh))
-            .request_async(&http()?)
+            .request_async(&token_http(Repeat::Safe)?)
             .await;
         let response = match response {
             Ok(r) => r,

@@ -114,6 +114,11 @@ async fn a_ping_that_keeps_failing_falls_back_to_the_recorded_state() {
     health::check(&failing, rows.clone(), 8, |b| results.extend(b)).await;
     assert_eq!(results.len(), rows.len());
     assert!(results.iter().all(|r| r.evidence == Evidence::State));
+    // Why each ping failed is kept with its row, so it can be named.
+    for r in &results {
+        let e = r.ping_error.as_ref().expect("the ping's error is kept");
+        assert!(e.message.contains("HTTP 503"), "{}", e.message);
+    }
     let finance = results
         .iter()
         .find(|r| r.connection.name == "Finance SharePoint")

@@ -280,3 +280,170 @@ async fn a_dead_session_or_an_unreachable_tenant_says_what_to_do() {
         "{err}"
     );
 }
+
+/// A client with four attempts (as the default policy had when the test was
+/// written), waiting less between them.
+async fn default_retries(faults: &str) -> (Sandbox, TenantClient) {
+    support::signed_in(
+        faults,
+        "hana",
+        RetryPolicy {
+            attempts: 4,
+            base: Duration::from_millis(2),
+            ..RetryPolicy::default()
+        },
+    )
+    .await
+}
+
+#[tokio::test]
+async fn an_answer_cut_off_or_not_json_is_retried_and_no_row_is_lost() {
+    // Issue 14, row 1: one 200 with half a body lost every row of the run.
+    for kind in ["truncated", "malformed"] {
+        for seed in 1..=10 {
+            let (_sb, client) =
+                default_retries(&format!("rate=0.1,kinds={kind},seed={seed}")).await;
+            let listing = list(&client, &ListOptions::default(), |_| {})
+                .await
+                .unwrap_or_else(|e| panic!("{kind}, seed {seed}: {e}"));
+            assert!(
+                listing.errors.is_empty(),
+                "{kind}, seed {seed}: {:?}",
+                listing.errors
+            );
+            assert_eq!(listing.connections.len(), 7, "{kind}, seed {seed}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn an_answer_of_another_shape_is_not_retried() {
+    // Valid JSON that is not a folder page will not change by asking again.
+    let (_sb, client) = default_retries("").await;
+    let err = client
+        .get_json::<Vec<u32>>("orchestrator_/api/Folders/GetAllForCurrentUser", &[], None)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, TenantError::Malformed { .. }), "{err}");
+    assert_eq!(client.requests_made(), 1);
+}
+
+#[tokio::test]
+async fn a_folder_that_answers_after_the_first_timeout_is_waited_for() {
+    // Issue 14, row 11, scaled down: the first attempt waits 1 s, the folder
+    // answers after 1.5 s. A fixed timeout retried four times lost it.
+    let (_sb, client) = support::signed_in(
+        "slow=Finance,slow-ms=1500",
+        "hana",
+        RetryPolicy {
+            base: Duration::from_millis(2),
+            timeout: Duration::from_secs(1),
+            ..RetryPolicy::default()
+        },
+    )
+    .await;
+    let listing = list(&client, &ListOptions::default(), |_| {})
+        .await
+        .unwrap();
+    assert!(listing.errors.is_empty(), "{:?}", listing.errors);
+    assert_eq!(listing.connections.len(), 7);
+}
+
+#[tokio::test]
+async fn a_folder_that_never_answers_says_how_long_it_was_waited_for() {
+    let (_sb, client) = support::signed_in(
+        "slow=Finance,slow-ms=60000",
+        "hana",
+        RetryPolicy {
+            attempts: 2,
+            base: Duration::from_millis(2),
+            timeout: Duration::from_millis(300),
+            ..RetryPolicy::default()
+        },
+    )
+    .await;
+    let listing = list(&client, &ListOptions::default(), |_| {})
+        .await
+        .unwrap();
+    assert_eq!(listing.errors.len(), 1);
+    let e = &listing.errors[0];
+    assert_eq!(e.folder.path, "Finance");
+    assert_eq!(e.error.code, ErrorCode::Unreachable);
+    assert!(
+        e.error.message.contains("no answer within 0.6 s"),
+        "the last, longer wait is named: {}",
+        e.error.message
+    );
+    assert_eq!(listing.connections.len(), 4);
+}
+
+#[tokio::test]
+async fn a_request_that_keeps_running_out_of_time_is_given_up_after_three_waits() {
+    let (_sb, client) = support::signed_in(
+        "slow=Finance,slow-ms=60000",
+        "hana",
+        RetryPolicy {
+            base: Duration::from_millis(2),
+            timeout: Duration::from_millis(100),
+            ..RetryPolicy::default()
+        },
+    )
+    .await;
+    let start = std::time::Instant::now();
+    let listing = list(&client, &ListOptions::default(), |_| {})
+        .await
+        .unwrap();
+    assert_eq!(listing.errors.len(), 1);
+    assert!(
+        listing.errors[0]
+            .error
+            .message
+            .contains("no answer within 0.4 s"),
+        "{}",
+        listing.errors[0].error.message
+    );
+    // 0.1 + 0.2 + 0.4 s and short backoffs: not six attempts.
+    assert!(
+        start.elapsed() < Duration::from_secs(3),
+        "{:?}",
+        start.elapsed()
+    );
+}
+
+#[tokio::test]
+async fn rate_limits_and_server_errors_say_what_to_do() {
+    let (_sb, client) = support::signed_in(
+        "rate=1.0,kinds=429",
+        "hana",
+        RetryPolicy {
+            attempts: 1,
+            ..RetryPolicy::default()
+        },
+    )
+    .await;
+    let err = list(&client, &ListOptions::default(), |_| {})
+        .await
+        .unwrap_err();
+    let text = err.to_string();
+    assert!(text.contains("HTTP 429"), "{text}");
+    assert!(text.contains("wait a minute"), "{text}");
+
+    for status in ["500", "503"] {
+        let (_sb, client) = support::signed_in(
+            &format!("rate=1.0,kinds={status}"),
+            "hana",
+            RetryPolicy {
+                attempts: 1,
+                ..RetryPolicy::default()
+            },
+        )
+        .await;
+        let text = list(&client, &ListOptions::default(), |_| {})
+            .await
+            .unwrap_err()
+            .to_string();
+        assert!(text.contains(&format!("HTTP {status}")), "{text}");
+        assert!(text.contains("try again in a few minutes"), "{text}");
+        assert!(text.contains("status.uipath.com"), "{text}");
+    }
+}

@@ -115,3 +115,81 @@ async fn a_refresh_that_fails_on_the_network_keeps_the_session() {
         .expect("the session is still kept");
     assert!(kept.expose().contains("still-good-refresh"));
 }
+
+/// A keychain two "processes" share: memory, with the real lock folder an
+/// OS keychain has. Each `TokenSession::load` is what a process starts with.
+#[derive(Debug)]
+struct SharedStore {
+    entries: MemoryStore,
+    locks: tempfile::TempDir,
+}
+
+impl SecretStore for SharedStore {
+    fn get(
+        &self,
+        account: &str,
+    ) -> Result<Option<Secret<String>>, connassist_core::keychain::KeychainError> {
+        self.entries.get(account)
+    }
+    fn set(
+        &self,
+        account: &str,
+        secret: &Secret<String>,
+    ) -> Result<(), connassist_core::keychain::KeychainError> {
+        self.entries.set(account, secret)
+    }
+    fn delete(&self, account: &str) -> Result<(), connassist_core::keychain::KeychainError> {
+        self.entries.delete(account)
+    }
+    fn refresh_lock_dir(&self) -> Option<std::path::PathBuf> {
+        Some(self.locks.path().to_owned())
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sessions_loaded_apart_refresh_once_and_the_others_take_the_rotated_tokens() {
+    let sb = Sandbox::start(Config {
+        access_token_lifetime: Duration::from_secs(1),
+        ..Config::default()
+    })
+    .await
+    .unwrap();
+    let tenant = TenantUrl::parse(&sb.base_url).unwrap();
+    let tokens = sb.sign_in_as("alex", SCOPES).unwrap();
+    let store: Arc<dyn SecretStore> = Arc::new(SharedStore {
+        entries: MemoryStore::default(),
+        locks: tempfile::tempdir().unwrap(),
+    });
+    let set = TokenSet {
+        access: Secret::new(tokens.access_token),
+        refresh: tokens.refresh_token.map(Secret::new),
+        expires_in: Some(Duration::from_secs(1)),
+        scope: None,
+    };
+    TokenSession::save(&tenant, PUBLIC_CLIENT_ID, set, store.clone()).unwrap();
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    // Each loads the expired session, as separate processes would.
+    let sessions: Vec<TokenSession> = (0..8)
+        .map(|_| TokenSession::load(&tenant, store.clone()).unwrap())
+        .collect();
+    let before = sb.token_requests("refresh_token");
+    let tokens = futures::future::join_all(sessions.iter().map(TokenSession::access_token)).await;
+    let tokens: Vec<String> = tokens
+        .into_iter()
+        .map(|t| t.unwrap().expose().clone())
+        .collect();
+    assert_eq!(sb.token_requests("refresh_token") - before, 1);
+    assert!(
+        tokens.iter().all(|t| *t == tokens[0]),
+        "all hold the one new token"
+    );
+    let client = TenantClient::new(tenant, Secret::new(tokens[0].clone())).unwrap();
+    assert_eq!(
+        list(&client, &Default::default(), |_| {})
+            .await
+            .unwrap()
+            .connections
+            .len(),
+        4
+    );
+}

@@ -241,3 +241,19 @@ async fn scopes_the_application_is_not_registered_for_are_named() {
     );
     assert!(err.to_string().contains("OR.Administration"), "{err}");
 }
+
+#[tokio::test]
+async fn an_answer_without_iss_is_refused_where_the_server_promises_it() {
+    // Issue 14, row 10 (RFC 9207 §2.4): the sandbox advertises
+    // authorization_response_iss_parameter_supported, so an answer without
+    // `iss` may come from another server (a mix-up attack) and is refused.
+    let (sb, _tenant, pending) = setup().await;
+    let redirect = browse(&sb, pending.authorize_url(), "sign-in").await;
+    let bare = with_param(&redirect, "iss", None);
+    let err = pending.complete(&bare).await.unwrap_err();
+    assert!(matches!(err, SignInError::IssuerMissing { .. }), "{err}");
+    assert!(
+        err.to_string().contains("did not say which server"),
+        "{err}"
+    );
+}

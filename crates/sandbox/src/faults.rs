@@ -3,11 +3,22 @@
 //! comma-separated `key=value` pairs:
 //!
 //! - `rate=0.2`: the share of API requests (identity excluded) that fail;
-//! - `kinds=429+503+500+truncated+timeout`: which failures to draw from;
+//! - `kinds=429+503+500+truncated+timeout+reset+malformed`: which failures to
+//!   draw from (`hang` is another name for `timeout`);
 //! - `seed=7`: the random sequence (same seed and requests, same faults);
 //! - `forbid=Finance`: every request scoped to that folder (path or key) gets 403,
 //!   whatever the rate, as when a folder permission is removed;
-//! - `hang-ms=2000`: how long a `timeout` fault holds the answer back.
+//! - `slow=Finance`: every request scoped to that folder answers only after
+//!   `slow-ms` (default 45 s), whatever the rate: one overloaded folder;
+//! - `hang-ms=2000`: how long a `timeout` fault holds the answer back;
+//! - `on=api|identity|all`: which requests the drawn faults hit (default
+//!   `api`: the identity server is spared so sign-in works; `identity` tests a
+//!   client's token requests).
+//!
+//! `reset` drops the connection without an answer (what a proxy or a
+//! restarting server does); `malformed` answers 200 with a page that is not
+//! JSON (a captive portal, a proxy's error page); `truncated` cuts the real
+//! answer in half.
 
 use std::sync::Mutex;
 use std::time::Duration;
@@ -24,6 +35,29 @@ pub enum Fault {
     Internal,
     Truncated,
     Timeout,
+    Reset,
+    Malformed,
+}
+
+/// Which requests the drawn faults hit (`on=`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FaultTarget {
+    /// Orchestrator and Integration Service; identity is spared.
+    Api,
+    /// Only the identity server (`/identity_`).
+    Identity,
+    Both,
+}
+
+impl FaultTarget {
+    /// Whether a request to the identity server (`identity`) or to an API is hit.
+    pub fn hits(self, identity: bool) -> bool {
+        match self {
+            Self::Api => !identity,
+            Self::Identity => identity,
+            Self::Both => true,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -33,6 +67,10 @@ pub struct FaultSpec {
     pub seed: u64,
     pub forbid: Option<String>,
     pub hang: Duration,
+    /// A folder (path or key) that always answers after `slow_by`.
+    pub slow: Option<String>,
+    pub slow_by: Duration,
+    pub on: FaultTarget,
 }
 
 impl Default for FaultSpec {
@@ -43,6 +81,9 @@ impl Default for FaultSpec {
             seed: 1,
             forbid: None,
             hang: Duration::from_secs(2),
+            slow: None,
+            slow_by: Duration::from_secs(45),
+            on: FaultTarget::Api,
         }
     }
 }
@@ -68,11 +109,18 @@ impl FaultSpec {
                         .map_err(|_| format!("seed must be a whole number, not {value:?}"))?
                 }
                 "forbid" => out.forbid = Some(value.to_owned()),
-                "hang-ms" => {
-                    out.hang =
-                        Duration::from_millis(value.parse().map_err(|_| {
-                            format!("hang-ms must be a whole number, not {value:?}")
-                        })?)
+                "slow" => out.slow = Some(value.to_owned()),
+                "hang-ms" => out.hang = millis("hang-ms", value)?,
+                "slow-ms" => out.slow_by = millis("slow-ms", value)?,
+                "on" => {
+                    out.on = match value {
+                        "api" => FaultTarget::Api,
+                        "identity" => FaultTarget::Identity,
+                        "all" => FaultTarget::Both,
+                        other => {
+                            return Err(format!("on must be api, identity or all, not {other:?}"));
+                        }
+                    }
                 }
                 "kinds" => {
                     out.kinds = value
@@ -82,14 +130,16 @@ impl FaultSpec {
                             "503" => Ok(Fault::Unavailable),
                             "500" => Ok(Fault::Internal),
                             "truncated" => Ok(Fault::Truncated),
-                            "timeout" => Ok(Fault::Timeout),
-                            other => Err(format!("unknown fault kind {other:?}; the kinds are 429, 503, 500, truncated, timeout")),
+                            "timeout" | "hang" => Ok(Fault::Timeout),
+                            "reset" => Ok(Fault::Reset),
+                            "malformed" => Ok(Fault::Malformed),
+                            other => Err(format!("unknown fault kind {other:?}; the kinds are 429, 503, 500, truncated, timeout (or hang), reset, malformed")),
                         })
                         .collect::<Result<_, _>>()?;
                 }
                 other => {
                     return Err(format!(
-                        "unknown fault setting {other:?}; the settings are rate, kinds, seed, forbid, hang-ms"
+                        "unknown fault setting {other:?}; the settings are rate, kinds, seed, forbid, slow, hang-ms, slow-ms, on"
                     ));
                 }
             }
@@ -99,6 +149,19 @@ impl FaultSpec {
         }
         Ok(out)
     }
+}
+
+/// A duration in milliseconds, at most an hour (a longer hold is a hang
+/// nobody waits for, and would overflow timers).
+fn millis(name: &str, value: &str) -> Result<Duration, String> {
+    value
+        .parse::<u64>()
+        .ok()
+        .filter(|ms| *ms <= 3_600_000)
+        .map(Duration::from_millis)
+        .ok_or_else(|| {
+            format!("{name} must be a whole number of milliseconds up to 3600000, not {value:?}")
+        })
 }
 
 #[derive(Debug)]
@@ -132,8 +195,11 @@ impl Injector {
 }
 
 /// The answer a drawn fault gives instead of the real one (`Truncated` and
-/// `Timeout` wrap the real answer, see `http::faults`).
+/// `Timeout` wrap the real answer, see `http::latency_and_faults`).
 pub fn error_response(fault: Fault) -> Option<Response> {
+    if fault == Fault::Reset {
+        return Some(reset());
+    }
     let (status, body) = match fault {
         Fault::RateLimited => (
             StatusCode::TOO_MANY_REQUESTS,
@@ -147,7 +213,17 @@ pub fn error_response(fault: Fault) -> Option<Response> {
             StatusCode::INTERNAL_SERVER_ERROR,
             r#"{"message":"An unexpected error occurred.","errorCode":0}"#,
         ),
-        Fault::Truncated | Fault::Timeout => return None,
+        Fault::Malformed => {
+            return Some(
+                (
+                    StatusCode::OK,
+                    [("content-type", "text/html")],
+                    "<html><body><h1>Please sign in to the network</h1></body></html>",
+                )
+                    .into_response(),
+            );
+        }
+        Fault::Truncated | Fault::Timeout | Fault::Reset => return None,
     };
     let mut response = (status, [("content-type", "application/json")], body).into_response();
     if fault == Fault::RateLimited {
@@ -156,6 +232,18 @@ pub fn error_response(fault: Fault) -> Option<Response> {
             .insert("retry-after", HeaderValue::from_static("1"));
     }
     Some(response)
+}
+
+/// A connection dropped without an answer: the body fails before its first
+/// byte, so the server closes the connection instead of finishing the reply.
+fn reset() -> Response {
+    let broken = futures::stream::once(async {
+        Err::<axum::body::Bytes, std::io::Error>(std::io::Error::new(
+            std::io::ErrorKind::ConnectionReset,
+            "injected fault: connection reset",
+        ))
+    });
+    Response::new(axum::body::Body::from_stream(broken))
 }
 
 #[cfg(test)]
@@ -170,6 +258,29 @@ mod tests {
         assert_eq!(
             (s.rate, s.seed, s.forbid.as_deref(), s.hang),
             (0.25, 9, Some("Finance"), Duration::from_millis(50))
+        );
+        let s = FaultSpec::parse(
+            "rate=0.5,kinds=reset+malformed+hang,on=identity,slow=Shared,slow-ms=1500",
+        )
+        .unwrap();
+        assert_eq!(
+            s.kinds,
+            vec![Fault::Reset, Fault::Malformed, Fault::Timeout]
+        );
+        assert_eq!(s.on, FaultTarget::Identity);
+        assert_eq!(
+            (s.slow.as_deref(), s.slow_by),
+            (Some("Shared"), Duration::from_millis(1500))
+        );
+        assert!(
+            FaultSpec::parse("on=moon")
+                .unwrap_err()
+                .contains("api, identity or all")
+        );
+        assert!(
+            FaultSpec::parse("hang-ms=18446744073709551615")
+                .unwrap_err()
+                .contains("up to 3600000")
         );
         assert!(
             FaultSpec::parse("rate=2")

@@ -363,8 +363,9 @@ fn folder_matches(f: &Folder, reference: &FolderRef) -> bool {
 }
 
 /// Latency (`--latency-ms`) on every response, and faults (`--faults`) on
-/// API responses; the identity server and the reconnect pages a browser
-/// opens (`/provisioning_`) are spared faults so sign-in still works.
+/// API responses; the identity server is spared unless the spec says `on=`
+/// otherwise, and the reconnect pages a browser opens (`/provisioning_`)
+/// always are, so sign-in still works.
 pub async fn latency_and_faults(
     axum::extract::State(state): axum::extract::State<Shared>,
     request: axum::extract::Request,
@@ -376,35 +377,28 @@ pub async fn latency_and_faults(
         tokio::time::sleep(latency).await;
     }
     let path = request.uri().path().to_owned();
-    if path.starts_with("/identity_") || path.starts_with("/provisioning_") {
+    let identity = path.starts_with("/identity_");
+    if path.starts_with("/provisioning_") || !state.faults.spec().on.hits(identity) {
         return next.run(request).await;
     }
     let connections_api = path.contains("/connections_/");
-    if let Some(forbid) = &state.faults.spec().forbid {
-        let named = match folder_ref(request.headers()) {
-            Ok(Some(FolderRef::Key(k))) => {
-                k.eq_ignore_ascii_case(forbid)
-                    || state.db().folders().is_ok_and(|all| {
-                        all.iter().any(|f| {
-                            f.key.to_string().eq_ignore_ascii_case(&k)
-                                && f.fully_qualified_name.eq_ignore_ascii_case(forbid)
-                        })
-                    })
-            }
-            Ok(Some(FolderRef::Path(p))) => p.eq_ignore_ascii_case(forbid),
-            Ok(Some(FolderRef::Id(id))) => id.to_string() == *forbid,
-            _ => false,
+    let spec = state.faults.spec();
+    if let Some(forbid) = &spec.forbid
+        && names_folder(&state, request.headers(), forbid)
+    {
+        let message =
+            "You do not have access to this folder. Ask an administrator to assign you to it.";
+        let error = if connections_api {
+            ApiError::connections(StatusCode::FORBIDDEN, "CNS1045", message)
+        } else {
+            ApiError::orchestrator(StatusCode::FORBIDDEN, 1100, message)
         };
-        if named {
-            let message =
-                "You do not have access to this folder. Ask an administrator to assign you to it.";
-            let error = if connections_api {
-                ApiError::connections(StatusCode::FORBIDDEN, "CNS1045", message)
-            } else {
-                ApiError::orchestrator(StatusCode::FORBIDDEN, 1100, message)
-            };
-            return error.into_response();
-        }
+        return error.into_response();
+    }
+    if let Some(slow) = &spec.slow
+        && names_folder(&state, request.headers(), slow)
+    {
+        tokio::time::sleep(spec.slow_by).await;
     }
     match state.faults.draw() {
         None => next.run(request).await,
@@ -425,6 +419,24 @@ pub async fn latency_and_faults(
         }
         Some(other) => error_response(other)
             .unwrap_or_else(|| StatusCode::INTERNAL_SERVER_ERROR.into_response()),
+    }
+}
+
+/// Whether the request's folder headers name `folder` (its path, key or id).
+fn names_folder(state: &State, headers: &HeaderMap, folder: &str) -> bool {
+    match folder_ref(headers) {
+        Ok(Some(FolderRef::Key(k))) => {
+            k.eq_ignore_ascii_case(folder)
+                || state.db().folders().is_ok_and(|all| {
+                    all.iter().any(|f| {
+                        f.key.to_string().eq_ignore_ascii_case(&k)
+                            && f.fully_qualified_name.eq_ignore_ascii_case(folder)
+                    })
+                })
+        }
+        Ok(Some(FolderRef::Path(p))) => p.eq_ignore_ascii_case(folder),
+        Ok(Some(FolderRef::Id(id))) => id.to_string() == *folder,
+        _ => false,
     }
 }
 

@@ -53,7 +53,7 @@ use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
-pub use faults::{Fault, FaultSpec};
+pub use faults::{Fault, FaultSpec, FaultTarget};
 pub use profile::{Extension, Profile};
 pub use providers::{CONNECTORS_CLIENT_ID, ProviderOverride, ProviderSource};
 pub use provisioning::Provisioning;
@@ -179,12 +179,10 @@ impl Sandbox {
             None => Some(scenario::seed(&mut db, config.scenario)?.ci_client_secret),
         };
 
-        let listener = TcpListener::bind(("127.0.0.1", config.port))
-            .await
-            .map_err(|source| SandboxError::Bind {
-                port: config.port,
-                source,
-            })?;
+        let listener = listen(config.port).map_err(|source| SandboxError::Bind {
+            port: config.port,
+            source,
+        })?;
         let addr = listener.local_addr().map_err(|source| SandboxError::Bind {
             port: config.port,
             source,
@@ -345,6 +343,23 @@ impl Drop for Sandbox {
             let _ = tx.send(());
         }
     }
+}
+
+/// Connections the kernel may hold for us before we accept them. A burst
+/// (1,000 clients at once) larger than the backlog has its extra attempts
+/// dropped, and each of those clients waits a second to retry; `bind`'s
+/// default is 128. The kernel caps it at `net.core.somaxconn`.
+const LISTEN_BACKLOG: u32 = 4096;
+
+/// Listens on 127.0.0.1:`port` with [`LISTEN_BACKLOG`].
+fn listen(port: u16) -> std::io::Result<TcpListener> {
+    let socket = tokio::net::TcpSocket::new_v4()?;
+    // As std's and tokio's `bind` do on Unix: a restarted sandbox may take its
+    // port back while old connections linger in TIME_WAIT.
+    #[cfg(unix)]
+    socket.set_reuseaddr(true)?;
+    socket.bind(SocketAddr::from(([127, 0, 0, 1], port)))?;
+    socket.listen(LISTEN_BACKLOG)
 }
 
 fn router(state: http::Shared) -> Router {

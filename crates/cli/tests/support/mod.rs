@@ -4,6 +4,8 @@
 // A panic here is the calling test failing.
 #![allow(clippy::unwrap_used, dead_code)]
 
+pub mod keychain;
+
 use std::process::{Command, Stdio};
 
 use url::Url;

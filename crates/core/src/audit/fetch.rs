@@ -548,10 +548,11 @@ pub async fn gather(
     options: &AuditOptions,
     mut on_progress: impl FnMut(usize, usize),
 ) -> Result<Gathered, TenantError> {
+    // 0 is the default; more than a semaphore can count is as good as its maximum.
     let concurrency = if options.concurrency == 0 {
         DEFAULT_CONCURRENCY
     } else {
-        options.concurrency
+        options.concurrency.min(Semaphore::MAX_PERMITS)
     };
     let visible = connections::folders(client).await?;
     let audited: Vec<FolderSummary> = match &options.folder {

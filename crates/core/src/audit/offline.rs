@@ -30,6 +30,52 @@ enum ConnectionsFile {
     Rows(Vec<ConnectionRow>),
 }
 
+/// The largest connections file read: 100,000 connections saved by
+/// `connassist connections --format json` take about 60 MiB.
+pub const MAX_CONNECTIONS_FILE_BYTES: u64 = 256 * 1024 * 1024;
+
+/// Reads and parses a connections file. Only a regular file is opened (a
+/// FIFO would block, a device may never end) and at most
+/// [`MAX_CONNECTIONS_FILE_BYTES`] are read, whatever its size claims.
+pub fn read_connections_file(path: &std::path::Path) -> Result<Vec<ConnectionRow>, ApiError> {
+    use std::io::Read;
+    let name = path.display().to_string();
+    let unreadable = |e: std::io::Error| {
+        ApiError::new(ErrorCode::InvalidInput, format!("Cannot read {name}: {e}."))
+    };
+    let too_large = || {
+        ApiError::new(
+            ErrorCode::InvalidInput,
+            format!(
+                "{name} is larger than {} MiB, more than any saved list of connections; give the file `connassist connections --format json` saved.",
+                MAX_CONNECTIONS_FILE_BYTES / (1024 * 1024)
+            ),
+        )
+    };
+    let meta = std::fs::metadata(path).map_err(unreadable)?;
+    if !meta.is_file() {
+        return Err(ApiError::new(
+            ErrorCode::InvalidInput,
+            format!(
+                "{name} is not a regular file (it is a pipe, a device or a socket), so it was not read. Save the connections with `connassist connections --format json > connections.json` and give that file."
+            ),
+        ));
+    }
+    if meta.len() > MAX_CONNECTIONS_FILE_BYTES {
+        return Err(too_large());
+    }
+    let mut text = String::new();
+    std::fs::File::open(path)
+        .map_err(unreadable)?
+        .take(MAX_CONNECTIONS_FILE_BYTES + 1)
+        .read_to_string(&mut text)
+        .map_err(unreadable)?;
+    if text.len() as u64 > MAX_CONNECTIONS_FILE_BYTES {
+        return Err(too_large());
+    }
+    parse_connections(&name, &text)
+}
+
 /// Reads a connections file's text; `name` is used in the error message.
 pub fn parse_connections(name: &str, text: &str) -> Result<Vec<ConnectionRow>, ApiError> {
     match serde_json::from_str::<ConnectionsFile>(text) {

@@ -119,6 +119,11 @@ pub struct HealthResult {
     /// When that previous check was made (RFC 3339), from the app's history.
     #[serde(default)]
     pub previous_checked_at: Option<String>,
+    /// Why the ping could not be made (`evidence: state`): the tenant's
+    /// last error after the client's retries. Absent when it was made.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub ping_error: Option<crate::error::ApiError>,
 }
 
 /// An RFC 3339 time, or a `YYYY-MM-DD` day (its midnight, UTC).
@@ -302,6 +307,7 @@ pub fn judge(row: ConnectionRow, ping: Option<&Ping>, now: DateTime<Utc>) -> Hea
         failing_since: None,
         previous_status: None,
         previous_checked_at: None,
+        ping_error: None,
     }
 }
 

@@ -7,7 +7,8 @@
 //! CLI can stream them.
 //!
 //! A ping that cannot be made (after the client's retries) does not lose the
-//! row: the connection's recorded state stands, marked as such. A tenant
+//! row: the connection's recorded state stands, marked as such, with why the
+//! ping failed (`ping_error`). A tenant
 //! answering 429 slows every request of the client, not only that one
 //! ([`crate::tenant_client`]'s shared pause), so the run slows down instead
 //! of failing rows.
@@ -25,8 +26,9 @@ use ts_rs::TS;
 pub use judge::{Evidence, HealthResult, Ping, judge};
 
 use crate::connections::ConnectionRow;
+use crate::error::ApiError;
 use crate::failure::FailureStatus;
-use crate::tenant_client::TenantClient;
+use crate::tenant_client::{TenantClient, TenantError};
 
 /// What a GUI is told while a check runs.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
@@ -76,26 +78,26 @@ impl HealthSummary {
 
 /// Pings `row`'s connection. A refusal the tenant explains (a 4xx such as
 /// `400 CNS1008`) is evidence about the connection; no answer (transport,
-/// 5xx after retries, an unreadable body) leaves its recorded state.
-async fn ping(client: &TenantClient, row: &ConnectionRow) -> Option<Ping> {
+/// 5xx after retries, an unreadable body) leaves its recorded state, with why.
+async fn ping(client: &TenantClient, row: &ConnectionRow) -> Result<Ping, ApiError> {
     let path = format!("connections_/api/v1/Connections/{}/ping", row.id);
-    let answer = match client.get_answer(&path, &[], Some(&row.folder.key)).await {
-        Ok(a) => a,
-        Err(e) => {
-            tracing::debug!(connection = %row.id, error = %e, "ping failed; the state stands");
-            return None;
-        }
+    let failed = |e: TenantError| {
+        tracing::debug!(connection = %row.id, error = %e, "ping failed; the state stands");
+        ApiError::from(e)
     };
+    let answer = client
+        .get_answer(&path, &[], Some(&row.folder.key))
+        .await
+        .map_err(failed)?;
     if !answer.is_success() {
-        return Some(Ping::refusal(answer.status, &answer.body));
+        return Ok(Ping::refusal(answer.status, &answer.body));
     }
-    match serde_json::from_slice::<Ping>(&answer.body) {
-        Ok(p) => Some(p),
-        Err(e) => {
-            tracing::debug!(connection = %row.id, error = %e, "ping answer unreadable; the state stands");
-            None
-        }
-    }
+    serde_json::from_slice::<Ping>(&answer.body).map_err(|e| {
+        failed(TenantError::Malformed {
+            path,
+            reason: e.to_string(),
+        })
+    })
 }
 
 /// Checks `rows`, `concurrency` at a time (0: [`DEFAULT_CONCURRENCY`]),
@@ -116,7 +118,9 @@ pub async fn check(
     let mut results = futures::stream::iter(rows)
         .map(|row| async move {
             let answer = ping(client, &row).await;
-            judge(row, answer.as_ref(), chrono::Utc::now())
+            let mut result = judge(row, answer.as_ref().ok(), chrono::Utc::now());
+            result.ping_error = answer.err();
+            result
         })
         .buffer_unordered(concurrency)
         .ready_chunks(BATCH);

@@ -225,6 +225,7 @@ mod tests {
             failing_since: None,
             previous_status: previous,
             previous_checked_at: previous.map(|_| "2026-11-21T09:00:00Z".into()),
+            ping_error: None,
         }
     }
 

@@ -18,7 +18,7 @@
 //!   queues, processes, buckets, triggers, …) silently, unknown ones with one
 //!   summarising warning.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 use serde_json::{Map, Value};
 
@@ -115,6 +115,8 @@ pub(super) fn parse(file: &str, text: &str) -> Result<Parsed, PackageError> {
         file,
         warnings,
         connections: Vec::new(),
+        first_with_key: HashMap::new(),
+        duplicates: BTreeSet::new(),
         connection_of_resource: vec![None; resources.len()],
         unknown_kinds: BTreeSet::new(),
         unknown_bindings_versions: BTreeSet::new(),
@@ -138,6 +140,12 @@ struct Reader<'a> {
     file: &'a str,
     warnings: Vec<String>,
     connections: Vec<ConnectionBinding>,
+    /// The first connection with each key, by the key in lowercase (keys
+    /// compare case-insensitively): one lookup per property instead of a
+    /// scan of every connection, which made large packages quadratic.
+    first_with_key: HashMap<String, usize>,
+    /// Keys declared more than once, as first spelled again.
+    duplicates: BTreeSet<String>,
     /// For each resource index, the connection it declares, if any.
     connection_of_resource: Vec<Option<usize>>,
     unknown_kinds: BTreeSet<String>,
@@ -159,7 +167,19 @@ impl Reader<'_> {
         let kind = obj.get("resource").and_then(Value::as_str).unwrap_or("");
         if kind.eq_ignore_ascii_case("connection") {
             if let Some(connection) = self.read_connection(index, obj, (line, column)) {
-                self.connection_of_resource[index] = Some(self.connections.len());
+                let at = self.connections.len();
+                match self
+                    .first_with_key
+                    .entry(connection.key.to_ascii_lowercase())
+                {
+                    std::collections::hash_map::Entry::Occupied(_) => {
+                        self.duplicates.insert(connection.key.clone());
+                    }
+                    std::collections::hash_map::Entry::Vacant(slot) => {
+                        slot.insert(at);
+                    }
+                }
+                self.connection_of_resource[index] = Some(at);
                 self.connections.push(connection);
             }
         } else if kind.eq_ignore_ascii_case("property")
@@ -266,9 +286,9 @@ impl Reader<'_> {
             return; // a property of another kind of resource
         };
         let Some(connection) = self
-            .connections
-            .iter_mut()
-            .find(|c| c.key.eq_ignore_ascii_case(parent_key))
+            .first_with_key
+            .get(&parent_key.to_ascii_lowercase())
+            .and_then(|&at| self.connections.get_mut(at))
         else {
             self.orphan_properties.push(parent_key.to_owned());
             return;
@@ -297,19 +317,10 @@ impl Reader<'_> {
 
     fn finish(mut self, version: String) -> Parsed {
         let file = self.file;
-        let mut seen: Vec<&str> = Vec::new();
-        let mut duplicates: BTreeSet<&str> = BTreeSet::new();
-        for c in &self.connections {
-            if seen.iter().any(|k| k.eq_ignore_ascii_case(&c.key)) {
-                duplicates.insert(&c.key);
-            } else {
-                seen.push(&c.key);
-            }
-        }
-        if !duplicates.is_empty() {
+        if !self.duplicates.is_empty() {
             self.warnings.push(format!(
                 "{file} declares the same connection key more than once ({}); each is listed, and their properties are attached to the first.",
-                join(duplicates.iter())
+                join(self.duplicates.iter())
             ));
         }
         if !self.unknown_bindings_versions.is_empty() {

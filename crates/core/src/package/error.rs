@@ -26,6 +26,10 @@ pub enum PackageError {
     )]
     NotAFileOrFolder { path: String },
     #[error(
+        "{path} is not a regular file (it is a pipe, a device or a socket), so it was not read. Put the bindings file itself there, or give a package (.nupkg)."
+    )]
+    NotARegularFile { path: String },
+    #[error(
         "{path} is not a UiPath project folder: it has no project.json, pyproject.toml or bindings_v2.json at its root. Give the folder that holds project.json, or a package (.nupkg)."
     )]
     NotAProject { path: String },
@@ -130,6 +134,7 @@ impl PackageError {
             Self::NotFound { .. } => "not_found",
             Self::Io { .. } => "io",
             Self::NotAFileOrFolder { .. } => "not_a_file_or_folder",
+            Self::NotARegularFile { .. } => "not_a_regular_file",
             Self::NotAProject { .. } => "not_a_project",
             Self::NotAZip { .. } => "not_a_zip",
             Self::PackageTooLarge { .. } => "package_too_large",

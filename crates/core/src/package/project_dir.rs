@@ -91,6 +91,12 @@ fn read_file(
     limits: &Limits,
 ) -> Result<PackageBindings, PackageError> {
     let display = path.display().to_string();
+    // Opening a FIFO blocks until something writes to it, and a device may
+    // never end: only regular files are opened (symbolic links followed).
+    let meta = fs::metadata(path).map_err(|e| PackageError::from_io(&display, e))?;
+    if !meta.is_file() {
+        return Err(PackageError::NotARegularFile { path: display });
+    }
     let file = fs::File::open(path).map_err(|e| PackageError::from_io(&display, e))?;
     // A file on disk is not compressed: the ratio check cannot trigger.
     let bytes = read_bounded(file, u64::MAX, limits).map_err(|e| match e {
@@ -220,6 +226,16 @@ mod tests {
         };
         let err = read_project_dir(dir.path(), &limits).unwrap_err();
         assert_eq!(err.kind(), "bindings_too_large");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_device_in_place_of_the_bindings_file_is_not_opened() {
+        let dir = folder(&[("project.json", "{}")]);
+        std::os::unix::fs::symlink("/dev/zero", dir.path().join("bindings_v2.json")).unwrap();
+        let err = read_project_dir(dir.path(), &Limits::default()).unwrap_err();
+        assert_eq!(err.kind(), "not_a_regular_file");
+        assert!(err.to_string().contains("is not a regular file"), "{err}");
     }
 
     #[test]

@@ -188,16 +188,6 @@ pub async fn application_sign_in(
     }
 }
 
-/// Signs an external application in with its client id and secret.
-pub async fn client_credentials(
-    tenant: &TenantUrl,
-    client_id: &str,
-    secret: &Secret<String>,
-    scopes: &[&str],
-) -> Result<Secret<String>, SignInError> {
-    Ok(app_token(tenant, client_id, secret, scopes).await?.access)
-}
-
 /// An access token and when it runs out.
 #[derive(Debug)]
 struct AppToken {

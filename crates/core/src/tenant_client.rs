@@ -101,9 +101,6 @@ pub struct TenantClient {
     /// request of this client waits until then, not only the one refused, so
     /// a bulk run slows down as a whole instead of failing row after row.
     paused_until: std::sync::Mutex<Option<tokio::time::Instant>>,
-    /// An application signed in as itself (client credentials): what it
-    /// cannot do is explained differently from what a person lacks.
-    application: bool,
     /// Answers that said 429 (too many requests), for benchmarks and logs.
     throttled: AtomicU64,
 }
@@ -193,7 +190,7 @@ impl TenantClient {
     /// A client for an application signed in with client credentials: it
     /// signs in again before its token runs out, and once more on a 401.
     pub fn with_app(tenant: TenantUrl, app: Arc<AppSession>) -> Result<Self, TenantError> {
-        Ok(Self::build(tenant, TokenSource::App(app))?.as_application())
+        Self::build(tenant, TokenSource::App(app))
     }
 
     fn build(tenant: TenantUrl, token: TokenSource) -> Result<Self, TenantError> {
@@ -214,7 +211,6 @@ impl TenantClient {
             retry: RetryPolicy::default(),
             requests: AtomicU64::new(0),
             paused_until: std::sync::Mutex::new(None),
-            application: false,
             throttled: AtomicU64::new(0),
         })
     }
@@ -228,15 +224,11 @@ impl TenantClient {
         &self.tenant
     }
 
-    /// Marks the client as an application's signed in as itself.
-    pub fn as_application(mut self) -> Self {
-        self.application = true;
-        self
-    }
-
-    /// Whether an application signed in as itself holds the token.
+    /// Whether an application signed in as itself (client credentials)
+    /// holds the token: what it cannot do is explained differently from
+    /// what a person lacks.
     pub fn is_application(&self) -> bool {
-        self.application
+        matches!(self.token, TokenSource::App(_))
     }
 
     async fn bearer(&self) -> Result<Secret<String>, TenantError> {
@@ -430,13 +422,10 @@ impl TenantClient {
         folder_key: Option<&str>,
         body: Option<&serde_json::Value>,
     ) -> Result<T, TenantError> {
-        let answer = self
-            .send(method, path, query, folder_key, body, false)
-            .await?;
-        serde_json::from_slice(&answer.body).map_err(|e| TenantError::Malformed {
-            path: path.to_owned(),
-            reason: e.to_string(),
+        self.send(method, path, query, folder_key, body, false, |_, body| {
+            serde_json::from_slice(body)
         })
+        .await
     }
 
     /// GETs `path` in a folder like [`Self::get_json`], but a refusal that
@@ -449,13 +438,34 @@ impl TenantClient {
         query: &[(&str, String)],
         folder_key: Option<&str>,
     ) -> Result<Answer, TenantError> {
-        self.send(Method::GET, path, query, folder_key, None, true)
-            .await
+        self.send(
+            Method::GET,
+            path,
+            query,
+            folder_key,
+            None,
+            true,
+            |status, body| {
+                // A success must be JSON to be whole; a refusal is kept as sent.
+                if (200..300).contains(&status) && status != 204 {
+                    serde_json::from_slice::<serde::de::IgnoredAny>(body)?;
+                }
+                Ok(Answer {
+                    status,
+                    body: body.to_vec(),
+                })
+            },
+        )
+        .await
     }
 
-    /// Sends a request, retrying what may succeed later, and gives back a
-    /// successful answer; with `keep_refusals`, a final 4xx answer too.
-    async fn send(
+    /// Sends a request, retrying what may succeed later, and reads the
+    /// successful answer with `read` (with `keep_refusals`, a final 4xx
+    /// answer too). A body cut off or not JSON at all (a proxy's page) may
+    /// come whole when asked again; valid JSON of another shape, or an empty
+    /// 204, will not.
+    #[allow(clippy::too_many_arguments)]
+    async fn send<T>(
         &self,
         method: Method,
         path: &str,
@@ -463,7 +473,12 @@ impl TenantClient {
         folder_key: Option<&str>,
         body: Option<&serde_json::Value>,
         keep_refusals: bool,
-    ) -> Result<Answer, TenantError> {
+        read: impl Fn(u16, &[u8]) -> serde_json::Result<T>,
+    ) -> Result<T, TenantError> {
+        let malformed = |e: serde_json::Error| TenantError::Malformed {
+            path: path.to_owned(),
+            reason: e.to_string(),
+        };
         let url = format!("{}/{}", self.tenant.url, path.trim_start_matches('/'));
         let mut attempt = 0;
         let mut timed_out = 0;
@@ -500,27 +515,13 @@ impl TenantClient {
                         self.pause_for(retry_after);
                     }
                     match response.bytes().await {
-                        Ok(body) if status.is_success() => {
-                            // A body cut off or not JSON at all (a proxy's
-                            // page) may come whole when asked again; valid
-                            // JSON of another shape will not, and is left to
-                            // the caller's parsing.
-                            match serde_json::from_slice::<serde::de::IgnoredAny>(&body) {
-                                Err(e) if status != StatusCode::NO_CONTENT && !e.is_data() => (
-                                    None,
-                                    TenantError::Malformed {
-                                        path: path.to_owned(),
-                                        reason: e.to_string(),
-                                    },
-                                ),
-                                _ => {
-                                    return Ok(Answer {
-                                        status: status.as_u16(),
-                                        body: body.to_vec(),
-                                    });
-                                }
+                        Ok(body) if status.is_success() => match read(status.as_u16(), &body) {
+                            Ok(value) => return Ok(value),
+                            Err(e) if e.is_data() || status == StatusCode::NO_CONTENT => {
+                                return Err(malformed(e));
                             }
-                        }
+                            Err(e) => (None, malformed(e)),
+                        },
                         Ok(body) => {
                             // An expired session: refresh once, quietly, and try again.
                             if status == StatusCode::UNAUTHORIZED
@@ -538,10 +539,7 @@ impl TenantClient {
                                 && status.is_client_error()
                                 && status != StatusCode::UNAUTHORIZED
                             {
-                                return Ok(Answer {
-                                    status: status.as_u16(),
-                                    body: body.to_vec(),
-                                });
+                                return read(status.as_u16(), &body).map_err(malformed);
                             }
                             let error = status_error(status, path, &body);
                             if !retryable {

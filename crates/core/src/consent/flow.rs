@@ -37,6 +37,24 @@ pub struct FlowOptions {
     pub title: String,
 }
 
+impl FlowOptions {
+    /// When the user's time is up, counted from now. A timeout past what
+    /// the clock can count means no deadline, not a panic.
+    pub(super) fn deadline(&self) -> tokio::time::Instant {
+        let now = tokio::time::Instant::now();
+        now.checked_add(self.timeout)
+            .unwrap_or_else(|| now + Duration::from_secs(100 * 365 * 86_400))
+    }
+
+    /// The tenant's polling clock: a tick every `poll_every`, late ticks
+    /// not made up for.
+    pub(super) fn ticks(&self) -> tokio::time::Interval {
+        let mut tick = tokio::time::interval(self.poll_every);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        tick
+    }
+}
+
 impl Default for FlowOptions {
     fn default() -> Self {
         Self {
@@ -154,6 +172,25 @@ pub async fn start_reconnect(
     })
 }
 
+/// A consent's progress as this flow knows it without the tenant's session:
+/// its status, and the account the connection acted as before.
+fn progress(
+    session_id: &str,
+    status: ReconnectStatus,
+    previous_identity: Option<String>,
+) -> ReconnectProgress {
+    ReconnectProgress {
+        session_id: session_id.to_owned(),
+        status,
+        identity: None,
+        previous_identity,
+        scopes: ScopeDiff::default(),
+        failure: None,
+        admin_consent_url: None,
+        other_account: false,
+    }
+}
+
 /// Where things stand from the connection alone; `None` while nothing
 /// changed.
 fn from_snapshot(
@@ -175,14 +212,9 @@ fn from_snapshot(
         _ => false,
     };
     Some(ReconnectProgress {
-        session_id: session_id.to_owned(),
-        status: ReconnectStatus::Completed,
         identity: now.identity.clone(),
-        previous_identity: previous,
-        scopes: ScopeDiff::default(),
-        failure: None,
-        admin_consent_url: None,
         other_account,
+        ..progress(session_id, ReconnectStatus::Completed, previous)
     })
 }
 
@@ -226,16 +258,11 @@ pub async fn run(
     let first = if options.session_status {
         reconnect::status(client, id, session_id).await?
     } else {
-        ReconnectProgress {
-            session_id: session_id.clone(),
-            status: ReconnectStatus::Pending,
-            identity: None,
-            previous_identity: started.before.as_ref().and_then(|b| b.identity.clone()),
-            scopes: ScopeDiff::default(),
-            failure: None,
-            admin_consent_url: None,
-            other_account: false,
-        }
+        progress(
+            session_id,
+            ReconnectStatus::Pending,
+            started.before.as_ref().and_then(|b| b.identity.clone()),
+        )
     };
     on_progress(&first);
     let previous_identity = first.previous_identity.clone();
@@ -253,9 +280,8 @@ pub async fn run(
             now.as_ref(),
         ))
     };
-    let deadline = tokio::time::Instant::now() + options.timeout;
-    let mut tick = tokio::time::interval(options.poll_every);
-    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let deadline = options.deadline();
+    let mut tick = options.ticks();
     let mut provider_page: Option<Url> = None;
     let ended = loop {
         tokio::select! {
@@ -293,16 +319,11 @@ pub async fn run(
             let mut failed = if options.session_status {
                 reconnect::status(client, id, session_id).await?
             } else {
-                ReconnectProgress {
-                    session_id: session_id.clone(),
-                    status: ReconnectStatus::Failed,
-                    identity: None,
-                    previous_identity: previous_identity.clone(),
-                    scopes: ScopeDiff::default(),
-                    failure: None,
-                    admin_consent_url: None,
-                    other_account: false,
-                }
+                progress(
+                    session_id,
+                    ReconnectStatus::Failed,
+                    previous_identity.clone(),
+                )
             };
             if failed.status == ReconnectStatus::Pending || failed.failure.is_none() {
                 failed.status = ReconnectStatus::Failed;
@@ -403,6 +424,16 @@ mod tests {
         // Being created: there is nothing before; existing and Enabled is done.
         assert!(from_snapshot("s", None, Some(&done)).is_some());
         assert!(from_snapshot("s", None, None).is_none());
+    }
+
+    #[tokio::test]
+    async fn a_timeout_past_the_clock_is_no_deadline_not_a_panic() {
+        let options = FlowOptions {
+            timeout: Duration::MAX,
+            ..FlowOptions::default()
+        };
+        let year = Duration::from_secs(365 * 86_400);
+        assert!(options.deadline() > tokio::time::Instant::now() + year);
     }
 
     #[test]

@@ -91,9 +91,8 @@ pub async fn create_on_tenant_page(
     let url =
         Url::parse(&handoff.url).map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))?;
     let mut view = driver.open(&url, &options.title)?;
-    let deadline = tokio::time::Instant::now() + options.timeout;
-    let mut tick = tokio::time::interval(options.poll_every);
-    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let deadline = options.deadline();
+    let mut tick = options.ticks();
     let new_one = || async {
         Ok::<_, ApiError>(
             of_connector(client, folder, connector)

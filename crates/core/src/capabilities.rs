@@ -161,26 +161,49 @@ fn probe<T>(result: Result<T, TenantError>) -> (Probe, Option<T>) {
 
 const ADMIN_APPS: &str = "Admin › External Applications";
 
+/// The anonymous version endpoint's answer; empty when it does not answer.
+async fn version(client: &TenantClient) -> Version {
+    client
+        .get_json("orchestrator_/api/status/version", &[], None)
+        .await
+        .unwrap_or_default()
+}
+
 /// The sandbox's inventions the tenant serves, from the anonymous version
 /// endpoint alone (one request): empty for a real tenant, and when the
 /// endpoint does not answer.
 pub async fn extensions(client: &TenantClient) -> Vec<String> {
-    client
-        .get_json::<Version>("orchestrator_/api/status/version", &[], None)
+    version(client)
         .await
-        .ok()
-        .and_then(|v| v.sandbox)
+        .sandbox
         .map(|s| s.extensions)
         .unwrap_or_default()
+}
+
+/// A feature that exists only where the tenant serves one of the sandbox's
+/// inventions: what is true with it, what without, and what to do then.
+fn by_extension(
+    id: FeatureId,
+    name: &str,
+    on: bool,
+    with_it: &str,
+    without_it: &str,
+    instead: &str,
+) -> Feature {
+    Feature {
+        id,
+        name: name.into(),
+        on,
+        why: if on { with_it } else { without_it }.into(),
+        fix: (!on).then(|| instead.into()),
+        needed: false,
+    }
 }
 
 /// Asks the tenant what it offers. Fails only when nobody is signed in.
 pub async fn probe_tenant(client: &TenantClient) -> Result<Capabilities, ApiError> {
     let me: Me = current_user(client).await?;
-    let version: Version = client
-        .get_json("orchestrator_/api/status/version", &[], None)
-        .await
-        .unwrap_or_default();
+    let version = version(client).await;
     let extensions = version
         .sandbox
         .as_ref()
@@ -230,13 +253,7 @@ pub async fn probe_tenant(client: &TenantClient) -> Result<Capabilities, ApiErro
         Probe::Failed(m) => format!("Could not {what}: {m}"),
         Probe::Ok => String::new(),
     };
-    let is_fix = if me.application {
-        "IS.Connections.Read is a user scope on UiPath (Integration Service › API access): an application signing in as itself cannot read connections. Sign in as a person instead (connassist login, or Sign in in the app).".to_owned()
-    } else {
-        format!(
-            "Add IS.Connections.Read and IS.Connectors.Read to the external application's user scopes ({ADMIN_APPS}), then sign in again."
-        )
-    };
+    let is_fix = connections::read_scope_fix(me.application);
     features.push(Feature {
         id: FeatureId::Connections,
         name: "List connections".into(),
@@ -246,7 +263,7 @@ pub async fn probe_tenant(client: &TenantClient) -> Result<Capabilities, ApiErro
         } else {
             missing_is_scope("list connections")
         },
-        fix: (!connections_on).then(|| is_fix.clone()),
+        fix: (!connections_on).then(|| is_fix.to_owned()),
         needed: true,
     });
     let owners = sample
@@ -274,7 +291,7 @@ pub async fn probe_tenant(client: &TenantClient) -> Result<Capabilities, ApiErro
         } else {
             missing_is_scope("read connections")
         },
-        fix: (!connections_on).then(|| is_fix.clone()),
+        fix: (!connections_on).then(|| is_fix.to_owned()),
         needed: true,
     });
     let session_status = has_ext("consent-session-status");
@@ -292,35 +309,27 @@ pub async fn probe_tenant(client: &TenantClient) -> Result<Capabilities, ApiErro
         fix: if me.application {
             Some("Sign in as a person: the consent must be theirs.".into())
         } else {
-            (!connections_on).then(|| is_fix.clone())
+            (!connections_on).then(|| is_fix.to_owned())
         },
         needed: false,
     });
-    features.push(Feature {
-        id: FeatureId::ConsentSessionStatus,
-        name: "Consent progress from the tenant".into(),
-        on: session_status,
-        why: if session_status {
-            "The tenant reports each consent session's progress and failure (an invention of the sandbox's extended profile).".into()
-        } else {
-            "The tenant publishes no way to follow a consent session: the app learns the outcome from the connection itself, and from the consent window's last page.".into()
-        },
-        fix: (!session_status).then(|| "Nothing to do. A declined consent is seen in the app's window; in the system browser, press Cancel when you are done.".to_owned()),
-        needed: false,
-    });
+    features.push(by_extension(
+        FeatureId::ConsentSessionStatus,
+        "Consent progress from the tenant",
+        session_status,
+        "The tenant reports each consent session's progress and failure (an invention of the sandbox's extended profile).",
+        "The tenant publishes no way to follow a consent session: the app learns the outcome from the connection itself, and from the consent window's last page.",
+        "Nothing to do. A declined consent is seen in the app's window; in the system browser, press Cancel when you are done.",
+    ));
     let create_api = has_ext("create-connection");
-    features.push(Feature {
-        id: FeatureId::CreateInApp,
-        name: "Create connections in the app".into(),
-        on: create_api,
-        why: if create_api {
-            "The tenant creates connections through its API (an invention of the sandbox's extended profile).".into()
-        } else {
-            "This tenant offers no public API to create connections.".into()
-        },
-        fix: (!create_api).then(|| "New connection opens the tenant's own page for that connector and folder, and the app picks the new connection up when it appears.".to_owned()),
-        needed: false,
-    });
+    features.push(by_extension(
+        FeatureId::CreateInApp,
+        "Create connections in the app",
+        create_api,
+        "The tenant creates connections through its API (an invention of the sandbox's extended profile).",
+        "This tenant offers no public API to create connections.",
+        "New connection opens the tenant's own page for that connector and folder, and the app picks the new connection up when it appears.",
+    ));
     let (audit_probe, _) = match first {
         Some(f) => probe(
             client
@@ -347,44 +356,32 @@ pub async fn probe_tenant(client: &TenantClient) -> Result<Capabilities, ApiErro
         needed: true,
     });
     let configurable = has_ext("configurable-field");
-    features.push(Feature {
-        id: FeatureId::ConfigurableBindings,
-        name: "\"Configurable by users\" bindings".into(),
-        on: configurable,
-        why: if configurable {
-            "The tenant says which bindings are configurable by users (an invention of the sandbox's extended profile).".into()
-        } else {
-            "No public API says which bindings are configurable by users: the audit infers it from job history (attended runs that chose their own connection, unattended runs that failed without one), and otherwise says it cannot tell.".into()
-        },
-        fix: (!configurable).then(|| "Check Package Requirements in Orchestrator for the processes the audit names.".to_owned()),
-        needed: false,
-    });
+    features.push(by_extension(
+        FeatureId::ConfigurableBindings,
+        "\"Configurable by users\" bindings",
+        configurable,
+        "The tenant says which bindings are configurable by users (an invention of the sandbox's extended profile).",
+        "No public API says which bindings are configurable by users: the audit infers it from job history (attended runs that chose their own connection, unattended runs that failed without one), and otherwise says it cannot tell.",
+        "Check Package Requirements in Orchestrator for the processes the audit names.",
+    ));
     let choices = has_ext("attended-selections");
-    features.push(Feature {
-        id: FeatureId::AttendedChoices,
-        name: "Your connection for attended processes".into(),
-        on: choices,
-        why: if choices {
-            "The tenant keeps each user's choice (an invention of the sandbox's extended profile).".into()
-        } else {
-            "No public API holds the UiPath Assistant's connection choices: a choice made here is kept on this computer only, and the Assistant does not see it.".into()
-        },
-        fix: (!choices).then(|| "Choose the connection in the UiPath Assistant as well (the process's settings).".to_owned()),
-        needed: false,
-    });
+    features.push(by_extension(
+        FeatureId::AttendedChoices,
+        "Your connection for attended processes",
+        choices,
+        "The tenant keeps each user's choice (an invention of the sandbox's extended profile).",
+        "No public API holds the UiPath Assistant's connection choices: a choice made here is kept on this computer only, and the Assistant does not see it.",
+        "Choose the connection in the UiPath Assistant as well (the process's settings).",
+    ));
     let auth_details = has_ext("connection-auth-details");
-    features.push(Feature {
-        id: FeatureId::SecretExpiry,
-        name: "App secret expiry dates".into(),
-        on: auth_details,
-        why: if auth_details {
-            "The tenant reports when an app connection's secret or certificate expires.".into()
-        } else {
-            "The tenant does not report when an app connection's secret or certificate expires, nor its authentication type and permissions.".into()
-        },
-        fix: (!auth_details).then(|| "Record the expiry date in the connection's details: health checks then warn 30, 14 and 7 days ahead.".to_owned()),
-        needed: false,
-    });
+    features.push(by_extension(
+        FeatureId::SecretExpiry,
+        "App secret expiry dates",
+        auth_details,
+        "The tenant reports when an app connection's secret or certificate expires.",
+        "The tenant does not report when an app connection's secret or certificate expires, nor its authentication type and permissions.",
+        "Record the expiry date in the connection's details: health checks then warn 30, 14 and 7 days ahead.",
+    ));
 
     Ok(Capabilities {
         tenant: client.tenant().url.clone(),

@@ -469,10 +469,9 @@ pub async fn list(
     } else {
         options.concurrency
     };
-    let connector = options.connector.as_deref();
     let mut results = futures::stream::iter(visible)
         .map(|folder| async move {
-            let outcome = folder_connections(client, &folder, connector).await;
+            let outcome = list_folder(client, &folder, options).await;
             (folder, outcome)
         })
         .buffer_unordered(concurrency);
@@ -480,16 +479,10 @@ pub async fn list(
     let mut listing = Listing::default();
     while let Some((folder, outcome)) = results.next().await {
         let event = match outcome {
-            Ok(mut rows) => {
-                if let Some(state) = options.state {
-                    rows.retain(|r| r.state == state);
-                }
-                options.mine.mark(&mut rows);
-                ListEvent::Folder {
-                    folder,
-                    connections: rows,
-                }
-            }
+            Ok(rows) => ListEvent::Folder {
+                folder,
+                connections: rows,
+            },
             Err(e) => ListEvent::FolderFailed(FolderError {
                 folder,
                 error: e.into(),
@@ -514,6 +507,16 @@ pub async fn list(
     Ok(listing)
 }
 
+/// What to do when connections may not be read: a person's session lacks
+/// Integration Service's scopes; an application can never have them.
+pub(crate) fn read_scope_fix(application: bool) -> &'static str {
+    if application {
+        "IS.Connections.Read is a user scope on UiPath (Integration Service › API access): an application signing in as itself cannot read connections. Sign in as a person instead (connassist login, or Sign in in the app)."
+    } else {
+        "Add IS.Connections.Read and IS.Connectors.Read to the external application's user scopes (Admin › External Applications), then sign in again."
+    }
+}
+
 /// Every folder refused its connections as forbidden: not a folder's
 /// trouble but the account's (a token without Integration Service's scope),
 /// said once, with what to do.
@@ -527,11 +530,7 @@ fn refused_everywhere(listing: &Listing, client: &TenantClient) -> Option<Tenant
     if !all_forbidden {
         return None;
     }
-    let fix = if client.is_application() {
-        "IS.Connections.Read is a user scope on UiPath (Integration Service › API access): an application signing in as itself cannot read connections. Sign in as a person instead (connassist login, or Sign in in the app)."
-    } else {
-        "Check that the external application has IS.Connections.Read and IS.Connectors.Read among its user scopes (Admin › External Applications), then sign in again."
-    };
+    let fix = read_scope_fix(client.is_application());
     Some(TenantError::Forbidden {
         message: format!(
             "none of the {} folders' connections may be read by this account ({}). {fix}",

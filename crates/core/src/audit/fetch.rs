@@ -132,6 +132,32 @@ struct WireJob {
     resource_overwrites: Option<serde_json::Value>,
 }
 
+impl WireRelease {
+    /// The process says it needs a user at the keyboard.
+    fn attended_only(&self) -> bool {
+        self.requires_user_interaction
+            .or(self.is_attended)
+            .unwrap_or(false)
+    }
+}
+
+impl WireSchedule {
+    /// An enabled trigger that starts `release` on an unattended robot.
+    fn starts_unattended(&self, release: &WireRelease) -> bool {
+        self.enabled
+            && (self.release_id == Some(release.id)
+                || self.release_key.as_deref() == Some(release.key.as_str()))
+            && !self.runtime_type.as_deref().is_some_and(attended_runtime)
+    }
+}
+
+impl WireRobot {
+    /// A robot of an unattended kind (its kind is known and not attended).
+    fn unattended(&self) -> bool {
+        !self.kind.as_deref().is_none_or(attended_runtime)
+    }
+}
+
 impl WireJob {
     /// The binding keys this run overwrote with another connection.
     fn overwritten_bindings(&self) -> Vec<String> {
@@ -315,21 +341,11 @@ fn jobs_needed(
     robots: &[WireRobot],
 ) -> bool {
     releases.iter().any(|(r, bindings)| {
-        let attended_only = r
-            .requires_user_interaction
-            .or(r.is_attended)
-            .unwrap_or(false);
-        if attended_only {
+        if r.attended_only() {
             return false;
         }
-        let triggered = schedules.iter().any(|s| {
-            s.enabled
-                && (s.release_id == Some(r.id) || s.release_key.as_deref() == Some(r.key.as_str()))
-                && !s.runtime_type.as_deref().is_some_and(attended_runtime)
-        });
-        let robots = robots
-            .iter()
-            .any(|x| !x.kind.as_deref().is_none_or(attended_runtime));
+        let triggered = schedules.iter().any(|s| s.starts_unattended(r));
+        let robots = robots.iter().any(WireRobot::unattended);
         let open_run_mode = !triggered && !robots;
         let unreported = bindings.as_ref().is_ok_and(|b| {
             b.iter()
@@ -422,25 +438,17 @@ fn run_modes(
     facts: &FolderFacts,
     robot_folders: &HashMap<i64, Vec<String>>,
 ) -> RunModes {
-    let attended_only = release
-        .requires_user_interaction
-        .or(release.is_attended)
-        .unwrap_or(false);
+    let attended_only = release.attended_only();
     let unattended_triggers = facts
         .schedules
         .iter()
-        .filter(|s| {
-            s.enabled
-                && (s.release_id == Some(release.id)
-                    || s.release_key.as_deref() == Some(release.key.as_str()))
-                && !s.runtime_type.as_deref().is_some_and(attended_runtime)
-        })
+        .filter(|s| s.starts_unattended(release))
         .map(|s| s.name.clone())
         .collect();
     let unattended_robots = facts
         .robots
         .iter()
-        .filter(|r| !r.kind.as_deref().is_none_or(attended_runtime))
+        .filter(|r| r.unattended())
         .map(|r| RunIdentity {
             user_name: r
                 .username

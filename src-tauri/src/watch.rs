@@ -19,8 +19,9 @@ use std::time::Duration;
 
 use connassist_core::ApiError;
 use connassist_core::connections::{ConnectionRow, ListOptions, list};
-use connassist_core::health::watch::{self as decide, Mine, Notice, OpenRequest};
+use connassist_core::health::watch::{self as decide, Notice, OpenRequest};
 use connassist_core::health::{self, HealthResult};
+use connassist_core::mine::Mine;
 use connassist_core::tenant_client::TenantClient;
 use tauri::ipc::Channel;
 use tauri::{AppHandle, Manager, Runtime, State};

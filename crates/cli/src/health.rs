@@ -31,8 +31,9 @@ use connassist_core::ApiError;
 use connassist_core::connections::{FolderError, ListOptions, list};
 use connassist_core::failure::FailureStatus;
 use connassist_core::health::export::{self, HealthReport, status_name};
-use connassist_core::health::watch::{self, Mine};
+use connassist_core::health::watch;
 use connassist_core::health::{self, Evidence, HealthResult, HealthSummary};
+use connassist_core::mine::Mine;
 use connassist_core::tenant_client::TenantClient;
 
 use crate::exit;

@@ -22,7 +22,7 @@ pub const MAX_NOTICES: usize = 3;
 /// Days before a secret or sign-in lapses when a warning is (re)sent.
 pub const WARNING_MARKS: [i64; 3] = [30, 14, 7];
 
-pub use crate::mine::Mine;
+use crate::mine::Mine;
 
 /// The tray badge: the user's connections that are broken now.
 pub fn badge<'a>(results: impl IntoIterator<Item = &'a HealthResult>, mine: &Mine) -> usize {

@@ -142,11 +142,7 @@ impl PendingSignIn {
 
     /// What Identity's error page says, as a sign-in error with its fix.
     pub fn identity_error(&self, url: &Url) -> SignInError {
-        let param = |name: &str| {
-            url.query_pairs()
-                .find(|(k, _)| k == name)
-                .map(|(_, v)| v.into_owned())
-        };
+        let param = |name: &str| query_param(url, name);
         let description = param("errorId").and_then(|id| {
             use base64::Engine;
             let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
@@ -186,12 +182,7 @@ impl PendingSignIn {
                 redact(callback)
             )));
         }
-        let param = |name: &str| {
-            callback
-                .query_pairs()
-                .find(|(k, _)| k == name)
-                .map(|(_, v)| v.into_owned())
-        };
+        let param = |name: &str| query_param(callback, name);
         // state first: an answer for another sign-in must not even report its error.
         match param("state") {
             Some(s) if crate::secret::constant_time_eq(&s, self.state.expose()) => {}
@@ -310,6 +301,13 @@ fn metadata_promises_iss(metadata: &serde_json::Value) -> bool {
         .get("authorization_response_iss_parameter_supported")
         .and_then(serde_json::Value::as_bool)
         .unwrap_or(false)
+}
+
+/// The first value of query parameter `name` in `url`, decoded.
+pub(crate) fn query_param(url: &Url, name: &str) -> Option<String> {
+    url.query_pairs()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.into_owned())
 }
 
 /// Whether `url` goes to `redirect`: same scheme, host, port and path.

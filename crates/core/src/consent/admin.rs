@@ -9,12 +9,7 @@
 use url::Url;
 
 use crate::failure::admin_consent_url;
-
-fn param(url: &Url, name: &str) -> Option<String> {
-    url.query_pairs()
-        .find(|(k, _)| k == name)
-        .map(|(_, v)| v.into_owned())
-}
+use crate::sign_in::query_param as param;
 
 pub fn link(authorize: &Url) -> Option<Url> {
     let client_id = param(authorize, "client_id")?;

@@ -224,11 +224,7 @@ fn callback_error(auth_url: &Url, url: &Url) -> Option<WireError> {
     if url.origin() != auth_url.origin() || !url.path().ends_with("/provisioning_/callback") {
         return None;
     }
-    let param = |name: &str| {
-        url.query_pairs()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.into_owned())
-    };
+    let param = |name: &str| crate::sign_in::query_param(url, name);
     let code = param("error")?;
     let message = param("error_description");
     let provider_code = message.as_deref().and_then(|m| {

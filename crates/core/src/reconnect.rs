@@ -200,10 +200,7 @@ fn progress(w: WireProgress) -> ReconnectProgress {
         .and_then(|u| Url::parse(u).ok())
         .filter(openable)
         .map(String::from);
-    let other_account = match (&w.identity, &w.previous_identity) {
-        (Some(now), Some(before)) => !crate::audit::accounts::same_account(now, before),
-        _ => false,
-    };
+    let other_account = other_account(w.previous_identity.as_deref(), w.identity.as_deref());
     ReconnectProgress {
         admin_consent_url,
         failure: w.error.as_ref().map(explain_error),
@@ -213,6 +210,15 @@ fn progress(w: WireProgress) -> ReconnectProgress {
         previous_identity: w.previous_identity,
         scopes: diff(w.scopes),
         other_account,
+    }
+}
+
+/// Whether the connection now acts as another account than `before` (both
+/// known and not the same account).
+pub(crate) fn other_account(before: Option<&str>, now: Option<&str>) -> bool {
+    match (before, now) {
+        (Some(before), Some(now)) => !crate::audit::accounts::same_account(before, now),
+        _ => false,
     }
 }
 

@@ -207,10 +207,7 @@ fn from_snapshot(
         return None;
     }
     let previous = before.and_then(|b| b.identity.clone());
-    let other_account = match (&previous, &now.identity) {
-        (Some(p), Some(n)) => !crate::audit::accounts::same_account(p, n),
-        _ => false,
-    };
+    let other_account = reconnect::other_account(previous.as_deref(), now.identity.as_deref());
     Some(ReconnectProgress {
         identity: now.identity.clone(),
         other_account,

@@ -10,6 +10,17 @@
 
 use std::time::Duration;
 
+/// The seconds an answer's `Retry-After` asks for, when it gives a number.
+pub(crate) fn retry_after(headers: &reqwest::header::HeaderMap) -> Option<u64> {
+    headers
+        .get(reqwest::header::RETRY_AFTER)?
+        .to_str()
+        .ok()?
+        .trim()
+        .parse()
+        .ok()
+}
+
 #[derive(Debug, Clone)]
 pub struct RetryPolicy {
     /// Attempts in total, the first included. Six: with one request in ten

@@ -10,12 +10,11 @@
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
-use reqwest::header::{HeaderValue, RETRY_AFTER};
 use reqwest::{Method, StatusCode};
 use serde::de::DeserializeOwned;
 
 use crate::error::{ApiError, ErrorCode};
-use crate::retry::{RetryPolicy, retryable_status};
+use crate::retry::{RetryPolicy, retry_after, retryable_status};
 use crate::secret::Secret;
 use crate::session::AppSession;
 use crate::tenant_url::TenantUrl;
@@ -506,10 +505,7 @@ impl TenantClient {
             let (retry_after, failure) = match outcome {
                 Ok(response) => {
                     let status = response.status();
-                    let retry_after = response
-                        .headers()
-                        .get(RETRY_AFTER)
-                        .and_then(parse_retry_after);
+                    let retry_after = retry_after(response.headers());
                     if status == StatusCode::TOO_MANY_REQUESTS {
                         self.throttled.fetch_add(1, Ordering::Relaxed);
                         self.pause_for(retry_after);
@@ -567,10 +563,6 @@ impl TenantClient {
             tokio::time::sleep(wait).await;
         }
     }
-}
-
-fn parse_retry_after(value: &HeaderValue) -> Option<u64> {
-    value.to_str().ok()?.trim().parse().ok()
 }
 
 fn status_error(status: StatusCode, path: &str, body: &[u8]) -> TenantError {

@@ -16,10 +16,8 @@
 use std::future::Future;
 use std::pin::Pin;
 
+use crate::retry::{RetryPolicy, retry_after, retryable_status};
 use oauth2::{HttpClientError, HttpRequest, HttpResponse};
-use reqwest::header::RETRY_AFTER;
-
-use crate::retry::{RetryPolicy, retryable_status};
 
 /// Whether a token request may be sent again after an answer was lost.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -81,11 +79,7 @@ impl TokenHttp {
                 }
             };
             let status = response.status();
-            let retry_after = response
-                .headers()
-                .get(RETRY_AFTER)
-                .and_then(|v| v.to_str().ok())
-                .and_then(|v| v.trim().parse().ok());
+            let retry_after = retry_after(response.headers());
             let mut answer = oauth2::http::Response::builder().status(status);
             for (name, value) in response.headers() {
                 answer = answer.header(name, value);

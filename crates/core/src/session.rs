@@ -197,10 +197,11 @@ struct AppToken {
 }
 
 impl AppToken {
-    /// Not yet within 30 s of running out, or a quarter of its lifetime when
-    /// that is shorter (as kept sessions count it).
+    /// Not yet within the kept sessions' margin of running out, or a
+    /// quarter of its lifetime when that is shorter.
     fn fresh(&self) -> bool {
-        let margin = Duration::from_secs(30).min(self.lifetime / 4);
+        let margin = Duration::from_secs(crate::token_session::MARGIN_SECS.unsigned_abs())
+            .min(self.lifetime / 4);
         tokio::time::Instant::now() + margin < self.expires_at
     }
 }

@@ -32,7 +32,7 @@ use crate::token_http::Repeat;
 
 /// Refresh this long before the access token expires, or a quarter of its
 /// lifetime when that is shorter (else short-lived tokens refresh every call).
-const MARGIN_SECS: i64 = 30;
+pub(crate) const MARGIN_SECS: i64 = 30;
 
 #[derive(Debug, thiserror::Error)]
 pub enum SessionError {

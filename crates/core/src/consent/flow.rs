@@ -225,7 +225,7 @@ fn callback_error(auth_url: &Url, url: &Url) -> Option<WireError> {
     let code = param("error")?;
     let message = param("error_description");
     let provider_code = message.as_deref().and_then(|m| {
-        crate::failure::aadsts_in(m)
+        crate::failure::aadsts_codes(m)
             .first()
             .map(|n| format!("AADSTS{n}"))
     });

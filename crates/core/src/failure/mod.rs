@@ -220,8 +220,7 @@ mod tests;
 
 use MatchKey::{Aadsts, Cns, Http, HttpServerError, OAuth, Provider, State, Transport};
 pub use admin_consent::{AdminConsentUrlError, admin_consent_url};
-use body::aadsts_codes;
-pub(crate) use body::aadsts_codes as aadsts_in;
+pub(crate) use body::aadsts_codes;
 pub use body::explain_error_body;
 use table::CATALOGUE;
 pub use table::catalogue;

@@ -217,10 +217,8 @@ async fn create_one(client: &TenantClient, args: &Args) -> Result<ExitCode, ApiE
         ));
     }
     let new = request(args, choice.folder.key.clone())?;
-    let through_api = capabilities::extensions(client)
-        .await
-        .iter()
-        .any(|e| e == "create-connection");
+    let through_api =
+        capabilities::tenant_serves(client, capabilities::extension::CREATE_CONNECTION).await;
     if !through_api {
         return on_tenant_page(client, args, &choice.folder).await;
     }

@@ -144,10 +144,8 @@ pub async fn follow(
     timeout: Duration,
     accept_other_account: bool,
 ) -> Result<ReconnectProgress, ApiError> {
-    let session_status = capabilities::extensions(client)
-        .await
-        .iter()
-        .any(|e| e == "consent-session-status");
+    let session_status =
+        capabilities::tenant_serves(client, capabilities::extension::CONSENT_SESSION_STATUS).await;
     let options = FlowOptions {
         timeout,
         poll_every: POLL,

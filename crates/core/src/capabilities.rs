@@ -25,6 +25,25 @@ use crate::connections::{self, FolderSummary};
 use crate::error::ApiError;
 use crate::tenant_client::{TenantClient, TenantError};
 
+/// The names of the sandbox's inventions a client may use where a tenant
+/// declares them, as `docs/platform-evidence.md` and the sandbox's
+/// `Extension::name` give them.
+pub mod extension {
+    pub const CONSENT_SESSION_STATUS: &str = "consent-session-status";
+    pub const CREATE_CONNECTION: &str = "create-connection";
+    pub const CONFIGURABLE_FIELD: &str = "configurable-field";
+    pub const ATTENDED_SELECTIONS: &str = "attended-selections";
+    pub const CONNECTION_AUTH_DETAILS: &str = "connection-auth-details";
+    /// Every name above.
+    pub const ALL: [&str; 5] = [
+        CONSENT_SESSION_STATUS,
+        CREATE_CONNECTION,
+        CONFIGURABLE_FIELD,
+        ATTENDED_SELECTIONS,
+        CONNECTION_AUTH_DETAILS,
+    ];
+}
+
 /// Which platform the tenant runs on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[ts(export)]
@@ -100,12 +119,6 @@ impl Capabilities {
         self.feature(id).is_some_and(|f| f.on)
     }
 
-    /// Whether the tenant serves one of the sandbox's inventions (by the name
-    /// `docs/platform-evidence.md` gives it).
-    pub fn extension(&self, name: &str) -> bool {
-        self.extensions.iter().any(|e| e == name)
-    }
-
     /// Every feature the user needs is on.
     pub fn usable(&self) -> bool {
         self.features.iter().all(|f| f.on || !f.needed)
@@ -178,6 +191,12 @@ pub async fn extensions(client: &TenantClient) -> Vec<String> {
         .sandbox
         .map(|s| s.extensions)
         .unwrap_or_default()
+}
+
+/// Whether the tenant serves the sandbox's invention `name` (one of
+/// [`extension`]'s), asked of the version endpoint alone.
+pub async fn tenant_serves(client: &TenantClient, name: &str) -> bool {
+    extensions(client).await.iter().any(|e| e == name)
 }
 
 /// A feature that exists only where the tenant serves one of the sandbox's
@@ -294,7 +313,7 @@ pub async fn probe_tenant(client: &TenantClient) -> Result<Capabilities, ApiErro
         fix: (!connections_on).then(|| is_fix.to_owned()),
         needed: true,
     });
-    let session_status = has_ext("consent-session-status");
+    let session_status = has_ext(extension::CONSENT_SESSION_STATUS);
     features.push(Feature {
         id: FeatureId::Reconnect,
         name: "Reconnect in the app".into(),
@@ -321,7 +340,7 @@ pub async fn probe_tenant(client: &TenantClient) -> Result<Capabilities, ApiErro
         "The tenant publishes no way to follow a consent session: the app learns the outcome from the connection itself, and from the consent window's last page.",
         "Nothing to do. A declined consent is seen in the app's window; in the system browser, press Cancel when you are done.",
     ));
-    let create_api = has_ext("create-connection");
+    let create_api = has_ext(extension::CREATE_CONNECTION);
     features.push(by_extension(
         FeatureId::CreateInApp,
         "Create connections in the app",
@@ -355,7 +374,7 @@ pub async fn probe_tenant(client: &TenantClient) -> Result<Capabilities, ApiErro
         fix: (!audit_on).then(|| format!("Add OR.Execution.Read, OR.Jobs.Read and OR.Robots.Read to the external application ({ADMIN_APPS}), then sign in again.")),
         needed: true,
     });
-    let configurable = has_ext("configurable-field");
+    let configurable = has_ext(extension::CONFIGURABLE_FIELD);
     features.push(by_extension(
         FeatureId::ConfigurableBindings,
         "\"Configurable by users\" bindings",
@@ -364,7 +383,7 @@ pub async fn probe_tenant(client: &TenantClient) -> Result<Capabilities, ApiErro
         "No public API says which bindings are configurable by users: the audit infers it from job history (attended runs that chose their own connection, unattended runs that failed without one), and otherwise says it cannot tell.",
         "Check Package Requirements in Orchestrator for the processes the audit names.",
     ));
-    let choices = has_ext("attended-selections");
+    let choices = has_ext(extension::ATTENDED_SELECTIONS);
     features.push(by_extension(
         FeatureId::AttendedChoices,
         "Your connection for attended processes",
@@ -373,7 +392,7 @@ pub async fn probe_tenant(client: &TenantClient) -> Result<Capabilities, ApiErro
         "No public API holds the UiPath Assistant's connection choices: a choice made here is kept on this computer only, and the Assistant does not see it.",
         "Choose the connection in the UiPath Assistant as well (the process's settings).",
     ));
-    let auth_details = has_ext("connection-auth-details");
+    let auth_details = has_ext(extension::CONNECTION_AUTH_DETAILS);
     features.push(by_extension(
         FeatureId::SecretExpiry,
         "App secret expiry dates",

@@ -275,3 +275,27 @@ async fn extended_another_account_waits_for_a_confirmation() {
     assert_eq!(done.status, ReconnectStatus::NeedsConfirmation, "{done:?}");
     assert!(done.other_account);
 }
+
+#[tokio::test]
+async fn the_extensions_core_asks_for_are_the_ones_the_sandbox_serves() {
+    use connassist_core::capabilities::{extension, tenant_serves};
+    let served: Vec<&str> = connassist_sandbox::Extension::ALL
+        .iter()
+        .map(|e| e.name())
+        .collect();
+    for name in extension::ALL {
+        assert!(
+            served.contains(&name),
+            "the sandbox has no extension {name}"
+        );
+    }
+    let (_sb, extended) = signed_in(Profile::Extended, "hana").await;
+    let (_sb2, documented) = signed_in(Profile::Documented, "hana").await;
+    for name in extension::ALL {
+        assert!(tenant_serves(&extended, name).await, "{name} on extended");
+        assert!(
+            !tenant_serves(&documented, name).await,
+            "{name} on documented"
+        );
+    }
+}

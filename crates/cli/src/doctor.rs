@@ -10,7 +10,7 @@
 use std::process::ExitCode;
 
 use comfy_table::{ContentArrangement, Table, presets::UTF8_BORDERS_ONLY};
-use connassist_core::capabilities::{Capabilities, Flavour, probe_tenant};
+use connassist_core::capabilities::{Capabilities, probe_tenant};
 
 use crate::exit;
 use crate::output::{self, Format};
@@ -44,15 +44,6 @@ pub fn run(args: Args, tenant: &TenantArgs) -> ExitCode {
     })
 }
 
-fn flavour(f: Flavour) -> &'static str {
-    match f {
-        Flavour::AutomationCloud => "Automation Cloud",
-        Flavour::AutomationSuite => "Automation Suite",
-        Flavour::Sandbox => "the sandbox tenant",
-        Flavour::Unknown => "an unknown platform",
-    }
-}
-
 fn table(c: &Capabilities) -> String {
     let mut t = Table::new();
     t.load_preset(UTF8_BORDERS_ONLY)
@@ -84,7 +75,7 @@ fn table(c: &Capabilities) -> String {
     format!(
         "{} ({}{}), signed in as {}; checked {}.\n{t}\n{verdict}\n",
         c.tenant,
-        flavour(c.flavour),
+        c.flavour.label(),
         c.version
             .as_deref()
             .map(|v| format!(" {v}"))

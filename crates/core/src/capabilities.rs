@@ -56,6 +56,18 @@ pub enum Flavour {
     Unknown,
 }
 
+impl Flavour {
+    /// As people read it: "Automation Cloud", "the sandbox tenant".
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::AutomationCloud => "Automation Cloud",
+            Self::AutomationSuite => "Automation Suite",
+            Self::Sandbox => "the sandbox tenant",
+            Self::Unknown => "an unknown platform",
+        }
+    }
+}
+
 /// The features whose availability depends on the tenant.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
 #[ts(export)]

@@ -190,15 +190,13 @@ pub fn report(p: &ReconnectProgress, format: Format, done: &str) -> ExitCode {
     match p.status {
         ReconnectStatus::Completed => {
             if p.other_account {
+                let before = p
+                    .previous_identity
+                    .as_deref()
+                    .unwrap_or("its previous account");
                 eprintln!(
-                    "warning: the connection now acts as {} instead of {}. If that is not what you meant, reconnect again and sign in as {}.",
+                    "warning: the connection now acts as {} instead of {before}. If that is not what you meant, reconnect again and sign in as {before}.",
                     p.identity.as_deref().unwrap_or("another account"),
-                    p.previous_identity
-                        .as_deref()
-                        .unwrap_or("its previous account"),
-                    p.previous_identity
-                        .as_deref()
-                        .unwrap_or("its previous account"),
                 );
             }
             if format == Format::Text {

@@ -211,12 +211,7 @@ pub async fn create_connection<R: Runtime>(
                     "That folder is not among those you can see; refresh and try again.",
                 )
             })?;
-        let name = create::connectors(&client)
-            .await?
-            .into_iter()
-            .find(|c| c.key == new.connector_key)
-            .map_or_else(|| new.connector_key.clone(), |c| c.name);
-        let handoff = handoff::page(&client, &folder, &name)?;
+        let handoff = handoff::page(&client, &folder, &new.connector_key).await?;
         let _ = on_handoff.send(handoff.clone());
         let options = flow_options(&app, &state, "New connection · Connections Assistant");
         let connection = handoff::create_on_tenant_page(
@@ -225,10 +220,7 @@ pub async fn create_connection<R: Runtime>(
             &new.connector_key,
             &handoff,
             &browser,
-            &FlowOptions {
-                poll_every: Duration::from_secs(2),
-                ..options
-            },
+            &options,
         )
         .await?;
         return Ok(CreateOutcome::Created { connection });

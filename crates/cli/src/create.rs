@@ -263,21 +263,15 @@ async fn on_tenant_page(
     args: &Args,
     folder: &connassist_core::connections::FolderSummary,
 ) -> Result<ExitCode, ApiError> {
-    let name = create::connectors(client)
-        .await?
-        .into_iter()
-        .find(|c| c.key == args.connector)
-        .map_or_else(|| args.connector.clone(), |c| c.name);
-    let handoff = handoff::page(client, folder, &name)?;
+    let handoff = handoff::page(client, folder, &args.connector).await?;
     eprintln!(
         "This tenant offers no API to create connections: create it on the tenant's own page. {}",
         handoff.steps
     );
     let options = FlowOptions {
         timeout: Duration::from_secs(args.timeout_secs),
-        poll_every: Duration::from_secs(2),
-        session_status: false,
         title: "New connection".to_owned(),
+        ..FlowOptions::default()
     };
     let row = handoff::create_on_tenant_page(
         client,

@@ -28,7 +28,8 @@ pub struct ConnectionRef {
 pub struct FlowOptions {
     /// How long the user has to finish.
     pub timeout: Duration,
-    /// How often the tenant is asked.
+    /// How often the tenant is asked about the consent (a hand-off reads
+    /// the folder at its own pace, [`super::handoff::POLL_EVERY`]).
     pub poll_every: Duration,
     /// The tenant reports consent sessions' progress (the capability probe's
     /// `ConsentSessionStatus`; the sandbox's extended profile).
@@ -45,14 +46,13 @@ impl FlowOptions {
         now.checked_add(self.timeout)
             .unwrap_or_else(|| now + Duration::from_secs(100 * 365 * 86_400))
     }
+}
 
-    /// The tenant's polling clock: a tick every `poll_every`, late ticks
-    /// not made up for.
-    pub(super) fn ticks(&self) -> tokio::time::Interval {
-        let mut tick = tokio::time::interval(self.poll_every);
-        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        tick
-    }
+/// A polling clock: a tick every `every`, late ticks not made up for.
+pub(super) fn ticks(every: Duration) -> tokio::time::Interval {
+    let mut tick = tokio::time::interval(every);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    tick
 }
 
 impl Default for FlowOptions {
@@ -274,7 +274,7 @@ pub async fn run(
         ))
     };
     let deadline = options.deadline();
-    let mut tick = options.ticks();
+    let mut tick = ticks(options.poll_every);
     let mut provider_page: Option<Url> = None;
     let ended = loop {
         tokio::select! {

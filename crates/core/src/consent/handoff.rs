@@ -11,6 +11,7 @@
 //! before and is Enabled is the new one.
 
 use std::collections::HashSet;
+use std::time::Duration;
 
 use serde::Serialize;
 use ts_rs::TS;
@@ -32,13 +33,22 @@ pub struct Handoff {
     pub steps: String,
 }
 
-/// The tenant's page for `folder`, and the steps to add a `connector_name`
-/// connection there.
-pub fn page(
+/// How often the folder's connections are read while the user works on the
+/// tenant's page: a listing, heavier than a consent's status.
+pub const POLL_EVERY: Duration = Duration::from_secs(2);
+
+/// The tenant's page for `folder`, and the steps to add a `connector_key`
+/// connection there (named as the catalogue names it).
+pub async fn page(
     client: &TenantClient,
     folder: &FolderSummary,
-    connector_name: &str,
+    connector_key: &str,
 ) -> Result<Handoff, ApiError> {
+    let connector_name = crate::create::connectors(client)
+        .await?
+        .into_iter()
+        .find(|c| c.key == connector_key)
+        .map_or_else(|| connector_key.to_owned(), |c| c.name);
     let mut url = Url::parse(&format!("{}/orchestrator_/", client.tenant().url)).map_err(|e| {
         ApiError::new(
             ErrorCode::Internal,
@@ -72,9 +82,10 @@ async fn of_connector(
         .map_err(ApiError::from)
 }
 
-/// Opens the tenant's page in `driver`'s browser and waits until a new
-/// `connector` connection is Enabled in `folder`; `Cancelled` when the
-/// window is closed or the time runs out first.
+/// Opens the tenant's page in `driver`'s browser and waits (reading the
+/// folder every [`POLL_EVERY`]) until a new `connector` connection is
+/// Enabled in `folder`; `Cancelled` when the window is closed or `options`'
+/// timeout runs out first.
 pub async fn create_on_tenant_page(
     client: &TenantClient,
     folder: &FolderSummary,
@@ -92,7 +103,7 @@ pub async fn create_on_tenant_page(
         Url::parse(&handoff.url).map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))?;
     let mut view = driver.open(&url, &options.title)?;
     let deadline = options.deadline();
-    let mut tick = options.ticks();
+    let mut tick = super::flow::ticks(POLL_EVERY);
     let new_one = || async {
         Ok::<_, ApiError>(
             of_connector(client, folder, connector)

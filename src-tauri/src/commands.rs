@@ -228,35 +228,18 @@ pub async fn list_connections(
     on_event: Channel<ListEvent>,
     folder: Option<String>,
 ) -> Result<(), ApiError> {
-    let session = state.session()?;
-    let chosen = chosen_ids(&state, &session.client).await;
+    let client = state.client()?;
     let options = ListOptions {
         folder,
-        mine: session.me.mine(chosen),
+        mine: state.mine(&client).await,
         ..ListOptions::default()
     };
-    let client = session.client;
     list(&client, &options, |event| {
         // The window may have gone away mid-listing; nothing to do then.
         let _ = on_event.send(event.clone());
     })
     .await?;
     Ok(())
-}
-
-/// The connections the signed-in user chose for attended processes (none
-/// when they cannot be read: nothing is marked theirs by mistake).
-pub async fn chosen_ids(state: &AppState, client: &TenantClient) -> Vec<String> {
-    let Ok(store) = state.selections() else {
-        return vec![];
-    };
-    match store.list(client).await {
-        Ok(s) => s.selections.into_iter().map(|s| s.connection_id).collect(),
-        Err(e) => {
-            tracing::debug!(error = %e.message, "attended choices unreadable");
-            vec![]
-        }
-    }
 }
 
 /// Audits every visible process's connection bindings (or one folder's, with

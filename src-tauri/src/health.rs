@@ -65,7 +65,7 @@ pub async fn check_health<R: Runtime>(
     let everywhere = folder.is_none();
     let stop = state.new_health_run();
     *state.last_health.lock().unwrap_or_else(|p| p.into_inner()) = Some(LastHealth::default());
-    let mine = crate::watch::mine(&app, &client).await;
+    let mine = state.mine(&client).await;
     let run = async {
         let options = ListOptions {
             folder,

@@ -11,6 +11,7 @@ use std::sync::{Arc, Mutex};
 
 use connassist_core::account::Me;
 use connassist_core::capabilities::Capabilities;
+use connassist_core::mine::Mine;
 use connassist_core::selections::SelectionStore;
 use connassist_core::tenant_client::TenantClient;
 use connassist_core::token_session::TokenSession;
@@ -87,6 +88,26 @@ impl AppState {
             .unwrap_or_else(|p| p.into_inner())
             .clone()
             .ok_or_else(signed_out)
+    }
+
+    /// Whose connections are the signed-in user's: decided in core from who
+    /// they are and the connections they chose for attended processes (none
+    /// when the choices cannot be read: nothing is marked theirs by mistake).
+    pub async fn mine(&self, client: &TenantClient) -> Mine {
+        let Ok(session) = self.session() else {
+            return Mine::nobody();
+        };
+        let chosen = match self.selections() {
+            Ok(store) => match store.list(client).await {
+                Ok(s) => s.selections.into_iter().map(|s| s.connection_id).collect(),
+                Err(e) => {
+                    tracing::debug!(error = %e.message, "attended choices unreadable");
+                    vec![]
+                }
+            },
+            Err(_) => vec![],
+        };
+        session.me.mine(chosen)
     }
 
     /// A fresh stop signal for a new health check (a check already running is stopped).

@@ -21,8 +21,6 @@ use connassist_core::ApiError;
 use connassist_core::connections::{ConnectionRow, ListOptions, list};
 use connassist_core::health::watch::{self as decide, Notice, OpenRequest};
 use connassist_core::health::{self, HealthResult};
-use connassist_core::mine::Mine;
-use connassist_core::tenant_client::TenantClient;
 use tauri::ipc::Channel;
 use tauri::{AppHandle, Manager, Runtime, State};
 
@@ -140,22 +138,11 @@ async fn run<R: Runtime>(
     }
 }
 
-/// The signed-in user, to tell their connections from others' (decided in
-/// core: identity, personal workspace, choices, a reported owner).
-pub async fn mine<R: Runtime>(app: &AppHandle<R>, client: &TenantClient) -> Mine {
-    let state = app.state::<AppState>();
-    let chosen = crate::commands::chosen_ids(&state, client).await;
-    match state.session() {
-        Ok(session) => session.me.mine(chosen),
-        Err(_) => Mine::nobody(),
-    }
-}
-
 /// Checks the user's connections; returns how many were checked.
 async fn check_mine<R: Runtime>(app: &AppHandle<R>) -> Result<usize, ApiError> {
     let state = app.state::<AppState>();
     let client = state.client()?;
-    let mine = mine(app, &client).await;
+    let mine = state.mine(&client).await;
     let mut listing = list(&client, &ListOptions::default(), |_| {}).await?;
     for e in &listing.errors {
         tracing::warn!(folder = %e.folder.path, error = %e.error.message, "folder not checked in the background");

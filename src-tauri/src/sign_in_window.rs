@@ -24,12 +24,11 @@
 //! Only the authorize URL reaches the window; the PKCE verifier and `state`
 //! stay in [`PendingSignIn`].
 
-use std::net::TcpListener;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use connassist_core::sign_in::{
-    PendingSignIn, TokenSet, is_identity_error, is_redirect_to, redirect_uri,
+    PendingSignIn, TokenSet, hold_redirect_port, is_identity_error, is_redirect_to, redirect_uri,
 };
 use connassist_core::{ApiError, ErrorCode, TenantUrl};
 use tauri::{AppHandle, Manager, Runtime, WebviewUrl, WebviewWindowBuilder, WindowEvent};
@@ -167,26 +166,6 @@ async fn run_window<R: Runtime>(
     })
 }
 
-/// The first free port of those the app's redirect URIs are registered
-/// with (settings; `CONNASSIST_REDIRECT_PORTS`; the README's default), held
-/// until the sign-in ends so no other program can take it.
-fn hold_redirect_port(ports: &[u16]) -> Result<(TcpListener, u16), ApiError> {
-    let mut busy = vec![];
-    for &port in ports {
-        match TcpListener::bind(("127.0.0.1", port)) {
-            Ok(listener) => return Ok((listener, port)),
-            Err(e) => busy.push(format!("{port} ({e})")),
-        }
-    }
-    Err(ApiError::new(
-        ErrorCode::Internal,
-        format!(
-            "None of the redirect ports the application is registered with is free on this computer: {}. Close the program that holds them, or register another port and set it in Settings.",
-            busy.join(", ")
-        ),
-    ))
-}
-
 /// Runs an interactive sign-in to `tenant` as `client_id` in a new window.
 pub async fn sign_in<R: Runtime>(
     app: &AppHandle<R>,
@@ -197,7 +176,7 @@ pub async fn sign_in<R: Runtime>(
 ) -> Result<TokenSet, ApiError> {
     let ports = crate::consent::current_settings(app).redirect_ports();
     // Held until the sign-in ends, so the port stays ours.
-    let (port_guard, port) = hold_redirect_port(&ports)?;
+    let (port_guard, port) = hold_redirect_port(&ports, "set it in Settings")?;
     let redirect_uri = redirect_uri(port);
     let pending = PendingSignIn::start(tenant, client_id, &redirect_uri, scopes)?;
     let redirect = Url::parse(&redirect_uri).map_err(internal)?;

@@ -17,7 +17,9 @@ use axum::response::Html;
 use connassist_core::account::current_user;
 use connassist_core::keychain::{OsKeychain, SecretStore};
 use connassist_core::session::READ_SCOPES;
-use connassist_core::sign_in::{AnswerCheck, PendingSignIn, parse_ports, redirect_uri};
+use connassist_core::sign_in::{
+    AnswerCheck, PendingSignIn, hold_redirect_port, parse_ports, redirect_uri,
+};
 use connassist_core::tenant_client::TenantClient;
 use connassist_core::token_session::TokenSession;
 use connassist_core::{ApiError, ErrorCode};
@@ -93,21 +95,13 @@ async fn run_logout(tenant: &TenantArgs) -> Result<String, ApiError> {
 }
 
 /// A listener on the first of `ports` that is free, and its port.
-async fn listen_on_first_free(ports: &[u16]) -> Result<(tokio::net::TcpListener, u16), ApiError> {
-    let mut refused = vec![];
-    for &port in ports {
-        match tokio::net::TcpListener::bind(("127.0.0.1", port)).await {
-            Ok(listener) => return Ok((listener, port)),
-            Err(e) => refused.push(format!("{port} ({e})")),
-        }
-    }
-    Err(ApiError::new(
-        ErrorCode::Internal,
-        format!(
-            "None of the registered redirect ports is free on 127.0.0.1: {}. Close the program holding them, or register another port and pass it with --redirect-ports.",
-            refused.join(", ")
-        ),
-    ))
+fn listen_on_first_free(ports: &[u16]) -> Result<(tokio::net::TcpListener, u16), ApiError> {
+    let (listener, port) = hold_redirect_port(ports, "pass it with --redirect-ports")?;
+    let listener = listener
+        .set_nonblocking(true)
+        .and_then(|()| tokio::net::TcpListener::from_std(listener))
+        .map_err(|e| ApiError::new(ErrorCode::Internal, format!("port {port}: {e}")))?;
+    Ok((listener, port))
 }
 
 /// Where the sign-in's answer goes, and how to tell it from other requests.
@@ -158,7 +152,7 @@ async fn run_login(args: &LoginArgs, tenant_args: &TenantArgs) -> Result<String,
     let store: Arc<dyn SecretStore> = Arc::new(OsKeychain::default());
     store.get("connassist-probe")?;
 
-    let (listener, port) = listen_on_first_free(&args.redirect_ports.0).await?;
+    let (listener, port) = listen_on_first_free(&args.redirect_ports.0)?;
     let redirect = redirect_uri(port);
     let mut scopes = vec!["openid", "offline_access"];
     scopes.extend_from_slice(READ_SCOPES);

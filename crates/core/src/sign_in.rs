@@ -71,6 +71,30 @@ pub fn parse_ports(text: &str) -> Result<Vec<u16>, String> {
     })
 }
 
+/// Holds the first of `ports` free on 127.0.0.1, for a sign-in's answer:
+/// held until the sign-in ends, so no other program can take it. When none
+/// is free, says which are busy and how to choose another (`change_it`:
+/// where this front end takes ports).
+pub fn hold_redirect_port(
+    ports: &[u16],
+    change_it: &str,
+) -> Result<(std::net::TcpListener, u16), crate::ApiError> {
+    let mut busy = vec![];
+    for &port in ports {
+        match std::net::TcpListener::bind(("127.0.0.1", port)) {
+            Ok(listener) => return Ok((listener, port)),
+            Err(e) => busy.push(format!("{port} ({e})")),
+        }
+    }
+    Err(crate::ApiError::new(
+        crate::ErrorCode::Internal,
+        format!(
+            "None of the redirect ports the application is registered with is free on this computer: {}. Close the program that holds them, or register another port and {change_it}.",
+            busy.join(", ")
+        ),
+    ))
+}
+
 /// The ports to try: `CONNASSIST_REDIRECT_PORTS` when set, else the default.
 pub fn redirect_ports_from_env() -> Result<Vec<u16>, String> {
     parse_ports(&std::env::var("CONNASSIST_REDIRECT_PORTS").unwrap_or_default())

@@ -75,7 +75,7 @@ fn table(c: &Capabilities) -> String {
     format!(
         "{} ({}{}), signed in as {}; checked {}.\n{t}\n{verdict}\n",
         c.tenant,
-        c.flavour.label(),
+        c.platform,
         c.version
             .as_deref()
             .map(|v| format!(" {v}"))

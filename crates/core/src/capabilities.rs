@@ -112,6 +112,9 @@ pub struct Capabilities {
     /// When the probe ran (RFC 3339).
     pub probed_at: String,
     pub flavour: Flavour,
+    /// The platform as people read it ([`Flavour::label`]), so no front end
+    /// names it again.
+    pub platform: String,
     pub version: Option<String>,
     /// The signed-in account, as shown to people.
     pub signed_in_as: String,
@@ -414,10 +417,12 @@ pub async fn probe_tenant(client: &TenantClient) -> Result<Capabilities, ApiErro
         "Record the expiry date in the connection's details: health checks then warn 30, 14 and 7 days ahead.",
     ));
 
+    let flavour = flavour(&client.tenant().host, &version);
     Ok(Capabilities {
         tenant: client.tenant().url.clone(),
         probed_at: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-        flavour: flavour(&client.tenant().host, &version),
+        flavour,
+        platform: flavour.label().to_owned(),
         version: version.version,
         signed_in_as: me.display,
         application: me.application,

@@ -281,6 +281,7 @@ const fakeCapabilities: Capabilities = {
   tenant: "http://127.0.0.1:8080/sandbox/DefaultTenant",
   probedAt: "2026-12-06T09:00:00Z",
   flavour: "sandbox",
+  platform: "the sandbox tenant",
   version: "26.10.0-s212.1043",
   signedInAs: "Hana Helpdesk <hana@contoso.example>",
   application: false,

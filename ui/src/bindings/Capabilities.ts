@@ -9,7 +9,12 @@ export type Capabilities = { tenant: string,
 /**
  * When the probe ran (RFC 3339).
  */
-probedAt: string, flavour: Flavour, version: string | null, 
+probedAt: string, flavour: Flavour, 
+/**
+ * The platform as people read it ([`Flavour::label`]), so no front end
+ * names it again.
+ */
+platform: string, version: string | null, 
 /**
  * The signed-in account, as shown to people.
  */

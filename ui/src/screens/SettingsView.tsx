@@ -11,13 +11,6 @@ import { useEffect, useState } from "react";
 import { toApiError, type ApiError, type Backend, type Capabilities, type UpdateCheck } from "../backend";
 import { useSettings, withSystemBrowser } from "./settingsContext";
 
-const FLAVOURS: Record<Capabilities["flavour"], string> = {
-  automationCloud: "Automation Cloud",
-  automationSuite: "Automation Suite",
-  sandbox: "the sandbox tenant",
-  unknown: "an unknown platform",
-};
-
 /** What the tenant offers, as a table; "Check again" asks it anew. */
 function ThisTenant({ backend, initial }: { backend: Backend; initial: Capabilities }) {
   const [found, setFound] = useState(initial);
@@ -38,7 +31,7 @@ function ThisTenant({ backend, initial }: { backend: Backend; initial: Capabilit
     <section aria-labelledby="tenant-title" id="this-tenant">
       <h2 id="tenant-title">This tenant</h2>
       <p>
-        {found.tenant} ({FLAVOURS[found.flavour]}
+        {found.tenant} ({found.platform}
         {found.version ? ` ${found.version}` : ""}), signed in as {found.signedInAs}. Checked {new Date(found.probedAt).toLocaleString()}.{" "}
         <button type="button" className="secondary narrow" id="tenant-check" onClick={() => void again()} disabled={checking}>
           {checking ? "Checking…" : "Check again"}

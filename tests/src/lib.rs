@@ -552,13 +552,13 @@ pub async fn consent_in_the_window(
     // reports stale nodes. So the click is scheduled by the page itself, after
     // this command has returned, and the test is back in the main window when
     // it happens.
-    click_later(client, last).await?;
-    client.switch_to_window(main).await?;
-    // This window, not "every other window": a queue opens the next at once.
-    eventually(
-        Duration::from_secs(20),
+    click_and_leave(
+        client,
+        last,
+        main,
+        window,
+        20,
         "the consent window to close",
-        || async { Ok((!client.windows().await?.contains(&window)).then_some(())) },
     )
     .await
 }
@@ -600,13 +600,33 @@ pub async fn add_on_the_tenant_page(client: &Client, connector: &str, user: &str
         .for_element(fantoccini::Locator::Id("sign-in"))
         .await?;
     type_credentials(client, user, "sandbox").await?;
-    click_later(client, "sign-in").await?;
-    client.switch_to_window(main).await?;
-    eventually(
-        Duration::from_secs(30),
+    click_and_leave(
+        client,
+        "sign-in",
+        main,
+        window,
+        30,
         "the tenant's window to close once the connection is there",
-        || async { Ok((!client.windows().await?.contains(&window)).then_some(())) },
     )
+    .await
+}
+
+/// Clicks `id` in `window` the way [`click_later`] does, goes back to `main`,
+/// and waits up to `secs` for that window (not "every other window": a
+/// queue opens the next at once) to close.
+async fn click_and_leave(
+    client: &Client,
+    id: &str,
+    main: fantoccini::wd::WindowHandle,
+    window: fantoccini::wd::WindowHandle,
+    secs: u64,
+    what: &str,
+) -> Result<()> {
+    click_later(client, id).await?;
+    client.switch_to_window(main).await?;
+    eventually(Duration::from_secs(secs), what, || async {
+        Ok((!client.windows().await?.contains(&window)).then_some(()))
+    })
     .await
 }
 

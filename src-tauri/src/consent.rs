@@ -242,7 +242,7 @@ pub async fn create_connection<R: Runtime>(
             .await?;
             Ok(CreateOutcome::Consent {
                 connection_id: started.session.connection_id,
-                progress,
+                progress: progress.for_new_connection(),
             })
         }
     }

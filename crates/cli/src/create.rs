@@ -249,7 +249,8 @@ async fn create_one(client: &TenantClient, args: &Args) -> Result<ExitCode, ApiE
                 Duration::from_secs(args.timeout_secs),
                 false,
             )
-            .await?;
+            .await?
+            .for_new_connection();
             Ok(report(&progress, args.format, "Created"))
         }
     }

@@ -13,6 +13,7 @@ use futures::StreamExt;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use crate::auth_kind::AuthKind;
 use crate::error::ApiError;
 use crate::tenant_client::{TenantClient, TenantError};
 
@@ -104,6 +105,23 @@ pub struct ConnectionRow {
     /// connections), when the tenant records it.
     #[serde(default)]
     pub secret_expires_at: Option<String>,
+    /// `auth_type` typed; `None` when the tenant reports none or a type this
+    /// app does not know.
+    #[serde(default)]
+    pub auth_kind: Option<AuthKind>,
+    /// How it authenticates, in words ([`AuthKind::label`]); the tenant's own
+    /// name for a type this app does not know.
+    #[serde(default)]
+    pub auth_label: String,
+    /// The owner as a person reads it ([`ConnectionRow::owner_label`]).
+    #[serde(default)]
+    pub owner_label: String,
+    /// Whether the signed-in user may fix it by reconnecting: someone signs in
+    /// to it (delegated) and it is theirs or acts as nobody yet. Reconnecting
+    /// another's connection would make it act as the user, so that person is
+    /// asked instead.
+    #[serde(default)]
+    pub can_reconnect: bool,
 }
 
 fn reported() -> bool {
@@ -124,6 +142,24 @@ impl ConnectionRow {
         } else {
             OWNER_NOT_REPORTED
         }
+    }
+
+    /// Fills the fields decided from the others (`auth_kind`, `auth_label`,
+    /// `owner_label`, `can_reconnect`); called when a row is read and again
+    /// when [`crate::mine::Mine`] marks it.
+    pub fn decide(&mut self) {
+        self.auth_kind = self.auth_type.as_deref().and_then(AuthKind::from_wire);
+        self.auth_label = match (self.auth_kind, self.auth_type.as_deref()) {
+            (Some(kind), _) => kind.label().to_owned(),
+            (None, Some(other)) if !other.is_empty() => other.to_owned(),
+            _ => "not reported by the tenant".to_owned(),
+        };
+        self.owner_label = match self.owner_label() {
+            "" => "—".to_owned(),
+            label => label.to_owned(),
+        };
+        let signs_in = self.auth_kind.is_none_or(AuthKind::signs_in);
+        self.can_reconnect = signs_in && (self.mine || self.identity.is_empty());
     }
 }
 
@@ -263,7 +299,7 @@ impl WireFolder {
 
 fn row(c: WireConnection, folder: &FolderSummary) -> ConnectionRow {
     let connector = c.connector.unwrap_or_default();
-    ConnectionRow {
+    let mut row = ConnectionRow {
         id: c.id,
         name: c.name,
         connector_name: if connector.name.is_empty() {
@@ -285,7 +321,13 @@ fn row(c: WireConnection, folder: &FolderSummary) -> ConnectionRow {
         scopes: c.scopes,
         shared_mailbox: c.shared_mailbox,
         secret_expires_at: c.secret_expires_at,
-    }
+        auth_kind: None,
+        auth_label: String::new(),
+        owner_label: String::new(),
+        can_reconnect: false,
+    };
+    row.decide();
+    row
 }
 
 /// Every folder the signed-in account can see.
@@ -567,12 +609,38 @@ pub(crate) fn sample_row(id: &str, name: &str, state: ConnectionState) -> Connec
         scopes: None,
         shared_mailbox: None,
         secret_expires_at: None,
+        auth_kind: Some(AuthKind::Delegated),
+        auth_label: AuthKind::Delegated.label().into(),
+        owner_label: "a@contoso.example".into(),
+        can_reconnect: false,
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_row_carries_its_decisions_for_the_ui_and_the_cli() {
+        let mut row = sample_row("1", "n", ConnectionState::Failed);
+        row.decide();
+        assert_eq!(row.auth_kind, Some(AuthKind::Delegated));
+        assert_eq!(row.auth_label, "Delegated (OAuth, acts as the user)");
+        assert!(!row.can_reconnect, "someone else's delegated connection");
+        row.mine = true;
+        row.decide();
+        assert!(row.can_reconnect, "my own delegated connection");
+        row.auth_type = Some("OAuth2ClientCredentials".into());
+        row.decide();
+        assert_eq!(row.auth_label, "App-only (client secret)");
+        assert!(!row.can_reconnect, "app-only: nobody signs in");
+        row.auth_type = Some("ApiKey".into());
+        row.decide();
+        assert_eq!((row.auth_kind, row.auth_label.as_str()), (None, "ApiKey"));
+        row.owner_reported = false;
+        row.decide();
+        assert_eq!(row.owner_label, OWNER_NOT_REPORTED);
+    }
 
     #[test]
     fn a_folder_path_selects_the_folder_and_its_subfolders() {

@@ -26,51 +26,7 @@ use crate::tenant_client::{Answer, TenantClient};
 
 const CONNECTIONS: &str = "connections_/api/v1/Connections";
 
-/// How a connection authenticates. Fixed at creation (the platform cannot
-/// change it afterwards).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[ts(export)]
-#[serde(rename_all = "camelCase")]
-pub enum AuthKind {
-    /// OAuth authorization code with the platform's app: acts as the person who signs in.
-    Delegated,
-    /// Authorization code with the organisation's own app registration.
-    BringYourOwnApp,
-    /// The app acts as itself with a client secret: no person signs in.
-    ClientCredentials,
-    /// The app acts as itself with a certificate.
-    ClientCertificate,
-}
-
-impl AuthKind {
-    const ALL: [Self; 4] = [
-        Self::Delegated,
-        Self::BringYourOwnApp,
-        Self::ClientCredentials,
-        Self::ClientCertificate,
-    ];
-
-    /// Integration Service's name for it.
-    pub fn wire_name(self) -> &'static str {
-        match self {
-            Self::Delegated => "OAuth2AuthorizationCode",
-            Self::BringYourOwnApp => "OAuth2BringYourOwnApp",
-            Self::ClientCredentials => "OAuth2ClientCredentials",
-            Self::ClientCertificate => "OAuth2ClientCertificate",
-        }
-    }
-
-    pub fn from_wire(name: &str) -> Option<Self> {
-        Self::ALL
-            .into_iter()
-            .find(|k| k.wire_name().eq_ignore_ascii_case(name))
-    }
-
-    /// A person consents at the provider (in a browser window).
-    pub fn signs_in(self) -> bool {
-        matches!(self, Self::Delegated | Self::BringYourOwnApp)
-    }
-}
+pub use crate::auth_kind::AuthKind;
 
 /// One connector of the catalogue, as the "new connection" picker shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]

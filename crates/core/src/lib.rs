@@ -6,6 +6,7 @@
 
 pub mod account;
 pub mod audit;
+pub mod auth_kind;
 pub mod capabilities;
 pub mod connections;
 pub mod consent;

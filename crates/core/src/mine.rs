@@ -69,6 +69,7 @@ impl Mine {
     pub fn mark(&self, rows: &mut [ConnectionRow]) {
         for row in rows {
             row.mine = self.owns(row);
+            row.decide();
         }
     }
 }

@@ -91,6 +91,16 @@ pub struct ReconnectProgress {
     pub other_account: bool,
 }
 
+impl ReconnectProgress {
+    /// The same progress for a consent that creates a connection: a failure's
+    /// fix says to create it again, not to reconnect what does not exist.
+    #[must_use]
+    pub fn for_new_connection(mut self) -> Self {
+        self.failure = self.failure.map(crate::failure::when_creating);
+        self
+    }
+}
+
 #[derive(Debug, Default, Deserialize)]
 struct WireScopes {
     #[serde(default)]

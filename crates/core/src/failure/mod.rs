@@ -214,6 +214,7 @@ pub struct CatalogueRow {
 
 mod admin_consent;
 mod body;
+mod creating;
 mod table;
 #[cfg(test)]
 mod tests;
@@ -222,6 +223,7 @@ use MatchKey::{Aadsts, Cns, Http, HttpServerError, OAuth, Provider, State, Trans
 pub use admin_consent::{AdminConsentUrlError, admin_consent_url};
 pub(crate) use body::aadsts_codes;
 pub use body::explain_error_body;
+pub(crate) use creating::when_creating;
 use table::CATALOGUE;
 pub use table::catalogue;
 

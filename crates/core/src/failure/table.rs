@@ -38,10 +38,11 @@ use FailureStatus::{
 use MatchKey::{Aadsts, Cns, Http, HttpServerError, OAuth, Provider, State, Transport};
 use Remedy::{Admin, Other, Reconnect};
 
-const RECONNECT: &str = "Reconnect it in Connections Assistant (Reconnect), signing in with the same account as before.";
-const ACCEPT_OR_ADMIN: &str = "Reconnect it in Connections Assistant (Reconnect) and accept the permissions; if your organisation blocks that, ask an Entra administrator for admin consent.";
-const ADMIN_CONSENT: &str = "Ask an Entra administrator to grant admin consent for the app; copy the admin-consent link from the details pane.";
-const PASSWORD_RECONNECT: &str = "Reconnect it in Connections Assistant (Reconnect), signing in with the same account and its current password.";
+const RECONNECT: &str = "Reconnect it, signing in with the same account as before.";
+const ACCEPT_OR_ADMIN: &str = "Reconnect it and accept the permissions; if your organisation blocks that, ask an Entra administrator for admin consent.";
+const ADMIN_CONSENT: &str = "Ask an Entra administrator to grant admin consent for the app; send them the admin-consent link shown with this message.";
+const PASSWORD_RECONNECT: &str =
+    "Reconnect it, signing in with the same account and its current password.";
 const REDIRECT_URI_FIX: &str = "Ask an Entra administrator to add the connector's redirect URI (shown on Microsoft's error page) to the app registration's Authentication settings.";
 const SCOPE_FIX: &str = "Check the scopes set on the connection in Integration Service, or contact UiPath support with this code if nobody changed them.";
 const NEW_SECRET: &str = "Ask the administrator of the connection's app registration for a current client secret, then enter it in the connection's settings in Integration Service.";
@@ -111,7 +112,7 @@ pub(super) static CATALOGUE: &[CatalogueRow] = &[
         Expired,
         Reconnect,
         "The connection's Microsoft sign-in expired because it was not used for 90 days.",
-        "Reconnect it in Connections Assistant (Reconnect), signing in with the same account as before; a connection unused for 90 days expires again.",
+        "Reconnect it, signing in with the same account as before; a connection unused for 90 days expires again.",
     ),
     row(
         Aadsts(70043),
@@ -125,21 +126,21 @@ pub(super) static CATALOGUE: &[CatalogueRow] = &[
         Expired,
         Reconnect,
         "Microsoft Entra now requires multi-factor authentication for this account, which the saved sign-in cannot provide.",
-        "Reconnect it in Connections Assistant (Reconnect) and complete the multi-factor prompt when asked.",
+        "Reconnect it and complete the multi-factor prompt when asked.",
     ),
     row(
         Aadsts(50079),
         Expired,
         Reconnect,
         "The account must register for multi-factor authentication before it can sign in again.",
-        "Have the account's user set up multi-factor authentication at https://aka.ms/mfasetup, then reconnect it in Connections Assistant (Reconnect).",
+        "Have the account's user set up multi-factor authentication at https://aka.ms/mfasetup, then reconnect it.",
     ),
     row(
         Aadsts(50055),
         Expired,
         Reconnect,
         "The account's password has expired, so its saved sign-in no longer works.",
-        "Have the account's user change their password, then reconnect it in Connections Assistant (Reconnect) with the new password.",
+        "Have the account's user change their password, then reconnect it with the new password.",
     ),
     row(
         Aadsts(50173),
@@ -162,7 +163,7 @@ pub(super) static CATALOGUE: &[CatalogueRow] = &[
         // reconnects with an active one: not administrator-only.
         Reconnect,
         "The account the connection signs in with is disabled in Microsoft Entra.",
-        "Ask an Entra administrator to enable the account again, or reconnect it in Connections Assistant (Reconnect) with an active account.",
+        "Ask an Entra administrator to enable the account again, or reconnect it with an active account.",
     ),
     row(
         Aadsts(53003),
@@ -224,7 +225,7 @@ pub(super) static CATALOGUE: &[CatalogueRow] = &[
         ConsentRequired,
         Reconnect,
         "Google blocks sign-in inside windows embedded in apps, so the sign-in could not finish.",
-        "Reconnect it in Connections Assistant and choose the system browser for this connector's sign-in.",
+        "Reconnect it and choose the system browser for this connector's sign-in.",
     ),
     row(
         Provider {
@@ -244,7 +245,7 @@ pub(super) static CATALOGUE: &[CatalogueRow] = &[
         Revoked,
         Reconnect,
         "The Salesforce user the connection signs in as is deactivated.",
-        "Ask a Salesforce administrator to reactivate the user, or reconnect it in Connections Assistant (Reconnect) as an active Salesforce user.",
+        "Ask a Salesforce administrator to reactivate the user, or reconnect it as an active Salesforce user.",
     ),
     row(
         Provider {
@@ -254,7 +255,7 @@ pub(super) static CATALOGUE: &[CatalogueRow] = &[
         Expired,
         Reconnect,
         "Salesforce no longer accepts the connection's saved sign-in (the access or refresh token expired or was revoked).",
-        "Reconnect it in Connections Assistant (Reconnect); if it keeps expiring, ask a Salesforce administrator to check the connected app's refresh token policy.",
+        "Reconnect it; if it keeps expiring, ask a Salesforce administrator to check the connected app's refresh token policy.",
     ),
     row(
         Provider {
@@ -264,7 +265,7 @@ pub(super) static CATALOGUE: &[CatalogueRow] = &[
         Revoked,
         Reconnect,
         "The connection's Slack token was revoked, for example because the app was removed from the workspace.",
-        "Reconnect it in Connections Assistant (Reconnect); if the app was removed, ask a Slack workspace admin to allow it again.",
+        "Reconnect it; if the app was removed, ask a Slack workspace admin to allow it again.",
     ),
     row(
         Provider {
@@ -274,7 +275,7 @@ pub(super) static CATALOGUE: &[CatalogueRow] = &[
         Revoked,
         Reconnect,
         "Slack does not accept the connection's token (it is no longer valid, or the request came from a blocked IP address).",
-        "Reconnect it in Connections Assistant (Reconnect); if it fails again, ask a Slack workspace admin whether IP restrictions block UiPath.",
+        "Reconnect it; if it fails again, ask a Slack workspace admin whether IP restrictions block UiPath.",
     ),
     row(
         Provider {
@@ -284,22 +285,22 @@ pub(super) static CATALOGUE: &[CatalogueRow] = &[
         Revoked,
         Reconnect,
         "The Slack user or workspace the connection belongs to was deactivated or deleted.",
-        "Reconnect it in Connections Assistant (Reconnect) as an active Slack user, or ask a Slack workspace admin to reactivate the account.",
+        "Reconnect it as an active Slack user, or ask a Slack workspace admin to reactivate the account.",
     ),
     // ---- OAuth 2.0 / OpenID Connect.
     row(
         OAuth("access_denied"),
         ConsentRequired,
         Reconnect,
-        "The user declined the permissions on the consent page, or the organisation does not allow them.",
-        "Reconnect it in Connections Assistant (Reconnect) and accept the permissions; if your organisation blocks that, ask its administrator to approve the app.",
+        "The sign-in was cancelled or the permissions were declined before the provider authorised the connection, or the organisation does not allow them.",
+        "Reconnect it, finish the sign-in and accept the permissions; if your organisation blocks that, ask its administrator to approve the app.",
     ),
     row(
         OAuth("consent_required"),
         ConsentRequired,
         Reconnect,
         "The account has not agreed to the permissions the connector needs.",
-        "Reconnect it in Connections Assistant (Reconnect) and accept the permissions; if your organisation blocks user consent, ask an administrator to approve the app.",
+        "Reconnect it and accept the permissions; if your organisation blocks user consent, ask an administrator to approve the app.",
     ),
     // interaction_required and login_required are Expired, not
     // ConsentRequired: OIDC reports missing consent as consent_required; these
@@ -406,7 +407,7 @@ pub(super) static CATALOGUE: &[CatalogueRow] = &[
         Unknown,
         Other,
         "The robot could not load the connection from Integration Service.",
-        "Open the connection in Integration Service to check its state, and reconnect it in Connections Assistant (Reconnect) if it shows a problem.",
+        "Open the connection in Integration Service to check its state, and reconnect it if it shows a problem.",
     ),
     row(
         Cns("DAP-GE-3005"),
@@ -522,7 +523,7 @@ pub(super) static CATALOGUE: &[CatalogueRow] = &[
         Unknown,
         Reconnect,
         "Integration Service reports that the connection failed, without saying why.",
-        "Reconnect it in Connections Assistant (Reconnect); if it fails again, open it in Integration Service and contact support with the error shown.",
+        "Reconnect it; if it fails again, open it in Integration Service and contact support with the error shown.",
     ),
 ];
 

@@ -666,3 +666,49 @@ fn explanation_serializes_for_the_ui() {
         "secret_expired"
     );
 }
+
+/// The words a user reads where the catalogue is shown inside the app: a
+/// cancelled sign-in is not called a declined consent page, no fix sends them
+/// to the app they are in, and the admin-consent fix points at the link shown
+/// beside it.
+#[test]
+fn fixes_speak_to_someone_already_in_the_app() {
+    let cancelled = explain(&[Signal::OAuth {
+        error: "access_denied",
+        description: Some("The user cancelled the sign-in."),
+    }]);
+    assert!(
+        !cancelled.cause.contains("consent page"),
+        "{}",
+        cancelled.cause
+    );
+    assert!(cancelled.cause.contains("cancelled"), "{}", cancelled.cause);
+    let declined = explain(&[Signal::Aadsts(65004)]);
+    assert!(
+        declined.cause.contains("declined the permissions"),
+        "{}",
+        declined.cause
+    );
+    for row in catalogue() {
+        assert!(
+            !row.fix.contains("in Connections Assistant"),
+            "{:?}: {}",
+            row.key,
+            row.fix
+        );
+        assert!(
+            !row.fix.contains("details pane"),
+            "{:?}: {}",
+            row.key,
+            row.fix
+        );
+    }
+    let admin = explain(&[Signal::Aadsts(90094)]);
+    assert!(
+        admin
+            .fix
+            .contains("admin-consent link shown with this message"),
+        "{}",
+        admin.fix
+    );
+}

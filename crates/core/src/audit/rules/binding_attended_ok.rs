@@ -38,7 +38,7 @@ impl Rule for BindingAttendedOk {
                         cx.binding_label(b)
                     ).into(),
                     "Each attended user runs the process with a connection of their own, chosen in the Assistant, so it reads their mailbox or files with their rights. Nothing starts this process unattended (no unattended trigger, robot or job), which is the one case where a binding configurable by users fails.".into(),
-                    "Nothing to do. Each user picks their connection once in Connections Assistant (Audit → Select connection) or the UiPath Assistant. Before adding an unattended trigger, fix the binding to a shared connection.".into(),
+                    "Nothing to do. Each user picks their connection once under “Your connection for this process” (the app's Audit) or in the UiPath Assistant. Before adding an unattended trigger, fix the binding to a shared connection.".into(),
                 ],
             ));
         }

@@ -169,14 +169,18 @@ export const fakeBackend: Backend = {
     const row: ConnectionRow = {
       ...fakeRow(id, request.name || "hana@contoso.example", [connector.key, connector.name], folder, "Enabled", "hana@contoso.example"),
       authType: request.auth === "delegated" ? "OAuth2AuthorizationCode" : "OAuth2ClientCredentials",
+      authKind: request.auth === "delegated" ? "delegated" : "clientCredentials",
+      authLabel: request.auth === "delegated" ? "Delegated (OAuth, acts as the user)" : "App-only (client secret)",
+      canReconnect: request.auth === "delegated",
       sharedMailbox: request.sharedMailbox,
+      scopes: request.auth === "delegated" ? ["openid", "Mail.Read"] : null,
     };
     fakeRows.push(row);
     if (request.auth === "clientCredentials" || request.auth === "clientCertificate") return { kind: "created", connection: row };
     const session = { sessionId: `fake-new-${id}`, identity: null, previousIdentity: null, failure: null, adminConsentUrl: null, otherAccount: false };
     onProgress({ ...session, status: "pending", scopes: { added: [], dropped: [], granted: null } });
     await new Promise((resolve) => setTimeout(resolve, 50));
-    return { kind: "consent", connectionId: id, progress: { ...session, identity: "hana@contoso.example", status: "completed", scopes: { added: [], dropped: [], granted: ["openid"] } } };
+    return { kind: "consent", connectionId: id, progress: { ...session, identity: "hana@contoso.example", status: "completed", scopes: { added: [], dropped: [], granted: ["openid", "Mail.Read"] } } };
   },
   async tenantCapabilities() {
     return fakeCapabilities;
@@ -341,6 +345,11 @@ function fakeRow(id: string, name: string, connector: [string, string], folder: 
     scopes: null,
     sharedMailbox: null,
     secretExpiresAt: null,
+    // Decided in Rust for the real backend (ConnectionRow::decide).
+    authKind: "delegated",
+    authLabel: "Delegated (OAuth, acts as the user)",
+    ownerLabel: owner,
+    canReconnect: owner === "hana@contoso.example" || folder.personal,
   };
 }
 

@@ -1,12 +1,11 @@
 import { useVirtualizer } from "@tanstack/react-virtual";
 import { useCallback, useEffect, useReducer, useRef } from "react";
 import { toApiError, type Backend, type ConnectionRow, type ConnectionState, type SessionInfo } from "../backend";
-import { AUTH_LABELS, ConnectorIcon } from "./ConnectorIcon";
-import { Reconnect } from "./Reconnect";
-import { SecretExpiry } from "./SecretExpiry";
+import { useTranslation } from "react-i18next";
+import { since } from "../i18n/format";
+import { ConnectionDetails, type AttendedChoice } from "./ConnectionDetails";
+import { ConnectorIcon } from "./ConnectorIcon";
 import {
-  OWNER_NOT_REPORTED,
-  ownerLabel,
   brokenCount,
   connectorOptions,
   folderPaths,
@@ -29,53 +28,6 @@ const COLUMNS: { key: SortKey; label: string }[] = [
 ];
 const STATES: ConnectionState[] = ["Enabled", "Expired", "Failed", "Disabled", "Unknown"];
 
-function since(iso: string | null): string {
-  if (!iso) return "never";
-  const ms = Date.now() - new Date(iso).getTime();
-  if (Number.isNaN(ms)) return iso;
-  const days = Math.floor(ms / 86_400_000);
-  if (days >= 1) return `${days} d ago`;
-  const hours = Math.floor(ms / 3_600_000);
-  return hours >= 1 ? `${hours} h ago` : "just now";
-}
-
-function when(iso: string | null): string {
-  if (!iso) return "never";
-  const d = new Date(iso);
-  return Number.isNaN(d.getTime()) ? iso : d.toLocaleString();
-}
-
-function Detail({ row, chosenFor, backend, onChanged }: { row: ConnectionRow; chosenFor: string[]; backend: Backend; onChanged: () => void }) {
-  const fields: [string, string][] = [
-    ["State", row.state],
-    ["Connector", `${row.connectorName} (${row.connectorKey})`],
-    ["Acts as", row.identity || "—"],
-    ["Owner", ownerLabel(row)],
-    ["Folder", `${row.folder.path}${row.folder.personal ? " (personal workspace)" : ""}`],
-    ["Default for its connector", row.isDefault ? "yes" : "no"],
-    ["Authentication", row.authType ?? "unknown"],
-    ["Last used", when(row.lastUsed)],
-    ["Updated", when(row.updated)],
-    ["Id", row.id],
-  ];
-  if (chosenFor.length > 0) fields.splice(2, 0, ["Your choice for", chosenFor.join(", ")]);
-  return (
-    <aside className="detail" aria-label={`Details of ${row.name}`}>
-      <h2>{row.name}</h2>
-      <Reconnect key={row.id} backend={backend} row={row} onChanged={onChanged} />
-      <SecretExpiry key={`expiry-${row.id}`} backend={backend} row={row} />
-      <dl>
-        {fields.map(([k, v]) => (
-          <div key={k}>
-            <dt>{k}</dt>
-            <dd>{v}</dd>
-          </div>
-        ))}
-      </dl>
-    </aside>
-  );
-}
-
 export function Connections({
   backend,
   session,
@@ -84,6 +36,7 @@ export function Connections({
   onRows,
   chosenFor = {},
   reload = null,
+  attended,
 }: {
   backend: Backend;
   session: SessionInfo;
@@ -96,7 +49,10 @@ export function Connections({
   chosenFor?: Record<string, string[]>;
   /** List a folder again (a connection was created there); a new object each time. */
   reload?: { folder: string } | null;
+  /** The attended processes the user's own connections could run with. */
+  attended?: AttendedChoice;
 }) {
+  const { t } = useTranslation();
   const [state, dispatch] = useReducer(reduce, initialState);
   const tableRef = useRef<HTMLTableSectionElement>(null);
   const scrollRef = useRef<HTMLDivElement>(null);
@@ -334,7 +290,7 @@ export function Connections({
                     <ConnectorIcon connectorKey={r.connectorKey} name={r.connectorName} />
                     <span>
                       {r.connectorName}
-                      {r.authType && <span className="tag">{AUTH_LABELS[r.authType] ?? r.authType}</span>}
+                      {r.authType && <span className="tag">{r.authKind ? t(`auth.short.${r.authKind}`) : r.authLabel}</span>}
                     </span>
                   </span>
                 </td>
@@ -342,8 +298,8 @@ export function Connections({
                 {r.ownerReported ? (
                   <td>{r.owner}</td>
                 ) : (
-                  <td className="muted" title={OWNER_NOT_REPORTED}>
-                    not reported
+                  <td className="muted" title={r.ownerLabel}>
+                    {t("list.notReported")}
                   </td>
                 )}
                 <td>
@@ -365,7 +321,15 @@ export function Connections({
           </tbody>
         </table>
         </div>
-        {selected && <Detail row={selected} chosenFor={chosenFor[selected.id] ?? []} backend={backend} onChanged={() => void load(selected.folder.path)} />}
+        {selected && (
+          <ConnectionDetails
+            row={selected}
+            chosenFor={chosenFor[selected.id] ?? []}
+            backend={backend}
+            onChanged={() => void load(selected.folder.path)}
+            attended={attended}
+          />
+        )}
       </div>
     </section>
   );

@@ -23,11 +23,3 @@ export function ConnectorIcon({ connectorKey, name }: { connectorKey: string; na
     </span>
   );
 }
-
-/** Short names for the tenant's authentication types, as the list shows them. */
-export const AUTH_LABELS: Record<string, string> = {
-  OAuth2AuthorizationCode: "delegated",
-  OAuth2BringYourOwnApp: "own app",
-  OAuth2ClientCredentials: "app-only",
-  OAuth2ClientCertificate: "certificate",
-};

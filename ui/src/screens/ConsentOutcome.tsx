@@ -2,11 +2,14 @@
 // scope difference before the user consents, the wait, the success, the
 // question when another account consented, and a failure with its cause and
 // fix. When only an administrator can consent, the admin-consent link is
-// shown ready to copy and send.
+// shown ready to copy and send. Words from the catalogue (src/i18n).
 import { useState } from "react";
+import { Trans, useTranslation } from "react-i18next";
 import type { ApiError, ReconnectProgress } from "../backend";
+import { scopeLines, type ConsentPurpose } from "./consentText";
 
 export function AdminConsent({ url }: { url: string | null }) {
+  const { t } = useTranslation();
   const [copied, setCopied] = useState(false);
   const copy = async () => {
     if (url === null) return;
@@ -20,19 +23,16 @@ export function AdminConsent({ url }: { url: string | null }) {
   };
   if (url === null) {
     return (
-      <p id="admin-consent-none">
-        Ask an administrator of your organisation to grant consent for the app in the Microsoft Entra admin center (Enterprise applications →
-        Permissions → Grant admin consent), then try again.
-      </p>
+      <p id="admin-consent-none">{t("consent.adminNone")}</p>
     );
   }
   return (
     <div className="admin-consent" id="admin-consent">
-      <label htmlFor="admin-consent-url">Send this link to an administrator; once they have granted consent, try again:</label>
+      <label htmlFor="admin-consent-url">{t("consent.adminLink")}</label>
       <div className="copy-row">
         <input id="admin-consent-url" readOnly value={url} onFocus={(e) => e.currentTarget.select()} />
         <button type="button" className="secondary narrow" id="admin-consent-copy" onClick={() => void copy()}>
-          {copied ? "Copied" : "Copy"}
+          {copied ? t("consent.copied") : t("consent.copy")}
         </button>
       </div>
     </div>
@@ -41,29 +41,33 @@ export function AdminConsent({ url }: { url: string | null }) {
 
 export function ConsentOutcome({
   progress,
+  purpose,
   running,
-  waitingWhere,
+  system,
   error,
   done,
   onConfirm,
 }: {
   progress: ReconnectProgress | null;
+  /** Reconnecting an existing connection, or creating a new one. */
+  purpose: ConsentPurpose;
   running: boolean;
-  /** "in your browser" or "in the window that opened". */
-  waitingWhere: string;
+  /** The consent runs in the system browser (else in a window of the app). */
+  system: boolean;
   error: ApiError | null;
   /** What success means, shown when the consent completed. */
   done: (p: ReconnectProgress) => string;
   onConfirm?: (accept: boolean) => void;
 }) {
-  const scopes = progress?.scopes;
+  const { t } = useTranslation();
+  const scopes = scopeLines(progress, purpose);
+  const b = { b: <b /> };
   return (
     <div aria-live="polite" id="reconnect-status">
-      {running && progress?.status === "pending" && <p>Waiting for the consent {waitingWhere}…</p>}
-      {scopes && (scopes.added.length > 0 || scopes.dropped.length > 0) && (
+      {running && progress?.status === "pending" && <p>{t("consent.waiting", { where: t(system ? "consent.inBrowser" : "consent.inWindow") })}</p>}
+      {scopes.length > 0 && (
         <p className="scope-diff" id="scope-diff">
-          {scopes.added.length > 0 && <>Asks for new permissions: {scopes.added.join(", ")}. </>}
-          {scopes.dropped.length > 0 && <>No longer asks for: {scopes.dropped.join(", ")}.</>}
+          {scopes.join(" ")}
         </p>
       )}
       {progress?.status === "completed" && (
@@ -73,28 +77,26 @@ export function ConsentOutcome({
       )}
       {progress?.status === "completed" && progress.otherAccount && (
         <div className="banner banner-invalid_input" role="alert" id="reconnect-other-account">
-          It now acts as <b>{progress.identity}</b> instead of <b>{progress.previousIdentity}</b>: processes that use it act as {progress.identity} from
-          now on. If that is not what you meant, reconnect again and sign in as {progress.previousIdentity}.
+          <Trans i18nKey="consent.otherAccount" values={{ identity: progress.identity, previous: progress.previousIdentity }} components={b} />
         </div>
       )}
       {progress?.status === "needs_confirmation" && onConfirm && (
         <div className="banner banner-invalid_input" role="alert" id="reconnect-confirm">
           <p>
-            The consent was given by <b>{progress.identity}</b>, but this connection acted as <b>{progress.previousIdentity}</b>. Processes that use it would
-            act as {progress.identity} from now on.
+            <Trans i18nKey="consent.confirm" values={{ identity: progress.identity, previous: progress.previousIdentity }} components={b} />
           </p>
           <button type="button" className="secondary narrow" id="reconnect-accept" onClick={() => onConfirm(true)} disabled={running}>
-            Use {progress.identity}
+            {t("consent.use", { identity: progress.identity })}
           </button>{" "}
           <button type="button" className="secondary narrow" id="reconnect-reject" onClick={() => onConfirm(false)} disabled={running}>
-            Keep the connection as it was
+            {t("consent.keep")}
           </button>
         </div>
       )}
       {(progress?.status === "failed" || progress?.status === "expired") && (
         <div className="banner banner-invalid_input" role="alert" id="reconnect-failed">
-          <p>{progress.failure?.cause ?? "The consent did not finish."}</p>
-          <p>{progress.failure?.fix ?? "Start it again."}</p>
+          <p>{progress.failure?.cause ?? t("consent.didNotFinish")}</p>
+          <p>{progress.failure?.fix ?? t("consent.startAgain")}</p>
           {(progress.failure?.needsAdmin || progress.adminConsentUrl !== null) && <AdminConsent url={progress.adminConsentUrl} />}
         </div>
       )}

@@ -8,80 +8,18 @@
 //
 // A tenant that offers no API to create connections (every real one) gets the
 // hand-off instead: the tenant's own page opens on the folder, the steps are
-// shown, and the new connection is picked up when it appears.
-import { useEffect, useMemo, useState } from "react";
-import {
-  toApiError,
-  type ApiError,
-  type AuthKind,
-  type Backend,
-  type ConnectorInfo,
-  type FolderChoice,
-  type NewConnection as NewConnectionRequest,
-  type Handoff,
-  type ReconnectProgress,
-} from "../backend";
+// shown, and the new connection is picked up when it appears. State lives in
+// newConnectionState.ts (a reducer); words in the catalogue (src/i18n).
+import { useEffect, useMemo, useReducer } from "react";
+import { useTranslation } from "react-i18next";
+import { toApiError, type Backend, type ConnectorInfo, type Handoff } from "../backend";
 import { ConnectorIcon } from "./ConnectorIcon";
 import { ConsentOutcome } from "./ConsentOutcome";
+import { chosenFolder, initialNewConnection, reduceNewConnection, request, searchConnectors, type Form } from "./newConnectionState";
 import { BrowserChoice } from "./Reconnect";
 import { systemBrowserFor, useSettings } from "./settingsContext";
 
-const AUTH_TEXT: Record<AuthKind, [string, string]> = {
-  delegated: ["Sign in (delegated)", "Acts as the account that signs in: its mailbox, its files and its rights."],
-  bringYourOwnApp: ["Sign in with your organisation's app", "Like delegated, but through an app registration your organisation controls."],
-  clientCredentials: ["App-only, client secret", "The app acts as itself; nobody signs in. Needs application permissions."],
-  clientCertificate: ["App-only, certificate", "The app acts as itself with a certificate instead of a secret."],
-};
-
-/** Connectors whose name, key or description contains every word typed. */
-export function searchConnectors(all: ConnectorInfo[], query: string): ConnectorInfo[] {
-  const words = query.toLowerCase().split(/\s+/).filter(Boolean);
-  return all.filter((c) => {
-    const text = `${c.name} ${c.key} ${c.description}`.toLowerCase();
-    return words.every((w) => text.includes(w));
-  });
-}
-
-interface Form {
-  folderKey: string;
-  name: string;
-  auth: AuthKind;
-  sharedMailbox: string;
-  clientId: string;
-  clientSecret: string;
-  tenantId: string;
-  secretExpiresAt: string;
-  certificate: string;
-}
-
-const EMPTY: Form = {
-  folderKey: "",
-  name: "",
-  auth: "delegated",
-  sharedMailbox: "",
-  clientId: "",
-  clientSecret: "",
-  tenantId: "",
-  secretExpiresAt: "",
-  certificate: "",
-};
-
-function request(connector: ConnectorInfo, form: Form): NewConnectionRequest {
-  const text = (v: string) => (v.trim() === "" ? null : v.trim());
-  const app = form.auth === "bringYourOwnApp" || form.auth === "clientCredentials";
-  return {
-    connectorKey: connector.key,
-    folderKey: form.folderKey,
-    name: text(form.name),
-    auth: form.auth,
-    sharedMailbox: connector.supportsSharedMailbox ? text(form.sharedMailbox) : null,
-    clientId: app ? text(form.clientId) : null,
-    clientSecret: app ? text(form.clientSecret) : null,
-    tenantId: app ? text(form.tenantId) : null,
-    secretExpiresAt: app ? text(form.secretExpiresAt) : null,
-    certificate: form.auth === "clientCertificate" ? text(form.certificate) : null,
-  };
-}
+export { searchConnectors };
 
 export function NewConnection({
   backend,
@@ -93,75 +31,46 @@ export function NewConnection({
   createInApp: boolean;
   onCreated: (folderPath: string, id: string, show: boolean) => void;
 }) {
+  const { t } = useTranslation();
   const { settings } = useSettings();
-  const [connectors, setConnectors] = useState<ConnectorInfo[] | null>(null);
-  const [folders, setFolders] = useState<FolderChoice[]>([]);
-  const [loadError, setLoadError] = useState<ApiError | null>(null);
-  const [query, setQuery] = useState("");
-  const [connector, setConnector] = useState<ConnectorInfo | null>(null);
-  const [form, setForm] = useState<Form>(EMPTY);
-  const [system, setSystem] = useState(false);
-  const [running, setRunning] = useState(false);
-  const [progress, setProgress] = useState<ReconnectProgress | null>(null);
-  const [error, setError] = useState<ApiError | null>(null);
-  const [createdId, setCreatedId] = useState<string | null>(null);
-  const [handoff, setHandoff] = useState<Handoff | null>(null);
+  const [state, dispatch] = useReducer(reduceNewConnection, initialNewConnection);
+  const { connectors, folders, loadError, query, connector, form, system, running, progress, error, createdId, handoff } = state;
 
   useEffect(() => {
     let live = true;
     Promise.all([backend.listConnectors(), backend.listCreateFolders()])
-      .then(([c, f]) => {
-        if (!live) return;
-        setConnectors(c);
-        setFolders(f);
-        const first = f.find((x) => x.canCreate !== false);
-        setForm((old) => ({ ...old, folderKey: old.folderKey || first?.folder.key || "" }));
-      })
-      .catch((e) => live && setLoadError(toApiError(e)));
+      .then(([c, f]) => live && dispatch({ type: "loaded", connectors: c, folders: f }))
+      .catch((e) => live && dispatch({ type: "loadFailed", error: toApiError(e) }));
     return () => {
       live = false;
     };
   }, [backend]);
 
   const shown = useMemo(() => searchConnectors(connectors ?? [], query), [connectors, query]);
-  const folder = folders.find((f) => f.folder.key === form.folderKey)?.folder ?? null;
-  const set = (patch: Partial<Form>) => setForm((old) => ({ ...old, ...patch }));
+  const folder = chosenFolder(state);
+  const set = (patch: Partial<Form>) => dispatch({ type: "edit", patch });
+  const setSystem = (value: boolean) => dispatch({ type: "system", value });
 
-  const pick = (c: ConnectorInfo) => {
-    setConnector(c);
-    set({ auth: c.authTypes[0] ?? "delegated", sharedMailbox: "" });
-    setSystem(systemBrowserFor(settings, c.key, c.preferSystemBrowser));
-    setProgress(null);
-    setError(null);
-    setCreatedId(null);
-    setHandoff(null);
-  };
+  const pick = (c: ConnectorInfo) => dispatch({ type: "pick", connector: c, system: systemBrowserFor(settings, c.key, c.preferSystemBrowser) });
 
   const create = async () => {
     if (!connector) return;
-    setRunning(true);
-    setError(null);
-    setProgress(null);
-    setCreatedId(null);
-    setHandoff(null);
+    dispatch({ type: "start" });
     try {
-      const outcome = await backend.createConnection(request(connector, form), system, setProgress, setHandoff);
+      const outcome = await backend.createConnection(
+        request(connector, form),
+        system,
+        (progress) => dispatch({ type: "progress", progress }),
+        (handoff) => dispatch({ type: "handoff", handoff }),
+      );
+      dispatch({ type: "outcome", outcome });
       if (outcome.kind === "created") {
-        setCreatedId(outcome.connection.id);
         onCreated(outcome.connection.folder.path || folder?.path || "", outcome.connection.id, false);
-      } else {
-        setProgress(outcome.progress);
-        if (outcome.progress.status === "completed") {
-          setCreatedId(outcome.connectionId);
-          onCreated(folder?.path ?? "", outcome.connectionId, false);
-        }
+      } else if (outcome.progress.status === "completed") {
+        onCreated(folder?.path ?? "", outcome.connectionId, false);
       }
-      // Secrets are not kept once used.
-      set({ clientSecret: "", certificate: "" });
     } catch (e) {
-      setError(toApiError(e));
-    } finally {
-      setRunning(false);
+      dispatch({ type: "failed", error: toApiError(e) });
     }
   };
 
@@ -175,8 +84,8 @@ export function NewConnection({
     <main className="new-connection" aria-labelledby="new-title">
       <div className="header">
         <div>
-          <h1 id="new-title">New connection</h1>
-          <p className="lead">Pick a connector, where the connection lives, and how it signs in.</p>
+          <h1 id="new-title">{t("newConnection.title")}</h1>
+          <p className="lead">{t("newConnection.lead")}</p>
         </div>
       </div>
       {loadError && (
@@ -184,18 +93,18 @@ export function NewConnection({
           {loadError.message}
         </div>
       )}
-      {connectors === null && !loadError && <p>Loading the connector catalogue…</p>}
+      {connectors === null && !loadError && <p>{t("newConnection.loading")}</p>}
       {connectors !== null && (
-        <section aria-label="Connectors">
+        <section aria-label={t("newConnection.connectors")}>
           <input
             id="connector-search"
             type="search"
-            placeholder="Search connectors"
-            aria-label="Search connectors"
+            placeholder={t("newConnection.search")}
+            aria-label={t("newConnection.search")}
             value={query}
-            onChange={(e) => setQuery(e.target.value)}
+            onChange={(e) => dispatch({ type: "query", query: e.target.value })}
           />
-          <div className="catalogue" role="listbox" aria-label="Connector catalogue">
+          <div className="catalogue" role="listbox" aria-label={t("newConnection.catalogue")}>
             {shown.map((c) => (
               <button
                 type="button"
@@ -206,13 +115,13 @@ export function NewConnection({
                 className="connector-card"
                 onClick={() => pick(c)}
                 disabled={createInApp && c.authTypes.length === 0}
-                title={createInApp && c.authTypes.length === 0 ? "This app cannot create this connector's connections" : c.description}
+                title={createInApp && c.authTypes.length === 0 ? t("newConnection.cannotCreate") : c.description}
               >
                 <ConnectorIcon connectorKey={c.key} name={c.name} />
                 <span className="connector-name">{c.name}</span>
               </button>
             ))}
-            {shown.length === 0 && <p id="connector-none">No connector matches “{query}”.</p>}
+            {shown.length === 0 && <p id="connector-none">{t("newConnection.noMatch", { query })}</p>}
           </div>
         </section>
       )}
@@ -228,54 +137,56 @@ export function NewConnection({
           <h2>
             <ConnectorIcon connectorKey={connector.key} name={connector.name} /> {connector.name}
           </h2>
-          <label htmlFor="new-folder">Folder</label>
+          <label htmlFor="new-folder">{t("newConnection.folder")}</label>
           <select id="new-folder" value={form.folderKey} onChange={(e) => set({ folderKey: e.target.value })}>
             {folders.map((f) => (
               <option key={f.folder.key} value={f.folder.key} disabled={f.canCreate === false}>
-                {f.folder.path}
-                {f.folder.personal ? " (your workspace)" : ""}
-                {f.canCreate === false ? " (you may not create here)" : ""}
+                {f.canCreate === false
+                  ? t("newConnection.mayNotCreate", { path: f.folder.path })
+                  : f.folder.personal
+                    ? t("newConnection.yourWorkspace", { path: f.folder.path })
+                    : f.folder.path}
               </option>
             ))}
           </select>
           {folder && !folder.personal && (
-            <p className="hint">Everyone who can see {folder.path} can bind processes to it; a delegated connection acts as you.</p>
+            <p className="hint">{t("newConnection.sharedHint", { path: folder.path })}</p>
           )}
           {!createInApp && (
             <HandoffPanel connector={connector} running={running} handoff={handoff} system={system} onSystem={setSystem} disabled={form.folderKey === ""} />
           )}
           {createInApp && (
             <>
-          <label htmlFor="new-name">Name (optional)</label>
-          <input id="new-name" value={form.name} onChange={(e) => set({ name: e.target.value })} placeholder="Named after the account when empty" />
+          <label htmlFor="new-name">{t("newConnection.name")}</label>
+          <input id="new-name" value={form.name} onChange={(e) => set({ name: e.target.value })} placeholder={t("newConnection.namePlaceholder")} />
           <fieldset>
-            <legend>How it signs in</legend>
+            <legend>{t("newConnection.howItSignsIn")}</legend>
             {connector.authTypes.map((kind) => (
               <label key={kind} className="radio">
                 <input type="radio" name="auth" id={`auth-${kind}`} checked={form.auth === kind} onChange={() => set({ auth: kind })} />
                 <span>
-                  <b>{AUTH_TEXT[kind][0]}</b> — {AUTH_TEXT[kind][1]}
+                  <b>{t(`newConnection.auth.${kind}.title`)}</b> — {t(`newConnection.auth.${kind}.description`)}
                 </span>
               </label>
             ))}
           </fieldset>
           {connector.supportsSharedMailbox && (
             <>
-              <label htmlFor="new-shared-mailbox">Shared mailbox (optional)</label>
+              <label htmlFor="new-shared-mailbox">{t("newConnection.sharedMailbox")}</label>
               <input
                 id="new-shared-mailbox"
                 type="email"
                 value={form.sharedMailbox}
                 onChange={(e) => set({ sharedMailbox: e.target.value })}
-                placeholder="ap@contoso.com: read this mailbox instead of your own"
+                placeholder={t("newConnection.sharedMailboxPlaceholder")}
               />
             </>
           )}
           {appFields && (
             <>
-              <label htmlFor="new-client-id">Client (application) ID</label>
+              <label htmlFor="new-client-id">{t("newConnection.clientId")}</label>
               <input id="new-client-id" value={form.clientId} onChange={(e) => set({ clientId: e.target.value })} autoComplete="off" />
-              <label htmlFor="new-client-secret">Client secret</label>
+              <label htmlFor="new-client-secret">{t("newConnection.clientSecret")}</label>
               <input
                 id="new-client-secret"
                 type="password"
@@ -283,15 +194,15 @@ export function NewConnection({
                 onChange={(e) => set({ clientSecret: e.target.value })}
                 autoComplete="off"
               />
-              <label htmlFor="new-tenant-id">Directory (tenant) ID (optional)</label>
+              <label htmlFor="new-tenant-id">{t("newConnection.tenantId")}</label>
               <input id="new-tenant-id" value={form.tenantId} onChange={(e) => set({ tenantId: e.target.value })} autoComplete="off" />
-              <label htmlFor="new-secret-expires">Secret expires on (optional, for early warnings)</label>
+              <label htmlFor="new-secret-expires">{t("newConnection.secretExpires")}</label>
               <input id="new-secret-expires" type="date" value={form.secretExpiresAt} onChange={(e) => set({ secretExpiresAt: e.target.value })} />
             </>
           )}
           {form.auth === "clientCertificate" && (
             <>
-              <label htmlFor="new-certificate">Certificate and private key (PEM)</label>
+              <label htmlFor="new-certificate">{t("newConnection.certificate")}</label>
               <textarea
                 id="new-certificate"
                 rows={6}
@@ -300,12 +211,12 @@ export function NewConnection({
                 placeholder="-----BEGIN CERTIFICATE-----"
                 spellCheck={false}
               />
-              <input type="file" accept=".pem,.crt,.key" aria-label="Read the PEM from a file" onChange={(e) => readCertificate(e.target.files?.[0])} />
+              <input type="file" accept=".pem,.crt,.key" aria-label={t("newConnection.certificateFile")} onChange={(e) => readCertificate(e.target.files?.[0])} />
             </>
           )}
           <div className="reconnect-actions">
             <button type="submit" className="primary narrow" id="create-start" disabled={running || form.folderKey === ""}>
-              {signsIn ? "Sign in and create" : "Create"}
+              {signsIn ? t("newConnection.signInAndCreate") : t("newConnection.create")}
             </button>
             {signsIn && <BrowserChoice connectorKey={connector.key} connectorName={connector.name} system={system} onSystem={setSystem} />}
           </div>
@@ -313,17 +224,21 @@ export function NewConnection({
           )}
           <ConsentOutcome
             progress={progress}
+            purpose="create"
             running={running}
-            waitingWhere={system ? "in your browser" : "in the window that opened"}
+            system={system}
             error={error}
-            done={(p) => `Created${p.identity ? ` as ${p.identity}` : ""} in ${folder?.path ?? "the folder"}.`}
+            done={(p) => {
+              const where = folder?.path ?? t("newConnection.theFolder");
+              return p.identity ? t("newConnection.createdAs", { identity: p.identity, folder: where }) : t("newConnection.created", { folder: where });
+            }}
           />
           {createdId !== null && (
             <p className="reconnect-ok" id="create-ok">
-              {progress === null && `Created in ${folder?.path ?? "the folder"}. `}
-              {handoff !== null && "The app picked it up from the tenant. "}
+              {progress === null && `${t("newConnection.created", { folder: folder?.path ?? t("newConnection.theFolder") })} `}
+              {handoff !== null && `${t("newConnection.pickedUp")} `}
               <button type="button" className="secondary narrow" id="create-show" onClick={() => onCreated(folder?.path ?? "", createdId, true)}>
-                Show it in the list
+                {t("newConnection.show")}
               </button>
             </p>
           )}
@@ -352,15 +267,15 @@ function HandoffPanel({
   onSystem: (system: boolean) => void;
   disabled: boolean;
 }) {
+  const { t } = useTranslation();
   return (
     <div className="handoff" id="handoff">
       <p className="hint" id="handoff-why">
-        This tenant offers no way for apps to create connections: you create it on the tenant's own page (Orchestrator), and this app picks it up as
-        soon as it is ready.
+        {t("newConnection.handoffWhy")}
       </p>
       <div className="reconnect-actions">
         <button type="submit" className="primary narrow" id="create-start" disabled={running || disabled}>
-          Open the tenant's page
+          {t("newConnection.openTenantPage")}
         </button>
         <BrowserChoice connectorKey={connector.key} connectorName={connector.name} system={system} onSystem={onSystem} />
       </div>
@@ -368,9 +283,9 @@ function HandoffPanel({
         <div aria-live="polite" id="handoff-steps">
           <p>{handoff.steps}</p>
           <p className="muted">
-            Page: <code>{handoff.url}</code>
+            {t("newConnection.page")} <code>{handoff.url}</code>
           </p>
-          <p>Waiting for the new connection…</p>
+          <p>{t("newConnection.waitingForNew")}</p>
         </div>
       )}
     </div>

@@ -4,6 +4,7 @@
 // the outcome panel shows the scope difference before the user consents, asks
 // before another account replaces the connection's, and explains a failure.
 import { useState } from "react";
+import { useTranslation } from "react-i18next";
 import { toApiError, type ApiError, type Backend, type ConnectionRow, type ReconnectProgress } from "../backend";
 import { ConsentOutcome } from "./ConsentOutcome";
 import { systemBrowserFor, useSettings, withSystemBrowser } from "./settingsContext";
@@ -12,8 +13,6 @@ import { systemBrowserFor, useSettings, withSystemBrowser } from "./settingsCont
 export function prefersSystemBrowser(connectorKey: string): boolean {
   return connectorKey.startsWith("uipath-google-");
 }
-
-const RECONNECTABLE = new Set(["OAuth2AuthorizationCode", "OAuth2BringYourOwnApp"]);
 
 /** The "in the system browser" toggle and its "always for this connector" companion. */
 export function BrowserChoice({
@@ -27,13 +26,14 @@ export function BrowserChoice({
   system: boolean;
   onSystem: (system: boolean) => void;
 }) {
+  const { t } = useTranslation();
   const { settings, save } = useSettings();
   const always = systemBrowserFor(settings, connectorKey, false);
   return (
     <>
       <label className="toggle">
         <input type="checkbox" id="reconnect-system-browser" checked={system} onChange={(e) => onSystem(e.target.checked)} />
-        In the system browser
+        {t("reconnect.systemBrowser")}
       </label>
       <label className="toggle">
         <input
@@ -45,19 +45,22 @@ export function BrowserChoice({
             void save(withSystemBrowser(settings, connectorKey, e.target.checked));
           }}
         />
-        Always for {connectorName}
+        {t("reconnect.always", { connector: connectorName })}
       </label>
     </>
   );
 }
 
 export function Reconnect({ backend, row, onChanged }: { backend: Backend; row: ConnectionRow; onChanged: () => void }) {
+  const { t } = useTranslation();
   const { settings } = useSettings();
   const [system, setSystem] = useState(systemBrowserFor(settings, row.connectorKey, prefersSystemBrowser(row.connectorKey)));
   const [running, setRunning] = useState(false);
   const [progress, setProgress] = useState<ReconnectProgress | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
-  if (row.authType !== null && !RECONNECTABLE.has(row.authType)) return null;
+  // Nobody signs in to an app-only connection (decided in Rust: `authKind`).
+  const signsIn = row.authKind === "delegated" || row.authKind === "bringYourOwnApp" || row.authType === null;
+  if (!signsIn) return null;
 
   const finish = (p: ReconnectProgress) => {
     setProgress(p);
@@ -86,16 +89,17 @@ export function Reconnect({ backend, row, onChanged }: { backend: Backend; row: 
     <div className="reconnect" id="reconnect">
       <div className="reconnect-actions">
         <button type="button" className="primary narrow" id="reconnect-start" onClick={start} disabled={running}>
-          {row.state === "Enabled" ? "Reconnect" : "Reconnect now"}
+          {row.state === "Enabled" ? t("reconnect.reconnect") : t("reconnect.reconnectNow")}
         </button>
         <BrowserChoice connectorKey={row.connectorKey} connectorName={row.connectorName} system={system} onSystem={setSystem} />
       </div>
       <ConsentOutcome
         progress={progress}
         running={running}
-        waitingWhere={system ? "in your browser" : "in the window that opened"}
+        purpose="reconnect"
+        system={system}
         error={error}
-        done={(p) => `Reconnected${p.identity ? ` as ${p.identity}` : ""}: same connection, folder and bindings.`}
+        done={(p) => (p.identity ? t("reconnect.doneAs", { identity: p.identity }) : t("reconnect.done"))}
         onConfirm={confirm}
       />
     </div>

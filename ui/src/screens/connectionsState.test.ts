@@ -36,6 +36,10 @@ function row(id: string, name: string, folder: FolderSummary, state: ConnectionR
     scopes: null,
     sharedMailbox: null,
     secretExpiresAt: null,
+    authKind: null,
+    authLabel: "",
+    ownerLabel: owner,
+    canReconnect: false,
   };
 }
 

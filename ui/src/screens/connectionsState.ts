@@ -227,12 +227,3 @@ export function folderPaths(state: State): string[] {
 export function brokenCount(state: State): number {
   return state.rows.filter((r) => r.state !== "Enabled").length;
 }
-
-/** What the list says where a tenant does not report owners (it does not to external applications). */
-export const OWNER_NOT_REPORTED = "owner not reported by the tenant";
-
-/** The owner as a person reads it: never an empty cell that reads as "nobody". */
-export function ownerLabel(row: ConnectionRow): string {
-  if (!row.ownerReported) return OWNER_NOT_REPORTED;
-  return row.owner || "—";
-}

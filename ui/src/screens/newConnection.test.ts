@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { ConnectorInfo } from "../backend";
-import { searchConnectors } from "./NewConnection";
+import { searchConnectors } from "./newConnectionState";
 import { DEFAULT_SETTINGS, systemBrowserFor, withSystemBrowser } from "./settingsContext";
 
 const connector = (key: string, name: string, description = ""): ConnectorInfo => ({

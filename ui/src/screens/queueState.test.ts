@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { HealthResult } from "../backend";
+import type { ConnectionRow, HealthResult } from "../backend";
 import { advance, canReconnect, ended, newQueue, skip, started, stop, summary, whoMustAct } from "./queueState";
 
 const rows = ["a", "b", "c"].map((id) => ({ id, name: `conn ${id}`, connectorKey: "k" }));
@@ -29,7 +29,18 @@ describe("the reconnect queue", () => {
   });
 });
 
+// What Rust decides for the row (ConnectionRow::decide), for these fixtures.
+const KINDS: Record<string, ConnectionRow["authKind"]> = {
+  OAuth2AuthorizationCode: "delegated",
+  OAuth2BringYourOwnApp: "bringYourOwnApp",
+  OAuth2ClientCredentials: "clientCredentials",
+  OAuth2ClientCertificate: "clientCertificate",
+};
+
 function result(identity: string, authType: string | null, needsAdmin = false): HealthResult {
+  const authKind = authType === null ? null : (KINDS[authType] ?? null);
+  const mine = identity === "hana@contoso.example";
+  const signsIn = authKind === null || authKind === "delegated" || authKind === "bringYourOwnApp";
   return {
     connection: {
       id: "x",
@@ -39,7 +50,7 @@ function result(identity: string, authType: string | null, needsAdmin = false): 
       identity,
       owner: identity,
       ownerReported: true,
-      mine: identity === "hana@contoso.example",
+      mine,
       folder: { key: "f", path: "Finance", personal: false, id: null },
       state: "Failed",
       isDefault: false,
@@ -49,6 +60,10 @@ function result(identity: string, authType: string | null, needsAdmin = false): 
       scopes: null,
       sharedMailbox: null,
       secretExpiresAt: null,
+      authKind,
+      authLabel: authType ?? "",
+      ownerLabel: identity,
+      canReconnect: signsIn && (mine || identity === ""),
     },
     status: "revoked",
     explanation: { status: "revoked", code: "AADSTS50173", cause: "The sign-in was revoked.", fix: "Reconnect it.", needsAdmin, reconnectHelps: !needsAdmin },

@@ -70,23 +70,21 @@ export function summary(q: Queue): { done: number; failed: number; skipped: numb
 }
 
 /**
- * Whether the signed-in user can fix `r` by reconnecting: a delegated
- * connection of theirs (`mine`, decided in Rust: it acts as them, is in their
- * workspace or was chosen by them), or one that acts as nobody yet. Others
- * would act as the user from then on, so the person it acts as is asked.
+ * Whether the signed-in user can fix `r` by reconnecting: the row says
+ * whether it is theirs to reconnect (`canReconnect`, decided in Rust: a
+ * delegated connection of theirs, or one that acts as nobody yet), and the
+ * failure whether reconnecting helps. Others would act as the user from then
+ * on, so the person it acts as is asked.
  */
 export function canReconnect(r: HealthResult): boolean {
-  const auth = r.connection.authType;
-  const delegated = auth === null || auth === "OAuth2AuthorizationCode" || auth === "OAuth2BringYourOwnApp";
-  if (!delegated || !r.explanation.reconnectHelps) return false;
-  return r.connection.mine || r.connection.identity === "";
+  return r.connection.canReconnect && r.explanation.reconnectHelps;
 }
 
 /** Who must act on `r`, and a message to send them. */
 export function whoMustAct(r: HealthResult): { who: string; message: string } {
   const c = r.connection;
   // An app-only connection acts as the app: its owner looks after the secret.
-  const appOnly = c.authType === "OAuth2ClientCredentials" || c.authType === "OAuth2ClientCertificate";
+  const appOnly = c.authKind === "clientCredentials" || c.authKind === "clientCertificate";
   const person = appOnly ? (c.ownerReported ? c.owner : "") : c.identity || c.owner;
   const who = r.explanation.needsAdmin ? "an administrator" : person || "the connection's owner";
   const message =

@@ -1,49 +1,46 @@
 // The signed-in app: navigation between the connections list, the audit, a
 // new connection and the settings. The list and the audit stay mounted
 // (hidden when not shown) so switching keeps the list and its filters; the
-// audit runs once on sign-in so its count is in the navigation from the start.
-// The settings are loaded once and shared through a context.
-import { useCallback, useEffect, useMemo, useState } from "react";
-import { toApiError, type ApiError, type AuditReport, type Backend, type ConnectionRow, type Selections, type SessionInfo, type Settings } from "./backend";
+// audit runs once on sign-in so its count is in the navigation from the start
+// (an alert only when a finding is about the user's own connections). The
+// settings are loaded once and shared through a context. State lives in
+// signedInState.ts (a reducer); words in the catalogue (src/i18n).
+import { useCallback, useEffect, useMemo, useReducer } from "react";
+import { useTranslation } from "react-i18next";
+import { toApiError, type Backend, type SessionInfo, type Settings } from "./backend";
 import { Audit } from "./screens/Audit";
-import { actionCount } from "./screens/auditState";
+import { attendedBindings, auditBadge } from "./screens/attendedState";
 import { Connections } from "./screens/Connections";
 import { Health } from "./screens/Health";
 import { NewConnection } from "./screens/NewConnection";
-import { DEFAULT_SETTINGS, SettingsContext } from "./screens/settingsContext";
+import { SettingsContext } from "./screens/settingsContext";
 import { SettingsView } from "./screens/SettingsView";
+import { chosenFor, initialSignedIn, ownRows, reduceSignedIn, type View } from "./signedInState";
 
-type View = "connections" | "audit" | "health" | "new" | "settings";
+const VIEWS: View[] = ["connections", "audit", "health", "new", "settings"];
 
 export function SignedIn({ backend, session, onSignOut }: { backend: Backend; session: SessionInfo; onSignOut: () => void }) {
-  const [view, setView] = useState<View>("connections");
-  const [focus, setFocus] = useState<{ id: string } | null>(null);
-  const [report, setReport] = useState<AuditReport | null>(null);
-  const [auditing, setAuditing] = useState(true);
-  const [failure, setFailure] = useState<ApiError | null>(null);
-  const [rows, setRows] = useState<ConnectionRow[]>([]);
-  const [selections, setSelections] = useState<Selections | null>(null);
-  const [choiceError, setChoiceError] = useState<ApiError | null>(null);
-  const [settings, setSettings] = useState<Settings>(DEFAULT_SETTINGS);
-  const [reload, setReload] = useState<{ folder: string } | null>(null);
+  const { t } = useTranslation();
+  const [state, dispatch] = useReducer(reduceSignedIn, initialSignedIn);
+  const { view, focus, report, auditing, failure, selections, choiceError, settings, reload } = state;
 
   useEffect(() => {
     // Defaults stand until they load; a damaged file is reported when saving.
-    backend.getSettings().then(setSettings, () => {});
+    backend.getSettings().then((s) => dispatch({ type: "settings", settings: s }), () => {});
   }, [backend]);
   const settingsHandle = useMemo(
     () => ({
       settings,
-      save: async (next: Settings) => setSettings(await backend.saveSettings(next)),
+      save: async (next: Settings) => dispatch({ type: "settings", settings: await backend.saveSettings(next) }),
     }),
     [backend, settings],
   );
 
   const loadSelections = useCallback(async () => {
     try {
-      setSelections(await backend.listSelections());
+      dispatch({ type: "selections", selections: await backend.listSelections() });
     } catch (e) {
-      setChoiceError(toApiError(e));
+      dispatch({ type: "choiceFailed", error: toApiError(e) });
     }
   }, [backend]);
 
@@ -55,46 +52,30 @@ export function SignedIn({ backend, session, onSignOut }: { backend: Backend; se
   useEffect(() => {
     backend
       .watchHealth((request) => {
-        if (request.connectionId !== null) {
-          setFocus({ id: request.connectionId });
-          setView("connections");
-        } else {
-          setView("health");
-        }
+        if (request.connectionId !== null) dispatch({ type: "showConnection", id: request.connectionId });
+        else dispatch({ type: "show", view: "health" });
       })
       // Signed out meanwhile: nothing to watch.
       .catch(() => {});
   }, [backend]);
 
   const choose = async (releaseKey: string, bindingKey: string, connectionId: string | null) => {
-    setChoiceError(null);
+    dispatch({ type: "choosing" });
     try {
       await backend.chooseConnection(releaseKey, bindingKey, connectionId);
     } catch (e) {
-      setChoiceError(toApiError(e));
+      dispatch({ type: "choiceFailed", error: toApiError(e) });
     }
     await loadSelections();
   };
-
-  // The user's own connections (decided in Rust: acting as them, in their
-  // workspace, or chosen by them): an attended run acts as them.
-  const own = rows.filter((r) => r.mine);
-  // Which processes each connection was chosen for, for the list's details.
-  const chosenFor: Record<string, string[]> = {};
-  for (const s of selections?.selections ?? []) {
-    const name = report?.findings.find((f) => f.process.key === s.releaseKey)?.process.name ?? s.releaseKey;
-    (chosenFor[s.connectionId] ??= []).push(name);
-  }
+  const onChoose = (releaseKey: string, bindingKey: string, connectionId: string | null) => void choose(releaseKey, bindingKey, connectionId);
 
   const audit = useCallback(async () => {
-    setAuditing(true);
-    setFailure(null);
+    dispatch({ type: "auditStarted" });
     try {
-      setReport(await backend.runAudit());
+      dispatch({ type: "audited", report: await backend.runAudit() });
     } catch (e) {
-      setFailure(toApiError(e));
-    } finally {
-      setAuditing(false);
+      dispatch({ type: "auditFailed", error: toApiError(e) });
     }
   }, [backend]);
 
@@ -102,56 +83,49 @@ export function SignedIn({ backend, session, onSignOut }: { backend: Backend; se
     void audit();
   }, [audit]);
 
-  const count = actionCount(report);
+  const onRows = useCallback((rows: Parameters<typeof ownRows>[0]["rows"]) => dispatch({ type: "rows", rows }), []);
+  const showConnection = (id: string) => dispatch({ type: "showConnection", id });
+  const own = ownRows(state);
+  const bindings = useMemo(() => attendedBindings(report), [report]);
+  const badge = auditBadge(report, own);
   return (
     <SettingsContext.Provider value={settingsHandle}>
       <div className="signed-in">
-        <nav className="views" aria-label="Views">
-          <button type="button" id="nav-connections" aria-current={view === "connections" ? "page" : undefined} onClick={() => setView("connections")}>
-            Connections
-          </button>
-          <button type="button" id="nav-audit" aria-current={view === "audit" ? "page" : undefined} onClick={() => setView("audit")}>
-            Audit
-            {!auditing && report && (
-              <span className={count > 0 ? "count count-alert" : "count"} aria-label={`${count} findings need action`}>
-                {count}
-              </span>
-            )}
-          </button>
-          <button type="button" id="nav-health" aria-current={view === "health" ? "page" : undefined} onClick={() => setView("health")}>
-            Health
-          </button>
-          <button type="button" id="nav-new" aria-current={view === "new" ? "page" : undefined} onClick={() => setView("new")}>
-            New connection
-          </button>
-          <button type="button" id="nav-settings" aria-current={view === "settings" ? "page" : undefined} onClick={() => setView("settings")}>
-            Settings
-          </button>
+        <nav className="views" aria-label={t("nav.label")}>
+          {VIEWS.map((v) => (
+            <button key={v} type="button" id={`nav-${v}`} aria-current={view === v ? "page" : undefined} onClick={() => dispatch({ type: "show", view: v })}>
+              {t(`nav.${v}`)}
+              {v === "audit" && !auditing && report && (
+                <span
+                  className={badge.alert ? "count count-alert" : "count"}
+                  aria-label={t(badge.alert ? "nav.auditCountAlert" : "nav.auditCount", { count: badge.count })}
+                >
+                  {badge.count}
+                </span>
+              )}
+            </button>
+          ))}
         </nav>
         <div hidden={view !== "connections"}>
-          <Connections backend={backend} session={session} onSignOut={onSignOut} focus={focus} onRows={setRows} chosenFor={chosenFor} reload={reload} />
+          <Connections
+            backend={backend}
+            session={session}
+            onSignOut={onSignOut}
+            focus={focus}
+            onRows={onRows}
+            chosenFor={chosenFor(state)}
+            reload={reload}
+            attended={{ bindings, selections, own, onChoose }}
+          />
         </div>
         <div hidden={view !== "health"}>
-          <Health
-            backend={backend}
-            usage={report?.usage}
-            onShowConnection={(id) => {
-              setFocus({ id });
-              setView("connections");
-            }}
-          />
+          <Health backend={backend} usage={report?.usage} onShowConnection={showConnection} />
         </div>
         <div hidden={view !== "new"}>
           <NewConnection
             backend={backend}
             createInApp={session.capabilities.features.some((f) => f.id === "createInApp" && f.on)}
-            onCreated={(folder, id, show) => {
-              setReload({ folder });
-              if (show) {
-                setFocus({ id });
-                setView("connections");
-              }
-            }}
+            onCreated={(folder, id, show) => dispatch({ type: "created", folder, id, show })}
           />
         </div>
         {view === "settings" && <SettingsView backend={backend} initial={session.capabilities} />}
@@ -164,11 +138,8 @@ export function SignedIn({ backend, session, onSignOut }: { backend: Backend; se
             own={own}
             selections={selections}
             choiceError={choiceError}
-            onChoose={(releaseKey, bindingKey, connectionId) => void choose(releaseKey, bindingKey, connectionId)}
-            onShowConnection={(id) => {
-              setFocus({ id });
-              setView("connections");
-            }}
+            onChoose={onChoose}
+            onShowConnection={showConnection}
           />
         </div>
       </div>

@@ -3,37 +3,36 @@
 // finding opens to say why it matters and what to do, and links to the
 // connection it is about.
 import { useState } from "react";
+import { useTranslation } from "react-i18next";
 import type { ApiError, AuditReport, ConnectionRow, Finding, Selections } from "../backend";
-import { folderOptions, groupFindings, ruleLabel } from "./auditState";
+import { attendedBindings, chosen, type AttendedBinding } from "./attendedState";
+import { folderOptions, groupFindings } from "./auditState";
 
 const MARKS = { error: "✖", warning: "▲", info: "●" } as const;
 
 /** For a binding configurable by users: which of the user's own connections it runs with. */
 function ChooseConnection({
-  finding,
+  binding,
   own,
   selections,
   onChoose,
+  className,
 }: {
-  finding: Finding;
+  binding: AttendedBinding;
   own: ConnectionRow[];
   selections: Selections | null;
   onChoose: (releaseKey: string, bindingKey: string, connectionId: string | null) => void;
+  className: string;
 }) {
-  const binding = finding.binding;
-  if (!binding) return null;
-  const options = own.filter((c) => finding.connector === null || c.connectorKey === finding.connector);
-  const chosen = selections?.selections.find((s) => s.releaseKey === finding.process.key && s.bindingKey === binding)?.connectionId ?? "";
+  const { t } = useTranslation();
+  const options = own.filter((c) => binding.connector === null || c.connectorKey === binding.connector);
+  const current = chosen(selections, binding) ?? "";
   return (
     <div className="choose-connection">
       <label>
-        Your connection for this process
-        <select
-          className="choose-connection-select"
-          value={chosen}
-          onChange={(e) => onChoose(finding.process.key, binding, e.target.value === "" ? null : e.target.value)}
-        >
-          <option value="">Not chosen (asked at run time)</option>
+        {t("attended.control")}
+        <select className={className} value={current} onChange={(e) => onChoose(binding.releaseKey, binding.bindingKey, e.target.value === "" ? null : e.target.value)}>
+          <option value="">{t("attended.notChosen")}</option>
           {options.map((c) => (
             <option key={c.id} value={c.id}>
               {c.name} · {c.folder.path}
@@ -41,11 +40,61 @@ function ChooseConnection({
           ))}
         </select>
       </label>
-      {options.length === 0 && <p className="muted">You have no connection of this connector yet; create one in your workspace.</p>}
-      {selections?.storage === "thisComputer" && (
-        <p className="muted">Kept on this computer: the tenant offers no place for this choice, so the UiPath Assistant does not see it.</p>
-      )}
+      {options.length === 0 && <p className="muted">{t("attended.noneOfYours")}</p>}
+      {selections?.storage === "thisComputer" && <p className="muted">{t("attended.thisComputer")}</p>}
     </div>
+  );
+}
+
+/** "Your attended processes": the choices an attended user makes, first and open. */
+function AttendedProcesses({
+  bindings,
+  own,
+  selections,
+  onChoose,
+}: {
+  bindings: AttendedBinding[];
+  own: ConnectionRow[];
+  selections: Selections | null;
+  onChoose: (releaseKey: string, bindingKey: string, connectionId: string | null) => void;
+}) {
+  const { t } = useTranslation();
+  if (bindings.length === 0) return null;
+  return (
+    <section className="attended-processes" id="attended-processes" aria-labelledby="attended-title">
+      <h2 id="attended-title">{t("attended.title")}</h2>
+      <p className="lead">{t("attended.lead")}</p>
+      {bindings.map((b) => (
+        <article key={`${b.releaseKey}/${b.bindingKey}`} className="attended-process" data-process={b.process}>
+          <h3>
+            <span className="muted">{b.folderPath} › </span>
+            {b.process}
+          </h3>
+          <ChooseConnection binding={b} own={own} selections={selections} onChoose={onChoose} className="attended-select" />
+        </article>
+      ))}
+    </section>
+  );
+}
+
+/** One finding: its summary opens to why and what to do, and says so. */
+function FindingRow({ f, children }: { f: Finding; children: React.ReactNode }) {
+  const { t } = useTranslation();
+  const [open, setOpen] = useState(false);
+  return (
+    <details className="finding" data-rule={f.rule} onToggle={(e) => setOpen(e.currentTarget.open)}>
+      <summary title={t("audit.opens")}>
+        <span className="finding-opens" aria-hidden="true">
+          {open ? "▾" : "▸"}
+        </span>
+        <span className={`mark mark-${f.severity}`} aria-hidden="true">
+          {MARKS[f.severity]}
+        </span>
+        <span className="finding-title">{f.title}</span>
+        <span className="tag">{t(`rule.${f.rule}`, { defaultValue: f.rule })}</span>
+      </summary>
+      {children}
+    </details>
   );
 }
 
@@ -70,20 +119,22 @@ export function Audit({
   choiceError?: ApiError | null;
   onChoose?: (releaseKey: string, bindingKey: string, connectionId: string | null) => void;
 }) {
+  const { t } = useTranslation();
   const [folder, setFolder] = useState("all");
+  const attended = attendedBindings(report);
   const groups = report ? groupFindings(report.findings, folder) : [];
   const s = report?.summary;
   return (
     <section className="audit" aria-labelledby="audit-title">
       <div className="session-bar">
         <div>
-          <h1 id="audit-title">Binding audit</h1>
-          <p className="lead">What an unattended run would reject, or would fail on, found before it runs.</p>
+          <h1 id="audit-title">{t("audit.title")}</h1>
+          <p className="lead">{t("audit.lead")}</p>
         </div>
       </div>
       <div className="toolbar">
-        <select aria-label="Folder" id="audit-folder" value={folder} onChange={(e) => setFolder(e.target.value)}>
-          <option value="all">All folders</option>
+        <select aria-label={t("audit.folder")} id="audit-folder" value={folder} onChange={(e) => setFolder(e.target.value)}>
+          <option value="all">{t("audit.allFolders")}</option>
           {folderOptions(report).map((p) => (
             <option key={p} value={p}>
               {p}
@@ -91,16 +142,14 @@ export function Audit({
           ))}
         </select>
         <button type="button" className="secondary narrow" id="audit-refresh" onClick={onRefresh} disabled={loading}>
-          Audit again
+          {t("audit.again")}
         </button>
       </div>
       <div className="status-line" aria-live="polite" id="audit-status">
         {loading ? (
-          <span>Auditing processes…</span>
+          <span>{t("audit.running")}</span>
         ) : s ? (
-          <span>
-            {s.processes} processes audited: {s.errors} errors, {s.warnings} warnings, {s.infos} notes
-          </span>
+          <span>{t("audit.summary", { processes: s.processes, errors: s.errors, warnings: s.warnings, infos: s.infos })}</span>
         ) : null}
       </div>
       {failure && (
@@ -122,11 +171,12 @@ export function Audit({
           : {p.error.message}
         </div>
       ))}
-      {report && !loading && groups.length === 0 && <p className="empty-note">No findings: every binding here is fine for how its process runs.</p>}
+      {report && !loading && groups.length === 0 && <p className="empty-note">{t("audit.none")}</p>}
+      <AttendedProcesses bindings={attended} own={own} selections={selections} onChoose={onChoose} />
       {groups.map((g) => (
-        <section key={g.severity} className={`severity-group severity-${g.severity}`} data-severity={g.severity} aria-label={g.label}>
+        <section key={g.severity} className={`severity-group severity-${g.severity}`} data-severity={g.severity} aria-label={t(`audit.severity.${g.severity}`)}>
           <h2>
-            {g.label} <span className="count">{g.count}</span>
+            {t(`audit.severity.${g.severity}`)} <span className="count">{g.count}</span>
           </h2>
           {g.processes.map((p) => (
             <article key={p.key} className="process-findings" data-process={p.name}>
@@ -135,29 +185,30 @@ export function Audit({
                 {p.name}
               </h3>
               {p.findings.map((f, i) => (
-                <details key={`${f.rule}/${f.binding ?? i}`} className="finding" data-rule={f.rule}>
-                  <summary>
-                    <span className={`mark mark-${f.severity}`} aria-hidden="true">
-                      {MARKS[f.severity]}
-                    </span>
-                    <span className="finding-title">{f.title}</span>
-                    <span className="tag">{ruleLabel(f.rule)}</span>
-                  </summary>
+                <FindingRow key={`${f.rule}/${f.binding ?? i}`} f={f}>
                   <p className="why">
-                    <b>Why: </b>
+                    <b>{t("audit.why")}</b>
                     {f.explanation}
                   </p>
                   <p className="fix">
-                    <b>Fix: </b>
+                    <b>{t("audit.fix")}</b>
                     {f.fix}
                   </p>
-                  {f.rule === "binding-attended-ok" && <ChooseConnection finding={f} own={own} selections={selections} onChoose={onChoose} />}
+                  {f.rule === "binding-attended-ok" && f.binding !== null && (
+                    <ChooseConnection
+                      binding={{ releaseKey: f.process.key, bindingKey: f.binding, process: f.process.name, folderPath: f.process.folderPath, connector: f.connector }}
+                      own={own}
+                      selections={selections}
+                      onChoose={onChoose}
+                      className="choose-connection-select"
+                    />
+                  )}
                   {f.connection?.id && (
                     <button type="button" className="secondary narrow show-connection" onClick={() => onShowConnection(f.connection!.id!)}>
-                      Show connection{f.connection.name ? ` “${f.connection.name}”` : ""}
+                      {f.connection.name ? t("audit.showNamed", { name: f.connection.name }) : t("audit.show")}
                     </button>
                   )}
-                </details>
+                </FindingRow>
               ))}
             </article>
           ))}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { AuditReport, Finding } from "../backend";
-import { actionCount, folderOptions, groupFindings, ruleLabel } from "./auditState";
+import { actionCount, folderOptions, groupFindings } from "./auditState";
 
 function finding(rule: string, severity: Finding["severity"], process: string, folderPath: string): Finding {
   return {
@@ -49,9 +49,5 @@ describe("audit view state", () => {
     expect(actionCount(report)).toBe(4);
     expect(actionCount(null)).toBe(0);
     expect(folderOptions(report)).toEqual(["Finance", "Shared"]);
-  });
-
-  it("reads rule ids as words", () => {
-    expect(ruleLabel("missing-scopes")).toBe("Missing scopes");
   });
 });

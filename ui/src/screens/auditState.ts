@@ -48,9 +48,3 @@ export function groupFindings(findings: Finding[], folder: string): SeverityGrou
 export function actionCount(report: AuditReport | null): number {
   return report ? report.summary.errors + report.summary.warnings : 0;
 }
-
-/** Rule ids read as words: `configurable-by-users-unattended` → "Configurable by users unattended". */
-export function ruleLabel(rule: string): string {
-  const words = rule.split("-").join(" ");
-  return words.charAt(0).toUpperCase() + words.slice(1);
-}

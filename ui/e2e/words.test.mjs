@@ -96,4 +96,24 @@ describe("Words (web build, fake backend)", () => {
     assert.equal((await owner.innerText()).trim(), "Acts as someone other than the robot");
     await page.close();
   });
+
+  it("says the same status word in the list as in Health for the same connection, with its cause, and heads the pick column", async () => {
+    const page = await signedIn();
+    const finance = page.locator("table[aria-label='Connections'] tr[data-id='c4'] .badge");
+    await page.locator("#list-status").filter({ hasText: "connections in 3 folders" }).waitFor();
+    await page.locator(".folder-error button").click();
+    await finance.waitFor();
+    assert.equal((await finance.innerText()).trim(), "Failed");
+    await page.locator("#nav-health").click();
+    await page.locator("#health-check").click();
+    const inHealth = page.locator("#health-results tr[data-id='c4'] .badge");
+    await inHealth.waitFor();
+    const word = (await inHealth.innerText()).trim();
+    assert.equal(word, "Revoked");
+    assert.equal((await page.locator("#health-results thead th").first().innerText()).trim(), "Reconnect");
+    await page.locator("#nav-connections").click();
+    assert.equal((await finance.innerText()).trim(), word);
+    assert.match(await finance.getAttribute("title"), /sign-in expired/);
+    await page.close();
+  });
 });

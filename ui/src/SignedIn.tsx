@@ -7,7 +7,7 @@
 // signedInState.ts (a reducer); words in the catalogue (src/i18n).
 import { useCallback, useEffect, useMemo, useReducer } from "react";
 import { useTranslation } from "react-i18next";
-import { toApiError, type Backend, type SessionInfo, type Settings } from "./backend";
+import { toApiError, type Backend, type HealthResult, type SessionInfo, type Settings } from "./backend";
 import { Audit } from "./screens/Audit";
 import { attendedBindings, auditBadge } from "./screens/attendedState";
 import { Connections } from "./screens/Connections";
@@ -83,6 +83,7 @@ export function SignedIn({ backend, session, onSignOut }: { backend: Backend; se
     void audit();
   }, [audit]);
 
+  const onResults = useCallback((results: HealthResult[]) => dispatch({ type: "checked", results }), []);
   const onRows = useCallback((rows: Parameters<typeof ownRows>[0]["rows"]) => dispatch({ type: "rows", rows }), []);
   const showConnection = (id: string) => dispatch({ type: "showConnection", id });
   const own = ownRows(state);
@@ -116,10 +117,11 @@ export function SignedIn({ backend, session, onSignOut }: { backend: Backend; se
             chosenFor={chosenFor(state)}
             reload={reload}
             attended={{ bindings, selections, own, onChoose }}
+            checked={state.checked}
           />
         </div>
         <div hidden={view !== "health"}>
-          <Health backend={backend} usage={report?.usage} onShowConnection={showConnection} />
+          <Health backend={backend} usage={report?.usage} onShowConnection={showConnection} onResults={onResults} />
         </div>
         <div hidden={view !== "new"}>
           <NewConnection

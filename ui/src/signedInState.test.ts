@@ -47,3 +47,14 @@ it("takes the user's own rows as Rust marked them", () => {
   const rows = [{ id: "a", mine: true }, { id: "b", mine: false }] as ConnectionRow[];
   expect(ownRows(run({ type: "rows", rows })).map((r) => r.id)).toEqual(["a"]);
 });
+
+it("keeps each connection's latest check, so the list says what Health says", () => {
+  const result = (id: string, status: "revoked" | "healthy") =>
+    ({ connection: { id }, status, explanation: { cause: `cause of ${status}` }, checkedAt: "2026-12-06T10:00:00Z" }) as never;
+  const s = run({ type: "checked", results: [result("c4", "revoked")] }, { type: "checked", results: [result("c1", "healthy")] });
+  expect(s.checked.c4?.status).toBe("revoked");
+  expect(s.checked.c4?.cause).toBe("cause of revoked");
+  expect(s.checked.c1?.status).toBe("healthy");
+  const again = reduceSignedIn(s, { type: "checked", results: [result("c4", "healthy")] });
+  expect(again.checked.c4?.status).toBe("healthy");
+});

@@ -5,7 +5,7 @@
 // tested without a browser: asking to show a connection switches to the list;
 // a failed choice keeps the rest; the user's own rows are the ones Rust
 // marked `mine`, never re-decided here.
-import type { ApiError, AuditReport, ConnectionRow, Selections, Settings } from "./backend";
+import type { ApiError, AuditReport, ConnectionRow, HealthResult, Selections, Settings } from "./backend";
 import { DEFAULT_SETTINGS } from "./screens/settingsContext";
 
 export type View = "connections" | "audit" | "health" | "new" | "settings";
@@ -23,6 +23,15 @@ export interface SignedInState {
   settings: Settings;
   /** A folder to list again (a connection was created there); a new object each time. */
   reload: { folder: string } | null;
+  /** The latest check of each connection, by id: the list shows its status. */
+  checked: Record<string, CheckedStatus>;
+}
+
+/** What the list shows of a connection's latest check: one status word, and its cause. */
+export interface CheckedStatus {
+  status: HealthResult["status"];
+  cause: string;
+  checkedAt: string;
 }
 
 export const initialSignedIn: SignedInState = {
@@ -36,6 +45,7 @@ export const initialSignedIn: SignedInState = {
   choiceError: null,
   settings: DEFAULT_SETTINGS,
   reload: null,
+  checked: {},
 };
 
 export type SignedInAction =
@@ -49,7 +59,8 @@ export type SignedInAction =
   | { type: "choosing" }
   | { type: "choiceFailed"; error: ApiError }
   | { type: "settings"; settings: Settings }
-  | { type: "created"; folder: string; id: string; show: boolean };
+  | { type: "created"; folder: string; id: string; show: boolean }
+  | { type: "checked"; results: HealthResult[] };
 
 export function reduceSignedIn(state: SignedInState, action: SignedInAction): SignedInState {
   switch (action.type) {
@@ -73,6 +84,11 @@ export function reduceSignedIn(state: SignedInState, action: SignedInAction): Si
       return { ...state, choiceError: action.error };
     case "settings":
       return { ...state, settings: action.settings };
+    case "checked": {
+      const checked = { ...state.checked };
+      for (const r of action.results) checked[r.connection.id] = { status: r.status, cause: r.explanation.cause, checkedAt: r.checkedAt };
+      return { ...state, checked };
+    }
     case "created": {
       const listed = { ...state, reload: { folder: action.folder } };
       return action.show ? { ...listed, view: "connections", focus: { id: action.id } } : listed;

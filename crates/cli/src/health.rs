@@ -30,7 +30,7 @@ use comfy_table::{ContentArrangement, Table, presets::UTF8_BORDERS_ONLY};
 use connassist_core::ApiError;
 use connassist_core::connections::{FolderError, ListOptions, list};
 use connassist_core::failure::FailureStatus;
-use connassist_core::health::export::{self, HealthReport, status_name};
+use connassist_core::health::export::{self, HealthReport};
 use connassist_core::health::watch;
 use connassist_core::health::{self, Evidence, HealthResult, HealthSummary};
 use connassist_core::mine::Mine;
@@ -264,7 +264,7 @@ fn table(results: &[HealthResult], summary: &HealthSummary) -> String {
             }
         }
         t.add_row([
-            status_name(r.status),
+            r.status.label().to_owned(),
             r.connection.name.clone(),
             r.connection.folder.path.clone(),
             r.connection.owner_label().to_owned(),

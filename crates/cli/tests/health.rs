@@ -33,7 +33,7 @@ fn the_table_names_the_broken_connections_and_exits_1() {
     let (code, out, err) = health(&[]);
     assert_eq!(code, 1, "broken connections fail by default: {err}");
     assert!(
-        out.contains("Finance SharePoint") && out.contains("revoked"),
+        out.contains("Finance SharePoint") && out.contains("Revoked"),
         "{out}"
     );
     assert!(out.contains("robot-prod-02@contoso.example"), "{out}");

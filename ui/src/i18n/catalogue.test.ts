@@ -71,3 +71,25 @@ it("writes dates through Intl, absolute with the relative beside it", () => {
   expect(since(null)).toBe("never");
   expect(dateTime("not a date")).toBe("not a date");
 });
+
+it("uses the status words Rust gives the CLI and the tray (FailureStatus::label)", () => {
+  const rust = readFileSync(join(core, "failure/mod.rs"), "utf8");
+  const variants: Record<keyof typeof en.status, string> = {
+    healthy: "Healthy",
+    expiring_soon: "ExpiringSoon",
+    consent_required: "ConsentRequired",
+    expired: "Expired",
+    revoked: "Revoked",
+    secret_expired: "SecretExpired",
+    disabled: "Disabled",
+    unreachable: "Unreachable",
+    unknown: "Unknown",
+  };
+  for (const [status, variant] of Object.entries(variants)) {
+    expect(rust, status).toContain(`Self::${variant} => "${en.status[status as keyof typeof en.status]}"`);
+  }
+  // Integration Service's own state words are the same words where they meet.
+  expect(en.state.Failed).toBe(en.status.unknown);
+  expect(en.state.Expired).toBe(en.status.expired);
+  expect(en.state.Disabled).toBe(en.status.disabled);
+});

@@ -6,6 +6,7 @@
 import { useTranslation } from "react-i18next";
 import type { Backend, ConnectionRow, Selections } from "../backend";
 import { dateTime } from "../i18n/format";
+import type { CheckedStatus } from "../signedInState";
 import { bindingsFor, chosen, type AttendedBinding } from "./attendedState";
 import { Reconnect } from "./Reconnect";
 import { SecretExpiry } from "./SecretExpiry";
@@ -61,8 +62,11 @@ export function ConnectionDetails({
   backend,
   onChanged,
   attended,
+  checked,
 }: {
   row: ConnectionRow;
+  /** Its latest check in Health, if any. */
+  checked?: CheckedStatus;
   chosenFor: string[];
   backend: Backend;
   onChanged: () => void;
@@ -70,7 +74,7 @@ export function ConnectionDetails({
 }) {
   const { t } = useTranslation();
   const fields: [string, string, string][] = [
-    ["state", t("details.state"), row.state],
+    ["state", t("details.state"), t("details.stateReported", { state: t(`state.${row.state}`) })],
     ["connector", t("details.connector"), `${row.connectorName} (${row.connectorKey})`],
     ["acts-as", t("details.actsAs"), row.identity || t("details.nobody")],
     ["owner", t("details.owner"), row.ownerLabel],
@@ -82,8 +86,15 @@ export function ConnectionDetails({
     ["updated", t("details.updated"), dateTime(row.updated)],
     ["id", t("details.id"), row.id],
   ];
+  if (checked) {
+    const value = t("details.lastCheckValue", { status: t(`status.${checked.status}`), cause: checked.cause, when: dateTime(checked.checkedAt) });
+    fields.splice(1, 0, ["last-check", t("details.lastCheck"), value]);
+  }
   // The mailbox it reads instead of the account's own, where it was set.
-  if (row.sharedMailbox) fields.splice(7, 0, ["shared-mailbox", t("details.sharedMailbox"), row.sharedMailbox]);
+  if (row.sharedMailbox) {
+    const after = fields.findIndex(([id]) => id === "authentication") + 1;
+    fields.splice(after, 0, ["shared-mailbox", t("details.sharedMailbox"), row.sharedMailbox]);
+  }
   if (chosenFor.length > 0) fields.splice(2, 0, ["chosen-for", t("details.chosenFor"), chosenFor.join(", ")]);
   return (
     <aside className="detail" aria-label={t("details.label", { name: row.name })}>

@@ -4,6 +4,7 @@ import { toApiError, type Backend, type ConnectionRow, type ConnectionState, typ
 import { useTranslation } from "react-i18next";
 import { since } from "../i18n/format";
 import { ConnectionDetails, type AttendedChoice } from "./ConnectionDetails";
+import type { CheckedStatus } from "../signedInState";
 import { ConnectorIcon } from "./ConnectorIcon";
 import {
   brokenCount,
@@ -37,6 +38,7 @@ export function Connections({
   chosenFor = {},
   reload = null,
   attended,
+  checked = {},
 }: {
   backend: Backend;
   session: SessionInfo;
@@ -51,6 +53,8 @@ export function Connections({
   reload?: { folder: string } | null;
   /** The attended processes the user's own connections could run with. */
   attended?: AttendedChoice;
+  /** The latest check of each connection: one status word, with its cause, instead of the reported state. */
+  checked?: Record<string, CheckedStatus>;
 }) {
   const { t } = useTranslation();
   const [state, dispatch] = useReducer(reduce, initialState);
@@ -278,7 +282,13 @@ export function Connections({
                 onFocus={() => r.id !== state.selected && dispatch({ type: "select", id: r.id })}
               >
                 <td>
-                  <span className={`badge badge-${r.state}`}>{r.state}</span>
+                  {checked[r.id] ? (
+                    <span className={`badge health-${checked[r.id]!.status}`} title={checked[r.id]!.cause} data-checked="true">
+                      {t(`status.${checked[r.id]!.status}`)}
+                    </span>
+                  ) : (
+                    <span className={`badge badge-${r.state}`}>{t(`state.${r.state}`)}</span>
+                  )}
                 </td>
                 <td className="name">
                   {r.name}
@@ -328,6 +338,7 @@ export function Connections({
             backend={backend}
             onChanged={() => void load(selected.folder.path)}
             attended={attended}
+            checked={checked[selected.id]}
           />
         )}
       </div>

@@ -2,20 +2,24 @@
 // tenant, with a progress bar, a stop button, and the results as they come
 // (in batches): what is broken or about to break, why, and what to do. A row
 // opens the connection in the list, where it can be reconnected.
-import { useReducer, useState } from "react";
-import { toApiError, type ApiError, type AuditReport, type Backend } from "../backend";
-import { initialHealth, isBroken, reduceHealth, shownResults, STATUS_LABELS, summarize } from "./healthState";
+import { useEffect, useReducer, useState } from "react";
+import { useTranslation } from "react-i18next";
+import { toApiError, type ApiError, type AuditReport, type Backend, type HealthResult } from "../backend";
+import { t as translate } from "../i18n";
+import { dateTime, day } from "../i18n/format";
+import { initialHealth, isBroken, reduceHealth, shownResults, summarize } from "./healthState";
 import { canReconnect, newQueue, whoMustAct, type Queue } from "./queueState";
 import { ReconnectQueue } from "./ReconnectQueue";
 
 /** The "ask them" message with its copy button. */
 function Ask({ who, message }: { who: string; message: string }) {
+  const { t } = useTranslation();
   const [open, setOpen] = useState(false);
   const [copied, setCopied] = useState(false);
   return (
     <div className="ask">
       <button type="button" className="link ask-toggle" onClick={() => setOpen(!open)}>
-        {who} must act: message to send
+        {t("health.mustAct", { who })}
       </button>
       {open && (
         <div className="copy-row">
@@ -30,7 +34,7 @@ function Ask({ who, message }: { who: string; message: string }) {
               )
             }
           >
-            {copied ? "Copied" : "Copy"}
+            {copied ? t("consent.copied") : t("consent.copy")}
           </button>
         </div>
       )}
@@ -44,31 +48,41 @@ export function impact(usage: AuditReport["usage"] | undefined, id: string): str
   if (processes.length === 0) return null;
   const unattended = processes.filter((p) => p.unattended).length;
   const folders = [...new Set(processes.map((p) => p.folderPath))];
-  return `Used by ${processes.length} process${processes.length === 1 ? "" : "es"}${unattended > 0 ? `, ${unattended} unattended` : ""} in ${folders.join(", ")}`;
+  const used = translate("health.usedBy", { count: processes.length });
+  return unattended > 0
+    ? translate("health.usedByUnattended", { used, unattended, folders: folders.join(", ") })
+    : translate("health.usedByIn", { used, folders: folders.join(", ") });
 }
 
 export function Health({
   backend,
   usage,
   onShowConnection,
+  onResults,
 }: {
   backend: Backend;
+  /** Told the latest results whenever they change (the list shows the checked status). */
+  onResults?: (results: HealthResult[]) => void;
   /** Which processes bind each connection (from the audit), when known. */
   usage?: AuditReport["usage"];
   onShowConnection: (id: string) => void;
 }) {
+  const { t } = useTranslation();
   const [state, dispatch] = useReducer(reduceHealth, initialHealth);
   const [exported, setExported] = useState<string | null>(null);
   const [picked, setPicked] = useState<Set<string>>(new Set());
   const [queue, setQueue] = useState<Queue | null>(null);
   const [exportError, setExportError] = useState<ApiError | null>(null);
   const summary = summarize(state);
+  useEffect(() => {
+    if (state.results.size > 0) onResults?.([...state.results.values()]);
+  }, [state.results, onResults]);
   const exportAs = async (format: "csv" | "json") => {
     setExported(null);
     setExportError(null);
     try {
       const done = await backend.exportHealth(format);
-      if (done) setExported(`Saved ${done.rows} connections to ${done.path}.`);
+      if (done) setExported(t("health.saved", { rows: done.rows, path: done.path }));
     } catch (e) {
       setExportError(toApiError(e));
     }
@@ -89,26 +103,26 @@ export function Health({
     <main className="health" aria-labelledby="health-title">
       <div className="header">
         <div>
-          <h1 id="health-title">Health</h1>
-          <p className="lead">Pings every connection you can see: what is broken or about to break, why, and what to do.</p>
+          <h1 id="health-title">{t("health.title")}</h1>
+          <p className="lead">{t("health.lead")}</p>
         </div>
         <div className="reconnect-actions">
           {state.running ? (
             <button type="button" className="secondary narrow" id="health-stop" onClick={() => void backend.stopHealth()}>
-              Stop
+              {t("health.stop")}
             </button>
           ) : (
             <button type="button" className="primary narrow" id="health-check" onClick={() => void check()}>
-              {state.total === null ? "Check all" : "Check again"}
+              {state.total === null ? t("health.checkAll") : t("health.checkAgain")}
             </button>
           )}
           {summary.checked > 0 && !state.running && (
             <>
               <button type="button" className="secondary narrow" id="health-export-csv" onClick={() => void exportAs("csv")}>
-                Export CSV
+                {t("health.exportCsv")}
               </button>
               <button type="button" className="secondary narrow" id="health-export-json" onClick={() => void exportAs("json")}>
-                Export JSON
+                {t("health.exportJson")}
               </button>
             </>
           )}
@@ -118,8 +132,8 @@ export function Health({
         <div className="health-progress" aria-live="polite">
           <progress id="health-progress" max={Math.max(state.total, 1)} value={summary.checked} />
           <span id="health-counts">
-            {summary.checked} of {state.total} checked: {summary.broken} broken, {summary.expiringSoon} expiring soon, {summary.healthy} healthy
-            {summary.unpinged > 0 && ` (${summary.unpinged} could not be pinged: judged from their recorded state)`}
+            {t("health.counts", { checked: summary.checked, total: state.total, broken: summary.broken, expiringSoon: summary.expiringSoon, healthy: summary.healthy })}
+            {summary.unpinged > 0 && t("health.unpinged", { count: summary.unpinged })}
           </span>
         </div>
       )}
@@ -131,12 +145,12 @@ export function Health({
           id="health-clear-history"
           onClick={() =>
             void backend.clearHealthHistory().then(
-              () => setExported("Earlier checks forgotten: “failing since” starts with the next check."),
+              () => setExported(t("health.forgotten")),
               (e) => setExportError(toApiError(e)),
             )
           }
         >
-          Forget earlier checks
+          {t("health.forget")}
         </button>
       )}
       {exportError && (
@@ -151,13 +165,13 @@ export function Health({
       )}
       {state.folderErrors.map((e) => (
         <div key={e.folder.key} className="banner banner-forbidden" role="alert">
-          {e.folder.path} was not checked: {e.error.message}
+          {t("health.folderNotChecked", { path: e.folder.path, message: e.error.message })}
         </div>
       ))}
       {state.total !== null && (
         <label className="toggle">
           <input type="checkbox" id="health-only-problems" checked={state.onlyProblems} onChange={(e) => dispatch({ type: "onlyProblems", value: e.target.checked })} />
-          Only connections that need action
+          {t("health.onlyProblems")}
         </label>
       )}
       {queue && (
@@ -186,19 +200,21 @@ export function Health({
             )
           }
         >
-          Reconnect {picked.size} selected
+          {t("health.reconnectSelected", { count: picked.size })}
         </button>
       )}
       {rows.length > 0 && (
         <table className="grid health-grid" id="health-results">
           <thead>
             <tr>
-              <th aria-label="Select" />
-              <th>Status</th>
-              <th>Connection</th>
-              <th>Folder</th>
-              <th>Owner</th>
-              <th>Why, and what to do</th>
+              <th scope="col" title={t("health.colSelectHint")}>
+                {t("health.colSelect")}
+              </th>
+              <th scope="col">{t("health.colStatus")}</th>
+              <th scope="col">{t("health.colConnection")}</th>
+              <th scope="col">{t("health.colFolder")}</th>
+              <th scope="col">{t("health.colOwner")}</th>
+              <th scope="col">{t("health.colWhy")}</th>
             </tr>
           </thead>
           <tbody>
@@ -209,7 +225,7 @@ export function Health({
                     <input
                       type="checkbox"
                       className="health-select"
-                      aria-label={`Reconnect ${r.connection.name}`}
+                      aria-label={t("health.reconnectOne", { name: r.connection.name })}
                       checked={picked.has(r.connection.id)}
                       disabled={queue !== null}
                       onChange={(e) => {
@@ -222,7 +238,8 @@ export function Health({
                   )}
                 </td>
                 <td>
-                  <span className={`badge health-${r.status}`}>{STATUS_LABELS[r.status]}</span>
+                  <span className={`badge health-${r.status}`}>{t(`status.${r.status}`)}</span>
+                  {r.lapsesOn && <div className="muted lapses-on">{t("health.lapsesOn", { day: day(r.lapsesOn) })}</div>}
                 </td>
                 <td>
                   <button type="button" className="link" onClick={() => onShowConnection(r.connection.id)}>
@@ -236,20 +253,17 @@ export function Health({
                   )}
                 </td>
                 <td>{r.connection.folder.path}</td>
-                <td>{r.connection.owner}</td>
+                <td>{r.connection.ownerLabel}</td>
                 <td>
                   {r.failingSince && (
                     <p className="failing-since">
-                      Failing since {new Date(r.failingSince).toLocaleString()}
+                      {t("health.failingSince", { when: dateTime(r.failingSince) })}
                       {r.previousStatus !== null && !isBroken(r.previousStatus) && (
-                        <span className="tag new-failure">new since the last check</span>
+                        <span className="tag new-failure">{t("health.newSinceLast")}</span>
                       )}
                     </p>
                   )}
-                  <p className="why">
-                    {r.explanation.cause}
-                    {r.lapsesOn && <b> Lapses on {r.lapsesOn}.</b>}
-                  </p>
+                  <p className="why">{r.explanation.cause}</p>
                   <p className="fix">{r.explanation.fix}</p>
                   {r.status !== "healthy" && !canReconnect(r) && <Ask {...whoMustAct(r)} />}
                 </td>
@@ -258,7 +272,7 @@ export function Health({
           </tbody>
         </table>
       )}
-      {state.total !== null && !state.running && rows.length === 0 && !state.error && <p id="health-all-good">Every connection checked is healthy.</p>}
+      {state.total !== null && !state.running && rows.length === 0 && !state.error && <p id="health-all-good">{t("health.allGood")}</p>}
     </main>
   );
 }

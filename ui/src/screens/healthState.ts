@@ -75,15 +75,3 @@ export function summarize(state: HealthState): HealthSummary {
   }
   return s;
 }
-
-export const STATUS_LABELS: Record<HealthResult["status"], string> = {
-  healthy: "Healthy",
-  expiring_soon: "Expiring soon",
-  consent_required: "Consent required",
-  expired: "Expired",
-  revoked: "Revoked",
-  secret_expired: "Secret expired",
-  disabled: "Disabled",
-  unreachable: "Unreachable",
-  unknown: "Unknown",
-};

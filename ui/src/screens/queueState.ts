@@ -89,7 +89,7 @@ export function whoMustAct(r: HealthResult): { who: string; message: string } {
   const who = r.explanation.needsAdmin ? "an administrator" : person || "the connection's owner";
   const message =
     `Hello, the connection "${c.name}" (${c.connectorName}) in the folder ${c.folder.path} does not work: ` +
-    `${r.explanation.cause} ${r.explanation.fix}` +
-    (r.lapsesOn ? ` It lapses on ${r.lapsesOn}.` : "");
+    // The cause already names the day it lapses (health::judge).
+    `${r.explanation.cause} ${r.explanation.fix}`;
   return { who, message };
 }

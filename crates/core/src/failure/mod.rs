@@ -55,6 +55,24 @@ pub enum FailureStatus {
 }
 
 impl FailureStatus {
+    /// The status word a person reads, the same in the app's list and health
+    /// view, the tray and the CLI's tables (JSON and CSV keep the
+    /// `snake_case` name). `Unknown` is a failure whose cause is not known,
+    /// which Integration Service itself calls `Failed`.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Healthy => "Healthy",
+            Self::ExpiringSoon => "Expiring soon",
+            Self::ConsentRequired => "Consent required",
+            Self::Expired => "Expired",
+            Self::Revoked => "Revoked",
+            Self::SecretExpired => "Secret expired",
+            Self::Disabled => "Disabled",
+            Self::Unreachable => "Unreachable",
+            Self::Unknown => "Failed",
+        }
+    }
+
     /// Broken: it does not work now (anything but healthy or only expiring
     /// soon). What the history and the tray count as failing.
     pub fn is_broken(self) -> bool {

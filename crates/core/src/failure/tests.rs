@@ -712,3 +712,23 @@ fn fixes_speak_to_someone_already_in_the_app() {
         admin.fix
     );
 }
+
+/// One status word per status, shared by the app, the tray and the CLI; a
+/// failure of unknown cause reads as Integration Service's own "Failed".
+#[test]
+fn every_status_has_its_own_word() {
+    let all = [
+        Healthy,
+        FailureStatus::ExpiringSoon,
+        ConsentRequired,
+        Expired,
+        Revoked,
+        SecretExpired,
+        Disabled,
+        Unreachable,
+        Unknown,
+    ];
+    let words: std::collections::HashSet<_> = all.iter().map(|s| s.label()).collect();
+    assert_eq!(words.len(), all.len());
+    assert_eq!(Unknown.label(), "Failed");
+}

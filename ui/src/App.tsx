@@ -1,9 +1,11 @@
 import { useState } from "react";
+import { useTranslation } from "react-i18next";
 import { backend, type SessionInfo } from "./backend";
 import { ChooseTenant } from "./screens/ChooseTenant";
 import { SignedIn } from "./SignedIn";
 
 export function App() {
+  const { t } = useTranslation();
   const [session, setSession] = useState<SessionInfo | null>(null);
   const signOut = async () => {
     await backend.signOut().catch(() => undefined);
@@ -13,7 +15,7 @@ export function App() {
     <div className="app">
       <header className="app-header">
         <img src="/icon.png" alt="" width={28} height={28} />
-        <span className="app-name">Connections Assistant</span>
+        <span className="app-name">{t("app.name")}</span>
       </header>
       <main className={session ? "app-main wide" : "app-main"}>
         {session ? (
@@ -24,7 +26,7 @@ export function App() {
       </main>
       {backend.kind === "fake" && (
         <footer className="demo-note" role="note">
-          Browser preview: a built-in demo backend answers instead of the desktop app.
+          {t("app.demoNote")}
         </footer>
       )}
     </div>

@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useReducer, useState } from "react";
+import { useTranslation } from "react-i18next";
 import { toApiError, type Backend, type SessionInfo } from "../backend";
 import { fieldMessage, initialState, normalizedHint, reduce, type Action } from "./chooseTenantState";
 
@@ -17,6 +18,7 @@ async function check(backend: Backend, input: string, dispatch: (a: Action) => v
 }
 
 export function ChooseTenant({ backend, onSignedIn }: { backend: Backend; onSignedIn: (session: SessionInfo) => void }) {
+  const { t } = useTranslation();
   const [state, dispatch] = useReducer(reduce, initialState);
   const [clientId, setClientId] = useState("");
   const message = fieldMessage(state);
@@ -62,12 +64,10 @@ export function ChooseTenant({ backend, onSignedIn }: { backend: Backend; onSign
 
   return (
     <section className="card" aria-labelledby="choose-tenant-title">
-      <h1 id="choose-tenant-title">Choose a tenant</h1>
-      <p className="lead">
-        Sign in to the Automation Cloud or Automation Suite tenant whose connections you look after.
-      </p>
+      <h1 id="choose-tenant-title">{t("chooseTenant.title")}</h1>
+      <p className="lead">{t("chooseTenant.lead")}</p>
       <form onSubmit={signIn} noValidate>
-        <label htmlFor="tenant-url">Tenant URL</label>
+        <label htmlFor="tenant-url">{t("chooseTenant.url")}</label>
         <input
           id="tenant-url"
           name="tenant-url"
@@ -76,7 +76,7 @@ export function ChooseTenant({ backend, onSignedIn }: { backend: Backend; onSign
           autoComplete="url"
           spellCheck={false}
           autoFocus
-          placeholder="https://cloud.uipath.com/acme/DefaultTenant"
+          placeholder={t("chooseTenant.urlPlaceholder")}
           value={state.input}
           aria-invalid={message !== null}
           aria-describedby="tenant-url-message"
@@ -85,35 +85,35 @@ export function ChooseTenant({ backend, onSignedIn }: { backend: Backend; onSign
           disabled={busy}
         />
         <p id="tenant-url-message" className={message ? "field-error" : "field-hint"} aria-live="polite">
-          {message ?? (hint ? `Signs in to ${hint}` : "Paste the address you use in the browser; anything after the tenant name is ignored.")}
+          {message ?? (hint ? t("chooseTenant.signsInTo", { tenant: hint }) : t("chooseTenant.urlHint"))}
         </p>
-        <label htmlFor="client-id">External application ID</label>
+        <label htmlFor="client-id">{t("chooseTenant.clientId")}</label>
         <input
           id="client-id"
           name="client-id"
           type="text"
           spellCheck={false}
           autoComplete="off"
-          placeholder="e.g. 6f3a…, from Admin › External applications"
+          placeholder={t("chooseTenant.clientIdPlaceholder")}
           value={clientId}
           onChange={(e) => setClientId(e.target.value)}
           disabled={busy}
         />
-        <p className="field-hint">A non-confidential application with the redirect URIs http://127.0.0.1:47611/callback, :47612/callback and :47613/callback. Your session is kept in the system keychain.</p>
+        <p className="field-hint">{t("chooseTenant.clientIdHint")}</p>
         <button id="sign-in" type="submit" className="primary" disabled={busy}>
-          {state.pending === "signIn" ? "Waiting for you to sign in…" : "Sign in"}
+          {state.pending === "signIn" ? t("chooseTenant.waiting") : t("chooseTenant.signIn")}
         </button>
       </form>
       <div className="divider" aria-hidden="true">
-        <span>or</span>
+        <span>{t("chooseTenant.or")}</span>
       </div>
       <button id="try-sandbox" type="button" className="secondary" onClick={trySandbox} disabled={busy}>
-        {state.pending === "sandbox" ? "Waiting for you to sign in…" : "Try the sandbox"}
+        {state.pending === "sandbox" ? t("chooseTenant.waiting") : t("chooseTenant.trySandbox")}
       </button>
       <p className="field-hint">
         {state.pending === "sandbox"
-          ? "Sign in in the window that opened: alex, hana or dana, password sandbox."
-          : "A built-in demo tenant with realistic connections and processes. No account needed."}
+          ? t("chooseTenant.sandboxSignIn")
+          : t("chooseTenant.sandboxHint")}
       </p>
       {state.failure && (
         <div id="failure" className={`banner banner-${state.failure.code}`} role="alert">

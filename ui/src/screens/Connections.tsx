@@ -18,15 +18,8 @@ import {
   type SortKey,
 } from "./connectionsState";
 
-const COLUMNS: { key: SortKey; label: string }[] = [
-  { key: "state", label: "State" },
-  { key: "name", label: "Name" },
-  { key: "connectorName", label: "Connector" },
-  { key: "identity", label: "Identity" },
-  { key: "owner", label: "Owner" },
-  { key: "folder", label: "Folder" },
-  { key: "lastUsed", label: "Last used" },
-];
+/** The columns, in order; their headings are `list.col.<key>` in the catalogue. */
+const COLUMNS: { key: SortKey }[] = [{ key: "state" }, { key: "name" }, { key: "connectorName" }, { key: "identity" }, { key: "owner" }, { key: "folder" }, { key: "lastUsed" }];
 const STATES: ConnectionState[] = ["Enabled", "Expired", "Failed", "Disabled", "Unknown"];
 
 export function Connections({
@@ -138,14 +131,14 @@ export function Connections({
     <section className="connections" aria-labelledby="connections-title">
       <div className="session-bar">
         <div>
-          <h1 id="connections-title">Connections</h1>
+          <h1 id="connections-title">{t("list.title")}</h1>
           <p className="lead">
             {session.user} · {session.tenant.url}
-            {session.sandbox && <span className="tag">Sandbox</span>}
+            {session.sandbox && <span className="tag">{t("list.sandbox")}</span>}
           </p>
         </div>
         <button type="button" className="secondary narrow" id="sign-out" onClick={onSignOut}>
-          Sign out
+          {t("list.signOut")}
         </button>
       </div>
 
@@ -153,37 +146,37 @@ export function Connections({
         <input
           id="search"
           type="search"
-          placeholder="Search name, identity, owner, connector, folder"
-          aria-label="Search connections"
+          placeholder={t("list.searchPlaceholder")}
+          aria-label={t("list.searchLabel")}
           value={state.query}
           onChange={(e) => dispatch({ type: "query", query: e.target.value })}
         />
-        <select aria-label="State" id="state-filter" value={state.stateFilter} onChange={(e) => dispatch({ type: "stateFilter", value: e.target.value as ConnectionState | "all" })}>
-          <option value="all">All states</option>
+        <select aria-label={t("list.stateLabel")} id="state-filter" value={state.stateFilter} onChange={(e) => dispatch({ type: "stateFilter", value: e.target.value as ConnectionState | "all" })}>
+          <option value="all">{t("list.allStates")}</option>
           {STATES.map((s) => (
             <option key={s} value={s}>
-              {s}
+              {t(`state.${s}`)}
             </option>
           ))}
         </select>
-        <select aria-label="Folder" id="folder-filter" value={state.folderFilter} onChange={(e) => dispatch({ type: "folderFilter", value: e.target.value })}>
-          <option value="all">All folders</option>
+        <select aria-label={t("list.folderLabel")} id="folder-filter" value={state.folderFilter} onChange={(e) => dispatch({ type: "folderFilter", value: e.target.value })}>
+          <option value="all">{t("list.allFolders")}</option>
           {folderPaths(state).map((p) => (
             <option key={p} value={p}>
               {p}
             </option>
           ))}
         </select>
-        <select aria-label="Connector" id="connector-filter" value={state.connectorFilter} onChange={(e) => dispatch({ type: "connectorFilter", value: e.target.value })}>
-          <option value="all">All connectors</option>
+        <select aria-label={t("list.connectorLabel")} id="connector-filter" value={state.connectorFilter} onChange={(e) => dispatch({ type: "connectorFilter", value: e.target.value })}>
+          <option value="all">{t("list.allConnectors")}</option>
           {connectorOptions(state).map((c) => (
             <option key={c.key} value={c.key}>
               {c.name}
             </option>
           ))}
         </select>
-        <select aria-label="Owner" id="owner-filter" value={state.ownerFilter} onChange={(e) => dispatch({ type: "ownerFilter", value: e.target.value })}>
-          <option value="all">All owners</option>
+        <select aria-label={t("list.ownerLabel")} id="owner-filter" value={state.ownerFilter} onChange={(e) => dispatch({ type: "ownerFilter", value: e.target.value })}>
+          <option value="all">{t("list.allOwners")}</option>
           {owners(state).map((o) => (
             <option key={o} value={o}>
               {o}
@@ -192,33 +185,31 @@ export function Connections({
         </select>
         <label className="toggle">
           <input type="checkbox" id="group-by-folder" checked={state.groupByFolder} onChange={(e) => dispatch({ type: "groupByFolder", value: e.target.checked })} />
-          Group by folder
+          {t("list.groupByFolder")}
         </label>
         <button type="button" className="secondary narrow" id="refresh" onClick={() => void load()} disabled={state.loading}>
-          Refresh
+          {t("list.refresh")}
         </button>
       </div>
 
       <div className="status-line" aria-live="polite" id="list-status">
         {state.loading ? (
           <>
-            <progress max={100} value={progress} aria-label="Folders listed" />
-            <span>
-              Listing folders… {state.done} of {state.folders || "?"}
-            </span>
+            <progress max={100} value={progress} aria-label={t("list.foldersListed")} />
+            <span>{t("list.listing", { done: state.done, total: state.folders || "?" })}</span>
           </>
         ) : (
           <span>
-            {state.rows.length} connections in {state.folders} folders
-            {brokenCount(state) > 0 && ` · ${brokenCount(state)} need attention`}
-            {rows.length !== state.rows.length && ` · ${rows.length} shown`}
+            {t("list.counts", { rows: state.rows.length, folders: state.folders })}
+            {brokenCount(state) > 0 && t("list.needAttention", { count: brokenCount(state) })}
+            {rows.length !== state.rows.length && t("list.shown", { count: rows.length })}
           </span>
         )}
       </div>
 
       {focusMissing && (
         <div className="banner banner-invalid_input" role="alert" id="focus-missing">
-          That connection is not in the list: its folder could not be listed (retry it below) or your account cannot see it.
+          {t("list.focusMissing")}
         </div>
       )}
       {state.failure && (
@@ -232,20 +223,20 @@ export function Connections({
             <b>{e.folder.path}</b>: {e.error.message}
           </span>
           <button type="button" className="secondary narrow" onClick={() => void load(e.folder.path)} disabled={state.loading}>
-            Retry
+            {t("list.retry")}
           </button>
         </div>
       ))}
 
       <div className="list-and-detail">
         <div className="grid-scroll" ref={scrollRef}>
-        <table className="grid" aria-label="Connections" aria-rowcount={rows.length + 1}>
+        <table className="grid" aria-label={t("list.title")} aria-rowcount={rows.length + 1}>
           <thead>
             <tr>
               {COLUMNS.map((c) => (
                 <th key={c.key} scope="col" aria-sort={state.sort.key === c.key ? (state.sort.ascending ? "ascending" : "descending") : "none"}>
                   <button type="button" className="sort" onClick={() => dispatch({ type: "sort", key: c.key })}>
-                    {c.label}
+                    {t(`list.col.${c.key}`)}
                     {state.sort.key === c.key ? (state.sort.ascending ? " ▲" : " ▼") : ""}
                   </button>
                 </th>
@@ -262,7 +253,7 @@ export function Connections({
                   <tr key={`group:${entry.path}`} data-index={item.index} ref={virtualizer.measureElement} className="group">
                     <th colSpan={COLUMNS.length} scope="rowgroup">
                       {entry.path}
-                      {entry.personal && <span className="tag">personal</span>}
+                      {entry.personal && <span className="tag">{t("list.personal")}</span>}
                       <span className="count">{entry.count}</span>
                     </th>
                   </tr>
@@ -292,8 +283,8 @@ export function Connections({
                 </td>
                 <td className="name">
                   {r.name}
-                  {r.isDefault && <span className="tag">default</span>}
-                  {chosenFor[r.id] && <span className="tag chosen">your choice</span>}
+                  {r.isDefault && <span className="tag">{t("list.default")}</span>}
+                  {chosenFor[r.id] && <span className="tag chosen">{t("list.yourChoice")}</span>}
                 </td>
                 <td>
                   <span className="connector">
@@ -314,7 +305,7 @@ export function Connections({
                 )}
                 <td>
                   {r.folder.path}
-                  {r.folder.personal && <span className="tag">personal</span>}
+                  {r.folder.personal && <span className="tag">{t("list.personal")}</span>}
                 </td>
                 <td className="muted">{since(r.lastUsed)}</td>
               </tr>
@@ -324,7 +315,7 @@ export function Connections({
             {!state.loading && rows.length === 0 && (
               <tr>
                 <td colSpan={COLUMNS.length} className="empty">
-                  {state.rows.length === 0 ? "No connections in the folders you can see." : "No connection matches the search and filters."}
+                  {state.rows.length === 0 ? t("list.empty") : t("list.noMatch")}
                 </td>
               </tr>
             )}

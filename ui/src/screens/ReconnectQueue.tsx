@@ -3,12 +3,14 @@
 // Skip on a failure, Stop (the one in progress finishes), a confirmation
 // when another account consented, and a summary at the end.
 import { useEffect, useRef, useState } from "react";
+import { Trans, useTranslation } from "react-i18next";
 import { toApiError, type Backend, type ReconnectProgress } from "../backend";
 import { prefersSystemBrowser } from "./Reconnect";
 import { advance, ended, started, skip, stop, summary, type Queue } from "./queueState";
 import { systemBrowserFor, useSettings } from "./settingsContext";
 
 export function ReconnectQueue({ backend, queue, onQueue, onClose }: { backend: Backend; queue: Queue; onQueue: (q: Queue) => void; onClose: () => void }) {
+  const { t } = useTranslation();
   const { settings } = useSettings();
   const [confirming, setConfirming] = useState<ReconnectProgress | null>(null);
   const latest = useRef(queue);
@@ -17,12 +19,12 @@ export function ReconnectQueue({ backend, queue, onQueue, onClose }: { backend: 
 
   const outcome = (p: ReconnectProgress) => {
     if (p.status === "completed") {
-      onQueue(advance(ended(latest.current, "done", p.identity ? `as ${p.identity}` : null)));
+      onQueue(advance(ended(latest.current, "done", p.identity ? t("queue.as", { identity: p.identity }) : null)));
     } else if (p.status === "needs_confirmation") {
       setConfirming(p);
-      onQueue(ended(latest.current, "confirm", `${p.identity} consented, not ${p.previousIdentity}`));
+      onQueue(ended(latest.current, "confirm", t("queue.otherConsented", { identity: p.identity, previous: p.previousIdentity })));
     } else {
-      onQueue(ended(latest.current, "failed", p.failure ? `${p.failure.cause} ${p.failure.fix}` : "The consent did not finish."));
+      onQueue(ended(latest.current, "failed", p.failure ? `${p.failure.cause} ${p.failure.fix}` : t("consent.didNotFinish")));
     }
   };
 
@@ -53,15 +55,15 @@ export function ReconnectQueue({ backend, queue, onQueue, onClose }: { backend: 
   const s = summary(queue);
   const position = queue.current === null ? queue.items.length : queue.current + 1;
   return (
-    <section className="queue" aria-label="Reconnect queue" id="queue">
+    <section className="queue" aria-label={t("queue.label")} id="queue">
       <h2>
-        Reconnecting {position} of {queue.items.length}
-        {queue.stopping && queue.current !== null && " (stopping after this one)"}
+        {t("queue.position", { position, total: queue.items.length })}
+        {queue.stopping && queue.current !== null && t("queue.stopping")}
       </h2>
       <ol>
         {queue.items.map((it) => (
           <li key={it.id} data-id={it.id} data-state={it.state} className={`queue-${it.state}`}>
-            <b>{it.name}</b> — {QUEUE_LABELS[it.state]}
+            <b>{it.name}</b> — {t(`queue.state.${it.state}`)}
             {it.note && <span className="muted"> {it.note}</span>}
           </li>
         ))}
@@ -69,13 +71,17 @@ export function ReconnectQueue({ backend, queue, onQueue, onClose }: { backend: 
       {item?.state === "confirm" && confirming && (
         <div className="banner banner-invalid_input" role="alert" id="queue-confirm">
           <p>
-            The consent was given by <b>{confirming.identity}</b>, but {item.name} acted as <b>{confirming.previousIdentity}</b>.
+            <Trans
+              i18nKey="queue.confirm"
+              values={{ identity: confirming.identity, name: item.name, previous: confirming.previousIdentity }}
+              components={{ b: <b /> }}
+            />
           </p>
           <button type="button" className="secondary narrow" id="queue-accept" onClick={() => void confirm(true)}>
-            Use {confirming.identity}
+            {t("queue.use", { identity: confirming.identity })}
           </button>{" "}
           <button type="button" className="secondary narrow" id="queue-reject" onClick={() => void confirm(false)}>
-            Keep it as it was
+            {t("queue.keep")}
           </button>
         </div>
       )}
@@ -83,25 +89,25 @@ export function ReconnectQueue({ backend, queue, onQueue, onClose }: { backend: 
         {item?.state === "failed" && (
           <>
             <button type="button" className="primary narrow" id="queue-retry" onClick={retry}>
-              Retry
+              {t("queue.retry")}
             </button>
             <button type="button" className="secondary narrow" id="queue-skip" onClick={() => onQueue(skip(queue))}>
-              Skip
+              {t("queue.skip")}
             </button>
           </>
         )}
         {queue.current !== null && !queue.stopping && (
           <button type="button" className="secondary narrow" id="queue-stop" onClick={() => onQueue(item?.state === "failed" ? advance(stop(queue)) : stop(queue))}>
-            Stop
+            {t("queue.stop")}
           </button>
         )}
         {queue.current === null && (
           <>
             <p id="queue-summary">
-              Done: {s.done} reconnected, {s.failed} failed, {s.skipped} skipped.
+              {t("queue.summary", { done: s.done, failed: s.failed, skipped: s.skipped })}
             </p>
             <button type="button" className="secondary narrow" id="queue-close" onClick={onClose}>
-              Close
+              {t("queue.close")}
             </button>
           </>
         )}
@@ -109,12 +115,3 @@ export function ReconnectQueue({ backend, queue, onQueue, onClose }: { backend: 
     </section>
   );
 }
-
-const QUEUE_LABELS: Record<string, string> = {
-  waiting: "waiting",
-  running: "consent in progress…",
-  confirm: "another account consented: confirm",
-  done: "reconnected",
-  failed: "failed",
-  skipped: "skipped",
-};

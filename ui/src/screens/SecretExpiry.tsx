@@ -3,15 +3,17 @@
 // tenant does not know it: it lives in the app registration), so "Check all"
 // can warn 30, 14 and 7 days ahead.
 import { useEffect, useState } from "react";
+import { useTranslation } from "react-i18next";
 import { toApiError, type ApiError, type Backend, type ConnectionRow } from "../backend";
-
-const APP_SECRETS = new Set(["OAuth2ClientCredentials", "OAuth2ClientCertificate", "OAuth2BringYourOwnApp"]);
+import { day } from "../i18n/format";
 
 export function SecretExpiry({ backend, row }: { backend: Backend; row: ConnectionRow }) {
+  const { t } = useTranslation();
   const [date, setDate] = useState("");
   const [saved, setSaved] = useState<string | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
-  const relevant = row.authType !== null && APP_SECRETS.has(row.authType);
+  // An app's secret or certificate: app-only and own-app connections (the kind Rust typed).
+  const relevant = row.authKind === "clientCredentials" || row.authKind === "clientCertificate" || row.authKind === "bringYourOwnApp";
 
   useEffect(() => {
     if (!relevant || row.secretExpiresAt) return;
@@ -29,7 +31,7 @@ export function SecretExpiry({ backend, row }: { backend: Backend; row: Connecti
   if (row.secretExpiresAt) {
     return (
       <p className="secret-expiry" id="secret-expiry-reported">
-        The app's secret expires on {row.secretExpiresAt.slice(0, 10)} (reported by the tenant).
+        {t("secretExpiry.reported", { day: day(row.secretExpiresAt.slice(0, 10)) })}
       </p>
     );
   }
@@ -38,7 +40,7 @@ export function SecretExpiry({ backend, row }: { backend: Backend; row: Connecti
     setError(null);
     try {
       await backend.recordSecretExpiry(row.id, date === "" ? null : date);
-      setSaved(date === "" ? "Forgotten." : "Saved: Check all warns 30, 14 and 7 days before.");
+      setSaved(date === "" ? t("secretExpiry.forgotten") : t("secretExpiry.saved"));
     } catch (e) {
       setError(toApiError(e));
     }
@@ -51,11 +53,11 @@ export function SecretExpiry({ backend, row }: { backend: Backend; row: Connecti
         void save();
       }}
     >
-      <label htmlFor="secret-expiry">The tenant does not say when this app's secret expires. Its date, from the app registration:</label>
+      <label htmlFor="secret-expiry">{t("secretExpiry.label")}</label>
       <div className="copy-row">
         <input id="secret-expiry" type="date" value={date} onChange={(e) => setDate(e.target.value)} />
         <button type="submit" className="secondary narrow" id="secret-expiry-save">
-          Save
+          {t("secretExpiry.save")}
         </button>
       </div>
       {saved && <p id="secret-expiry-saved">{saved}</p>}

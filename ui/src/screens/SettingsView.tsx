@@ -8,11 +8,14 @@
 // Below them, the version and "Check for updates": nothing is checked,
 // downloaded or installed unless the user clicks.
 import { useEffect, useState } from "react";
+import { useTranslation } from "react-i18next";
+import { dateTime, day } from "../i18n/format";
 import { toApiError, type ApiError, type Backend, type Capabilities, type UpdateCheck } from "../backend";
 import { useSettings, withSystemBrowser } from "./settingsContext";
 
 /** What the tenant offers, as a table; "Check again" asks it anew. */
 function ThisTenant({ backend, initial }: { backend: Backend; initial: Capabilities }) {
+  const { t } = useTranslation();
   const [found, setFound] = useState(initial);
   const [checking, setChecking] = useState(false);
   const [error, setError] = useState<ApiError | null>(null);
@@ -29,12 +32,16 @@ function ThisTenant({ backend, initial }: { backend: Backend; initial: Capabilit
   };
   return (
     <section aria-labelledby="tenant-title" id="this-tenant">
-      <h2 id="tenant-title">This tenant</h2>
+      <h2 id="tenant-title">{t("settings.tenant.title")}</h2>
       <p>
-        {found.tenant} ({found.platform}
-        {found.version ? ` ${found.version}` : ""}), signed in as {found.signedInAs}. Checked {new Date(found.probedAt).toLocaleString()}.{" "}
+        {t("settings.tenant.about", {
+          tenant: found.tenant,
+          platform: found.version ? `${found.platform} ${found.version}` : found.platform,
+          user: found.signedInAs,
+          when: dateTime(found.probedAt),
+        })}{" "}
         <button type="button" className="secondary narrow" id="tenant-check" onClick={() => void again()} disabled={checking}>
-          {checking ? "Checking…" : "Check again"}
+          {checking ? t("settings.tenant.checking") : t("settings.tenant.again")}
         </button>
       </p>
       {error && (
@@ -45,17 +52,17 @@ function ThisTenant({ backend, initial }: { backend: Backend; initial: Capabilit
       <table className="features" id="tenant-features">
         <thead>
           <tr>
-            <th scope="col">Feature</th>
-            <th scope="col">State</th>
-            <th scope="col">Why</th>
-            <th scope="col">What to do</th>
+            <th scope="col">{t("settings.tenant.feature")}</th>
+            <th scope="col">{t("settings.tenant.state")}</th>
+            <th scope="col">{t("settings.tenant.why")}</th>
+            <th scope="col">{t("settings.tenant.fix")}</th>
           </tr>
         </thead>
         <tbody>
           {found.features.map((f) => (
             <tr key={f.id} id={`feature-${f.id}`} className={f.on ? "on" : "off"}>
               <th scope="row">{f.name}</th>
-              <td>{f.on ? "On" : "Off"}</td>
+              <td>{f.on ? t("settings.tenant.on") : t("settings.tenant.off")}</td>
               <td>{f.why}</td>
               <td>{f.fix ?? ""}</td>
             </tr>
@@ -67,6 +74,7 @@ function ThisTenant({ backend, initial }: { backend: Backend; initial: Capabilit
 }
 
 export function SettingsView({ backend, initial }: { backend: Backend; initial: Capabilities }) {
+  const { t } = useTranslation();
   const { settings, save } = useSettings();
   const [timeout, setTimeoutText] = useState(String(settings.consentTimeoutSecs / 60));
   const [every, setEvery] = useState(String(settings.backgroundCheckMinutes));
@@ -74,7 +82,7 @@ export function SettingsView({ backend, initial }: { backend: Backend; initial: 
   const [saved, setSaved] = useState(false);
   const minutesIn = (text: string) => {
     const value = Number(text.replace(",", "."));
-    if (text.trim() === "" || !Number.isFinite(value)) throw { code: "invalid_input", message: `"${text}" is not a number of minutes.` };
+    if (text.trim() === "" || !Number.isFinite(value)) throw { code: "invalid_input", message: t("settings.notMinutes", { text }) };
     return value;
   };
   const store = async () => {
@@ -93,7 +101,7 @@ export function SettingsView({ backend, initial }: { backend: Backend; initial: 
   };
   return (
     <main className="settings" aria-labelledby="settings-title">
-      <h1 id="settings-title">Settings</h1>
+      <h1 id="settings-title">{t("settings.title")}</h1>
       <form
         onSubmit={(e) => {
           e.preventDefault();
@@ -101,16 +109,13 @@ export function SettingsView({ backend, initial }: { backend: Backend; initial: 
         }}
       >
         <div className="setting">
-          <label htmlFor="consent-timeout">A consent or sign-in window gives up after (minutes)</label>
+          <label htmlFor="consent-timeout">{t("settings.consentTimeout")}</label>
           <input id="consent-timeout" inputMode="decimal" value={timeout} onChange={(e) => setTimeoutText(e.target.value)} />
         </div>
         <div className="setting">
-          <label htmlFor="background-check">Check my connections in the background every (minutes; 0 turns it off)</label>
+          <label htmlFor="background-check">{t("settings.backgroundCheck")}</label>
           <input id="background-check" inputMode="numeric" value={every} onChange={(e) => setEvery(e.target.value)} />
-          <p className="hint">
-            Only the connections you own, that act as you, or that you chose for a process are checked. The tray icon shows how many are broken;
-            a desktop notification says when one stops working, works again, or is 30, 14 and 7 days from lapsing.
-          </p>
+          <p className="hint">{t("settings.backgroundHint")}</p>
         </div>
         <div className="setting">
           <label className="toggle">
@@ -120,34 +125,30 @@ export function SettingsView({ backend, initial }: { backend: Backend; initial: 
               checked={settings.extendedSandbox}
               onChange={(e) => void save({ ...settings, extendedSandbox: e.target.checked })}
             />
-            Try the sandbox with its inventions too (the extended profile)
+            {t("settings.extended")}
           </label>
-          <p className="hint">
-            By default the sandbox answers only as the platform is documented to. Its extended profile adds what no public source shows
-            (following a consent session, creating connections through the API, keeping attended choices in the tenant). Takes effect the next
-            time the app starts the sandbox.
-          </p>
+          <p className="hint">{t("settings.extendedHint")}</p>
         </div>
         <button type="submit" className="secondary narrow" id="settings-save">
-          Save
+          {t("settings.save")}
         </button>
-        {saved && <p id="settings-saved">Saved.</p>}
+        {saved && <p id="settings-saved">{t("settings.saved")}</p>}
         {error && (
           <div className={`banner banner-${error.code}`} role="alert" id="settings-error">
             {error.message}
           </div>
         )}
       </form>
-      <h2>Always in the system browser</h2>
+      <h2>{t("settings.systemBrowser")}</h2>
       {settings.systemBrowserConnectors.length === 0 ? (
-        <p>No connector yet. Tick “Always for …” next to a reconnect or a new connection to add one.</p>
+        <p>{t("settings.noSystemBrowser")}</p>
       ) : (
         <ul id="system-browser-connectors">
           {settings.systemBrowserConnectors.map((key) => (
             <li key={key}>
               <code>{key}</code>{" "}
               <button type="button" className="secondary narrow" onClick={() => void save(withSystemBrowser(settings, key, false))}>
-                Remove
+                {t("settings.remove")}
               </button>
             </li>
           ))}
@@ -162,6 +163,7 @@ export function SettingsView({ backend, initial }: { backend: Backend; initial: 
 type UpdateState = { phase: "idle" } | { phase: "checking" } | { phase: "checked"; result: UpdateCheck } | { phase: "installing"; version: string };
 
 function Updates({ backend }: { backend: Backend }) {
+  const { t } = useTranslation();
   const [version, setVersion] = useState<string | null>(null);
   const [state, setState] = useState<UpdateState>({ phase: "idle" });
   const [error, setError] = useState<ApiError | null>(null);
@@ -194,31 +196,28 @@ function Updates({ backend }: { backend: Backend }) {
   const result = state.phase === "checked" ? state.result : null;
   return (
     <section aria-labelledby="updates-title" id="updates" data-answers={answers}>
-      <h2 id="updates-title">Version and updates</h2>
-      <p id="app-version">Connections Assistant {version ?? "…"}</p>
+      <h2 id="updates-title">{t("settings.updates.title")}</h2>
+      <p id="app-version">{t("settings.updates.version", { version: version ?? "…" })}</p>
       <button type="button" className="secondary narrow" id="check-updates" disabled={state.phase === "checking" || state.phase === "installing"} onClick={() => void check()}>
-        {state.phase === "checking" ? "Checking…" : "Check for updates"}
+        {state.phase === "checking" ? t("settings.updates.checking") : t("settings.updates.check")}
       </button>
-      {result?.status === "upToDate" && <p id="update-status">You have the latest version ({result.currentVersion}).</p>}
+      {result?.status === "upToDate" && <p id="update-status">{t("settings.updates.upToDate", { version: result.currentVersion })}</p>}
       {result?.status === "available" && (
         <div id="update-offer">
-          <p id="update-status">
-            Version {result.version} is available (you have {result.currentVersion}). It was downloaded and its signature checked; it is installed only
-            when you click Install.
-          </p>
-          {result.published && <p className="hint">Published {new Date(result.published).toLocaleDateString()}</p>}
+          <p id="update-status">{t("settings.updates.available", { version: result.version, current: result.currentVersion })}</p>
+          {result.published && <p className="hint">{t("settings.updates.published", { day: day(result.published) })}</p>}
           {result.notes && <pre className="release-notes">{result.notes}</pre>}
           <button type="button" id="install-update" className="primary narrow" onClick={() => void install(result.version)}>
-            Install {result.version} and restart
+            {t("settings.updates.install", { version: result.version })}
           </button>
         </div>
       )}
       {result?.status === "refused" && (
         <div className="banner banner-invalid_input" role="alert" id="update-refused">
-          Version {result.version} was found but refused. {result.reason}
+          {t("settings.updates.refused", { version: result.version, reason: result.reason })}
         </div>
       )}
-      {state.phase === "installing" && <p id="update-status">Installing {state.version}… The app restarts when it is done.</p>}
+      {state.phase === "installing" && <p id="update-status">{t("settings.updates.installing", { version: state.version })}</p>}
       {error && (
         <div className={`banner banner-${error.code}`} role="alert" id="update-error">
           {error.message}

@@ -1,12 +1,12 @@
 // The Audit view's pure logic: grouping findings by severity, then by process,
 // and the folder filter. Kept out of the component so Vitest covers it.
 import type { AuditReport, Finding, Severity } from "../backend";
+import { t } from "../i18n";
 
-export const SEVERITIES: { severity: Severity; label: string }[] = [
-  { severity: "error", label: "Errors" },
-  { severity: "warning", label: "Warnings" },
-  { severity: "info", label: "Notes" },
-];
+export const SEVERITIES: { severity: Severity; label: string }[] = (["error", "warning", "info"] as const).map((severity) => ({
+  severity,
+  label: t(`audit.severity.${severity}`),
+}));
 
 export interface ProcessFindings {
   key: string;
@@ -42,9 +42,4 @@ export function groupFindings(findings: Finding[], folder: string): SeverityGrou
     const processes = [...byProcess.values()].sort((a, b) => a.folderPath.localeCompare(b.folderPath) || a.name.localeCompare(b.name));
     return { severity, label, count: inGroup.length, processes };
   }).filter((g) => g.count > 0);
-}
-
-/** What the navigation shows next to "Audit": findings that need action. */
-export function actionCount(report: AuditReport | null): number {
-  return report ? report.summary.errors + report.summary.warnings : 0;
 }

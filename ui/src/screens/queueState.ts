@@ -2,6 +2,7 @@
 // runs, how each ended, and the summary at the end. Pure, so the walk (next,
 // retry, skip, stop) is tested without a window.
 import type { HealthResult } from "../backend";
+import { t } from "../i18n";
 
 export type QueueItemState = "waiting" | "running" | "confirm" | "done" | "failed" | "skipped";
 
@@ -86,10 +87,8 @@ export function whoMustAct(r: HealthResult): { who: string; message: string } {
   // An app-only connection acts as the app: its owner looks after the secret.
   const appOnly = c.authKind === "clientCredentials" || c.authKind === "clientCertificate";
   const person = appOnly ? (c.ownerReported ? c.owner : "") : c.identity || c.owner;
-  const who = r.explanation.needsAdmin ? "an administrator" : person || "the connection's owner";
-  const message =
-    `Hello, the connection "${c.name}" (${c.connectorName}) in the folder ${c.folder.path} does not work: ` +
-    // The cause already names the day it lapses (health::judge).
-    `${r.explanation.cause} ${r.explanation.fix}`;
+  const who = r.explanation.needsAdmin ? t("ask.admin") : person || t("ask.owner");
+  // The cause already names the day it lapses (health::judge).
+  const message = t("ask.message", { name: c.name, connector: c.connectorName, folder: c.folder.path, cause: r.explanation.cause, fix: r.explanation.fix });
   return { who, message };
 }

@@ -7,8 +7,11 @@
 //! where ConnectionRow is `{id, name, connectorKey, connectorName, identity,
 //! owner, ownerReported, mine, folder: {key, path, personal, id}, state,
 //! isDefault, authType, lastUsed, updated, scopes, sharedMailbox,
-//! secretExpiresAt}` and `state` is one of Enabled, Disabled, Expired, Failed,
-//! Unknown. `owner` is empty with `ownerReported: false` where the tenant
+//! secretExpiresAt, authKind, authLabel, ownerLabel, canReconnect}` and
+//! `state` is one of Enabled, Disabled, Expired, Failed, Unknown; `authKind`
+//! is `authType` typed (delegated, bringYourOwnApp, clientCredentials,
+//! clientCertificate, or null) and `authLabel` its display name, the words
+//! the app shows. `owner` is empty with `ownerReported: false` where the tenant
 //! does not report owners (to external applications, it does not); `mine`
 //! says the connection acts as the signed-in person, is in their personal
 //! workspace, or is owned by them.
@@ -136,7 +139,7 @@ fn table(rows: &[ConnectionRow]) -> String {
         t.add_row([
             r.state.name().to_owned(),
             r.name.clone(),
-            r.connector_name.clone(),
+            connector_label(r),
             r.identity.clone(),
             r.owner_label().to_owned(),
             folder_label(r),
@@ -152,6 +155,16 @@ fn table(rows: &[ConnectionRow]) -> String {
         rows.len(),
         if rows.len() == 1 { "" } else { "s" }
     )
+}
+
+/// The connector with how it authenticates, in the app's words ("Microsoft
+/// Outlook 365 (delegated)"); the tenant's own name for a type core does not know.
+fn connector_label(r: &ConnectionRow) -> String {
+    match (r.auth_kind, r.auth_type.as_deref()) {
+        (Some(kind), _) => format!("{} ({})", r.connector_name, kind.short_label()),
+        (None, Some(other)) if !other.is_empty() => format!("{} ({other})", r.connector_name),
+        _ => r.connector_name.clone(),
+    }
 }
 
 fn csv(rows: &[ConnectionRow]) -> String {

@@ -114,6 +114,16 @@ fn json_follows_the_documented_schema() {
 }
 
 #[test]
+fn the_table_names_how_each_connection_authenticates_in_the_apps_words() {
+    connassist()
+        .args(["connections", "--sandbox", "--sandbox-user", "hana"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("(delegated)"))
+        .stdout(predicate::str::contains("OAuth2AuthorizationCode").not());
+}
+
+#[test]
 fn the_table_says_when_the_tenant_does_not_report_owners() {
     connassist()
         .args(["connections", "--sandbox", "--sandbox-user", "alex"])

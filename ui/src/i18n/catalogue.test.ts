@@ -5,7 +5,7 @@
 import { readFileSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { expect, it } from "vitest";
+import { expect, it, vi } from "vitest";
 import { dateTime, day, since } from "./format";
 import en from "./en.json";
 
@@ -92,4 +92,13 @@ it("uses the status words Rust gives the CLI and the tray (FailureStatus::label)
   expect(en.state.Failed).toBe(en.status.unknown);
   expect(en.state.Expired).toBe(en.status.expired);
   expect(en.state.Disabled).toBe(en.status.disabled);
+});
+
+it("writes dates even where the browser reports a locale Intl refuses (LANG=C)", () => {
+  vi.stubGlobal("navigator", { language: "c" });
+  try {
+    expect(dateTime("2026-12-03T12:00:00Z", Date.parse("2026-12-06T12:00:00Z"))).toContain("(3 days ago)");
+  } finally {
+    vi.unstubAllGlobals();
+  }
 });

@@ -5,8 +5,15 @@ import { i18n } from "./index";
 
 function locale(): string | undefined {
   // The catalogue's language decides the words; the browser's locale the
-  // date order (en-GB and en-US read the same English words).
-  return typeof navigator !== "undefined" ? navigator.language : i18n.language;
+  // date order (en-GB and en-US read the same English words). A webview
+  // started with LANG=C reports a tag Intl refuses ("c"): then Intl's own
+  // default, never a RangeError that blanks the window.
+  const wanted = typeof navigator !== "undefined" && navigator.language ? navigator.language : i18n.language;
+  try {
+    return Intl.DateTimeFormat.supportedLocalesOf([wanted])[0];
+  } catch {
+    return undefined;
+  }
 }
 
 const DAY = 86_400_000;

@@ -2,7 +2,7 @@ import { useVirtualizer } from "@tanstack/react-virtual";
 import { useCallback, useEffect, useReducer, useRef } from "react";
 import { toApiError, type Backend, type ConnectionRow, type ConnectionState, type SessionInfo } from "../backend";
 import { useTranslation } from "react-i18next";
-import { since } from "../i18n/format";
+import { dateTime, since } from "../i18n/format";
 import { ConnectionDetails, type AttendedChoice } from "./ConnectionDetails";
 import type { CheckedStatus } from "../signedInState";
 import { ConnectorIcon } from "./ConnectorIcon";
@@ -307,7 +307,7 @@ export function Connections({
                   {r.folder.path}
                   {r.folder.personal && <span className="tag">{t("list.personal")}</span>}
                 </td>
-                <td className="muted">{since(r.lastUsed)}</td>
+                <td className="muted" title={dateTime(r.lastUsed)}>{since(r.lastUsed)}</td>
               </tr>
               );
             })}

@@ -26,7 +26,10 @@ async fn sandbox_of(profile: Profile, faults: &str) -> Sandbox {
 }
 
 const ROW_FIELDS: &[&str] = &[
+    "authKind",
+    "authLabel",
     "authType",
+    "canReconnect",
     "connectorKey",
     "connectorName",
     "folder",
@@ -37,6 +40,7 @@ const ROW_FIELDS: &[&str] = &[
     "mine",
     "name",
     "owner",
+    "ownerLabel",
     "ownerReported",
     "scopes",
     "secretExpiresAt",
@@ -116,10 +120,20 @@ fn json_follows_the_documented_schema() {
 #[test]
 fn the_table_names_how_each_connection_authenticates_in_the_apps_words() {
     connassist()
-        .args(["connections", "--sandbox", "--sandbox-user", "hana"])
+        .args([
+            "connections",
+            "--sandbox",
+            "--sandbox-user",
+            "hana",
+            "--sandbox-profile",
+            "extended",
+        ])
         .assert()
         .success()
-        .stdout(predicate::str::contains("(delegated)"))
+        .stdout(predicate::str::contains(
+            "Microsoft Outlook 365 (delegated)",
+        ))
+        .stdout(predicate::str::contains("(app-only)"))
         .stdout(predicate::str::contains("OAuth2AuthorizationCode").not());
 }
 

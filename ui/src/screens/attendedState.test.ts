@@ -37,9 +37,17 @@ it("offers a user's own connection for the attended processes of its connector o
   expect(chosen(null, b)).toBeNull();
 });
 
-it("shows an attended user the count without an alert when no finding is about their connections", () => {
-  const r = report([finding("bound-connection-unhealthy", "error", "robot"), finding("missing-scopes", "warning", "c1"), finding("binding-attended-ok", "info", null)]);
-  expect(auditBadge(r, [row("alex-outlook", true)])).toEqual({ count: 2, alert: false });
-  expect(auditBadge(r, [row("c1", true)])).toEqual({ count: 2, alert: true });
+it("shows an attended user the count without an alert when no finding is his to fix", () => {
+  const r = report([
+    finding("bound-connection-unhealthy", "error", "robot"),
+    finding("personal-workspace-connection-in-shared-folder", "error", "alex-outlook"),
+    finding("delegated-owner-not-run-identity", "warning", "alex-outlook"),
+    finding("missing-scopes", "warning", "c1"),
+    finding("binding-attended-ok", "info", null),
+  ]);
+  // alex's connection is bound by someone else's process: moving the binding is not his to do.
+  expect(auditBadge(r, [row("alex-outlook", true)])).toEqual({ count: 4, alert: false });
+  // c1 lacks permissions: its owner reconnects it.
+  expect(auditBadge(r, [row("c1", true)])).toEqual({ count: 4, alert: true });
   expect(auditBadge(null, [])).toEqual({ count: 0, alert: false });
 });

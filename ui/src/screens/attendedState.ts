@@ -36,10 +36,19 @@ export function chosen(selections: Selections | null, b: AttendedBinding): strin
 }
 
 /**
+ * Rules whose fix the owner of the connection carries out by reconnecting it
+ * (a broken connection; permissions it lacks). The other rules' fixes change
+ * a process, its binding or a folder: the work of whoever maintains the
+ * processes, not of an attended user whose connection they bound.
+ */
+const FIXED_BY_RECONNECTING = new Set(["bound-connection-unhealthy", "missing-scopes"]);
+
+/**
  * The audit's count in the navigation: findings that need action, and
- * whether any is about the user's own connections (only then an alert; an
- * attended user is not first greeted by a red count of errors only an
- * administrator can fix).
+ * whether the user can act on any (only then an alert): one about their own
+ * connection that reconnecting it fixes. An attended user is not first
+ * greeted by a red count of errors only a process developer or an
+ * administrator can fix.
  */
 export function auditBadge(report: AuditReport | null, own: ConnectionRow[]): { count: number; alert: boolean } {
   if (!report) return { count: 0, alert: false };
@@ -47,6 +56,6 @@ export function auditBadge(report: AuditReport | null, own: ConnectionRow[]): { 
   const needAction = report.findings.filter((f) => f.severity !== "info");
   return {
     count: needAction.length,
-    alert: needAction.some((f) => f.connection?.id != null && mine.has(f.connection.id)),
+    alert: needAction.some((f) => FIXED_BY_RECONNECTING.has(f.rule) && f.connection?.id != null && mine.has(f.connection.id)),
   };
 }

@@ -159,7 +159,7 @@ pub async fn create_connection<R: Runtime>(
         // The main window may have gone away; the result still comes back.
         let _ = match step {
             CreateStep::Handoff(h) => on_handoff.send(h),
-            CreateStep::Progress(p) => on_progress.send(p),
+            CreateStep::Progress(p) => on_progress.send(*p),
             CreateStep::Consenting { .. } => Ok(()),
         };
     })

@@ -30,7 +30,7 @@ pub enum CreateStep {
     /// The connection exists and waits for a consent (its id).
     Consenting { connection_id: String },
     /// The consent's progress.
-    Progress(ReconnectProgress),
+    Progress(Box<ReconnectProgress>),
 }
 
 /// The folder `key` among those the user sees, refused where the tenant
@@ -101,7 +101,7 @@ pub async fn create_connection(
                 before: None,
             };
             let progress = run_consent(client, &started, driver, &options, |p| {
-                on_step(CreateStep::Progress(p.clone()));
+                on_step(CreateStep::Progress(Box::new(p.clone())));
             })
             .await?;
             let progress = settle_other_account(
@@ -110,7 +110,7 @@ pub async fn create_connection(
                 &started.session.session_id,
                 progress,
                 driver,
-                |p| on_step(CreateStep::Progress(p.clone())),
+                |p| on_step(CreateStep::Progress(Box::new(p.clone()))),
             )
             .await?;
             Ok(CreateOutcome::Consent {

@@ -303,7 +303,7 @@ mod tests {
         (sb, client)
     }
 
-    fn kinds<'a>(round: &'a Round) -> Vec<(&'a str, ChangeKind)> {
+    fn kinds(round: &Round) -> Vec<(&str, ChangeKind)> {
         let mut got: Vec<_> = round
             .changes()
             .iter()

@@ -120,3 +120,81 @@ pub async fn create_connection(
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use super::*;
+    use crate::{Secret, TenantUrl};
+    use connassist_sandbox::{Config, Profile, Sandbox};
+
+    async fn signed_in(user: &str, profile: Profile) -> (Sandbox, TenantClient) {
+        let sb = Sandbox::start(Config {
+            profile,
+            ..Config::default()
+        })
+        .await
+        .unwrap();
+        let tokens = sb
+            .sign_in_as(user, "OR.Folders.Read OR.Users.Read IS.Connections.Read")
+            .unwrap();
+        let client = TenantClient::new(
+            TenantUrl::parse(&sb.base_url).unwrap(),
+            Secret::new(tokens.access_token),
+        )
+        .unwrap();
+        (sb, client)
+    }
+
+    #[tokio::test]
+    async fn a_folder_one_may_not_create_in_is_refused_by_name_before_anything_opens() {
+        let (_sb, client) = signed_in("dana", Profile::Extended).await;
+        let finance = create::folders(&client)
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|c| c.folder.path == "Finance")
+            .unwrap();
+        assert_eq!(
+            finance.can_create,
+            Some(false),
+            "dana is an Automation User there"
+        );
+        let e = folder_to_create_in(&client, &finance.folder.key)
+            .await
+            .unwrap_err();
+        assert_eq!(e.code, ErrorCode::InvalidInput);
+        assert!(
+            e.message.contains("may not create connections in Finance"),
+            "{e:?}"
+        );
+        let e = folder_to_create_in(&client, "no-such-folder")
+            .await
+            .unwrap_err();
+        assert_eq!(e.code, ErrorCode::NotFound);
+        let mine = create::folders(&client)
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|c| c.folder.personal)
+            .unwrap();
+        let found = folder_to_create_in(&client, &format!(" {} ", mine.folder.key))
+            .await
+            .unwrap();
+        assert_eq!(found.key, mine.folder.key);
+    }
+
+    #[tokio::test]
+    async fn what_a_tenant_offers_shapes_the_flow() {
+        let (_a, documented) = signed_in("hana", Profile::Documented).await;
+        let (_b, extended) = signed_in("hana", Profile::Extended).await;
+        assert_eq!(Offers::ask(&documented).await, Offers::default());
+        let offers = Offers::ask(&extended).await;
+        assert!(offers.session_status && offers.create_in_app, "{offers:?}");
+        let options = offers.flow_options(Duration::from_secs(8), TITLE);
+        assert!(options.session_status);
+        assert_eq!(options.poll_every, super::super::POLL_EVERY);
+        assert_eq!(options.timeout, Duration::from_secs(8));
+    }
+}

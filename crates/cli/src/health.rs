@@ -28,13 +28,11 @@ use std::process::ExitCode;
 
 use comfy_table::{ContentArrangement, Table, presets::UTF8_BORDERS_ONLY};
 use connassist_core::ApiError;
-use connassist_core::connections::FolderError;
 use connassist_core::failure::FailureStatus;
 use connassist_core::health::export::{self, HealthReport, status_name};
-use connassist_core::health::round::{HealthRounds, Scope, Whose};
+use connassist_core::health::round::{HealthRounds, Round, Scope, Whose};
 use connassist_core::health::watch;
 use connassist_core::health::{Evidence, HealthEvent, HealthResult, HealthSummary};
-use connassist_core::mine::Mine;
 use connassist_core::tenant_client::TenantClient;
 
 use crate::exit;
@@ -83,13 +81,6 @@ fn every(text: &str) -> Result<std::time::Duration, String> {
     Ok(d)
 }
 
-/// One check: the results sorted, the counts, the folders that failed.
-struct Round {
-    results: Vec<HealthResult>,
-    summary: HealthSummary,
-    errors: Vec<FolderError>,
-}
-
 /// One round of core's health service (which compares it with the previous
 /// round of this run); only the bar and the folder errors are the CLI's.
 async fn check_once(
@@ -117,56 +108,51 @@ async fn check_once(
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }
-    let mut results = round.results;
-    export::sort(&mut results);
+    let mut round = round;
+    export::sort(&mut round.results);
     for e in &round.errors {
         eprintln!("error: folder {}: {}", e.folder.path, e.error.message);
     }
-    Ok(Round {
-        results,
-        summary: round.summary,
-        errors: round.errors,
-    })
+    Ok(round)
 }
 
-impl Round {
-    fn exit_code(&self, fail_on: FailOn) -> u8 {
-        let failing = match fail_on {
-            FailOn::Broken => self.summary.broken > 0,
-            FailOn::Expiring => self.summary.broken + self.summary.expiring_soon > 0,
-            FailOn::Never => false,
-        };
-        if !self.errors.is_empty() {
-            exit::TENANT
-        } else if failing {
-            exit::FINDINGS
-        } else {
-            exit::OK
-        }
+/// The exit code of a round: `--fail-on`, and folders that could not be listed.
+fn exit_code(round: &Round, fail_on: FailOn) -> u8 {
+    let failing = match fail_on {
+        FailOn::Broken => round.summary.broken > 0,
+        FailOn::Expiring => round.summary.broken + round.summary.expiring_soon > 0,
+        FailOn::Never => false,
+    };
+    if !round.errors.is_empty() {
+        exit::TENANT
+    } else if failing {
+        exit::FINDINGS
+    } else {
+        exit::OK
     }
+}
 
-    fn print(&self, format: ListFormat) {
-        let written = match format {
-            ListFormat::Json => export::json(&HealthReport {
-                summary: &self.summary,
-                results: &self.results,
-                errors: &self.errors,
-            })
-            .map(|j| j + "\n"),
-            ListFormat::Csv => export::csv(&self.results),
-            ListFormat::Table => Ok(table(&self.results, &self.summary)),
-        };
-        match written {
-            Ok(text) => output::text(&text),
-            Err(e) => eprintln!("connassist: cannot write the report: {e}"),
-        }
+fn print(round: &Round, format: ListFormat) {
+    let written = match format {
+        ListFormat::Json => export::json(&HealthReport {
+            summary: &round.summary,
+            results: &round.results,
+            errors: &round.errors,
+        })
+        .map(|j| j + "\n"),
+        ListFormat::Csv => export::csv(&round.results),
+        ListFormat::Table => Ok(table(&round.results, &round.summary)),
+    };
+    match written {
+        Ok(text) => output::text(&text),
+        Err(e) => eprintln!("connassist: cannot write the report: {e}"),
     }
 }
 
 /// What changed since the previous round: a JSON line each (`{"change":
 /// "failed"|"recovered"|"expiring", "result": …}`), else a line of text.
 fn print_changes(round: &Round, format: ListFormat) {
-    for change in watch::changes(&round.results, &Mine::everyone()) {
+    for change in round.changes() {
         let line = match format {
             ListFormat::Json => serde_json::to_string(&serde_json::json!({
                 "change": change.kind,
@@ -193,9 +179,9 @@ pub fn run(args: Args, tenant: &TenantArgs) -> ExitCode {
             Ok(r) => r,
             Err(e) => return exit::code(fail(&e)),
         };
-        last.print(args.format);
+        print(&last, args.format);
         let Some(every) = args.every else {
-            return exit::code(last.exit_code(args.fail_on));
+            return exit::code(exit_code(&last, args.fail_on));
         };
         eprintln!(
             "Checking again every {}; only changes are printed. Ctrl-C stops.",
@@ -204,7 +190,7 @@ pub fn run(args: Args, tenant: &TenantArgs) -> ExitCode {
         loop {
             tokio::select! {
                 () = tokio::time::sleep(every) => {}
-                _ = tokio::signal::ctrl_c() => return exit::code(last.exit_code(args.fail_on)),
+                _ = tokio::signal::ctrl_c() => return exit::code(exit_code(&last, args.fail_on)),
             }
             match check_once(&rounds, &tenant.client, &args).await {
                 Ok(round) => {

@@ -481,3 +481,67 @@ fn the_tray_says_how_many_are_broken_in_words() {
     );
     assert_eq!(TrayLook::Checked { broken: 3 }.broken(), 3);
 }
+
+#[tokio::test]
+async fn saved_settings_restart_the_watch_and_the_flows_use_them() {
+    let (_sb, host) = signed_in("hana", Profile::Documented).await;
+    // Nobody watching yet: saving starts nothing.
+    let quiet = connassist_core::settings::Settings {
+        background_check_minutes: 0,
+        consent_timeout_secs: 42,
+        ..connassist_core::settings::Settings::default()
+    };
+    let saved = consent::save(&host, &quiet).unwrap();
+    assert_eq!(saved.background_check_minutes, 0);
+    assert!(host.state().watching.lock().unwrap().is_none());
+    assert_eq!(
+        host.settings().consent_timeout_secs,
+        42,
+        "read back from disk"
+    );
+
+    watch::watch(&host, Arc::new(|_| Ok(()))).unwrap();
+    let first = host
+        .state()
+        .watching
+        .lock()
+        .unwrap()
+        .as_ref()
+        .unwrap()
+        .now
+        .clone();
+    let hourly = connassist_core::settings::Settings {
+        background_check_minutes: 60,
+        ..quiet
+    };
+    consent::save(&host, &hourly).unwrap();
+    let second = host
+        .state()
+        .watching
+        .lock()
+        .unwrap()
+        .as_ref()
+        .unwrap()
+        .now
+        .clone();
+    assert!(
+        !Arc::ptr_eq(&first, &second),
+        "restarted with the new interval"
+    );
+    assert_eq!(
+        host.tray(),
+        [TrayLook::Unchecked],
+        "a restart keeps what the last check found"
+    );
+    // A damaged settings file: the defaults, and the flows go on.
+    std::fs::write(
+        connassist_core::settings::SettingsFile::in_folder(&host.config_dir().unwrap()).path(),
+        "{ not json",
+    )
+    .unwrap();
+    assert_eq!(
+        host.settings().consent_timeout_secs,
+        connassist_core::settings::Settings::default().consent_timeout_secs
+    );
+    commands::leave(&host).await.unwrap();
+}

@@ -1,7 +1,9 @@
 //! IPC commands: each is a thin adapter from a Tauri call to `connassist-core`,
 //! returning core types and the shared `{code, message}` error. Every command
 //! must also be listed in `build.rs` (its ACL permission) and granted in
-//! `capabilities/main.json`, or the main window cannot call it.
+//! `capabilities/main.json`, or the main window cannot call it. What they
+//! decide (which session, what a signed-out call answers) runs over a
+//! [`Host`], so it is unit-tested without a window.
 
 use connassist_core::account::current_user;
 use connassist_core::audit::AuditReport;
@@ -19,10 +21,11 @@ use connassist_core::token_session::TokenSession;
 use connassist_core::{ApiError, ErrorCode, TenantUrl};
 use connassist_sandbox::{Config, PUBLIC_CLIENT_ID, Profile, Sandbox};
 use tauri::ipc::Channel;
-use tauri::{AppHandle, Manager, Runtime, State};
+use tauri::{AppHandle, Runtime};
 
-use crate::sign_in_window;
-use crate::state::{AppState, Session};
+use crate::host::Host;
+use crate::state::Session;
+use crate::tauri_host::TauriHost;
 
 /// Validates and normalizes a tenant URL as the user types it.
 #[tauri::command]
@@ -36,7 +39,15 @@ pub fn check_tenant_url(url: String) -> Result<TenantUrl, ApiError> {
 #[tauri::command]
 pub async fn connect_tenant<R: Runtime>(
     app: AppHandle<R>,
-    state: State<'_, AppState>,
+    url: String,
+    client_id: String,
+) -> Result<SessionInfo, ApiError> {
+    connect(&TauriHost(app), url, client_id).await
+}
+
+/// [`connect_tenant`] over any host.
+pub async fn connect<H: Host>(
+    host: &H,
     url: String,
     client_id: String,
 ) -> Result<SessionInfo, ApiError> {
@@ -55,50 +66,51 @@ pub async fn connect_tenant<R: Runtime>(
             let client = TenantClient::with_session(tenant.clone(), kept.clone())?;
             if current_user(&client).await.is_ok() {
                 tracing::info!(url = %tenant.url, "signed in with the kept session");
-                return finish(&app, &state, tenant, kept, false).await;
+                return finish(host, tenant, kept, false).await;
             }
         }
     }
-    let tokens = sign_in_window::sign_in(
-        &app,
-        &tenant,
-        &client_id,
-        &scopes(),
-        crate::consent::current_settings(&app).consent_timeout(),
-    )
-    .await?;
+    let tokens = interactive_sign_in(host, &tenant, &client_id).await?;
     let session = Arc::new(TokenSession::save(&tenant, &client_id, tokens, store)?);
-    finish(&app, &state, tenant, session, false).await
+    finish(host, tenant, session, false).await
+}
+
+/// Signs in through the host's window with the app's scopes and settings.
+async fn interactive_sign_in<H: Host>(
+    host: &H,
+    tenant: &TenantUrl,
+    client_id: &str,
+) -> Result<connassist_core::sign_in::TokenSet, ApiError> {
+    let settings = host.settings();
+    host.sign_in(
+        tenant,
+        client_id,
+        &scopes(),
+        settings.redirect_ports(),
+        settings.consent_timeout(),
+    )
+    .await
 }
 
 /// Attended choices are kept in the tenant where it offers that (the
 /// sandbox's extended profile), else in the app's config folder: no public
 /// API holds the Assistant's choices.
-fn selection_store<R: Runtime>(
-    app: &AppHandle<R>,
+fn selection_store<H: Host>(
+    host: &H,
     tenant: &TenantUrl,
     capabilities: &Capabilities,
 ) -> Result<SelectionStore, ApiError> {
     if capabilities.has(FeatureId::AttendedChoices) {
         return Ok(SelectionStore::Tenant);
     }
-    let dir = config_dir(app)?;
+    let dir = host.config_dir()?;
     Ok(SelectionStore::Local {
         file: dir.join("selections.json"),
         tenant: tenant.url.clone(),
     })
 }
 
-fn config_dir<R: Runtime>(app: &AppHandle<R>) -> Result<std::path::PathBuf, ApiError> {
-    app.path().app_config_dir().map_err(|e| {
-        ApiError::new(
-            ErrorCode::Internal,
-            format!("No folder for the app's settings: {e}"),
-        )
-    })
-}
-
-fn scopes() -> Vec<&'static str> {
+pub(crate) fn scopes() -> Vec<&'static str> {
     let mut scopes = vec!["openid", "offline_access"];
     scopes.extend_from_slice(READ_SCOPES);
     scopes
@@ -106,12 +118,9 @@ fn scopes() -> Vec<&'static str> {
 
 /// Finds out what the tenant offers and keeps it per tenant, with the time
 /// it was taken (`capabilities.json` in the app's config folder).
-async fn probe<R: Runtime>(
-    app: &AppHandle<R>,
-    client: &TenantClient,
-) -> Result<Capabilities, ApiError> {
+async fn probe<H: Host>(host: &H, client: &TenantClient) -> Result<Capabilities, ApiError> {
     let found = probe_tenant(client).await?;
-    let file = config_dir(app)?.join("capabilities.json");
+    let file = host.config_dir()?.join("capabilities.json");
     let mut kept: std::collections::BTreeMap<String, Capabilities> =
         json_file::read(&file, "only what each tenant offered").unwrap_or_default();
     kept.insert(found.tenant.clone(), found.clone());
@@ -123,17 +132,17 @@ async fn probe<R: Runtime>(
 
 /// Keeps the session (one client for all of it), probes the tenant and
 /// says who is signed in.
-async fn finish<R: Runtime>(
-    app: &AppHandle<R>,
-    state: &AppState,
+pub async fn finish<H: Host>(
+    host: &H,
     tenant: TenantUrl,
     tokens: Arc<TokenSession>,
     sandbox: bool,
 ) -> Result<SessionInfo, ApiError> {
+    let state = host.state();
     let client = Arc::new(TenantClient::with_session(tenant.clone(), tokens.clone())?);
     let me = current_user(&client).await?;
-    let capabilities = probe(app, &client).await?;
-    let selections = selection_store(app, &tenant, &capabilities)?;
+    let capabilities = probe(host, &client).await?;
+    let selections = selection_store(host, &tenant, &capabilities)?;
     state.set_selections(Some(selections));
     state.set_session(Some(Session {
         tokens,
@@ -154,29 +163,27 @@ async fn finish<R: Runtime>(
 #[tauri::command]
 pub async fn tenant_capabilities<R: Runtime>(
     app: AppHandle<R>,
-    state: State<'_, AppState>,
     refresh: bool,
 ) -> Result<Capabilities, ApiError> {
-    let session = state.session()?;
+    let host = TauriHost(app);
+    let session = host.state().session()?;
     if !refresh {
         return Ok(session.capabilities);
     }
-    let found = probe(&app, &session.client).await?;
-    state.set_capabilities(found.clone());
+    let found = probe(&host, &session.client).await?;
+    host.state().set_capabilities(found.clone());
     Ok(found)
 }
 
 /// Starts the built-in sandbox tenant (once per app run) and signs in to it
 /// through the sign-in window, like any tenant.
 #[tauri::command]
-pub async fn start_sandbox<R: Runtime>(
-    app: AppHandle<R>,
-    state: State<'_, AppState>,
-) -> Result<SessionInfo, ApiError> {
+pub async fn start_sandbox<R: Runtime>(app: AppHandle<R>) -> Result<SessionInfo, ApiError> {
+    let host = TauriHost(app);
     let tenant = {
-        let mut sandbox = state.sandbox.lock().await;
+        let mut sandbox = host.state().sandbox.lock().await;
         if sandbox.is_none() {
-            let profile = if crate::consent::current_settings(&app).extended_sandbox {
+            let profile = if host.settings().extended_sandbox {
                 Profile::Extended
             } else {
                 Profile::Documented
@@ -200,14 +207,7 @@ pub async fn start_sandbox<R: Runtime>(
             .unwrap_or_default();
         TenantUrl::parse(&base)?
     };
-    let tokens = sign_in_window::sign_in(
-        &app,
-        &tenant,
-        PUBLIC_CLIENT_ID,
-        &scopes(),
-        crate::consent::current_settings(&app).consent_timeout(),
-    )
-    .await?;
+    let tokens = interactive_sign_in(&host, &tenant, PUBLIC_CLIENT_ID).await?;
     // The sandbox ends with the app: its session stays in memory.
     let store: Arc<dyn SecretStore> = Arc::new(MemoryStore::default());
     let session = Arc::new(TokenSession::save(
@@ -216,40 +216,50 @@ pub async fn start_sandbox<R: Runtime>(
         tokens,
         store,
     )?);
-    finish(&app, &state, tenant, session, true).await
+    finish(&host, tenant, session, true).await
 }
 
 /// Lists every connection the session can see, streaming each folder's
 /// result to `on_event` as it completes; `folder` narrows to one folder path
 /// (and its subfolders), e.g. to retry a folder that failed.
 #[tauri::command]
-pub async fn list_connections(
-    state: State<'_, AppState>,
+pub async fn list_connections<R: Runtime>(
+    app: AppHandle<R>,
     on_event: Channel<ListEvent>,
     folder: Option<String>,
 ) -> Result<(), ApiError> {
+    list_to(&TauriHost(app), folder, |event| {
+        // The window may have gone away mid-listing; nothing to do then.
+        let _ = on_event.send(event.clone());
+    })
+    .await
+}
+
+/// [`list_connections`] over any host, the user's connections marked.
+pub async fn list_to<H: Host>(
+    host: &H,
+    folder: Option<String>,
+    on_event: impl FnMut(&ListEvent),
+) -> Result<(), ApiError> {
+    let state = host.state();
     let client = state.client()?;
     let options = ListOptions {
         folder,
         mine: state.mine(&client).await,
         ..ListOptions::default()
     };
-    list(&client, &options, |event| {
-        // The window may have gone away mid-listing; nothing to do then.
-        let _ = on_event.send(event.clone());
-    })
-    .await?;
+    list(&client, &options, on_event).await?;
     Ok(())
 }
 
 /// Audits every visible process's connection bindings (or one folder's, with
 /// its subfolders) and returns the findings, errors first.
 #[tauri::command]
-pub async fn run_audit(
-    state: State<'_, AppState>,
+pub async fn run_audit<R: Runtime>(
+    app: AppHandle<R>,
     folder: Option<String>,
 ) -> Result<AuditReport, ApiError> {
-    let client = state.client()?;
+    let client = TauriHost(app).state().client()?;
     let options = AuditOptions {
         folder,
         ..AuditOptions::default()
@@ -260,22 +270,24 @@ pub async fn run_audit(
 
 /// The signed-in user's attended connection choices, and where they are kept.
 #[tauri::command]
-pub async fn list_selections(state: State<'_, AppState>) -> Result<Selections, ApiError> {
-    let client = state.client()?;
-    state.selections()?.list(&client).await
+pub async fn list_selections<R: Runtime>(app: AppHandle<R>) -> Result<Selections, ApiError> {
+    let host = TauriHost(app);
+    let client = host.state().client()?;
+    host.state().selections()?.list(&client).await
 }
 
 /// Picks the connection a binding configurable by users runs with for this
 /// user (`connection_id`), or forgets the choice (`None`).
 #[tauri::command]
-pub async fn choose_connection(
-    state: State<'_, AppState>,
+pub async fn choose_connection<R: Runtime>(
+    app: AppHandle<R>,
     release_key: String,
     binding_key: String,
     connection_id: Option<String>,
 ) -> Result<(), ApiError> {
-    let client = state.client()?;
-    state
+    let host = TauriHost(app);
+    let client = host.state().client()?;
+    host.state()
         .selections()?
         .choose(
             &client,
@@ -288,11 +300,15 @@ pub async fn choose_connection(
 
 /// Revokes the session and forgets it (the sandbox keeps running).
 #[tauri::command]
-pub async fn sign_out<R: Runtime>(
-    app: AppHandle<R>,
-    state: State<'_, AppState>,
-) -> Result<(), ApiError> {
-    crate::watch::stop(&app);
+pub async fn sign_out<R: Runtime>(app: AppHandle<R>) -> Result<(), ApiError> {
+    leave(&TauriHost(app)).await
+}
+
+/// [`sign_out`] over any host: the background checks end, the tray says
+/// nobody is signed in, the session is revoked and forgotten.
+pub async fn leave<H: Host>(host: &H) -> Result<(), ApiError> {
+    let state = host.state();
+    crate::watch::stop(host);
     state.set_selections(None);
     if let Some(session) = state.take_session() {
         session.tokens.sign_out().await?;

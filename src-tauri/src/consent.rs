@@ -1,58 +1,31 @@
 //! Consent flows the user starts from the main window: reconnecting a
-//! connection in place and creating a new one. The flow is core's
-//! (`connassist_core::consent`); this module gives it the app's browsers:
-//! the provider's page in a `consent-N` window (no IPC, fresh cookies), which
-//! reports its navigations, or the system browser. The app never sees a
-//! provider's token. Closing the window, or the time running out, ends the
-//! wait; the session is cancelled at the tenant where it offers that.
+//! connection in place and creating a new one, and the settings they use.
+//! The flows are core's (`consent::reconnecting`, `consent::creating`: the
+//! order of steps, when to poll, the one cancel, the hand-off); this module
+//! gives them the app's browser through the host (the provider's page in a
+//! `consent-N` window with no IPC and fresh cookies, which reports its
+//! navigations, or the system browser) and passes progress to the window.
+//! The app never sees a provider's token. A consent by another account is
+//! left for the window to ask about (`confirm_reconnect`).
 
-use std::time::Duration;
-
-use connassist_core::capabilities::FeatureId;
-use connassist_core::consent::flow::Started;
-use connassist_core::consent::handoff::{self, Handoff};
-use connassist_core::consent::{
-    ConnectionRef, ConsentDriver, ConsentView, FlowOptions, Observed, run_consent, start_reconnect,
-};
-use connassist_core::create::{
-    self, ConnectorInfo, CreateOutcome, Created, FolderChoice, NewConnection,
-};
+use connassist_core::ApiError;
+use connassist_core::consent::creating::{self, CreateStep};
+use connassist_core::consent::handoff::Handoff;
+use connassist_core::consent::reconnecting;
+use connassist_core::consent::{ConnectionRef, ConsentDriver, ConsentView, Offers};
+use connassist_core::create::{self, ConnectorInfo, CreateOutcome, FolderChoice, NewConnection};
 use connassist_core::reconnect::{self, ReconnectProgress};
 use connassist_core::settings::{Settings, SettingsFile};
-use connassist_core::{ApiError, ErrorCode};
 use tauri::ipc::Channel;
-use tauri::{AppHandle, Manager, Runtime, State};
-use tokio::sync::mpsc;
+use tauri::{AppHandle, Runtime};
 use url::Url;
 
-use crate::sign_in_window::{self, Seen};
-use crate::state::AppState;
-
-fn settings_file<R: Runtime>(app: &AppHandle<R>) -> Result<SettingsFile, ApiError> {
-    let dir = app.path().app_config_dir().map_err(|e| {
-        ApiError::new(
-            ErrorCode::Internal,
-            format!("No folder for the app's settings: {e}"),
-        )
-    })?;
-    Ok(SettingsFile::in_folder(&dir))
-}
-
-/// The saved settings, or the defaults when they cannot be read (said in the
-/// log: a consent must not fail because of a damaged settings file).
-pub fn current_settings<R: Runtime>(app: &AppHandle<R>) -> Settings {
-    match settings_file(app).and_then(|f| f.load()) {
-        Ok(s) => s,
-        Err(e) => {
-            tracing::warn!(error = %e.message, "settings unreadable; using the defaults");
-            Settings::default()
-        }
-    }
-}
+use crate::host::Host;
+use crate::tauri_host::TauriHost;
 
 #[tauri::command]
 pub fn get_settings<R: Runtime>(app: AppHandle<R>) -> Result<Settings, ApiError> {
-    settings_file(&app)?.load()
+    SettingsFile::in_folder(&TauriHost(app).config_dir()?).load()
 }
 
 #[tauri::command]
@@ -60,190 +33,158 @@ pub fn save_settings<R: Runtime>(
     app: AppHandle<R>,
     settings: Settings,
 ) -> Result<Settings, ApiError> {
-    let file = settings_file(&app)?;
-    file.save(&settings)?;
+    save(&TauriHost(app), &settings)
+}
+
+/// [`save_settings`] over any host: saved, read back, and a new interval of
+/// the background checks takes effect now, not after the next check.
+pub fn save<H: Host>(host: &H, settings: &Settings) -> Result<Settings, ApiError> {
+    let file = SettingsFile::in_folder(&host.config_dir()?);
+    file.save(settings)?;
     let saved = file.load()?;
-    // A new interval takes effect now, not after the next check.
-    crate::watch::restart(&app);
+    crate::watch::restart(host);
     Ok(saved)
 }
 
-/// The app's browsers for a consent: its own window (`consent-N`: no IPC,
-/// fresh cookies), which reports every navigation, or the system browser,
-/// which reports nothing (for providers that refuse embedded browsers).
-struct AppBrowser<R: Runtime> {
-    app: AppHandle<R>,
+/// The host's browser for a consent: its own window, or the system browser.
+struct HostBrowser<'a, H: Host> {
+    host: &'a H,
     system_browser: bool,
 }
 
-impl<R: Runtime> ConsentDriver for AppBrowser<R> {
+impl<H: Host> ConsentDriver for HostBrowser<'_, H> {
     fn open(&self, url: &Url, title: &str) -> Result<ConsentView, ApiError> {
-        if self.system_browser {
-            open::that_detached(url.as_str()).map_err(|e| {
-                ApiError::new(
-                    ErrorCode::Internal,
-                    format!(
-                        "The system browser could not be opened ({e}); try the embedded window."
-                    ),
-                )
-            })?;
-            return Ok(ConsentView::silent());
-        }
-        let (tx, rx) = mpsc::channel(32);
-        let window = sign_in_window::open(
-            &self.app,
-            "consent",
-            title,
-            url.clone(),
-            |_| false,
-            move |seen| {
-                let observed = match seen {
-                    Seen::Navigated(url) | Seen::Stopped(url) => Observed::Navigated(url),
-                    Seen::Closed => Observed::Closed,
-                };
-                // Never blocks: a full channel drops a navigation, not the app.
-                let _ = tx.try_send(observed);
-            },
-        )?;
-        Ok(ConsentView::new(rx, move || window.close()))
+        self.host.open_consent(url, title, self.system_browser)
     }
 }
 
-fn flow_options<R: Runtime>(app: &AppHandle<R>, state: &AppState, title: &str) -> FlowOptions {
-    let session_status = state
-        .session()
-        .is_ok_and(|s| s.capabilities.has(FeatureId::ConsentSessionStatus));
-    FlowOptions {
-        timeout: current_settings(app).consent_timeout(),
-        poll_every: Duration::from_millis(700),
-        session_status,
-        title: title.to_owned(),
-    }
+/// What the signed-in tenant offers the flows (from its capability probe).
+fn offers<H: Host>(host: &H) -> Result<Offers, ApiError> {
+    Ok(Offers::from_capabilities(
+        &host.state().session()?.capabilities,
+    ))
 }
 
 /// Reconnects connection `id` (in folder `folder_key`) in place: the
 /// provider's consent page opens in a window of its own or in the system
-/// browser, and core's consent flow says how it ended. `on_progress` hears
-/// the start at once. A consent by another account comes back either as
+/// browser, and core's flow says how it ended. `on_progress` hears the start
+/// at once. A consent by another account comes back either as
 /// `needs_confirmation` (a tenant that asks; nothing changes until
 /// [`confirm_reconnect`]) or completed with `otherAccount` set (the
 /// documented platform, which does not ask).
 #[tauri::command]
 pub async fn reconnect_connection<R: Runtime>(
     app: AppHandle<R>,
-    state: State<'_, AppState>,
     id: String,
     folder_key: Option<String>,
     system_browser: bool,
     on_progress: Channel<ReconnectProgress>,
 ) -> Result<ReconnectProgress, ApiError> {
-    let client = state.client()?;
-    let target = ConnectionRef { id, folder_key };
-    let started = start_reconnect(&client, &target).await?;
-    let options = flow_options(&app, &state, "Reconnect · Connections Assistant");
-    let browser = AppBrowser {
-        app: app.clone(),
-        system_browser,
-    };
-    run_consent(&client, &started, &browser, &options, |p| {
+    reconnect_one(&TauriHost(app), id, folder_key, system_browser, |p| {
         // The main window may have gone away; the result still comes back.
         let _ = on_progress.send(p.clone());
     })
     .await
 }
 
+/// [`reconnect_connection`] over any host.
+pub async fn reconnect_one<H: Host>(
+    host: &H,
+    id: String,
+    folder_key: Option<String>,
+    system_browser: bool,
+    on_progress: impl FnMut(&ReconnectProgress),
+) -> Result<ReconnectProgress, ApiError> {
+    let client = host.state().client()?;
+    let browser = HostBrowser {
+        host,
+        system_browser,
+    };
+    reconnecting::reconnect(
+        &client,
+        &ConnectionRef { id, folder_key },
+        offers(host)?,
+        &browser,
+        host.settings().consent_timeout(),
+        on_progress,
+    )
+    .await
+}
+
 /// Accepts or rejects the other account that consented in a reconnect.
 #[tauri::command]
-pub async fn confirm_reconnect(
-    state: State<'_, AppState>,
+pub async fn confirm_reconnect<R: Runtime>(
+    app: AppHandle<R>,
     id: String,
     session_id: String,
     accept: bool,
 ) -> Result<ReconnectProgress, ApiError> {
-    let client = state.client()?;
+    let client = TauriHost(app).state().client()?;
     reconnect::confirm(&client, &id, &session_id, accept).await
 }
 
 /// The connector catalogue for "New connection".
 #[tauri::command]
-pub async fn list_connectors(state: State<'_, AppState>) -> Result<Vec<ConnectorInfo>, ApiError> {
-    create::connectors(&*state.client()?).await
+pub async fn list_connectors<R: Runtime>(
+    app: AppHandle<R>,
+) -> Result<Vec<ConnectorInfo>, ApiError> {
+    let client = TauriHost(app).state().client()?;
+    create::connectors(&client).await
 }
 
 /// The folders a new connection may go to, with whether the user may create there.
 #[tauri::command]
-pub async fn list_create_folders(
-    state: State<'_, AppState>,
+pub async fn list_create_folders<R: Runtime>(
+    app: AppHandle<R>,
 ) -> Result<Vec<FolderChoice>, ApiError> {
-    create::folders(&*state.client()?).await
+    let client = TauriHost(app).state().client()?;
+    create::folders(&client).await
 }
 
-/// Creates a connection. Where the tenant creates connections through its
-/// API (the sandbox's extended profile), types a person signs in to run
-/// their consent like a reconnect and the others come back created. Where it
-/// does not (every real tenant), the tenant's own page opens on the folder
-/// and the new connection is picked up when it appears (`on_handoff` first
-/// hears where and what to click).
+/// Creates a connection through core's flow. Where the tenant creates
+/// connections through its API (the sandbox's extended profile), types a
+/// person signs in to run their consent like a reconnect and the others come
+/// back created. Where it does not (every real tenant), the tenant's own
+/// page opens on the folder and the new connection is picked up when it
+/// appears (`on_handoff` first hears where and what to click).
 #[tauri::command]
 pub async fn create_connection<R: Runtime>(
     app: AppHandle<R>,
-    state: State<'_, AppState>,
     new: NewConnection,
     system_browser: bool,
     on_progress: Channel<ReconnectProgress>,
     on_handoff: Channel<Handoff>,
 ) -> Result<CreateOutcome, ApiError> {
-    let session = state.session()?;
-    let client = session.client.clone();
-    let browser = AppBrowser {
-        app: app.clone(),
+    create_one(&TauriHost(app), &new, system_browser, |step| {
+        // The main window may have gone away; the result still comes back.
+        let _ = match step {
+            CreateStep::Handoff(h) => on_handoff.send(h),
+            CreateStep::Progress(p) => on_progress.send(*p),
+            CreateStep::Consenting { .. } => Ok(()),
+        };
+    })
+    .await
+}
+
+/// [`create_connection`] over any host.
+pub async fn create_one<H: Host>(
+    host: &H,
+    new: &NewConnection,
+    system_browser: bool,
+    on_step: impl FnMut(CreateStep),
+) -> Result<CreateOutcome, ApiError> {
+    let client = host.state().client()?;
+    let browser = HostBrowser {
+        host,
         system_browser,
     };
-    if !session.capabilities.has(FeatureId::CreateInApp) {
-        let folder = create::folders(&client)
-            .await?
-            .into_iter()
-            .map(|c| c.folder)
-            .find(|f| f.key == new.folder_key.trim())
-            .ok_or_else(|| {
-                ApiError::new(
-                    ErrorCode::NotFound,
-                    "That folder is not among those you can see; refresh and try again.",
-                )
-            })?;
-        let handoff = handoff::page(&client, &folder, &new.connector_key).await?;
-        let _ = on_handoff.send(handoff.clone());
-        let options = flow_options(&app, &state, "New connection · Connections Assistant");
-        let connection = handoff::create_on_tenant_page(
-            &client,
-            &folder,
-            &new.connector_key,
-            &handoff,
-            &browser,
-            &options,
-        )
-        .await?;
-        return Ok(CreateOutcome::Created { connection });
-    }
-    match create::create(&client, &new).await? {
-        Created::Connection(connection) => Ok(CreateOutcome::Created {
-            connection: *connection,
-        }),
-        Created::Consent(auth) => {
-            let started = Started {
-                session: auth,
-                folder_key: new.folder_key.clone(),
-                before: None,
-            };
-            let options = flow_options(&app, &state, "New connection · Connections Assistant");
-            let progress = run_consent(&client, &started, &browser, &options, |p| {
-                let _ = on_progress.send(p.clone());
-            })
-            .await?;
-            Ok(CreateOutcome::Consent {
-                connection_id: started.session.connection_id,
-                progress: progress.for_new_connection(),
-            })
-        }
-    }
+    creating::create_connection(
+        &client,
+        new,
+        offers(host)?,
+        &browser,
+        host.settings().consent_timeout(),
+        on_step,
+    )
+    .await
 }

@@ -6,10 +6,13 @@ mod commands;
 mod consent;
 mod display;
 mod health;
+mod host;
 mod shutdown;
 mod sign_in_window;
 mod state;
+mod tauri_host;
 mod tray;
+mod tray_icon;
 mod updates;
 mod watch;
 
@@ -17,8 +20,7 @@ use std::process::ExitCode;
 
 use tauri::Manager;
 
-/// Label of the one window that capabilities grant IPC to.
-pub const MAIN_WINDOW: &str = "main";
+pub use host::MAIN_WINDOW;
 
 /// Starts the app; returns when its last window closes.
 pub fn run() -> ExitCode {

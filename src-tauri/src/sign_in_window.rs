@@ -166,17 +166,18 @@ async fn run_window<R: Runtime>(
     })
 }
 
-/// Runs an interactive sign-in to `tenant` as `client_id` in a new window.
+/// Runs an interactive sign-in to `tenant` as `client_id` in a new window,
+/// the redirect caught on the first free of `ports`.
 pub async fn sign_in<R: Runtime>(
     app: &AppHandle<R>,
     tenant: &TenantUrl,
     client_id: &str,
     scopes: &[&str],
+    ports: &[u16],
     timeout: Duration,
 ) -> Result<TokenSet, ApiError> {
-    let ports = crate::consent::current_settings(app).redirect_ports();
     // Held until the sign-in ends, so the port stays ours.
-    let (port_guard, port) = hold_redirect_port(&ports, "set it in Settings")?;
+    let (port_guard, port) = hold_redirect_port(ports, "set it in Settings")?;
     let redirect_uri = redirect_uri(port);
     let pending = PendingSignIn::start(tenant, client_id, &redirect_uri, scopes)?;
     let redirect = Url::parse(&redirect_uri).map_err(internal)?;

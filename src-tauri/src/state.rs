@@ -6,11 +6,17 @@
 //! sandbox's in memory (it ends with the app). Tokens never go to the UI.
 //! `std::sync::Mutex` for the session slot (never held across an await),
 //! `tokio::sync::Mutex` for the sandbox (held while it starts).
+//!
+//! The bottom of the shell: it imports no other module of this crate; the
+//! host seam (`host`) and the features (`commands`, `consent`, `health`,
+//! `watch`) stand on it.
 
 use std::sync::{Arc, Mutex};
 
 use connassist_core::account::Me;
 use connassist_core::capabilities::Capabilities;
+use connassist_core::health::round::{HealthRounds, Whose};
+use connassist_core::health::watch::OpenRequest;
 use connassist_core::mine::Mine;
 use connassist_core::selections::SelectionStore;
 use connassist_core::tenant_client::TenantClient;
@@ -28,10 +34,29 @@ pub struct AppState {
     health_stop: Mutex<Option<Arc<tokio::sync::Notify>>>,
     /// The latest health check's results, for "Export" (no secrets in them).
     pub last_health: Mutex<Option<LastHealth>>,
-    /// Earlier checks (SQLite in the app's data folder), opened on first use.
-    pub health_history: Mutex<Option<connassist_core::health::history::History>>,
+    /// Core's health rounds (history, recorded expiries), made on first use
+    /// once the host says where the app's folders are.
+    pub health_rounds: Mutex<Option<Arc<HealthRounds>>>,
     /// The background checks of the signed-in session, once the window asked.
-    pub watching: Mutex<Option<crate::watch::Watching>>,
+    pub watching: Mutex<Option<Watching>>,
+}
+
+/// How the window asks to be shown a connection (or, with no id, Health).
+pub type AskWindow = Arc<dyn Fn(OpenRequest) -> Result<(), String> + Send + Sync>;
+
+/// The running background checks of the signed-in session.
+pub struct Watching {
+    pub task: tauri::async_runtime::JoinHandle<()>,
+    /// Wakes the loop for a check right now.
+    pub now: Arc<tokio::sync::Notify>,
+    /// The window's channel from `watch_health`.
+    pub ask_window: AskWindow,
+}
+
+impl std::fmt::Debug for Watching {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Watching").finish_non_exhaustive()
+    }
 }
 
 /// The signed-in session: its tokens, the one client every command uses,
@@ -97,17 +122,33 @@ impl AppState {
         let Ok(session) = self.session() else {
             return Mine::nobody();
         };
-        let chosen = match self.selections() {
-            Ok(store) => match store.list(client).await {
-                Ok(s) => s.selections.into_iter().map(|s| s.connection_id).collect(),
-                Err(e) => {
-                    tracing::debug!(error = %e.message, "attended choices unreadable");
-                    vec![]
+        let selections = self.selections().ok();
+        Whose::User {
+            me: &session.me,
+            selections: selections.as_ref(),
+        }
+        .resolve(client)
+        .await
+    }
+
+    /// Asks the window, through the channel it gave `watch_health`, to show
+    /// `request`; false when no window asked to be told.
+    pub fn ask_window(&self, request: OpenRequest) -> bool {
+        let ask = self
+            .watching
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .as_ref()
+            .map(|w| w.ask_window.clone());
+        match ask {
+            Some(ask) => {
+                if let Err(e) = ask(request) {
+                    tracing::warn!(error = %e, "the window could not be asked to open the connection");
                 }
-            },
-            Err(_) => vec![],
-        };
-        session.me.mine(chosen)
+                true
+            }
+            None => false,
+        }
     }
 
     /// A fresh stop signal for a new health check (a check already running is stopped).

@@ -3,7 +3,10 @@
 //! (system browser, or the address printed with `--browser none`); app-only
 //! types (`client-credentials`, `certificate`) are checked by the tenant and
 //! created at once, which is what a pipeline provisioning a robot's
-//! connection needs. `connassist connectors` lists the catalogue.
+//! connection needs. `connassist connectors` lists the catalogue. The flow
+//! (the folder's permission, the tenant's API or its own page, the consent)
+//! is core's `consent::creating`; this module builds the request from the
+//! arguments and says what happened.
 //!
 //! Secrets never come from the command line (other users can read it in the
 //! process list): the client secret is read from an environment variable
@@ -18,17 +21,15 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use connassist_core::capabilities;
-use connassist_core::consent::flow::Started;
-use connassist_core::consent::{FlowOptions, handoff};
-use connassist_core::create::{self, AuthKind, Created, NewConnection};
+use connassist_core::consent::Offers;
+use connassist_core::consent::creating::{self, CreateStep};
+use connassist_core::create::{self, AuthKind, CreateOutcome, NewConnection};
 use connassist_core::tenant_client::TenantClient;
 use connassist_core::{ApiError, ErrorCode, Secret};
 
 use crate::exit;
-use crate::login::Browser;
 use crate::output::{self, Format};
-use crate::reconnect::{TerminalBrowser, follow, report};
+use crate::reconnect::{TerminalBrowser, report};
 use crate::tenant::{TenantArgs, exit_for, fail};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -87,8 +88,8 @@ pub struct Args {
     /// A PEM file with the certificate and its private key.
     #[arg(long)]
     certificate: Option<PathBuf>,
-    #[arg(long, value_enum, default_value_t = Browser::System)]
-    browser: Browser,
+    #[arg(long, value_enum, default_value_t = crate::login::Browser::System)]
+    browser: crate::login::Browser,
     /// How long to wait for the consent, in seconds (1 to 86400: a day).
     #[arg(long, default_value_t = 600, value_parser = clap::value_parser!(u64).range(1..=86_400))]
     timeout_secs: u64,
@@ -207,25 +208,33 @@ async fn create_one(client: &TenantClient, args: &Args) -> Result<ExitCode, ApiE
             ),
         ));
     };
-    if choice.can_create == Some(false) {
-        return Err(ApiError::new(
-            ErrorCode::InvalidInput,
-            format!(
-                "You may not create connections in {}; create it in your personal workspace or ask a folder administrator.",
-                choice.folder.path
-            ),
-        ));
-    }
     let new = request(args, choice.folder.key.clone())?;
-    let through_api =
-        capabilities::tenant_serves(client, capabilities::extension::CREATE_CONNECTION).await;
-    if !through_api {
-        return on_tenant_page(client, args, &choice.folder).await;
-    }
-    match create::create(client, &new).await? {
-        Created::Connection(row) => {
+    let browser = TerminalBrowser {
+        browser: args.browser,
+        accept_other_account: false,
+    };
+    let outcome = creating::create_connection(
+        client,
+        &new,
+        Offers::ask(client).await,
+        &browser,
+        Duration::from_secs(args.timeout_secs),
+        |step| match step {
+            CreateStep::Handoff(handoff) => eprintln!(
+                "This tenant offers no API to create connections: create it on the tenant's own page. {}",
+                handoff.steps
+            ),
+            CreateStep::Consenting { connection_id } if args.format != Format::Json => {
+                output::line(&format!("New connection id: {connection_id}"));
+            }
+            CreateStep::Consenting { .. } | CreateStep::Progress(_) => {}
+        },
+    )
+    .await?;
+    match outcome {
+        CreateOutcome::Created { connection: row } => {
             match args.format {
-                Format::Json => output::json(&*row),
+                Format::Json => output::json(&row),
                 _ => output::line(&format!(
                     "Created {} ({}) in {}, acting as {}.",
                     row.name, row.id, choice.folder.path, row.identity
@@ -233,64 +242,8 @@ async fn create_one(client: &TenantClient, args: &Args) -> Result<ExitCode, ApiE
             }
             Ok(exit::code(exit::OK))
         }
-        Created::Consent(session) => {
-            if args.format != Format::Json {
-                output::line(&format!("New connection id: {}", session.connection_id));
-            }
-            let started = Started {
-                session,
-                folder_key: choice.folder.key.clone(),
-                before: None,
-            };
-            let progress = follow(
-                client,
-                &started,
-                args.browser,
-                Duration::from_secs(args.timeout_secs),
-                false,
-            )
-            .await?
-            .for_new_connection();
-            Ok(report(&progress, args.format, "Created"))
-        }
+        CreateOutcome::Consent { progress, .. } => Ok(report(&progress, args.format, "Created")),
     }
-}
-
-/// Where the tenant offers no API to create connections: its own page, and
-/// the new connection picked up when it appears. Only the delegated types
-/// are made there by a person; the others need the page's own form.
-async fn on_tenant_page(
-    client: &TenantClient,
-    args: &Args,
-    folder: &connassist_core::connections::FolderSummary,
-) -> Result<ExitCode, ApiError> {
-    let handoff = handoff::page(client, folder, &args.connector).await?;
-    eprintln!(
-        "This tenant offers no API to create connections: create it on the tenant's own page. {}",
-        handoff.steps
-    );
-    let options = FlowOptions {
-        timeout: Duration::from_secs(args.timeout_secs),
-        title: "New connection".to_owned(),
-        ..FlowOptions::default()
-    };
-    let row = handoff::create_on_tenant_page(
-        client,
-        folder,
-        &args.connector,
-        &handoff,
-        &TerminalBrowser(args.browser),
-        &options,
-    )
-    .await?;
-    match args.format {
-        Format::Json => output::json(&row),
-        _ => output::line(&format!(
-            "Created {} ({}) in {}, acting as {}.",
-            row.name, row.id, folder.path, row.identity
-        )),
-    }
-    Ok(exit::code(exit::OK))
 }
 
 #[derive(Debug, clap::Args)]

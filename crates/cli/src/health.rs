@@ -18,22 +18,21 @@
 //!
 //! `--every 15m` keeps checking (off by default: a script wants one answer):
 //! after the first report, each round prints only what changed since the
-//! previous one (core's `health::watch`): a line of text each, or with
+//! previous one (core's `health::round`, which keeps the previous round
+//! in memory, and `health::watch`): a line of text each, or with
 //! `--format json` a JSON line `{"change": "failed"|"recovered"|"expiring",
 //! "result": …}`. Ctrl-C ends it with the last round's exit code.
 
-use std::collections::HashMap;
 use std::io::IsTerminal;
 use std::process::ExitCode;
 
 use comfy_table::{ContentArrangement, Table, presets::UTF8_BORDERS_ONLY};
 use connassist_core::ApiError;
-use connassist_core::connections::{FolderError, ListOptions, list};
 use connassist_core::failure::FailureStatus;
 use connassist_core::health::export::{self, HealthReport};
+use connassist_core::health::round::{HealthRounds, Round, Scope, Whose};
 use connassist_core::health::watch;
-use connassist_core::health::{self, Evidence, HealthResult, HealthSummary};
-use connassist_core::mine::Mine;
+use connassist_core::health::{Evidence, HealthEvent, HealthResult, HealthSummary};
 use connassist_core::tenant_client::TenantClient;
 
 use crate::exit;
@@ -82,100 +81,78 @@ fn every(text: &str) -> Result<std::time::Duration, String> {
     Ok(d)
 }
 
-/// One check: the results sorted, the counts, the folders that failed.
-struct Round {
-    results: Vec<HealthResult>,
-    summary: HealthSummary,
-    errors: Vec<FolderError>,
-}
-
-async fn check_once(client: &TenantClient, args: &Args) -> Result<Round, ApiError> {
-    let options = ListOptions {
+/// One round of core's health service (which compares it with the previous
+/// round of this run); only the bar and the folder errors are the CLI's.
+async fn check_once(
+    rounds: &HealthRounds,
+    client: &TenantClient,
+    args: &Args,
+) -> Result<Round, ApiError> {
+    let scope = Scope {
         folder: args.folder.clone(),
-        ..ListOptions::default()
+        only_mine: false,
+        concurrency: usize::from(args.concurrency),
     };
-    let listing = list(client, &options, |_| {}).await?;
-    let bar = progress(listing.connections.len() as u64);
-    let mut results = Vec::with_capacity(listing.connections.len());
-    let summary = health::check(
-        client,
-        listing.connections,
-        usize::from(args.concurrency),
-        |batch| {
-            if let Some(bar) = &bar {
-                bar.inc(batch.len() as u64);
+    let mut bar = None;
+    let round = rounds
+        .run(client, Whose::Everyone, &scope, |event| match event {
+            HealthEvent::Started { total } => bar = progress(total as u64),
+            HealthEvent::Results(batch) => {
+                if let Some(bar) = &bar {
+                    bar.inc(batch.len() as u64);
+                }
             }
-            results.extend(batch);
-        },
-    )
-    .await;
+            HealthEvent::FolderFailed(_) => {}
+        })
+        .await?;
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }
-    export::sort(&mut results);
-    for e in &listing.errors {
+    let mut round = round;
+    export::sort(&mut round.results);
+    for e in &round.errors {
         eprintln!("error: folder {}: {}", e.folder.path, e.error.message);
     }
-    Ok(Round {
-        results,
-        summary,
-        errors: listing.errors,
-    })
+    Ok(round)
 }
 
-impl Round {
-    fn exit_code(&self, fail_on: FailOn) -> u8 {
-        let failing = match fail_on {
-            FailOn::Broken => self.summary.broken > 0,
-            FailOn::Expiring => self.summary.broken + self.summary.expiring_soon > 0,
-            FailOn::Never => false,
-        };
-        if !self.errors.is_empty() {
-            exit::TENANT
-        } else if failing {
-            exit::FINDINGS
-        } else {
-            exit::OK
-        }
+/// The exit code of a round: `--fail-on`, and folders that could not be listed.
+fn exit_code(round: &Round, fail_on: FailOn) -> u8 {
+    let failing = match fail_on {
+        FailOn::Broken => round.summary.broken > 0,
+        FailOn::Expiring => round.summary.broken + round.summary.expiring_soon > 0,
+        FailOn::Never => false,
+    };
+    if !round.errors.is_empty() {
+        exit::TENANT
+    } else if failing {
+        exit::FINDINGS
+    } else {
+        exit::OK
     }
+}
 
-    fn print(&self, format: ListFormat) {
-        let written = match format {
-            ListFormat::Json => export::json(&HealthReport {
-                summary: &self.summary,
-                results: &self.results,
-                errors: &self.errors,
-            })
-            .map(|j| j + "\n"),
-            ListFormat::Csv => export::csv(&self.results),
-            ListFormat::Table => Ok(table(&self.results, &self.summary)),
-        };
-        match written {
-            Ok(text) => output::text(&text),
-            Err(e) => eprintln!("connassist: cannot write the report: {e}"),
-        }
-    }
-
-    /// Each result with what the previous round found for it.
-    fn after(&mut self, previous: &Round) {
-        let before: HashMap<&str, &HealthResult> = previous
-            .results
-            .iter()
-            .map(|r| (r.connection.id.as_str(), r))
-            .collect();
-        for r in &mut self.results {
-            if let Some(p) = before.get(r.connection.id.as_str()) {
-                r.previous_status = Some(p.status);
-                r.previous_checked_at = Some(p.checked_at.clone());
-            }
-        }
+fn print(round: &Round, format: ListFormat) {
+    let written = match format {
+        ListFormat::Json => export::json(&HealthReport {
+            summary: &round.summary,
+            results: &round.results,
+            errors: &round.errors,
+        })
+        .map(|j| j + "\n"),
+        ListFormat::Csv => export::csv(&round.results),
+        ListFormat::Table => Ok(table(&round.results, &round.summary)),
+    };
+    match written {
+        Ok(text) => output::text(&text),
+        Err(e) => eprintln!("connassist: cannot write the report: {e}"),
     }
 }
 
 /// What changed since the previous round: a JSON line each (`{"change":
 /// "failed"|"recovered"|"expiring", "result": …}`), else a line of text.
 fn print_changes(round: &Round, format: ListFormat) {
-    for change in watch::changes(&round.results, &Mine::everyone()) {
+    for change in round.changes() {
         let line = match format {
             ListFormat::Json => serde_json::to_string(&serde_json::json!({
                 "change": change.kind,
@@ -197,13 +174,14 @@ pub fn run(args: Args, tenant: &TenantArgs) -> ExitCode {
             Ok(t) => t,
             Err(e) => return exit::code(fail(&e)),
         };
-        let mut last = match check_once(&tenant.client, &args).await {
+        let rounds = HealthRounds::in_memory();
+        let mut last = match check_once(&rounds, &tenant.client, &args).await {
             Ok(r) => r,
             Err(e) => return exit::code(fail(&e)),
         };
-        last.print(args.format);
+        print(&last, args.format);
         let Some(every) = args.every else {
-            return exit::code(last.exit_code(args.fail_on));
+            return exit::code(exit_code(&last, args.fail_on));
         };
         eprintln!(
             "Checking again every {}; only changes are printed. Ctrl-C stops.",
@@ -212,11 +190,10 @@ pub fn run(args: Args, tenant: &TenantArgs) -> ExitCode {
         loop {
             tokio::select! {
                 () = tokio::time::sleep(every) => {}
-                _ = tokio::signal::ctrl_c() => return exit::code(last.exit_code(args.fail_on)),
+                _ = tokio::signal::ctrl_c() => return exit::code(exit_code(&last, args.fail_on)),
             }
-            match check_once(&tenant.client, &args).await {
-                Ok(mut round) => {
-                    round.after(&last);
+            match check_once(&rounds, &tenant.client, &args).await {
+                Ok(round) => {
                     print_changes(&round, args.format);
                     last = round;
                 }

@@ -6,7 +6,10 @@
 //! never taken silently: where the tenant waits for a confirmation (the
 //! sandbox's extended profile) the user is asked on a terminal, otherwise it
 //! is rejected unless `--accept-other-account` is given; where it does not
-//! (a real tenant), the change is reported as a warning.
+//! (a real tenant), the change is reported as a warning. The flow is core's
+//! (`consent::reconnecting`); this module is the terminal's driver and its
+//! words. Ctrl-C while waiting cancels the consent as closing the app's
+//! window does (at the tenant where it offers that), and exits 3.
 //!
 //! Exit codes: 0 reconnected; 3 the consent failed, was rejected or expired
 //! (the cause and fix are printed); 4 tenant or network error; 2 usage.
@@ -15,14 +18,12 @@ use std::io::{BufRead, IsTerminal, Write};
 use std::process::ExitCode;
 use std::time::Duration;
 
-use connassist_core::capabilities;
-use connassist_core::consent::flow::Started;
-use connassist_core::consent::{
-    ConnectionRef, ConsentDriver, ConsentView, FlowOptions, run_consent, start_reconnect,
-};
-use connassist_core::reconnect::{self, ReconnectProgress, ReconnectStatus};
+use connassist_core::consent::reconnecting;
+use connassist_core::consent::{ConnectionRef, ConsentDriver, ConsentView, Observed, Offers};
+use connassist_core::reconnect::{ReconnectProgress, ReconnectStatus};
 use connassist_core::tenant_client::TenantClient;
 use connassist_core::{ApiError, ErrorCode};
+use tokio::sync::mpsc;
 use url::Url;
 
 use crate::exit;
@@ -48,8 +49,6 @@ pub struct Args {
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
 }
-
-const POLL: Duration = Duration::from_millis(500);
 
 pub fn run(args: Args, tenant: &TenantArgs) -> ExitCode {
     crate::runtime::block_on(async {
@@ -100,66 +99,61 @@ async fn reconnect_one(client: &TenantClient, args: &Args) -> Result<ReconnectPr
         id: args.id.clone(),
         folder_key,
     };
-    let started = start_reconnect(client, &target).await?;
-    follow(
+    let browser = TerminalBrowser {
+        browser: args.browser,
+        accept_other_account: args.accept_other_account,
+    };
+    reconnecting::reconnect(
         client,
-        &started,
-        args.browser,
+        &target,
+        Offers::ask(client).await,
+        &browser,
         Duration::from_secs(args.timeout_secs),
-        args.accept_other_account,
+        |_| {},
     )
     .await
 }
 
 /// The terminal's browsers: the system browser, or an address printed for
-/// the user to open anywhere. Neither reports what happens on the page.
-pub struct TerminalBrowser(pub Browser);
+/// the user to open anywhere. Neither reports what happens on the page;
+/// Ctrl-C reports the page closed. Shared with `connassist create`.
+pub struct TerminalBrowser {
+    pub browser: Browser,
+    /// Accept a consent by another account without asking (scripts).
+    pub accept_other_account: bool,
+}
 
 impl ConsentDriver for TerminalBrowser {
     fn open(&self, url: &Url, _title: &str) -> Result<ConsentView, ApiError> {
-        match self.0 {
+        match self.browser {
             Browser::None => {
                 output::line(url.as_str());
-                eprintln!("Open the address above in a browser and consent; waiting…");
+                eprintln!(
+                    "Open the address above in a browser and consent; waiting… (Ctrl-C cancels)"
+                );
             }
             Browser::System => {
-                eprintln!("Consent in the browser that opens; waiting… ({url})");
+                eprintln!("Consent in the browser that opens; waiting… (Ctrl-C cancels) ({url})");
                 if let Err(e) = open::that_detached(url.as_str()) {
                     eprintln!("Could not open a browser ({e}); open the address above yourself.");
                 }
             }
         }
-        Ok(ConsentView::silent())
+        let (tx, events) = mpsc::channel(1);
+        let interrupted = tokio::spawn(async move {
+            if tokio::signal::ctrl_c().await.is_ok() {
+                let _ = tx.send(Observed::Closed).await;
+            } else {
+                // No signal handler here: the view stays quiet, never closed.
+                std::future::pending::<()>().await;
+            }
+        });
+        Ok(ConsentView::new(events, move || interrupted.abort()))
     }
-}
 
-/// Runs the consent of `started` in the terminal's browser, asks about
-/// another account where the tenant waits for an answer, and says plainly
-/// when the connection now acts as another account. Shared with
-/// `connassist create`.
-pub async fn follow(
-    client: &TenantClient,
-    started: &Started,
-    browser: Browser,
-    timeout: Duration,
-    accept_other_account: bool,
-) -> Result<ReconnectProgress, ApiError> {
-    let session_status =
-        capabilities::tenant_serves(client, capabilities::extension::CONSENT_SESSION_STATUS).await;
-    let options = FlowOptions {
-        timeout,
-        poll_every: POLL,
-        session_status,
-        title: "Consent".to_owned(),
-    };
-    let mut now = run_consent(client, started, &TerminalBrowser(browser), &options, |_| {}).await?;
-    let session = &started.session;
-    if now.status == ReconnectStatus::NeedsConfirmation {
-        let accept = accept_other_account || ask(&now);
-        now =
-            reconnect::confirm(client, &session.connection_id, &session.session_id, accept).await?;
+    fn confirm_other_account(&self, progress: &ReconnectProgress) -> Option<bool> {
+        Some(self.accept_other_account || ask(progress))
     }
-    Ok(now)
 }
 
 /// Asks on a terminal; anywhere else the answer is no.

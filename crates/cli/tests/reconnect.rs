@@ -155,3 +155,50 @@ async fn another_account_is_said_or_asked_for() {
     assert_eq!(p["identity"], "hana@contoso.example");
     assert_eq!(p["previousIdentity"], "robot-prod-02@contoso.example");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn ctrl_c_while_waiting_cancels_the_consent_as_a_closed_window_does() {
+    use std::io::{BufRead, BufReader, Read};
+    let id = key("connection/Finance SharePoint").to_string();
+    let mut child = connassist(&[
+        "--sandbox",
+        "--sandbox-profile",
+        "extended",
+        "--sandbox-user",
+        "hana",
+        "reconnect",
+        &id,
+        "--browser",
+        "none",
+        "--timeout-secs",
+        "60",
+    ]);
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    let mut address = String::new();
+    stdout.read_line(&mut address).unwrap();
+    assert!(address.starts_with("http://127.0.0.1"), "{address}");
+    // The command is waiting for the consent; a person presses Ctrl-C.
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    support::send_signal(&child, "INT");
+    let mut stderr = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut stderr)
+        .unwrap();
+    let status = child.wait().unwrap();
+    assert_eq!(
+        status.code(),
+        Some(3),
+        "a consent nobody finished: {stderr}"
+    );
+    assert!(
+        stderr.contains("closed before the provider answered"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("nothing was stored"),
+        "cancelled at the tenant that offers it: {stderr}"
+    );
+}

@@ -21,11 +21,20 @@
 //! window closes and the waiting stops (the session is cancelled at the
 //! tenant only where it offers that).
 //!
-//! [`ConsentDriver`] is the small seam the shells implement.
+//! [`ConsentDriver`] is the small seam the shells implement. Reconnecting
+//! ([`reconnecting`]) and creating ([`creating`]) are whole flows here: the
+//! shells build the request, implement the driver and render progress.
+//! Cancelling is one thing everywhere: the view reports
+//! [`Observed::Closed`] (a window closed, Ctrl-C in a terminal) or the time
+//! runs out, and the flow stops waiting, cancels the session at the tenant
+//! where it offers that, and answers `cancelled` with what became of it.
 
 mod admin;
+pub mod creating;
 pub mod flow;
 pub mod handoff;
+mod offers;
+pub mod reconnecting;
 
 use tokio::sync::mpsc;
 use url::Url;
@@ -33,6 +42,7 @@ use url::Url;
 use crate::error::ApiError;
 
 pub use flow::{ConnectionRef, FlowOptions, run as run_consent, start_reconnect};
+pub use offers::{Offers, POLL_EVERY};
 
 /// What a browser the consent runs in lets the flow see.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -91,4 +101,17 @@ impl Drop for ConsentView {
 pub trait ConsentDriver: Send + Sync {
     /// Shows `url` to the user; `title` names the window where there is one.
     fn open(&self, url: &Url, title: &str) -> Result<ConsentView, ApiError>;
+
+    /// The consent was given by another account than the connection's and
+    /// the tenant waits for an answer: `Some(accept)` answers now (a
+    /// terminal asks; a script's flag says); `None` leaves the progress
+    /// waiting for the user to answer later through
+    /// [`crate::reconnect::confirm`] (the app's window asks).
+    fn confirm_other_account(
+        &self,
+        progress: &crate::reconnect::ReconnectProgress,
+    ) -> Option<bool> {
+        let _ = progress;
+        None
+    }
 }

@@ -17,6 +17,7 @@ pub mod export;
 pub mod history;
 pub mod judge;
 pub mod recorded;
+pub mod round;
 pub mod watch;
 
 use futures::StreamExt;

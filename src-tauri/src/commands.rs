@@ -1,7 +1,6 @@
 //! IPC commands: each is a thin adapter from a Tauri call to `connassist-core`,
 //! returning core types and the shared `{code, message}` error. Every command
-//! must also be listed in `build.rs` (its ACL permission) and granted in
-//! `capabilities/main.json`, or the main window cannot call it.
+//! is declared once, in `command_table.rs`, or the main window cannot call it.
 
 use connassist_core::account::current_user;
 use connassist_core::audit::AuditReport;
@@ -17,7 +16,7 @@ use connassist_core::keychain::{MemoryStore, OsKeychain, SecretStore};
 use connassist_core::tenant_client::TenantClient;
 use connassist_core::token_session::TokenSession;
 use connassist_core::{ApiError, ErrorCode, TenantUrl};
-use connassist_sandbox::{Config, PUBLIC_CLIENT_ID, Profile, Sandbox};
+use connassist_sandbox::PUBLIC_CLIENT_ID;
 use tauri::ipc::Channel;
 use tauri::{AppHandle, Manager, Runtime, State};
 
@@ -84,7 +83,7 @@ fn selection_store<R: Runtime>(
     }
     let dir = config_dir(app)?;
     Ok(SelectionStore::Local {
-        file: dir.join("selections.json"),
+        file: dir.join(connassist_core::selections::LOCAL_FILE),
         tenant: tenant.url.clone(),
     })
 }
@@ -166,40 +165,14 @@ pub async fn tenant_capabilities<R: Runtime>(
     Ok(found)
 }
 
-/// Starts the built-in sandbox tenant (once per app run) and signs in to it
-/// through the sign-in window, like any tenant.
+/// Starts the built-in sandbox tenant (once per app run, on the state it
+/// kept) and signs in to it through the sign-in window, like any tenant.
 #[tauri::command]
 pub async fn start_sandbox<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
 ) -> Result<SessionInfo, ApiError> {
-    let tenant = {
-        let mut sandbox = state.sandbox.lock().await;
-        if sandbox.is_none() {
-            let profile = if crate::consent::current_settings(&app).extended_sandbox {
-                Profile::Extended
-            } else {
-                Profile::Documented
-            };
-            let config = Config {
-                profile,
-                ..Config::default()
-            };
-            let started = Sandbox::start(config).await.map_err(|e| {
-                ApiError::new(
-                    ErrorCode::Internal,
-                    format!("The sandbox tenant did not start: {e}"),
-                )
-            })?;
-            tracing::info!(url = %started.base_url, %profile, "sandbox started");
-            *sandbox = Some(started);
-        }
-        let base = sandbox
-            .as_ref()
-            .map(|s| s.base_url.clone())
-            .unwrap_or_default();
-        TenantUrl::parse(&base)?
-    };
+    let tenant = crate::sandbox_tenant::ensure_started(&app, &state).await?;
     let tokens = sign_in_window::sign_in(
         &app,
         &tenant,
@@ -208,7 +181,7 @@ pub async fn start_sandbox<R: Runtime>(
         crate::consent::current_settings(&app).consent_timeout(),
     )
     .await?;
-    // The sandbox ends with the app: its session stays in memory.
+    // The sandbox's session stays in memory: each launch signs in anew.
     let store: Arc<dyn SecretStore> = Arc::new(MemoryStore::default());
     let session = Arc::new(TokenSession::save(
         &tenant,

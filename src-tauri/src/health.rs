@@ -27,7 +27,7 @@ fn keep<T>(state: &AppState, change: impl FnOnce(&mut LastHealth) -> T) -> T {
 
 /// Runs `f` on the history, opening it first; a history that cannot be used
 /// is logged and skipped (the check itself must not fail for it).
-fn with_history<R: Runtime, T>(
+pub(crate) fn with_history<R: Runtime, T>(
     app: &AppHandle<R>,
     state: &AppState,
     f: impl FnOnce(&mut History) -> Result<T, ApiError>,

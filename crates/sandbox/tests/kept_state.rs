@@ -45,7 +45,10 @@ async fn a_connection_made_survives_a_restart_and_a_wipe_seeds_the_sandbox_afres
     sb.stop().await;
 
     let sb = Sandbox::start(config.clone()).await.unwrap();
-    assert!(sb.ci_client_secret.is_none(), "kept state is not seeded again");
+    assert!(
+        sb.ci_client_secret.is_none(),
+        "kept state is not seeded again"
+    );
     let hana = access(&sign_in(&sb, "hana").await);
     let (status, kept) = connection_anywhere(&sb, &hana, &id).await;
     assert_eq!(

@@ -67,7 +67,7 @@ export function Health({
     setExported(null);
     setExportError(null);
     try {
-      const done = await backend.exportHealth(format);
+      const done = await backend.saveHealthExport(format);
       if (done) setExported(`Saved ${done.rows} connections to ${done.path}.`);
     } catch (e) {
       setExportError(toApiError(e));

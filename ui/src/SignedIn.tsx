@@ -154,7 +154,7 @@ export function SignedIn({ backend, session, onSignOut }: { backend: Backend; se
             }}
           />
         </div>
-        {view === "settings" && <SettingsView backend={backend} initial={session.capabilities} />}
+        {view === "settings" && <SettingsView backend={backend} initial={session.capabilities} onResetSignedOut={session.sandbox ? onSignOut : undefined} />}
         <div hidden={view !== "audit"}>
           <Audit
             report={report}

@@ -113,7 +113,7 @@ export function ChooseTenant({ backend, onSignedIn }: { backend: Backend; onSign
       <p className="field-hint">
         {state.pending === "sandbox"
           ? "Sign in in the window that opened: alex, hana or dana, password sandbox."
-          : "A built-in demo tenant with realistic connections and processes. No account needed."}
+          : "A built-in demo tenant with realistic connections and processes. No account needed. What you do in it is kept on this computer until you reset it in Settings."}
       </p>
       {state.failure && (
         <div id="failure" className={`banner banner-${state.failure.code}`} role="alert">

@@ -5,8 +5,9 @@
 // refuse embedded browsers). Saved by the backend, which refuses values that
 // cannot work. "This tenant" shows what the signed-in tenant offers (the
 // capability probe): each feature on or off, why, and what to do instead.
-// Below them, the version and "Check for updates": nothing is checked,
-// downloaded or installed unless the user clicks.
+// "Sandbox tenant" says that the sandbox keeps its state on this computer and
+// offers "Reset the sandbox". Below them, the version and "Check for
+// updates": nothing is checked, downloaded or installed unless the user clicks.
 import { useEffect, useState } from "react";
 import { toApiError, type ApiError, type Backend, type Capabilities, type UpdateCheck } from "../backend";
 import { useSettings, withSystemBrowser } from "./settingsContext";
@@ -66,7 +67,71 @@ function ThisTenant({ backend, initial }: { backend: Backend; initial: Capabilit
   );
 }
 
-export function SettingsView({ backend, initial }: { backend: Backend; initial: Capabilities }) {
+type ResetState = { phase: "idle" } | { phase: "confirming" } | { phase: "resetting" } | { phase: "done" };
+
+/**
+ * The sandbox keeps its state across launches; a reset puts it back as it was
+ * first seeded. `onResetSignedOut` is given while the user is signed in to
+ * the sandbox: the reset ends that session, and the app goes back to its
+ * first screen.
+ */
+function SandboxState({ backend, onResetSignedOut }: { backend: Backend; onResetSignedOut?: () => void }) {
+  const [state, setState] = useState<ResetState>({ phase: "idle" });
+  const [error, setError] = useState<ApiError | null>(null);
+  const reset = async () => {
+    setError(null);
+    setState({ phase: "resetting" });
+    try {
+      await backend.resetSandbox();
+      if (onResetSignedOut) onResetSignedOut();
+      else setState({ phase: "done" });
+    } catch (e) {
+      setError(toApiError(e));
+      setState({ phase: "idle" });
+    }
+  };
+  return (
+    <section aria-labelledby="sandbox-title" id="sandbox-state">
+      <h2 id="sandbox-title">Sandbox tenant</h2>
+      <p id="sandbox-kept">
+        The sandbox keeps what you do in it on this computer from one launch to the next: reconnects, new connections and attended choices,
+        with their health history.
+      </p>
+      {state.phase === "confirming" ? (
+        <div className="banner banner-invalid_input" role="alert" id="sandbox-reset-confirm">
+          <p>
+            Reset the sandbox? Everything done in it is lost and it starts again as it was first set up.
+            {onResetSignedOut ? " You are signed in to it: you will be signed out." : ""}
+          </p>
+          <button type="button" className="primary narrow" id="sandbox-reset-yes" onClick={() => void reset()}>
+            Reset the sandbox
+          </button>{" "}
+          <button type="button" className="secondary narrow" id="sandbox-reset-no" onClick={() => setState({ phase: "idle" })}>
+            Keep it
+          </button>
+        </div>
+      ) : (
+        <button
+          type="button"
+          className="secondary narrow"
+          id="sandbox-reset"
+          disabled={state.phase === "resetting"}
+          onClick={() => setState({ phase: "confirming" })}
+        >
+          {state.phase === "resetting" ? "Resetting…" : "Reset the sandbox"}
+        </button>
+      )}
+      {state.phase === "done" && <p id="sandbox-reset-done">The sandbox is back to how it was first set up.</p>}
+      {error && (
+        <div className={`banner banner-${error.code}`} role="alert" id="sandbox-reset-error">
+          {error.message}
+        </div>
+      )}
+    </section>
+  );
+}
+
+export function SettingsView({ backend, initial, onResetSignedOut }: { backend: Backend; initial: Capabilities; onResetSignedOut?: () => void }) {
   const { settings, save } = useSettings();
   const [timeout, setTimeoutText] = useState(String(settings.consentTimeoutSecs / 60));
   const [every, setEvery] = useState(String(settings.backgroundCheckMinutes));
@@ -154,6 +219,7 @@ export function SettingsView({ backend, initial }: { backend: Backend; initial: 
         </ul>
       )}
       <ThisTenant backend={backend} initial={initial} />
+      <SandboxState backend={backend} onResetSignedOut={onResetSignedOut} />
       <Updates backend={backend} />
     </main>
   );

@@ -114,7 +114,10 @@ pub async fn reset_sandbox<R: Runtime>(
             TenantUrl::parse(&running.base_url).is_ok_and(|u| u.url == s.client.tenant().url)
         });
         if signed_in_here {
-            crate::commands::sign_out(app.clone(), state.clone()).await?;
+            // The session is forgotten either way; its grant goes with the wipe.
+            if let Err(e) = crate::commands::sign_out(app.clone(), state.clone()).await {
+                tracing::warn!(error = %e.message, "the sandbox session was not revoked before the reset");
+            }
             *state.last_health.lock().unwrap_or_else(|p| p.into_inner()) = None;
         }
         running.stop().await;
@@ -151,4 +154,24 @@ pub async fn reset_sandbox<R: Runtime>(
     }
     tracing::info!(connections = ids.len(), "sandbox reset");
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_kept_port_is_reused_and_anything_else_means_any_free_port() {
+        let dir = tempfile::tempdir().unwrap();
+        assert_eq!(kept_port(dir.path()), 0, "nothing kept yet");
+        std::fs::write(dir.path().join("port"), "45605\n").unwrap();
+        assert_eq!(kept_port(dir.path()), 45605);
+        std::fs::write(dir.path().join("port"), "not a port").unwrap();
+        assert_eq!(kept_port(dir.path()), 0);
+        assert_eq!(
+            tenant_url(45605).unwrap(),
+            "http://127.0.0.1:45605/sandbox/DefaultTenant",
+            "the URL the session and the local choices are filed under"
+        );
+    }
 }

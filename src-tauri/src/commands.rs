@@ -1,9 +1,8 @@
 //! IPC commands: each is a thin adapter from a Tauri call to `connassist-core`,
 //! returning core types and the shared `{code, message}` error. Every command
-//! must also be listed in `build.rs` (its ACL permission) and granted in
-//! `capabilities/main.json`, or the main window cannot call it. What they
-//! decide (which session, what a signed-out call answers) runs over a
-//! [`Host`], so it is unit-tested without a window.
+//! is declared once, in `command_table.rs`, or the main window cannot call it.
+//! What they decide (which session, what a signed-out call answers) runs
+//! over a [`Host`], so it is unit-tested without a window.
 
 use connassist_core::account::current_user;
 use connassist_core::audit::AuditReport;
@@ -19,11 +18,12 @@ use connassist_core::keychain::{MemoryStore, OsKeychain, SecretStore};
 use connassist_core::tenant_client::TenantClient;
 use connassist_core::token_session::TokenSession;
 use connassist_core::{ApiError, ErrorCode, TenantUrl};
-use connassist_sandbox::{Config, PUBLIC_CLIENT_ID, Profile, Sandbox};
+use connassist_sandbox::PUBLIC_CLIENT_ID;
 use tauri::ipc::Channel;
 use tauri::{AppHandle, Runtime};
 
 use crate::host::Host;
+use crate::sandbox_tenant;
 use crate::state::Session;
 use crate::tauri_host::TauriHost;
 
@@ -105,7 +105,7 @@ fn selection_store<H: Host>(
     }
     let dir = host.config_dir()?;
     Ok(SelectionStore::Local {
-        file: dir.join("selections.json"),
+        file: dir.join(connassist_core::selections::LOCAL_FILE),
         tenant: tenant.url.clone(),
     })
 }
@@ -175,40 +175,14 @@ pub async fn tenant_capabilities<R: Runtime>(
     Ok(found)
 }
 
-/// Starts the built-in sandbox tenant (once per app run) and signs in to it
-/// through the sign-in window, like any tenant.
+/// Starts the built-in sandbox tenant (once per app run, on the state it
+/// kept) and signs in to it through the sign-in window, like any tenant.
 #[tauri::command]
 pub async fn start_sandbox<R: Runtime>(app: AppHandle<R>) -> Result<SessionInfo, ApiError> {
     let host = TauriHost(app);
-    let tenant = {
-        let mut sandbox = host.state().sandbox.lock().await;
-        if sandbox.is_none() {
-            let profile = if host.settings().extended_sandbox {
-                Profile::Extended
-            } else {
-                Profile::Documented
-            };
-            let config = Config {
-                profile,
-                ..Config::default()
-            };
-            let started = Sandbox::start(config).await.map_err(|e| {
-                ApiError::new(
-                    ErrorCode::Internal,
-                    format!("The sandbox tenant did not start: {e}"),
-                )
-            })?;
-            tracing::info!(url = %started.base_url, %profile, "sandbox started");
-            *sandbox = Some(started);
-        }
-        let base = sandbox
-            .as_ref()
-            .map(|s| s.base_url.clone())
-            .unwrap_or_default();
-        TenantUrl::parse(&base)?
-    };
+    let tenant = sandbox_tenant::ensure_started(&host).await?;
     let tokens = interactive_sign_in(&host, &tenant, PUBLIC_CLIENT_ID).await?;
-    // The sandbox ends with the app: its session stays in memory.
+    // The sandbox's session stays in memory: each launch signs in anew.
     let store: Arc<dyn SecretStore> = Arc::new(MemoryStore::default());
     let session = Arc::new(TokenSession::save(
         &tenant,
@@ -217,6 +191,35 @@ pub async fn start_sandbox<R: Runtime>(app: AppHandle<R>) -> Result<SessionInfo,
         store,
     )?);
     finish(&host, tenant, session, true).await
+}
+
+/// Puts the sandbox tenant back to its first state: a session signed in to
+/// it ends first (its grant goes with the wipe, so a failed revocation does
+/// not stop the reset), then [`sandbox_tenant::wipe`].
+#[tauri::command]
+pub async fn reset_sandbox<R: Runtime>(app: AppHandle<R>) -> Result<(), ApiError> {
+    reset(&TauriHost(app)).await
+}
+
+/// [`reset_sandbox`] over any host.
+pub async fn reset<H: Host>(host: &H) -> Result<(), ApiError> {
+    if let Some(url) = sandbox_tenant::running_url(host).await {
+        let signed_in_here = host
+            .state()
+            .session()
+            .is_ok_and(|s| s.client.tenant().url == url);
+        if signed_in_here {
+            if let Err(e) = leave(host).await {
+                tracing::warn!(error = %e.message, "the sandbox session was not revoked before the reset");
+            }
+            *host
+                .state()
+                .last_health
+                .lock()
+                .unwrap_or_else(|p| p.into_inner()) = None;
+        }
+    }
+    sandbox_tenant::wipe(host).await
 }
 
 /// Lists every connection the session can see, streaming each folder's

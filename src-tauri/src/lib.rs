@@ -2,11 +2,15 @@
 //! thin wrappers (see [`commands`]), the window and plugins are configured
 //! here, and no domain logic lives in this crate.
 
+#[macro_use]
+mod command_table;
 mod commands;
 mod consent;
 mod display;
 mod health;
 mod host;
+mod ipc_client;
+mod sandbox_tenant;
 mod shutdown;
 mod sign_in_window;
 mod state;
@@ -21,6 +25,13 @@ use std::process::ExitCode;
 use tauri::Manager;
 
 pub use host::MAIN_WINDOW;
+
+/// Tauri's handler list, from the command table.
+macro_rules! handler_list {
+    ($( $(#[doc = $doc:literal])* $module:ident :: $name:ident ( $($arg:ident : $kind:ident < $t:ty >),* ) -> $answer:ty; )*) => {
+        tauri::generate_handler![$($module::$name),*]
+    };
+}
 
 /// Starts the app; returns when its last window closes.
 pub fn run() -> ExitCode {
@@ -63,34 +74,7 @@ pub fn run() -> ExitCode {
             tray::create(app.handle());
             Ok(())
         })
-        .invoke_handler(tauri::generate_handler![
-            commands::check_tenant_url,
-            commands::connect_tenant,
-            commands::start_sandbox,
-            commands::list_connections,
-            commands::sign_out,
-            commands::run_audit,
-            commands::list_selections,
-            commands::choose_connection,
-            commands::tenant_capabilities,
-            consent::reconnect_connection,
-            consent::confirm_reconnect,
-            consent::list_connectors,
-            consent::list_create_folders,
-            consent::create_connection,
-            consent::get_settings,
-            consent::save_settings,
-            health::check_health,
-            health::stop_health,
-            health::export_health,
-            health::clear_health_history,
-            health::list_recorded_expiries,
-            health::record_secret_expiry,
-            watch::watch_health,
-            updates::app_version,
-            updates::check_for_update,
-            updates::install_update,
-        ])
+        .invoke_handler(with_commands!(handler_list))
         .build(tauri::generate_context!());
 
     match built {

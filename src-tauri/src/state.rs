@@ -1,5 +1,6 @@
 //! What the app keeps between commands: the in-process sandbox (started on
-//! "Try the sandbox", kept for the app's lifetime) and the signed-in session:
+//! "Try the sandbox", kept for the app's lifetime, its state in the app's
+//! data folder: `sandbox_tenant`) and the signed-in session:
 //! one `TenantClient` for all of it (one connection pool, one shared pause
 //! when the tenant says 429), what the tenant offers (the capability probe)
 //! and who is signed in. A real tenant's tokens live in the OS keychain; the

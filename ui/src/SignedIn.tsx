@@ -130,7 +130,7 @@ export function SignedIn({ backend, session, onSignOut }: { backend: Backend; se
             onCreated={(folder, id, show) => dispatch({ type: "created", folder, id, show })}
           />
         </div>
-        {view === "settings" && <SettingsView backend={backend} initial={session.capabilities} />}
+        {view === "settings" && <SettingsView backend={backend} initial={session.capabilities} onResetSignedOut={session.sandbox ? onSignOut : undefined} />}
         <div hidden={view !== "audit"}>
           <Audit
             report={report}

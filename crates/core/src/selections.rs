@@ -21,6 +21,9 @@ use crate::tenant_client::TenantClient;
 
 const ENDPOINT: &str = "orchestrator_/api/AttendedSelections";
 
+/// The file in the app's config folder that keeps choices made on this computer.
+pub const LOCAL_FILE: &str = "selections.json";
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[ts(export)]
 #[serde(rename_all = "camelCase")]
@@ -97,6 +100,22 @@ impl SelectionStore {
         })
     }
 
+    /// Forgets every choice kept on this computer for the tenant (the
+    /// sandbox's reset); a tenant that keeps them itself forgets them with
+    /// its own state.
+    pub fn forget_local(&self) -> Result<(), ApiError> {
+        match self {
+            Self::Tenant => Ok(()),
+            Self::Local { file, tenant } => {
+                let mut all = read_local(file)?;
+                if all.remove(tenant).is_some() {
+                    write_local(file, &all)?;
+                }
+                Ok(())
+            }
+        }
+    }
+
     /// Picks `connection_id` for a binding, or forgets the choice (`None`).
     pub async fn choose(
         &self,
@@ -129,5 +148,50 @@ impl SelectionStore {
                 write_local(file, &all)
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn forgetting_a_tenants_local_choices_keeps_the_other_tenants() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join(LOCAL_FILE);
+        let choice = |id: &str| Selection {
+            release_key: "r".into(),
+            binding_key: "b".into(),
+            connection_id: id.into(),
+        };
+        let all: LocalFile = BTreeMap::from([
+            (
+                "http://127.0.0.1:1/sandbox/DefaultTenant".to_owned(),
+                vec![choice("c1")],
+            ),
+            (
+                "https://cloud.uipath.com/acme/DefaultTenant".to_owned(),
+                vec![choice("c2")],
+            ),
+        ]);
+        write_local(&file, &all).unwrap();
+        let store = |tenant: &str| SelectionStore::Local {
+            file: file.clone(),
+            tenant: tenant.to_owned(),
+        };
+        store("http://127.0.0.1:1/sandbox/DefaultTenant")
+            .forget_local()
+            .unwrap();
+        let left = read_local(&file).unwrap();
+        assert_eq!(left.len(), 1);
+        assert_eq!(
+            left["https://cloud.uipath.com/acme/DefaultTenant"],
+            vec![choice("c2")]
+        );
+        // Nothing kept for a tenant: nothing to do, no error.
+        store("http://127.0.0.1:2/sandbox/DefaultTenant")
+            .forget_local()
+            .unwrap();
+        SelectionStore::Tenant.forget_local().unwrap();
     }
 }

@@ -78,10 +78,13 @@ CREATE TABLE IF NOT EXISTS grants (
 CREATE INDEX IF NOT EXISTS grants_family ON grants(family);
 ";
 
+/// The database's file name in the sandbox's data folder (WAL beside it).
+pub const FILE: &str = "sandbox.sqlite3";
+
 impl Db {
     /// Opens (or creates) the database file in `dir`, in WAL mode.
     pub fn open(dir: &Path) -> DbResult<Self> {
-        let conn = Connection::open(dir.join("sandbox.sqlite3"))?;
+        let conn = Connection::open(dir.join(FILE))?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         // A database from an older sandbox lacks the scope column: say so rather

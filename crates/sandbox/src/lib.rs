@@ -101,6 +101,8 @@ impl Default for Config {
 pub enum SandboxError {
     #[error("cannot create the sandbox's data folder: {0}")]
     DataDir(std::io::Error),
+    #[error("cannot remove the sandbox's kept state: {0}")]
+    Wipe(std::io::Error),
     #[error(transparent)]
     Db(#[from] db::DbError),
     #[error(
@@ -242,6 +244,36 @@ impl Sandbox {
 
     pub fn data_dir(&self) -> &Path {
         &self.data_dir
+    }
+
+    /// Wipes the state kept in `dir` (a stopped sandbox's data folder), so
+    /// that the next start there seeds its scenario afresh. Answers the ids of
+    /// the connections it held, for callers that kept something about them
+    /// (the app's health history). A folder with no state answers none; a
+    /// database too old to read is wiped all the same (that is its fix).
+    pub fn wipe(dir: &Path) -> Result<Vec<String>, SandboxError> {
+        let file = dir.join(db::FILE);
+        if !file.exists() {
+            return Ok(vec![]);
+        }
+        let ids = match db::Db::open(dir) {
+            Ok(db) => db
+                .all::<model::Connection>()?
+                .into_iter()
+                .map(|c| c.id.to_string())
+                .collect(),
+            Err(db::DbError::OldSchema) => vec![],
+            Err(e) => return Err(e.into()),
+        };
+        for suffix in ["", "-wal", "-shm"] {
+            let path = dir.join(format!("{}{suffix}", db::FILE));
+            match std::fs::remove_file(&path) {
+                Ok(()) => {}
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(e) => return Err(SandboxError::Wipe(e)),
+            }
+        }
+        Ok(ids)
     }
 
     /// Signs a seeded person in without the sign-in page, issuing tokens exactly

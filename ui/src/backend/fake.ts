@@ -134,9 +134,9 @@ export const fakeBackend: Backend = {
   },
   async chooseConnection(releaseKey, bindingKey, connectionId) {
     fakeSelections = fakeSelections.filter((s) => !(s.releaseKey === releaseKey && s.bindingKey === bindingKey));
-    if (connectionId !== null) fakeSelections.push({ releaseKey, bindingKey, connectionId });
+    if (connectionId != null) fakeSelections.push({ releaseKey, bindingKey, connectionId });
   },
-  async reconnect(id, _folderKey, _systemBrowser, onProgress) {
+  async reconnectConnection(id, _folderKey, _systemBrowser, onProgress) {
     const session = { sessionId: `fake-${id}`, identity: null, previousIdentity: null, failure: null, adminConsentUrl: null, otherAccount: false };
     onProgress({ ...session, status: "pending", scopes: { added: [], dropped: [], granted: null } });
     await new Promise((resolve) => setTimeout(resolve, 50));
@@ -223,12 +223,19 @@ export const fakeBackend: Backend = {
     return { ...fakeExpiries };
   },
   async recordSecretExpiry(id, date) {
-    if (date !== null && !/^\d{4}-\d{2}-\d{2}$/.test(date)) throw invalid(`"${date}" is not a date; enter it as YYYY-MM-DD.`);
-    if (date === null) delete fakeExpiries[id];
+    if (date != null && !/^\d{4}-\d{2}-\d{2}$/.test(date)) throw invalid(`"${date}" is not a date; enter it as YYYY-MM-DD.`);
+    if (date == null) delete fakeExpiries[id];
     else fakeExpiries[id] = date;
   },
-  async exportHealth(format) {
+  async exportHealth(_path, _format) {
+    return fakeRows.length;
+  },
+  async saveHealthExport(format) {
     return { path: `connections-health.${format}`, rows: fakeRows.length };
+  },
+  // The preview's state lives only as long as the page: a reset forgets the choices made in it.
+  async resetSandbox() {
+    fakeSelections = [];
   },
   async signOut() {
     fakeSelections = [];

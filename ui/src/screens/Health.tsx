@@ -81,7 +81,7 @@ export function Health({
     setExported(null);
     setExportError(null);
     try {
-      const done = await backend.exportHealth(format);
+      const done = await backend.saveHealthExport(format);
       if (done) setExported(t("health.saved", { rows: done.rows, path: done.path }));
     } catch (e) {
       setExportError(toApiError(e));

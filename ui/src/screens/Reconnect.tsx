@@ -79,7 +79,7 @@ export function Reconnect({ backend, row, onChanged }: { backend: Backend; row: 
   };
   const start = () => {
     setProgress(null);
-    void run(() => backend.reconnect(row.id, row.folder.key, system, setProgress));
+    void run(() => backend.reconnectConnection(row.id, row.folder.key, system, setProgress));
   };
   const confirm = (accept: boolean) => {
     if (progress) void run(() => backend.confirmReconnect(row.id, progress.sessionId, accept));

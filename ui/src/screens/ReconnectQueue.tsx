@@ -34,7 +34,7 @@ export function ReconnectQueue({ backend, queue, onQueue, onClose }: { backend: 
     onQueue(started(latest.current));
     const system = systemBrowserFor(settings, item.connectorKey, prefersSystemBrowser(item.connectorKey));
     backend
-      .reconnect(item.id, item.folderKey, system, () => {})
+      .reconnectConnection(item.id, item.folderKey, system, () => {})
       .then(outcome, (e) => onQueue(ended(latest.current, "failed", toApiError(e).message)));
   }, [item?.id, item?.state]);
 

@@ -5,8 +5,9 @@
 // refuse embedded browsers). Saved by the backend, which refuses values that
 // cannot work. "This tenant" shows what the signed-in tenant offers (the
 // capability probe): each feature on or off, why, and what to do instead.
-// Below them, the version and "Check for updates": nothing is checked,
-// downloaded or installed unless the user clicks.
+// "Sandbox tenant" says that the sandbox keeps its state on this computer and
+// offers "Reset the sandbox". Below them, the version and "Check for
+// updates": nothing is checked, downloaded or installed unless the user clicks.
 import { useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { dateTime, day } from "../i18n/format";
@@ -73,7 +74,71 @@ function ThisTenant({ backend, initial }: { backend: Backend; initial: Capabilit
   );
 }
 
-export function SettingsView({ backend, initial }: { backend: Backend; initial: Capabilities }) {
+type ResetState = { phase: "idle" } | { phase: "confirming" } | { phase: "resetting" } | { phase: "done" };
+
+/**
+ * The sandbox keeps its state across launches; a reset puts it back as it was
+ * first seeded. `onResetSignedOut` is given while the user is signed in to
+ * the sandbox: the reset ends that session, and the app goes back to its
+ * first screen.
+ */
+function SandboxState({ backend, onResetSignedOut }: { backend: Backend; onResetSignedOut?: () => void }) {
+  const { t } = useTranslation();
+  const [state, setState] = useState<ResetState>({ phase: "idle" });
+  const [error, setError] = useState<ApiError | null>(null);
+  const reset = async () => {
+    setError(null);
+    setState({ phase: "resetting" });
+    try {
+      await backend.resetSandbox();
+      if (onResetSignedOut) onResetSignedOut();
+      else setState({ phase: "done" });
+    } catch (e) {
+      setError(toApiError(e));
+      setState({ phase: "idle" });
+    }
+  };
+  return (
+    <section aria-labelledby="sandbox-title" id="sandbox-state">
+      <h2 id="sandbox-title">{t("settings.sandbox.title")}</h2>
+      <p id="sandbox-kept">
+        {t("settings.sandbox.kept")}
+      </p>
+      {state.phase === "confirming" ? (
+        <div className="banner banner-invalid_input" role="alert" id="sandbox-reset-confirm">
+          <p>
+            {t("settings.sandbox.confirm")}
+            {onResetSignedOut ? ` ${t("settings.sandbox.signedOut")}` : ""}
+          </p>
+          <button type="button" className="primary narrow" id="sandbox-reset-yes" onClick={() => void reset()}>
+            {t("settings.sandbox.reset")}
+          </button>{" "}
+          <button type="button" className="secondary narrow" id="sandbox-reset-no" onClick={() => setState({ phase: "idle" })}>
+            {t("settings.sandbox.keep")}
+          </button>
+        </div>
+      ) : (
+        <button
+          type="button"
+          className="secondary narrow"
+          id="sandbox-reset"
+          disabled={state.phase === "resetting"}
+          onClick={() => setState({ phase: "confirming" })}
+        >
+          {state.phase === "resetting" ? t("settings.sandbox.resetting") : t("settings.sandbox.reset")}
+        </button>
+      )}
+      {state.phase === "done" && <p id="sandbox-reset-done">{t("settings.sandbox.done")}</p>}
+      {error && (
+        <div className={`banner banner-${error.code}`} role="alert" id="sandbox-reset-error">
+          {error.message}
+        </div>
+      )}
+    </section>
+  );
+}
+
+export function SettingsView({ backend, initial, onResetSignedOut }: { backend: Backend; initial: Capabilities; onResetSignedOut?: () => void }) {
   const { t } = useTranslation();
   const { settings, save } = useSettings();
   const [timeout, setTimeoutText] = useState(String(settings.consentTimeoutSecs / 60));
@@ -155,6 +220,7 @@ export function SettingsView({ backend, initial }: { backend: Backend; initial: 
         </ul>
       )}
       <ThisTenant backend={backend} initial={initial} />
+      <SandboxState backend={backend} onResetSignedOut={onResetSignedOut} />
       <Updates backend={backend} />
     </main>
   );

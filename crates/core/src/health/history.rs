@@ -124,6 +124,18 @@ impl History {
             .map_err(|e| failed(&e))
     }
 
+    /// Forgets the earlier checks of these connections (a sandbox reset:
+    /// its connections start again as they were seeded, so what was found
+    /// before must not make them "new failures").
+    pub fn forget(&mut self, connection_ids: &[String]) -> Result<(), ApiError> {
+        let tx = self.db.transaction().map_err(|e| failed(&e))?;
+        for id in connection_ids {
+            tx.execute("DELETE FROM checks WHERE connection_id = ?1", params![id])
+                .map_err(|e| failed(&e))?;
+        }
+        tx.commit().map_err(|e| failed(&e))
+    }
+
     /// Checks kept, all connections together.
     pub fn len(&self) -> Result<usize, ApiError> {
         self.db
@@ -212,5 +224,23 @@ mod tests {
         assert!(h.is_empty().unwrap());
         let text = std::fs::read(&file).unwrap();
         assert!(!String::from_utf8_lossy(&text).contains("token"));
+    }
+
+    #[test]
+    fn forgetting_connections_leaves_the_others_checks() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut h = History::open(&dir.path().join("health.sqlite3")).unwrap();
+        check(&mut h, 0, true);
+        let mut other = vec![judge(
+            crate::connections::sample_row("c2", "n", ConnectionState::Enabled),
+            Some(&Ping::with_status("Enabled")),
+            Utc.with_ymd_and_hms(2026, 11, 1, 9, 0, 0).unwrap(),
+        )];
+        h.annotate_and_record(&mut other).unwrap();
+        h.forget(&["c1".to_owned()]).unwrap();
+        assert_eq!(h.len().unwrap(), 1, "c2's check stays");
+        // c1 broken now is not a "new failure": nothing is known of it.
+        let broke = check(&mut h, 1, false);
+        assert_eq!(broke.previous_status, None);
     }
 }

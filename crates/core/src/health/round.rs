@@ -218,6 +218,21 @@ impl HealthRounds {
         }
     }
 
+    /// Forgets the checks of `connection_ids` (they are gone: a reset
+    /// sandbox), so they do not come back as news.
+    pub fn forget(&self, connection_ids: &[String]) -> Result<(), ApiError> {
+        let mut memory = self.memory.lock().unwrap_or_else(|p| p.into_inner());
+        match &mut *memory {
+            Memory::InProcess(seen) => {
+                for id in connection_ids {
+                    seen.remove(id);
+                }
+                Ok(())
+            }
+            file => file.history()?.forget(connection_ids),
+        }
+    }
+
     /// Runs one round over `scope`, telling `on_event` as it goes (the
     /// connections listed, each folder that failed, each batch of results
     /// with what the previous check found). Dropping the future stops it;

@@ -5,7 +5,9 @@
 //! `src-tauri` and `crates/cli` only adapt these modules to IPC and to a terminal.
 
 pub mod account;
+pub mod accounts;
 pub mod audit;
+pub mod auth;
 pub mod capabilities;
 pub mod connections;
 pub mod consent;
@@ -16,7 +18,6 @@ pub mod health;
 pub mod json_file;
 pub mod keychain;
 pub mod logging;
-pub mod mine;
 pub mod package;
 pub mod rate_budget;
 pub mod reconnect;
@@ -24,15 +25,13 @@ pub mod refresh_lock;
 pub mod retry;
 pub mod secret;
 pub mod selections;
-pub mod session;
+pub mod session_info;
 pub mod settings;
-pub mod sign_in;
 pub mod tenant_client;
 pub mod tenant_url;
-mod token_http;
-pub mod token_session;
 pub mod updates;
 
+pub use connections::mine;
 pub use error::{ApiError, ErrorCode};
 pub use secret::Secret;
 pub use tenant_url::{TenantUrl, TenantUrlError};

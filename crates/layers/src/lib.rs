@@ -337,11 +337,7 @@ fn read_module(
     let mut position = parent;
     position.push(name.clone());
     let (items, file, sub_dir) = match &m.content {
-        Some((_, items)) => (
-            items.to_vec(),
-            declared_in.to_path_buf(),
-            dir.join(&name),
-        ),
+        Some((_, items)) => (items.to_vec(), declared_in.to_path_buf(), dir.join(&name)),
         None => {
             let candidates = match path_attr(&m.attrs) {
                 Some(explicit) => vec![dir.join(explicit)],
@@ -545,8 +541,8 @@ fn paths_in_tokens(tokens: TokenStream) -> Vec<Vec<String>> {
                 let word = ident.to_string();
                 let after_dollar =
                     i > 0 && matches!(&trees[i - 1], TokenTree::Punct(p) if p.as_char() == '$');
-                let after_colons = i > 0
-                    && matches!(&trees[i - 1], TokenTree::Punct(p) if p.as_char() == ':');
+                let after_colons =
+                    i > 0 && matches!(&trees[i - 1], TokenTree::Punct(p) if p.as_char() == ':');
                 if matches!(word.as_str(), "crate" | "super" | "self")
                     && !after_dollar
                     && !after_colons
@@ -554,9 +550,7 @@ fn paths_in_tokens(tokens: TokenStream) -> Vec<Vec<String>> {
                     let mut segments = vec![word];
                     let mut j = i + 1;
                     loop {
-                        let colon = |k: usize| {
-                            matches!(trees.get(k), Some(TokenTree::Punct(p)) if p.as_char() == ':')
-                        };
+                        let colon = |k: usize| matches!(trees.get(k), Some(TokenTree::Punct(p)) if p.as_char() == ':');
                         match trees.get(j + 2) {
                             Some(TokenTree::Ident(next)) if colon(j) && colon(j + 1) => {
                                 segments.push(next.to_string());
@@ -672,11 +666,10 @@ fn is_test_only(attrs: &[syn::Attribute]) -> bool {
         let trees: Vec<TokenTree> = list.tokens.clone().into_iter().collect();
         match trees.as_slice() {
             [TokenTree::Ident(i)] => i == "test",
-            [TokenTree::Ident(all), TokenTree::Group(g)] if all == "all" => {
-                g.stream().into_iter().any(|t| {
-                    matches!(&t, TokenTree::Ident(i) if i == "test")
-                })
-            }
+            [TokenTree::Ident(all), TokenTree::Group(g)] if all == "all" => g
+                .stream()
+                .into_iter()
+                .any(|t| matches!(&t, TokenTree::Ident(i) if i == "test")),
             _ => false,
         }
     })

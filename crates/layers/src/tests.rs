@@ -77,7 +77,10 @@ fn test_only_items_and_doc_links_are_left_out() {
              #[cfg(all(test, unix))] fn u() { crate::b::f() }",
         ),
         ("a/tests.rs", "use crate::b::B;"),
-        ("b.rs", "use crate::a::S; #[cfg(test)] mod tests { use crate::test_support::x; }"),
+        (
+            "b.rs",
+            "use crate::a::S; #[cfg(test)] mod tests { use crate::test_support::x; }",
+        ),
         ("test_support.rs", "use crate::a::S;"),
     ]);
     assert_eq!(edges(dir.path()), vec![pair("b", "a")]);
@@ -91,11 +94,19 @@ fn root_reexports_point_at_their_module_and_root_items_at_the_root() {
             "mod a; mod b; pub use a::Thing; pub struct Config; fn run() { b::serve() }",
         ),
         ("a.rs", "pub struct Thing;"),
-        ("b.rs", "use crate::Thing; pub fn serve(_: crate::Config) {}"),
+        (
+            "b.rs",
+            "use crate::Thing; pub fn serve(_: crate::Config) {}",
+        ),
     ]);
     assert_eq!(
         edges(dir.path()),
-        vec![pair("b", "a"), pair("b", ROOT), pair(ROOT, "a"), pair(ROOT, "b")]
+        vec![
+            pair("b", "a"),
+            pair("b", ROOT),
+            pair(ROOT, "a"),
+            pair(ROOT, "b")
+        ]
     );
     let found = cycles(&module_graph(dir.path()).expect("graph"));
     assert_eq!(found.len(), 1);
@@ -105,9 +116,18 @@ fn root_reexports_point_at_their_module_and_root_items_at_the_root() {
 #[test]
 fn a_cycle_through_three_modules_is_named_with_its_evidence() {
     let dir = krate(&[
-        ("lib.rs", "mod session; mod tenant_client; mod token_session; mod leaf;"),
-        ("session.rs", "use crate::tenant_client::TenantClient; use crate::leaf::X;"),
-        ("tenant_client.rs", "fn f() { crate::token_session::refresh(); }"),
+        (
+            "lib.rs",
+            "mod session; mod tenant_client; mod token_session; mod leaf;",
+        ),
+        (
+            "session.rs",
+            "use crate::tenant_client::TenantClient; use crate::leaf::X;",
+        ),
+        (
+            "tenant_client.rs",
+            "fn f() { crate::token_session::refresh(); }",
+        ),
         ("token_session/mod.rs", "mod kept;"),
         ("token_session/kept.rs", "use crate::session::Session;"),
         ("leaf.rs", ""),

@@ -20,19 +20,11 @@ use crate::db::{Db, DbResult};
 use crate::model::*;
 use crate::secrets::{hash_secret, random_token};
 
+// The registered applications' ids, for the paths that named them here.
+pub use crate::apps::{BYO_CLIENT_ID, BYO_CLIENT_SECRET, CI_CLIENT_ID, PUBLIC_CLIENT_ID};
+
 /// Password of every seeded person; the sign-in page says so (it is a sandbox).
 pub const SANDBOX_PASSWORD: &str = "sandbox";
-/// The desktop app's and CLI's public client (PKCE, loopback redirect).
-pub const PUBLIC_CLIENT_ID: &str = "connassist";
-/// A confidential external application for client-credentials sign-in.
-pub const CI_CLIENT_ID: &str = "connassist-ci";
-/// The organisation's own app registration at the sandbox identity server,
-/// for "bring your own app" and client-credentials connections: a
-/// confidential client whose redirect URI is `{origin}/provisioning_/callback`.
-pub const BYO_CLIENT_ID: &str = "contoso-byo-app";
-/// Its secret: fixed and public, sample data like [`SANDBOX_PASSWORD`] (the
-/// database keeps only its salted hash, as for every client secret).
-pub const BYO_CLIENT_SECRET: &str = "sandbox-byo-secret";
 /// The connector whose connections may read a shared mailbox.
 pub const OUTLOOK: &str = "uipath-microsoft-outlook365";
 

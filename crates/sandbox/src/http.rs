@@ -280,6 +280,7 @@ fn names_folder(state: &State, headers: &HeaderMap, folder: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use axum::http::HeaderValue;
 
     #[test]
     fn the_folder_key_wins_over_a_path_sent_with_it() {

@@ -449,3 +449,19 @@ pub(super) fn sign_in_page(p: &AuthorizeParams, error: Option<&str>) -> Html<Str
         crate::scenario::SANDBOX_PASSWORD
     ))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn form_values_are_escaped() {
+        let p = AuthorizeParams {
+            state: "\"><script>alert(1)</script>".into(),
+            ..Default::default()
+        };
+        let html = sign_in_page(&p, None).0;
+        assert!(!html.contains("<script>alert"));
+        assert!(html.contains("&quot;&gt;&lt;script&gt;"));
+    }
+}

@@ -3,6 +3,9 @@
 //! and tests on a headless CI machine and can be driven by either front end.
 //!
 //! `src-tauri` and `crates/cli` only adapt these modules to IPC and to a terminal.
+//!
+//! The modules form layers, none importing one that imports it back
+//! (ARCHITECTURE.md › Layers; `crates/layers` proves it in `cargo test`).
 
 pub mod account;
 pub mod accounts;
@@ -31,6 +34,7 @@ pub mod tenant_client;
 pub mod tenant_url;
 pub mod updates;
 
+// Whose row is whose lives beside the rows; its old path stays.
 pub use connections::mine;
 pub use error::{ApiError, ErrorCode};
 pub use secret::Secret;

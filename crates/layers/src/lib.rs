@@ -148,10 +148,10 @@ pub fn module_graph(src: &Path) -> Result<Graph, Error> {
                     Some("crate") | Some("self") => 1,
                     _ => 0,
                 };
-                if let Some(module) = segments.get(start).filter(|s| modules.contains(*s)) {
-                    if let Some(alias) = alias {
-                        reexports.insert(alias, module.clone());
-                    }
+                if let Some(module) = segments.get(start).filter(|s| modules.contains(*s))
+                    && let Some(alias) = alias
+                {
+                    reexports.insert(alias, module.clone());
                 }
             }
         }
@@ -420,8 +420,11 @@ impl Resolver<'_> {
                 let keep = position.len().checked_sub(ups)?;
                 (position[..keep].to_vec(), &segments[ups..])
             }
-            // In the root, a module's name starts a path to it (edition 2018).
-            name if position.is_empty() && self.modules.contains(name) => (vec![], segments),
+            // In the root, a module's name starts a path to it (edition 2018);
+            // one segment alone is a local name (a module is never a value).
+            name if position.is_empty() && segments.len() > 1 && self.modules.contains(name) => {
+                (vec![], segments)
+            }
             _ => return None,
         };
         if let Some(top) = base.first() {

@@ -37,7 +37,10 @@ fn use_trees_code_paths_and_macros_are_edges() {
         ("b.rs", "fn f() { let _ = crate::d::g(); }"),
         ("c.rs", "fn f() -> Vec<super::e::T> { vec![] }"),
         ("d.rs", "fn g() { tracing::info!(\"{}\", crate::e::NAME); }"),
-        ("e.rs", "pub struct T; pub const NAME: &str = \"\";"),
+        (
+            "e.rs",
+            "pub struct T; pub const NAME: &str = \"\"; pub(crate) struct V; pub(super) fn w() {}",
+        ),
     ]);
     assert_eq!(
         edges(dir.path()),
@@ -91,7 +94,8 @@ fn root_reexports_point_at_their_module_and_root_items_at_the_root() {
     let dir = krate(&[
         (
             "lib.rs",
-            "mod a; mod b; pub use a::Thing; pub struct Config; fn run() { b::serve() }",
+            "mod a; mod b; pub use a::Thing; pub struct Config;\n\
+             fn run() { let a = 1; let _ = a; b::serve() }",
         ),
         ("a.rs", "pub struct Thing;"),
         (

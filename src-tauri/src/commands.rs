@@ -7,16 +7,17 @@
 use connassist_core::account::current_user;
 use connassist_core::audit::AuditReport;
 use connassist_core::audit::fetch::{AuditOptions, gather};
+use connassist_core::auth::session::READ_SCOPES;
 use connassist_core::capabilities::{Capabilities, FeatureId, probe_tenant};
 use connassist_core::connections::{ListEvent, ListOptions, list};
 use connassist_core::json_file;
 use connassist_core::selections::{SelectionStore, Selections};
-use connassist_core::session::{READ_SCOPES, SessionInfo};
+use connassist_core::session_info::SessionInfo;
 use std::sync::Arc;
 
+use connassist_core::auth::token_session::TokenSession;
 use connassist_core::keychain::{MemoryStore, OsKeychain, SecretStore};
 use connassist_core::tenant_client::TenantClient;
-use connassist_core::token_session::TokenSession;
 use connassist_core::{ApiError, ErrorCode, TenantUrl};
 use connassist_sandbox::PUBLIC_CLIENT_ID;
 use tauri::ipc::Channel;
@@ -80,7 +81,7 @@ async fn interactive_sign_in<H: Host>(
     host: &H,
     tenant: &TenantUrl,
     client_id: &str,
-) -> Result<connassist_core::sign_in::TokenSet, ApiError> {
+) -> Result<connassist_core::auth::sign_in::TokenSet, ApiError> {
     let settings = host.settings();
     host.sign_in(
         tenant,

@@ -19,7 +19,7 @@ use connassist_core::consent::ConsentView;
 use connassist_core::health::round::HealthRounds;
 use connassist_core::health::watch::{Notice, OpenRequest, badge_text};
 use connassist_core::settings::{Settings, SettingsFile};
-use connassist_core::sign_in::TokenSet;
+use connassist_core::auth::sign_in::TokenSet;
 use connassist_core::{ApiError, TenantUrl};
 use url::Url;
 

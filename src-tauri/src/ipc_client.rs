@@ -22,7 +22,7 @@ mod tests {
     use connassist_core::health::{HealthEvent, HealthSummary};
     use connassist_core::reconnect::ReconnectProgress;
     use connassist_core::selections::Selections;
-    use connassist_core::session::SessionInfo;
+    use connassist_core::session_info::SessionInfo;
     use connassist_core::settings::Settings;
     use connassist_core::updates::UpdateCheck;
     use ts_rs::{Config, Dependency, TS, TypeVisitor};

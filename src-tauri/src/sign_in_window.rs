@@ -27,7 +27,7 @@
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
-use connassist_core::sign_in::{
+use connassist_core::auth::sign_in::{
     PendingSignIn, TokenSet, hold_redirect_port, is_identity_error, is_redirect_to, redirect_uri,
 };
 use connassist_core::{ApiError, ErrorCode, TenantUrl};

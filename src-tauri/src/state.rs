@@ -15,13 +15,13 @@
 use std::sync::{Arc, Mutex};
 
 use connassist_core::account::Me;
+use connassist_core::auth::token_session::TokenSession;
 use connassist_core::capabilities::Capabilities;
 use connassist_core::health::round::{HealthRounds, Whose};
 use connassist_core::health::watch::OpenRequest;
 use connassist_core::mine::Mine;
 use connassist_core::selections::SelectionStore;
 use connassist_core::tenant_client::TenantClient;
-use connassist_core::token_session::TokenSession;
 use connassist_core::{ApiError, ErrorCode};
 use connassist_sandbox::Sandbox;
 

@@ -12,7 +12,7 @@ use std::time::Duration;
 
 use connassist_core::consent::{ConsentView, Observed};
 use connassist_core::health::watch::Notice;
-use connassist_core::sign_in::TokenSet;
+use connassist_core::auth::sign_in::TokenSet;
 use connassist_core::{ApiError, ErrorCode, TenantUrl};
 use tauri::{AppHandle, Manager, Runtime};
 use tokio::sync::mpsc;

@@ -13,8 +13,8 @@ use std::time::{Duration, Instant};
 
 use connassist_core::audit::evaluate;
 use connassist_core::audit::fetch::{AuditOptions, gather};
+use connassist_core::auth::session::READ_SCOPES;
 use connassist_core::connections::{ListEvent, ListOptions, list};
-use connassist_core::session::READ_SCOPES;
 use connassist_core::tenant_client::TenantClient;
 use connassist_core::{Secret, TenantUrl};
 use connassist_sandbox::{Config, LargeSpec, Sandbox, Scenario};

@@ -15,13 +15,13 @@ use axum::extract::State;
 use axum::http::{StatusCode, Uri};
 use axum::response::Html;
 use connassist_core::account::current_user;
-use connassist_core::keychain::{OsKeychain, SecretStore};
-use connassist_core::session::READ_SCOPES;
-use connassist_core::sign_in::{
+use connassist_core::auth::session::READ_SCOPES;
+use connassist_core::auth::sign_in::{
     AnswerCheck, PendingSignIn, hold_redirect_port, parse_ports, redirect_uri,
 };
+use connassist_core::auth::token_session::TokenSession;
+use connassist_core::keychain::{OsKeychain, SecretStore};
 use connassist_core::tenant_client::TenantClient;
-use connassist_core::token_session::TokenSession;
 use connassist_core::{ApiError, ErrorCode};
 use tokio::sync::oneshot;
 

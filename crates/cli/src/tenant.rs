@@ -10,12 +10,12 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use connassist_core::account::current_user;
+use connassist_core::auth::session::{READ_SCOPES, application_sign_in};
+use connassist_core::auth::token_session::TokenSession;
 use connassist_core::keychain::{OsKeychain, SecretStore};
 use connassist_core::mine::Mine;
 use connassist_core::retry::RetryPolicy;
-use connassist_core::session::{READ_SCOPES, application_sign_in};
 use connassist_core::tenant_client::TenantClient;
-use connassist_core::token_session::TokenSession;
 use connassist_core::{ApiError, ErrorCode, Secret, TenantUrl};
 use connassist_sandbox::{Config, Profile, Sandbox};
 

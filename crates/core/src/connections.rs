@@ -9,6 +9,10 @@
 //! makes per-folder errors and streaming possible, and it is how the platform's
 //! own clients scope connections.
 
+/// Whose row is whose: it reads rows, and listing marks them, so it lives
+/// beside them (reached as `crate::mine` too).
+pub mod mine;
+
 use futures::StreamExt;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;

@@ -227,7 +227,7 @@ fn progress(w: WireProgress) -> ReconnectProgress {
 /// known and not the same account).
 pub(crate) fn other_account(before: Option<&str>, now: Option<&str>) -> bool {
     match (before, now) {
-        (Some(before), Some(now)) => !crate::audit::accounts::same_account(before, now),
+        (Some(before), Some(now)) => !crate::accounts::same_account(before, now),
         _ => false,
     }
 }

@@ -4,7 +4,7 @@
 //! (the app, several `connassist` runs from scripts or cron). Refresh tokens
 //! rotate, and a tenant that sees a used one again takes it as theft and ends
 //! the whole sign-in. So two processes must never refresh with the same
-//! token: the in-process lock of [`crate::token_session`] is not enough. This
+//! token: the in-process lock of [`crate::auth::token_session`] is not enough. This
 //! module takes an OS file lock (`flock` on Unix, `LockFileEx` on Windows, via
 //! std's `File::try_lock`) on a file per tenant in the store's lock folder
 //! (the OS keychain's is beside the app's data,

@@ -10,6 +10,12 @@
 
 use std::time::Duration;
 
+/// How long one request waits for its answer at first (tenant APIs and the
+/// identity server alike); [`RetryPolicy`] lets later attempts wait longer.
+pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+/// How long a connection may take to open.
+pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+
 /// The seconds an answer's `Retry-After` asks for, when it gives a number.
 pub(crate) fn retry_after(headers: &reqwest::header::HeaderMap) -> Option<u64> {
     headers

@@ -78,9 +78,9 @@ impl Settings {
         if !self.redirect_ports.is_empty() {
             return self.redirect_ports.clone();
         }
-        crate::sign_in::redirect_ports_from_env().unwrap_or_else(|e| {
+        crate::auth::sign_in::redirect_ports_from_env().unwrap_or_else(|e| {
             tracing::warn!(error = %e, "using the default redirect ports");
-            crate::sign_in::DEFAULT_REDIRECT_PORTS.to_vec()
+            crate::auth::sign_in::DEFAULT_REDIRECT_PORTS.to_vec()
         })
     }
 

@@ -13,16 +13,16 @@ use std::time::Duration;
 use reqwest::{Method, StatusCode};
 use serde::de::DeserializeOwned;
 
+use crate::auth::session::AppSession;
+use crate::auth::token_session::TokenSession;
+use crate::auth::{BearerSource, FixedToken};
 use crate::error::{ApiError, ErrorCode};
 use crate::retry::{RetryPolicy, retry_after, retryable_status};
 use crate::secret::Secret;
-use crate::session::AppSession;
 use crate::tenant_url::TenantUrl;
-use crate::token_session::TokenSession;
 use std::sync::Arc;
 
-pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
-pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+pub use crate::retry::{CONNECT_TIMEOUT, REQUEST_TIMEOUT};
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum TenantError {
@@ -83,17 +83,10 @@ impl From<TenantError> for ApiError {
 /// a signed-in session that can refresh, or an application that signs in
 /// again with its client credentials.
 #[derive(Debug)]
-enum TokenSource {
-    Fixed(Secret<String>),
-    Session(Arc<TokenSession>),
-    App(Arc<AppSession>),
-}
-
-#[derive(Debug)]
 pub struct TenantClient {
     http: reqwest::Client,
     tenant: TenantUrl,
-    token: TokenSource,
+    token: Arc<dyn BearerSource>,
     retry: RetryPolicy,
     requests: AtomicU64,
     /// Set when the tenant asks to slow down (429 with `Retry-After`): every
@@ -174,7 +167,7 @@ fn transport_reason(e: &reqwest::Error, waited: Duration) -> String {
 
 impl TenantClient {
     pub fn new(tenant: TenantUrl, token: Secret<String>) -> Result<Self, TenantError> {
-        Self::build(tenant, TokenSource::Fixed(token))
+        Self::build(tenant, Arc::new(FixedToken(token)))
     }
 
     /// A client whose token comes from `session`: refreshed before it expires,
@@ -183,16 +176,24 @@ impl TenantClient {
         tenant: TenantUrl,
         session: Arc<TokenSession>,
     ) -> Result<Self, TenantError> {
-        Self::build(tenant, TokenSource::Session(session))
+        Self::build(tenant, session)
     }
 
     /// A client for an application signed in with client credentials: it
     /// signs in again before its token runs out, and once more on a 401.
     pub fn with_app(tenant: TenantUrl, app: Arc<AppSession>) -> Result<Self, TenantError> {
-        Self::build(tenant, TokenSource::App(app))
+        Self::build(tenant, app)
     }
 
-    fn build(tenant: TenantUrl, token: TokenSource) -> Result<Self, TenantError> {
+    /// A client whose token comes from any [`BearerSource`].
+    pub fn with_bearer(
+        tenant: TenantUrl,
+        token: Arc<dyn BearerSource>,
+    ) -> Result<Self, TenantError> {
+        Self::build(tenant, token)
+    }
+
+    fn build(tenant: TenantUrl, token: Arc<dyn BearerSource>) -> Result<Self, TenantError> {
         let http = reqwest::Client::builder()
             .timeout(REQUEST_TIMEOUT)
             .connect_timeout(CONNECT_TIMEOUT)
@@ -227,26 +228,14 @@ impl TenantClient {
     /// holds the token: what it cannot do is explained differently from
     /// what a person lacks.
     pub fn is_application(&self) -> bool {
-        matches!(self.token, TokenSource::App(_))
+        self.token.is_application()
     }
 
     async fn bearer(&self) -> Result<Secret<String>, TenantError> {
-        match &self.token {
-            TokenSource::Fixed(t) => Ok(t.clone()),
-            TokenSource::Session(s) => {
-                s.access_token()
-                    .await
-                    .map_err(|e| TenantError::Unauthorized {
-                        message: e.to_string(),
-                    })
-            }
-            TokenSource::App(a) => a
-                .access_token()
-                .await
-                .map_err(|e| TenantError::Unauthorized {
-                    message: e.to_string(),
-                }),
-        }
+        self.token
+            .access_token()
+            .await
+            .map_err(|message| TenantError::Unauthorized { message })
     }
 
     /// Waits while the tenant has asked every request to hold back.
@@ -288,21 +277,12 @@ impl TenantClient {
         &self,
         rejected: &Secret<String>,
     ) -> Option<Result<Secret<String>, TenantError>> {
-        let unauthorized = |message: String| TenantError::Unauthorized { message };
-        match &self.token {
-            TokenSource::Fixed(_) => None,
-            TokenSource::Session(session) => Some(
-                session
-                    .refresh_after_rejection(rejected)
-                    .await
-                    .map_err(|e| unauthorized(e.to_string())),
-            ),
-            TokenSource::App(app) => Some(
-                app.refresh_after_rejection(rejected)
-                    .await
-                    .map_err(|e| unauthorized(e.to_string())),
-            ),
-        }
+        let renewed = self.token.refresh_after_rejection(rejected)?;
+        Some(
+            renewed
+                .await
+                .map_err(|message| TenantError::Unauthorized { message }),
+        )
     }
 
     /// Answers so far that said 429 (too many requests).

@@ -11,11 +11,11 @@
 
 use std::time::Duration;
 
+use connassist_core::auth::session::READ_SCOPES;
 use connassist_core::consent::{
     ConnectionRef, ConsentDriver, ConsentView, FlowOptions, Observed, run_consent, start_reconnect,
 };
 use connassist_core::reconnect::ReconnectStatus;
-use connassist_core::session::READ_SCOPES;
 use connassist_core::tenant_client::TenantClient;
 use connassist_core::{ApiError, ErrorCode, Secret, TenantUrl};
 use connassist_sandbox::scenario::key;

@@ -13,10 +13,10 @@ use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 
 use connassist_core::TenantUrl;
+use connassist_core::auth::session::SignInError;
+use connassist_core::auth::sign_in::PendingSignIn;
+use connassist_core::auth::token_session::{SessionError, TokenSession};
 use connassist_core::keychain::{MemoryStore, SecretStore};
-use connassist_core::session::SignInError;
-use connassist_core::sign_in::PendingSignIn;
-use connassist_core::token_session::{SessionError, TokenSession};
 use url::Url;
 
 const REDIRECT: &str = "http://127.0.0.1:49152/callback";

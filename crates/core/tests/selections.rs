@@ -6,8 +6,8 @@
 #![allow(clippy::unwrap_used)]
 
 use connassist_core::ErrorCode;
+use connassist_core::auth::session::READ_SCOPES;
 use connassist_core::selections::{SelectionStorage, SelectionStore};
-use connassist_core::session::READ_SCOPES;
 use connassist_core::tenant_client::TenantClient;
 use connassist_core::{Secret, TenantUrl};
 use connassist_sandbox::scenario::key;

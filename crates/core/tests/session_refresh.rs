@@ -8,11 +8,11 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use connassist_core::auth::sign_in::TokenSet;
+use connassist_core::auth::token_session::TokenSession;
 use connassist_core::connections::list;
 use connassist_core::keychain::{MemoryStore, SecretStore};
-use connassist_core::sign_in::TokenSet;
 use connassist_core::tenant_client::TenantClient;
-use connassist_core::token_session::TokenSession;
 use connassist_core::{ErrorCode, Secret, TenantUrl};
 use connassist_sandbox::{Config, PUBLIC_CLIENT_ID, Sandbox};
 

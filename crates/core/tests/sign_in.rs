@@ -5,8 +5,8 @@
 // Helpers below unwrap: a panic there is the calling test failing.
 #![allow(clippy::unwrap_used)]
 
-use connassist_core::session::{READ_SCOPES, SignInError};
-use connassist_core::sign_in::{DEFAULT_REDIRECT_PORTS, PendingSignIn, redirect_uri};
+use connassist_core::auth::session::{READ_SCOPES, SignInError};
+use connassist_core::auth::sign_in::{DEFAULT_REDIRECT_PORTS, PendingSignIn, redirect_uri};
 use connassist_core::tenant_client::TenantClient;
 use connassist_core::{TenantUrl, connections};
 use connassist_sandbox::{Config, PUBLIC_CLIENT_ID, SANDBOX_PASSWORD, Sandbox};

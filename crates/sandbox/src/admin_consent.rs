@@ -28,11 +28,9 @@ use uuid::Uuid;
 
 use crate::consent;
 use crate::db::Db;
+use crate::html::{PAGE_STYLE, error_page, error_paragraph, escape, hidden_fields};
 use crate::http::Shared;
-use crate::identity::{
-    PAGE_STYLE, authenticate, error_page, error_paragraph, escape, hidden_fields, issue_ticket,
-    redeem_ticket, registered_client,
-};
+use crate::identity::{authenticate, issue_ticket, redeem_ticket, registered_client};
 use crate::model::{Client, User};
 
 /// How long the permissions page may wait for an answer.

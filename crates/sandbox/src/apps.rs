@@ -21,8 +21,18 @@
 
 use crate::db::{Db, DbResult};
 use crate::model::{Client, ClientKind};
-use crate::scenario::{CI_CLIENT_ID, PUBLIC_CLIENT_ID};
 
+/// The desktop app's and CLI's public client (PKCE, loopback redirect).
+pub const PUBLIC_CLIENT_ID: &str = "connassist";
+/// A confidential external application for client-credentials sign-in.
+pub const CI_CLIENT_ID: &str = "connassist-ci";
+/// The organisation's own app registration at the sandbox identity server,
+/// for "bring your own app" and client-credentials connections: a
+/// confidential client whose redirect URI is `{origin}/provisioning_/callback`.
+pub const BYO_CLIENT_ID: &str = "contoso-byo-app";
+/// Its secret: fixed and public, sample data like `scenario::SANDBOX_PASSWORD` (the
+/// database keeps only its salted hash, as for every client secret).
+pub const BYO_CLIENT_SECRET: &str = "sandbox-byo-secret";
 /// The ports Connections Assistant's redirect URIs are registered with, tried
 /// in turn by the CLI's loopback listener. Core's
 /// `sign_in::DEFAULT_REDIRECT_PORTS` must say the same (the CLI tests check).

@@ -28,22 +28,14 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+use crate::apps::BYO_CLIENT_ID;
 use crate::db::{Db, DbResult, Document};
-use crate::identity::{PAGE_STYLE, escape};
+use crate::html::{PAGE_STYLE, escape};
 use crate::model::{Connection, User, UserKind};
 use crate::providers::{CONNECTORS_CLIENT_ID, connector_scopes};
-use crate::scenario::BYO_CLIENT_ID;
 
-/// Scopes only an administrator may grant (Microsoft Graph marks these
-/// "admin consent required" in many tenants).
-pub const ADMIN_ONLY_SCOPES: &[&str] = &[
-    "Mail.Read.Shared",
-    "Mail.ReadWrite.Shared",
-    "Mail.Send.Shared",
-    "Sites.Read.All",
-    "Sites.ReadWrite.All",
-    "Directory.Read.All",
-];
+// Which scopes only an administrator may grant is the provider's rule.
+pub use crate::providers::ADMIN_ONLY_SCOPES;
 
 /// The user who has the admin-consent wall in seeded tenants.
 const WALLED_USER: &str = "alex";

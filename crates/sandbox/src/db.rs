@@ -12,9 +12,9 @@ use std::path::Path;
 use std::sync::Arc;
 
 use rusqlite::{Connection, OptionalExtension, params};
-use serde::Serialize;
-use serde::de::DeserializeOwned;
 
+// What a document is belongs to the entities; the store only keeps them.
+pub use crate::model::Document;
 use crate::model::Folder;
 
 #[derive(Debug, thiserror::Error)]
@@ -33,16 +33,6 @@ pub enum DbError {
 }
 
 pub type DbResult<T> = Result<T, DbError>;
-
-/// A kind of document: its table key and its Rust type.
-pub trait Document: Serialize + DeserializeOwned {
-    const KIND: &'static str;
-    fn id(&self) -> String;
-    /// The folder key a document lives in, for [`Db::all_in`] (indexed).
-    fn scope(&self) -> Option<String> {
-        None
-    }
-}
 
 #[derive(Debug)]
 pub struct Db {

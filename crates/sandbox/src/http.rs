@@ -1,188 +1,25 @@
-//! What every sandbox API shares: the state, bearer-token authentication
-//! (the caller is a user, a robot account or an app), folder resolution from
-//! the headers the real clients send, and each API's error body shape.
-
-use std::collections::HashMap;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard};
-use std::time::Duration;
+//! What every sandbox API shares: bearer-token authentication (the caller is
+//! a user, a robot account or an app, looked up in the identity server's
+//! grants), folder resolution from the headers the real clients send,
+//! latency and fault injection. The state (`runtime`) and each API's error
+//! body shape (`error`) live below it and are re-exported here.
 
 use axum::Json;
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
-use serde_json::{Value, json};
-use uuid::Uuid;
+use serde_json::json;
 
 use crate::db::{Db, DbError};
+// The state and the error shapes live below the routes; these paths stay.
+pub(crate) use crate::error::trace_id;
+pub use crate::error::{ApiError, ApiResult};
 use crate::model::{Client, ClientKind, Folder, User};
+pub use crate::runtime::{Shared, State};
 use crate::secrets::sha256_hex;
-
-#[derive(Debug)]
-pub struct State {
-    db: Mutex<Db>,
-    /// Added to every response, in microseconds ([`State::latency`]).
-    latency_us: AtomicU64,
-    pub faults: crate::faults::Injector,
-    /// `http://127.0.0.1:PORT`, the issuer's origin.
-    pub origin: String,
-    /// The connectors' provider, the token vault and the outbound HTTP client.
-    pub provisioning: crate::provisioning::Runtime,
-    /// Requests the identity server's token endpoint received, by grant type
-    /// (for tests: a refresh must reach the provider once, however many ask).
-    token_requests: Mutex<HashMap<String, u64>>,
-    /// What the sandbox serves beyond the documented platform.
-    pub profile: crate::profile::Profile,
-    /// The tenant's rate limit on listing jobs.
-    pub jobs_limit: crate::rate_limit::JobsLimit,
-}
-
-pub type Shared = Arc<State>;
-
-impl State {
-    pub fn new(
-        db: Db,
-        latency: Duration,
-        faults: crate::faults::FaultSpec,
-        origin: String,
-        provisioning: crate::provisioning::Runtime,
-        profile: crate::profile::Profile,
-    ) -> Self {
-        Self {
-            db: Mutex::new(db),
-            latency_us: AtomicU64::new(u64::try_from(latency.as_micros()).unwrap_or(u64::MAX)),
-            faults: crate::faults::Injector::new(faults),
-            origin,
-            provisioning,
-            token_requests: Mutex::new(HashMap::new()),
-            profile,
-            jobs_limit: crate::rate_limit::JobsLimit::default(),
-        }
-    }
-
-    pub fn latency(&self) -> Duration {
-        Duration::from_micros(self.latency_us.load(Ordering::Relaxed))
-    }
-
-    pub fn set_latency(&self, latency: Duration) {
-        self.latency_us.store(
-            u64::try_from(latency.as_micros()).unwrap_or(u64::MAX),
-            Ordering::Relaxed,
-        );
-    }
-
-    pub fn count_token_request(&self, grant_type: &str) {
-        let mut counts = self
-            .token_requests
-            .lock()
-            .unwrap_or_else(|p| p.into_inner());
-        *counts.entry(grant_type.to_owned()).or_default() += 1;
-    }
-
-    pub fn token_requests(&self, grant_type: &str) -> u64 {
-        self.token_requests
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .get(grant_type)
-            .copied()
-            .unwrap_or_default()
-    }
-
-    /// The database; a poisoned lock (a panic mid-request) is still usable:
-    /// every write is a single statement or a transaction.
-    pub fn db(&self) -> MutexGuard<'_, Db> {
-        self.db.lock().unwrap_or_else(|p| p.into_inner())
-    }
-
-    pub fn issuer(&self) -> String {
-        format!("{}/identity_", self.origin)
-    }
-}
-
-/// An API error, rendered in the shape of the API that raised it.
-#[derive(Debug)]
-pub struct ApiError {
-    pub status: StatusCode,
-    pub body: Value,
-    pub www_authenticate: bool,
-    /// Seconds, for a 429.
-    pub retry_after: Option<u64>,
-}
-
-impl ApiError {
-    /// Orchestrator: `{message, errorCode, traceId}`.
-    pub fn orchestrator(status: StatusCode, error_code: i64, message: &str) -> Self {
-        Self {
-            status,
-            body: json!({"message": message, "errorCode": error_code, "traceId": trace_id()}),
-            www_authenticate: false,
-            retry_after: None,
-        }
-    }
-
-    /// Integration Service (Connection Service): `{code, message, traceId}`.
-    pub fn connections(status: StatusCode, code: &str, message: &str) -> Self {
-        Self {
-            status,
-            body: json!({"code": code, "message": message, "traceId": trace_id()}),
-            www_authenticate: false,
-            retry_after: None,
-        }
-    }
-
-    /// OAuth 2.0 (RFC 6749 §5.2): `{error, error_description}`.
-    pub fn oauth(status: StatusCode, error: &str, description: &str) -> Self {
-        Self {
-            status,
-            body: json!({"error": error, "error_description": description}),
-            www_authenticate: false,
-            retry_after: None,
-        }
-    }
-
-    fn unauthorized(message: &str) -> Self {
-        Self {
-            status: StatusCode::UNAUTHORIZED,
-            body: json!({"message": message, "errorCode": 0, "traceId": trace_id()}),
-            www_authenticate: true,
-            retry_after: None,
-        }
-    }
-}
-
-impl From<DbError> for ApiError {
-    fn from(e: DbError) -> Self {
-        tracing::error!(error = %e, "sandbox database error");
-        Self::orchestrator(StatusCode::INTERNAL_SERVER_ERROR, 0, &e.to_string())
-    }
-}
-
-impl IntoResponse for ApiError {
-    fn into_response(self) -> Response {
-        let mut response = (self.status, Json(self.body)).into_response();
-        if self.www_authenticate {
-            response.headers_mut().insert(
-                header::WWW_AUTHENTICATE,
-                HeaderValue::from_static("Bearer error=\"invalid_token\""),
-            );
-        }
-        if let Some(seconds) = self.retry_after {
-            response
-                .headers_mut()
-                .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
-        }
-        response
-    }
-}
-
-pub type ApiResult<T> = Result<T, ApiError>;
-
-fn trace_id() -> String {
-    Uuid::new_v4().simple().to_string()
-}
 
 /// What the documented profile answers on a route only the extended profile
 /// serves: the platform's answer to a path it does not have.
@@ -443,6 +280,7 @@ fn names_folder(state: &State, headers: &HeaderMap, folder: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use axum::http::HeaderValue;
 
     #[test]
     fn the_folder_key_wins_over_a_path_sent_with_it() {

@@ -3,10 +3,19 @@
 //! in `orchestrator.rs` and `integration.rs`.
 
 use chrono::{DateTime, Utc};
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::db::Document;
+/// A kind of document: its table key and its Rust type (kept by [`crate::db::Db`]).
+pub trait Document: Serialize + DeserializeOwned {
+    const KIND: &'static str;
+    fn id(&self) -> String;
+    /// The folder key a document lives in, for `Db::all_in` (indexed).
+    fn scope(&self) -> Option<String> {
+        None
+    }
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum UserKind {

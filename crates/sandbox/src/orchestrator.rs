@@ -19,6 +19,14 @@ use crate::model::*;
 use crate::odata::{Clause, parse_filter};
 use crate::profile::{Extension, Profile};
 
+mod folders;
+mod jobs;
+mod machines;
+mod releases;
+mod robots;
+mod schedules;
+mod users;
+
 type Params = Query<HashMap<String, String>>;
 
 fn forbidden(message: String) -> ApiError {
@@ -71,20 +79,6 @@ fn current_user_folder_dto(f: &Folder) -> Value {
         "FolderType": folder_type(f),
         "ParentId": null,
         "ParentKey": f.parent_key,
-    })
-}
-
-fn user_dto(u: &User) -> Value {
-    json!({
-        "Id": u.id,
-        "Key": u.key,
-        "UserName": u.user_name,
-        "Name": u.name,
-        "Surname": u.surname,
-        "FullName": format!("{} {}", u.name, u.surname).trim().to_owned(),
-        "EmailAddress": u.email,
-        "Type": match u.kind { UserKind::User => "User", UserKind::Robot => "Robot", UserKind::App => "DirectoryExternalApplication" },
-        "IsActive": true,
     })
 }
 
@@ -276,180 +270,11 @@ fn page_items(
     Ok(Json(json!({"Count": count, "PageItems": items})))
 }
 
-fn release_dto(r: &Release, folder: &Folder) -> Value {
-    json!({
-        "Id": r.id,
-        "Key": r.key,
-        "Name": r.name,
-        "ProcessKey": r.process_key,
-        "ProcessVersion": r.process_version,
-        "IsLatestVersion": true,
-        "IsProcessDeleted": false,
-        "Description": r.description,
-        "ProcessType": "Process",
-        "FeedId": crate::scenario::key("feed/tenant"),
-        "JobPriority": "Normal",
-        "SpecificPriorityValue": 45,
-        "TargetFramework": "Portable",
-        "RequiresUserInteraction": r.is_attended,
-        "IsAttended": r.is_attended,
-        "IsCompiled": true,
-        "HiddenForAttendedUser": false,
-        "RetentionAction": "Delete",
-        "RetentionPeriod": 30,
-        "StaleRetentionAction": "Delete",
-        "StaleRetentionPeriod": 180,
-        "Tags": [],
-        "EntryPointPath": "Main.xaml",
-        "OrganizationUnitId": folder.id,
-        "OrganizationUnitFullyQualifiedName": folder.fully_qualified_name,
-        "FolderKey": folder.key,
-        "ResourceOverwrites": [],
-    })
-}
-
-fn schedule_dto(s: &Schedule, r: &Release) -> Value {
-    json!({
-        "Id": s.id,
-        "Key": s.key,
-        "Enabled": s.enabled,
-        "Name": s.name,
-        "ReleaseId": r.id,
-        "ReleaseKey": r.key,
-        "ReleaseName": r.name,
-        "PackageName": r.process_key,
-        "RuntimeType": match s.runtime_type { RobotType::Unattended => "Unattended", RobotType::Attended => "Attended" },
-        "StartProcessCron": s.cron.clone().unwrap_or_default(),
-        "StartProcessCronSummary": s.cron.as_ref().map(|_| "Recurring").unwrap_or(""),
-        "TimeZoneId": "UTC",
-        "QueueDefinitionId": s.queue.as_ref().map(|_| s.id),
-        "QueueDefinitionName": s.queue,
-        "RunAsMe": false,
-        "IsConnected": false,
-        "StartStrategy": 1,
-    })
-}
-
 fn robot_type(t: RobotType) -> &'static str {
     match t {
         RobotType::Unattended => "Unattended",
         RobotType::Attended => "Attended",
     }
-}
-
-/// `JobDto` of the swagger, with `FolderKey` (live jobs carry it: a `uip`
-/// capture in UiPath/skills) and `ResourceOverwrites` as the swagger types
-/// it, a JSON string keyed `"Connection.<binding key>"` (the same capture).
-fn job_dto(j: &Job, r: &Release, robot: Option<&Robot>, folder: &Folder) -> Value {
-    let unattended = j.job_type == RobotType::Unattended;
-    let overwrites = (!j.overwrites.is_empty()).then(|| {
-        let map: serde_json::Map<String, Value> = j
-            .overwrites
-            .iter()
-            .map(|o| {
-                (
-                    format!("Connection.{}", o.binding),
-                    json!({
-                        "EntityDisplayName": o.connection_name,
-                        "Level": 0,
-                        "Properties": {"connectionId": o.connection, "folderKey": o.folder, "ConnectionId": o.connection},
-                    }),
-                )
-            })
-            .collect();
-        Value::Object(map).to_string()
-    });
-    json!({
-        "Id": j.id,
-        "Key": j.key,
-        "State": match j.state { JobState::Successful => "Successful", JobState::Faulted => "Faulted" },
-        "JobPriority": "Normal",
-        "SpecificPriorityValue": 45,
-        "Type": robot_type(j.job_type),
-        "RuntimeType": robot_type(j.job_type),
-        "CreationTime": j.created.to_rfc3339(),
-        "StartTime": j.created.to_rfc3339(),
-        "EndTime": j.created.to_rfc3339(),
-        "ReleaseName": r.name,
-        "ProcessType": "Process",
-        "Source": if unattended { "Trigger" } else { "Assistant" },
-        "SourceType": if unattended { "Schedule" } else { "Agent" },
-        "Info": j.info,
-        "HostMachineName": robot.map(|r| r.name.clone()),
-        "Robot": robot.map(|r| json!({"Id": r.id, "Name": r.name, "Type": robot_type(r.robot_type), "HostingType": "Standard"})),
-        "Release": {"Id": r.id, "Key": r.key, "Name": r.name, "ProcessKey": r.process_key, "ProcessVersion": r.process_version},
-        "ResourceOverwrites": overwrites,
-        "OrganizationUnitId": folder.id,
-        "OrganizationUnitFullyQualifiedName": folder.fully_qualified_name,
-        "FolderKey": folder.key,
-    })
-}
-
-fn resources(db: &Db, r: &Release, folder: &Folder, profile: Profile) -> ApiResult<Vec<Value>> {
-    let folders = db.folders()?;
-    let mut out = vec![];
-    for (i, b) in r.bindings.iter().enumerate() {
-        let connector = db.get::<Connector>(&b.connector)?;
-        let connector_name = connector
-            .map(|c| c.name)
-            .unwrap_or_else(|| b.connector.clone());
-        let (conn, configurable) = match &b.mode {
-            BindingMode::Fixed { connection } => {
-                (db.get::<Connection>(&connection.to_string())?, "Fixed")
-            }
-            BindingMode::ByUser => (None, "ByUser"),
-        };
-        let conn_folder = conn
-            .as_ref()
-            .and_then(|c| folders.iter().find(|f| f.key == c.folder));
-        let (validation, error) = match (&b.mode, &conn, conn_folder) {
-            (BindingMode::ByUser, _, _) => ("Success", None),
-            (_, None, _) => ("Unknown", Some("The connection does not exist.")),
-            (_, Some(_), Some(cf)) if cf.is_personal() && cf.key != folder.key => (
-                "Unknown",
-                Some("The connection is in a personal workspace."),
-            ),
-            _ => ("Success", None),
-        };
-        let id = conn.as_ref().map(|c| c.id.to_string());
-        // `SubtypedPackageResource` as UiPathOrch reads it from live tenants
-        // (`OrchEntities.cs`): `FolderId` a number, `IsOverwritable` a bool
-        // whose meaning nothing public explains (sent as true throughout).
-        let mut row = json!({
-            "Id": i + 1,
-            "ResourceId": id,
-            "ResourceName": conn.as_ref().map(|c| c.name.clone()).unwrap_or(connector_name),
-            "ResourceType": "Connection",
-            "Comment": "",
-            "ResourceKey": b.key,
-            "FolderFullyQualifiedName": conn_folder.map(|f| f.fully_qualified_name.clone()),
-            "FolderId": conn_folder.map_or(0, |f| f.id),
-            "FolderType": conn_folder.map(folder_type),
-            "FolderProvisionType": conn_folder.map(|_| "Automatic"),
-            "ValidationResult": validation,
-            "ValidationError": error,
-            "IsOverwritable": true,
-            "Properties": [
-                {"Name": "ConnectionId", "Value": id, "DefaultValue": id, "IsExpression": false},
-                {"Name": "Connector", "Value": b.connector, "DefaultValue": b.connector, "IsExpression": false},
-            ],
-            "Metadata": {
-                "SubType": b.connector,
-                "ActivityName": b.activities.join(", "),
-                "BindingsVersion": "2.2",
-                "SolutionsSupport": "true",
-            },
-        });
-        if profile.has(Extension::ConfigurableField) {
-            // Invented: no public source names the field that holds
-            // "configurable by users".
-            row["Configurable"] = json!(configurable);
-            row["Metadata"]["Connector"] = json!(b.connector);
-            row["Metadata"]["UseConnectionService"] = json!("True");
-        }
-        out.push(row);
-    }
-    Ok(out)
 }
 
 /// `GET orchestrator_/api/status/version`, anonymous: what the official
@@ -473,66 +298,6 @@ pub async fn status_version(State(state): State<Shared>) -> Json<Value> {
     }))
 }
 
-/// Listing jobs counts against the tenant's documented rate limit
-/// ([`crate::rate_limit`]); a request over it is answered 429 with
-/// `Retry-After` in whole seconds, in Orchestrator's error shape.
-fn limit_jobs(state: &Shared, caller: &Caller) -> ApiResult<()> {
-    let window = if caller.user.kind == UserKind::Robot {
-        &state.jobs_limit.automation
-    } else {
-        &state.jobs_limit.people
-    };
-    window.admit(std::time::Instant::now()).map_err(|wait| {
-        let mut e = ApiError::orchestrator(
-            StatusCode::TOO_MANY_REQUESTS,
-            1015,
-            "Too many requests to list jobs: the tenant allows 100 a minute. Wait and try again.",
-        );
-        e.retry_after = Some(wait.as_secs().max(1));
-        e
-    })
-}
-
-/// A folder's jobs as `JobDto`s, newest first.
-fn folder_jobs(db: &Db, folder: &Folder) -> ApiResult<Vec<Value>> {
-    let releases = db.all_in::<Release>(&folder.key.to_string())?;
-    let robots = db.all::<Robot>()?;
-    let mut jobs = db.all_in::<Job>(&folder.key.to_string())?;
-    jobs.sort_by_key(|j| std::cmp::Reverse(j.created));
-    Ok(jobs
-        .iter()
-        .filter_map(|j| {
-            let release = releases.iter().find(|r| r.key == j.release)?;
-            let robot = robots.iter().find(|r| Some(r.key) == j.robot);
-            Some(job_dto(j, release, robot, folder))
-        })
-        .collect())
-}
-
-/// `Jobs/UiPath.Server.Configuration.OData.GetByKey(identifier=…)` (not in the
-/// public swagger; uipath-platform's `jobs.retrieve`): in the folder the
-/// headers name, else in any the caller sees.
-fn job_by_key(db: &Db, caller: &Caller, headers: &HeaderMap, key: &str) -> ApiResult<Value> {
-    let folders = match folder_ref(headers).map_err(|e| bad_request(&e))? {
-        Some(_) => vec![scoped_folder(db, caller, headers)?],
-        None => caller.visible_folders(db)?,
-    };
-    for folder in &folders {
-        if let Some(job) = folder_jobs(db, folder)?.into_iter().find(|j| {
-            j["Key"]
-                .as_str()
-                .is_some_and(|k| k.eq_ignore_ascii_case(key))
-        }) {
-            return Ok(job);
-        }
-    }
-    Err(ApiError::orchestrator(
-        StatusCode::NOT_FOUND,
-        1002,
-        &format!("No job with the key {key} in the folders you can see."),
-    ))
-}
-
 /// `$select=A,B`: only those properties (OData annotations kept).
 fn select(mut item: Value, params: &HashMap<String, String>) -> Value {
     let Some(wanted) = params.get("$select") else {
@@ -546,17 +311,17 @@ fn select(mut item: Value, params: &HashMap<String, String>) -> Value {
     item
 }
 
-/// [`select`] on every item of an OData collection.
-fn select_each(mut listed: Value, params: &HashMap<String, String>) -> Value {
-    if let Some(items) = listed["value"].as_array_mut() {
-        for item in items.iter_mut() {
-            *item = select(std::mem::take(item), params);
-        }
-    }
-    listed
-}
-
 const GET_RESOURCES: &str = "/UiPath.Server.Configuration.OData.GetResources(processKey='";
+
+/// What every entity's route is given.
+struct Request<'a> {
+    state: &'a Shared,
+    caller: &'a Caller,
+    headers: &'a HeaderMap,
+    params: &'a HashMap<String, String>,
+    db: &'a Db,
+    clauses: &'a [Clause],
+}
 
 /// Everything under `/odata/`: entity sets, and the function calls whose
 /// paths hold parentheses (`Releases(1)/…GetResources(processKey='K:V')`).
@@ -581,167 +346,37 @@ pub async fn odata_route(
     }
     let db = state.db();
     let clauses = filters(&params)?;
+    let request = Request {
+        state: &state,
+        caller: &caller,
+        headers: &headers,
+        params: &params,
+        db: &db,
+        clauses: &clauses,
+    };
+    let req = &request;
     match path.as_str() {
-        // Personal workspaces are not among `/odata/Folders` (UiPathOrch reads
-        // them from `/odata/PersonalWorkspaces` and the current user instead).
-        "Folders" => odata(
-            "Folders",
-            filtered(
-                caller
-                    .visible_folders(&db)?
-                    .iter()
-                    .filter(|f| !f.is_personal())
-                    .map(|f| with_create_permission(folder_dto(f), f, &caller, state.profile))
-                    .collect(),
-                &clauses,
-            )?,
-            &params,
-        ),
-        "Users/UiPath.Server.Configuration.OData.GetCurrentUser" => {
-            Ok(Json(user_dto(&caller.user)))
-        }
-        // Not in the public swagger; what the official `uipath` CLI and
-        // UiPathOrch read: `PersonalWorkspace` and the misspelt
-        // `PersonalWorskpaceFeedId` (so on the wire: "ISSUE: TYPO" in
-        // UiPathOrch's `OrchEntities.cs`).
+        "Folders" => folders::list(req),
+        "Users/UiPath.Server.Configuration.OData.GetCurrentUser" => users::current(req),
         "Users/UiPath.Server.Configuration.OData.GetCurrentUserExtended" => {
-            let mut user = user_dto(&caller.user);
-            let workspace = db
-                .all::<Folder>()?
-                .into_iter()
-                .find(|f| f.is_personal() && f.owner == Some(caller.user.key));
-            user["PersonalWorkspace"] = workspace.as_ref().map(folder_dto).unwrap_or(Value::Null);
-            user["PersonalWorskpaceFeedId"] = workspace.as_ref().map_or(Value::Null, |f| {
-                json!(crate::scenario::key(&format!("feed/{}", f.key)))
-            });
-            Ok(Json(select(user, &params)))
+            users::current_extended(req)
         }
         "Releases" | "Releases/UiPath.Server.Configuration.OData.ListReleases" => {
-            let folder = scoped_folder(&db, &caller, &headers)?;
-            let items = db
-                .all_in::<Release>(&folder.key.to_string())?
-                .iter()
-                .map(|r| release_dto(r, &folder))
-                .collect();
-            odata("Releases", filtered(items, &clauses)?, &params)
+            releases::list(req)
         }
-        "ProcessSchedules" => {
-            let folder = scoped_folder(&db, &caller, &headers)?;
-            let releases: Vec<Release> = db.all_in::<Release>(&folder.key.to_string())?;
-            let items = db
-                .all_in::<Schedule>(&folder.key.to_string())?
-                .iter()
-                .filter_map(|s| {
-                    releases
-                        .iter()
-                        .find(|r| r.key == s.release)
-                        .map(|r| schedule_dto(s, r))
-                })
-                .collect();
-            odata("ProcessSchedules", filtered(items, &clauses)?, &params)
-        }
-        "Robots" => {
-            let folder = match folder_ref(&headers).map_err(|e| bad_request(&e))? {
-                Some(_) => Some(scoped_folder(&db, &caller, &headers)?),
-                None => None,
-            };
-            let visible: Vec<_> = match folder {
-                Some(_) => vec![],
-                None => caller.visible_folders(&db)?.iter().map(|f| f.key).collect(),
-            };
-            let machines = db.all::<Machine>()?;
-            let users = db.all::<User>()?;
-            let items = db
-                .all::<Robot>()?
-                .iter()
-                .filter(|r| match &folder {
-                    Some(f) => r.folders.contains(&f.key),
-                    None => r.folders.iter().any(|k| visible.contains(k)),
-                })
-                .map(|r| {
-                    let machine = machines.iter().find(|m| Some(m.key) == r.machine);
-                    let user = users.iter().find(|u| u.key == r.user);
-                    json!({
-                        "Id": r.id,
-                        "Key": r.key,
-                        "Name": r.name,
-                        "MachineName": machine.map(|m| m.name.clone()),
-                        "MachineId": machine.map(|m| m.id),
-                        "Username": user.map(|u| u.user_name.clone()),
-                        "UserId": user.map(|u| u.id),
-                        "Type": match r.robot_type { RobotType::Unattended => "Unattended", RobotType::Attended => "Attended" },
-                        "ProvisionType": "Automatic",
-                        "Description": "",
-                    })
-                })
-                .collect();
-            odata("Robots", filtered(items, &clauses)?, &params)
-        }
-        "Jobs" => {
-            limit_jobs(&state, &caller)?;
-            // Newest first, the order the real clients ask for; other orders are refused
-            // rather than silently ignored.
-            if let Some(order) = params.get("$orderby")
-                && !order.eq_ignore_ascii_case("CreationTime desc")
-            {
-                return Err(bad_request(&format!(
-                    "The sandbox orders jobs by \"CreationTime desc\" only, not {order:?}."
-                )));
-            }
-            let folder = scoped_folder(&db, &caller, &headers)?;
-            let items = folder_jobs(&db, &folder)?;
-            let listed = odata("Jobs", filtered(items, &clauses)?, &params)?;
-            Ok(Json(select_each(listed.0, &params)))
-        }
-        "Machines" => {
-            let items = db
-                .all::<Machine>()?
-                .iter()
-                .map(|m| json!({"Id": m.id, "Key": m.key, "Name": m.name, "Type": "Standard", "UnattendedSlots": m.unattended_slots, "NonProductionSlots": 0, "HeadlessSlots": 0}))
-                .collect();
-            odata("Machines", filtered(items, &clauses)?, &params)
-        }
+        "ProcessSchedules" => schedules::list(req),
+        "Robots" => robots::list(req),
+        "Jobs" => jobs::list(req),
+        "Machines" => machines::list(req),
         other => {
             if let Some(identifier) = other
                 .strip_prefix("Jobs/UiPath.Server.Configuration.OData.GetByKey(identifier=")
                 .and_then(|s| s.strip_suffix(')'))
             {
-                return job_by_key(&db, &caller, &headers, identifier.trim_matches('\''))
-                    .map(|job| Json(select(job, &params)));
+                return jobs::by_key(req, identifier);
             }
             if let Some((head, tail)) = other.split_once(GET_RESOURCES) {
-                let id = head
-                    .strip_prefix("Releases(")
-                    .and_then(|s| s.strip_suffix(')'))
-                    .and_then(|s| s.parse::<i64>().ok())
-                    .ok_or_else(|| {
-                        bad_request(
-                            "Expected Releases(<id>)/…GetResources(processKey='<key>:<version>').",
-                        )
-                    })?;
-                let process_key = tail.strip_suffix("')").unwrap_or(tail);
-                let folder = scoped_folder(&db, &caller, &headers)?;
-                let release = db
-                    .all_in::<Release>(&folder.key.to_string())?
-                    .into_iter()
-                    .find(|r| r.id == id)
-                    .ok_or_else(|| {
-                        ApiError::orchestrator(
-                            StatusCode::NOT_FOUND,
-                            1002,
-                            "The process does not exist in this folder.",
-                        )
-                    })?;
-                if process_key != format!("{}:{}", release.process_key, release.process_version) {
-                    return Err(ApiError::orchestrator(
-                        StatusCode::NOT_FOUND,
-                        1002,
-                        "No package with that key and version for this process.",
-                    ));
-                }
-                return Ok(Json(
-                    json!({"value": resources(&db, &release, &folder, state.profile)?}),
-                ));
+                return releases::resources_of(req, head, tail);
             }
             Err(ApiError::orchestrator(
                 StatusCode::NOT_FOUND,

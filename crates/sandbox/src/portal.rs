@@ -15,8 +15,9 @@ use axum::extract::{Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 
+use crate::html::{PAGE_STYLE, escape};
 use crate::http::Shared;
-use crate::identity::{PAGE_STYLE, authenticate, escape};
+use crate::identity::authenticate;
 use crate::model::{Connector, Folder};
 
 fn html(status: StatusCode, body: String) -> Response {

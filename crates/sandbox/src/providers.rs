@@ -24,6 +24,17 @@
 use serde_json::Value;
 
 /// The sandbox's own confidential client at its identity server.
+/// Scopes only an administrator may grant (Microsoft Graph marks these
+/// "admin consent required" in many tenants).
+pub const ADMIN_ONLY_SCOPES: &[&str] = &[
+    "Mail.Read.Shared",
+    "Mail.ReadWrite.Shared",
+    "Mail.Send.Shared",
+    "Sites.Read.All",
+    "Sites.ReadWrite.All",
+    "Directory.Read.All",
+];
+
 pub const CONNECTORS_CLIENT_ID: &str = "sandbox-connectors";
 pub const CONNECTORS_CLIENT_NAME: &str = "Connections Assistant sandbox connector";
 
@@ -352,11 +363,7 @@ pub fn create_scopes(connector: &str, shared_mailbox: bool) -> Vec<String> {
             .iter()
             .filter(|s| s.starts_with("Mail.") && !s.ends_with(".Shared"))
             .map(|s| format!("{s}.Shared"))
-            .filter(|s| {
-                crate::consent::ADMIN_ONLY_SCOPES
-                    .iter()
-                    .any(|k| k.eq_ignore_ascii_case(s))
-            })
+            .filter(|s| ADMIN_ONLY_SCOPES.iter().any(|k| k.eq_ignore_ascii_case(s)))
             .collect();
         for s in shared {
             if !scopes.contains(&s) {

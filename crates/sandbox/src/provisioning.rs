@@ -47,9 +47,11 @@ use crate::providers::{
     CONNECTORS_CLIENT_ID, CONNECTORS_CLIENT_NAME, Provider, ProviderOverride, fixed_template,
     from_discovery,
 };
+use crate::runtime::Flights;
+pub use crate::runtime::Runtime;
 use crate::scenario::{BYO_CLIENT_ID, BYO_CLIENT_SECRET};
 use crate::secrets::{hash_secret, random_token};
-use crate::tokens::{ConnectionSecret, ConnectionTokens, Flights, NewTokens, SecretKind};
+use crate::tokens::{ConnectionSecret, ConnectionTokens, NewTokens, SecretKind};
 use crate::vault::Vault;
 
 mod api;
@@ -77,19 +79,6 @@ impl Default for Provisioning {
             session_lifetime: Duration::from_secs(600),
         }
     }
-}
-
-/// What the running sandbox needs for reconnects.
-#[derive(Debug)]
-pub struct Runtime {
-    pub provider: Provider,
-    /// The provider is the sandbox's own identity server (no override).
-    pub builtin: bool,
-    pub vault: Vault,
-    pub http: reqwest::Client,
-    pub session_lifetime: Duration,
-    /// Per-connection single-flight refreshes (`tokens.rs`).
-    pub flights: Flights,
 }
 
 /// Registers the sandbox's own confidential client at its identity server,

@@ -30,8 +30,7 @@
 //! [`Vault`].
 
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::atomic::Ordering;
 
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
@@ -41,13 +40,14 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use uuid::Uuid;
 
-use crate::db::{Db, DbError, DbResult, Document};
+use crate::db::{Db, DbResult, Document};
 use crate::http::{ApiError, ApiResult, Caller, Shared};
 use crate::integration::{SERVER_ERROR, cns, find_visible, state_name};
 use crate::model::{AuthType, Connection, ConnectionState, Failure, Folder, UserKind};
 use crate::oauth_client::{StepError, client_credentials, refresh};
 use crate::profile::Extension;
 use crate::providers::{Provider, app_scopes};
+pub(crate) use crate::runtime::RefreshError;
 use crate::secrets::random_token;
 use crate::vault::{Vault, VaultError};
 
@@ -186,26 +186,6 @@ impl ConnectionSecret {
     }
 }
 
-/// Why a connection has no usable token now.
-#[derive(Debug, Clone)]
-pub(crate) enum RefreshError {
-    /// The connection is not Enabled (or became Expired/Failed refreshing):
-    /// its recorded failure says why.
-    Broken,
-    /// Its tokens were sealed by an earlier run of the sandbox (the key is gone).
-    Unreadable,
-    /// The provider could not be asked, or answered something unexpected;
-    /// the connection is unchanged.
-    Provider(StepError),
-    Db(String),
-}
-
-impl From<DbError> for RefreshError {
-    fn from(e: DbError) -> Self {
-        Self::Db(e.to_string())
-    }
-}
-
 /// An access token to hand out.
 #[derive(Clone)]
 pub(crate) struct TokenView {
@@ -238,43 +218,6 @@ impl TokenView {
     fn valid(&self, now: DateTime<Utc>) -> bool {
         self.expires_at
             .is_none_or(|at| at > now + Duration::seconds(10))
-    }
-}
-
-/// One connection's refresh: at most one at a time, its outcome shared.
-#[derive(Debug, Default)]
-pub struct Flight {
-    /// Refreshes finished so far.
-    finished: AtomicU64,
-    /// Held while refreshing; holds the last refresh's failure (`None`: it
-    /// succeeded, and the tokens it stored are the answer).
-    last: tokio::sync::Mutex<Option<RefreshError>>,
-}
-
-/// Every connection's [`Flight`], made on first use.
-#[derive(Debug, Default)]
-pub struct Flights {
-    map: Mutex<HashMap<Uuid, Arc<Flight>>>,
-}
-
-impl Flights {
-    /// Refreshes of `connection` finished so far (none if it never had a
-    /// flight), without making one: most connections never need one.
-    fn finished(&self, connection: Uuid) -> u64 {
-        self.map
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .get(&connection)
-            .map_or(0, |f| f.finished.load(Ordering::SeqCst))
-    }
-
-    fn get(&self, connection: Uuid) -> Arc<Flight> {
-        self.map
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .entry(connection)
-            .or_default()
-            .clone()
     }
 }
 
@@ -427,7 +370,7 @@ async fn refresh_now(state: &Shared, id: Uuid) -> Result<TokenView, RefreshError
 /// refresh token replacing the old one), or the connection's failure.
 fn store_outcome(
     db: &Db,
-    rt: &crate::provisioning::Runtime,
+    rt: &crate::runtime::Runtime,
     doc: &ConnectionTokens,
     old: &Value,
     answer: Result<Value, StepError>,

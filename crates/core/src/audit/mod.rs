@@ -5,7 +5,6 @@
 //! package), then judged by pure [`rules`]; the results render as a table,
 //! JSON or SARIF ([`sarif`]) in the CLI and as the Audit view in the app.
 
-pub mod accounts;
 pub mod fetch;
 pub mod finding;
 pub mod model;

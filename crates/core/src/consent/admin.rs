@@ -8,8 +8,8 @@
 
 use url::Url;
 
+use crate::auth::sign_in::query_param as param;
 use crate::failure::admin_consent_url;
-use crate::sign_in::query_param as param;
 
 pub fn link(authorize: &Url) -> Option<Url> {
     let client_id = param(authorize, "client_id")?;

@@ -221,7 +221,7 @@ fn callback_error(auth_url: &Url, url: &Url) -> Option<WireError> {
     if url.origin() != auth_url.origin() || !url.path().ends_with("/provisioning_/callback") {
         return None;
     }
-    let param = |name: &str| crate::sign_in::query_param(url, name);
+    let param = |name: &str| crate::auth::sign_in::query_param(url, name);
     let code = param("error")?;
     let message = param("error_description");
     let provider_code = message.as_deref().and_then(|m| {

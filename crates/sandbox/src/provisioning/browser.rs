@@ -16,8 +16,8 @@ use uuid::Uuid;
 
 use super::{AuthSession, Runtime, Stage, callback_url, now_ms, session_record, settle};
 use crate::db::{Db, DbResult};
+use crate::html::{PAGE_STYLE, escape};
 use crate::http::Shared;
-use crate::identity::{PAGE_STYLE, escape};
 use crate::oauth_client::{StepError, authorize_url, exchange};
 use crate::providers::Provider;
 use crate::secrets::{pkce_s256, random_token, sha256_hex};

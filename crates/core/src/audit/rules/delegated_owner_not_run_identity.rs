@@ -5,7 +5,7 @@
 //! that person leaves or changes their password.
 
 use super::{Bound, Context, Rule};
-use crate::audit::accounts::same_account;
+use crate::accounts::same_account;
 use crate::audit::finding::{Finding, Severity};
 use crate::audit::model::{is_delegated, plural};
 

@@ -21,14 +21,14 @@ use oauth2::basic::{BasicClient, BasicErrorResponseType};
 use oauth2::{ClientId, RefreshToken, RequestTokenError, TokenResponse, TokenUrl};
 use serde::{Deserialize, Serialize};
 
+use crate::auth::session::{SignInError, explain, http, token_http, token_url};
+use crate::auth::sign_in::TokenSet;
+use crate::auth::token_http::Repeat;
 use crate::error::{ApiError, ErrorCode};
 use crate::keychain::{KeychainError, SecretStore};
 use crate::refresh_lock::{LockError, RefreshLock};
 use crate::secret::Secret;
-use crate::session::{SignInError, explain, http, token_http, token_url};
-use crate::sign_in::TokenSet;
 use crate::tenant_url::TenantUrl;
-use crate::token_http::Repeat;
 
 /// Refresh this long before the access token expires, or a quarter of its
 /// lifetime when that is shorter (else short-lived tokens refresh every call).

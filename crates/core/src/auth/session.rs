@@ -13,14 +13,11 @@ use oauth2::{
 
 use std::time::Duration;
 
-use serde::Serialize;
-use ts_rs::TS;
-
 use crate::error::{ApiError, ErrorCode};
 use crate::secret::Secret;
 
+use crate::auth::token_http::{Repeat, TokenHttp};
 use crate::tenant_url::TenantUrl;
-use crate::token_http::{Repeat, TokenHttp};
 
 /// Everything the app reads: folders, processes and triggers, robots,
 /// machines, users, connections and connectors.
@@ -106,7 +103,7 @@ pub fn token_url(tenant: &TenantUrl) -> String {
 pub(crate) fn http() -> Result<reqwest::Client, SignInError> {
     reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
-        .timeout(crate::tenant_client::REQUEST_TIMEOUT)
+        .timeout(crate::retry::REQUEST_TIMEOUT)
         .build()
         .map_err(|e| SignInError::Unreachable {
             url: String::new(),
@@ -200,7 +197,7 @@ impl AppToken {
     /// Not yet within the kept sessions' margin of running out, or a
     /// quarter of its lifetime when that is shorter.
     fn fresh(&self) -> bool {
-        let margin = Duration::from_secs(crate::token_session::MARGIN_SECS.unsigned_abs())
+        let margin = Duration::from_secs(crate::auth::token_session::MARGIN_SECS.unsigned_abs())
             .min(self.lifetime / 4);
         tokio::time::Instant::now() + margin < self.expires_at
     }
@@ -292,20 +289,4 @@ impl AppSession {
         }
         self.renew(&mut token).await
     }
-}
-
-/// Who is signed in where, as the app shows it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
-#[ts(export)]
-#[serde(rename_all = "camelCase")]
-pub struct SessionInfo {
-    pub tenant: TenantUrl,
-    /// The signed-in account's name and email, e.g. "Alex Attended <alex@contoso.example>".
-    pub user: String,
-    /// Its email alone, to tell its own connections from others'.
-    pub email: Option<String>,
-    /// The built-in sandbox tenant rather than a real one.
-    pub sandbox: bool,
-    /// What the tenant offers (the capability probe at sign-in).
-    pub capabilities: crate::capabilities::Capabilities,
 }

@@ -10,7 +10,7 @@
 
 use std::collections::HashSet;
 
-use crate::audit::accounts::same_account;
+use crate::accounts::same_account;
 use crate::connections::ConnectionRow;
 
 /// Who the signed-in user is, to tell their connections from others'.

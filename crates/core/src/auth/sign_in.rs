@@ -15,10 +15,10 @@ use oauth2::{
 };
 use url::Url;
 
+use crate::auth::session::{SignInError, explain, token_http, token_url};
+use crate::auth::token_http::Repeat;
 use crate::secret::Secret;
-use crate::session::{SignInError, explain, token_http, token_url};
 use crate::tenant_url::TenantUrl;
-use crate::token_http::Repeat;
 
 /// The tokens of a signed-in session.
 #[derive(Debug)]
@@ -304,7 +304,7 @@ impl AnswerCheck {
 /// fetched promises nothing, as for servers that predate the RFC.
 async fn promises_iss(issuer: &str) -> bool {
     let url = format!("{issuer}/.well-known/openid-configuration");
-    let Ok(client) = crate::session::http() else {
+    let Ok(client) = crate::auth::session::http() else {
         return false;
     };
     let metadata = match client.get(&url).send().await {

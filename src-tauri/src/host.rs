@@ -15,11 +15,11 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
+use connassist_core::auth::sign_in::TokenSet;
 use connassist_core::consent::ConsentView;
 use connassist_core::health::round::HealthRounds;
 use connassist_core::health::watch::{Notice, OpenRequest, badge_text};
 use connassist_core::settings::{Settings, SettingsFile};
-use connassist_core::auth::sign_in::TokenSet;
 use connassist_core::{ApiError, TenantUrl};
 use url::Url;
 

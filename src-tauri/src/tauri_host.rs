@@ -10,9 +10,9 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
+use connassist_core::auth::sign_in::TokenSet;
 use connassist_core::consent::{ConsentView, Observed};
 use connassist_core::health::watch::Notice;
-use connassist_core::auth::sign_in::TokenSet;
 use connassist_core::{ApiError, ErrorCode, TenantUrl};
 use tauri::{AppHandle, Manager, Runtime};
 use tokio::sync::mpsc;

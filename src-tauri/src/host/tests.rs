@@ -11,6 +11,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use connassist_core::auth::sign_in::TokenSet;
+use connassist_core::auth::token_session::TokenSession;
 use connassist_core::connections::{ConnectionRow, ConnectionState, ListEvent};
 use connassist_core::consent::creating::CreateStep;
 use connassist_core::consent::{ConsentView, Observed};
@@ -19,8 +21,6 @@ use connassist_core::health::HealthEvent;
 use connassist_core::health::export::ExportFormat;
 use connassist_core::health::watch::{Notice, OpenRequest};
 use connassist_core::keychain::MemoryStore;
-use connassist_core::auth::sign_in::TokenSet;
-use connassist_core::auth::token_session::TokenSession;
 use connassist_core::{ApiError, ErrorCode, Secret, TenantUrl};
 use connassist_sandbox::{Config, PUBLIC_CLIENT_ID, Profile, Sandbox};
 use url::Url;

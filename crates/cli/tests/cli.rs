@@ -1,8 +1,7 @@
 //! Runs the built `connassist` binary as a user or a script would.
 
-mod support;
-
 use assert_cmd::Command;
+use connassist_testkit::process::{Signal, send_signal};
 use predicates::prelude::*;
 
 fn connassist() -> Command {
@@ -110,7 +109,7 @@ fn sandbox_serves_the_tenant_and_prints_its_url_first() {
     assert!(response.starts_with("HTTP/1.1 401"), "{response}");
     assert!(response.contains("no bearer token"), "{response}");
 
-    support::send_signal(&child, "TERM");
+    send_signal(&child, Signal::SIGTERM);
     let status = child.wait().unwrap();
     let mut stderr = String::new();
     child
@@ -183,7 +182,7 @@ fn a_sigterm_right_after_the_url_still_stops_the_sandbox_cleanly() {
         std::io::BufReader::new(child.stdout.take().unwrap())
             .read_line(&mut first)
             .unwrap();
-        support::send_signal(&child, "TERM");
+        send_signal(&child, Signal::SIGTERM);
         let status = child.wait().unwrap();
         assert!(status.success(), "round {round}: {status:?}");
     }

@@ -9,11 +9,10 @@
 // A panic in a test is its failure.
 #![allow(clippy::unwrap_used)]
 
-mod support;
-
 use std::process::Stdio;
 
-use support::{answer_consent, connassist};
+use connassist_testkit::consent::answer_consent;
+use connassist_testkit::process::connassist;
 
 /// Runs `connassist --sandbox --sandbox-profile extended --sandbox-user USER
 /// ARGS…` with `env`, to the end.
@@ -186,7 +185,8 @@ async fn a_documented_tenant_hands_over_to_its_own_page_and_the_connection_is_pi
         page.contains("/orchestrator_/?fid="),
         "the folder's page: {page}"
     );
-    support::add_on_tenant_page(&page, "hana", "uipath-microsoft-onedrive").await;
+    connassist_testkit::consent::add_on_tenant_page(&page, "hana", "uipath-microsoft-onedrive")
+        .await;
     let mut rest = String::new();
     stdout.read_to_string(&mut rest).unwrap();
     let mut stderr = String::new();

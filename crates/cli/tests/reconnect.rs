@@ -9,10 +9,9 @@
 // Helpers below unwrap: a panic there is the calling test failing.
 #![allow(clippy::unwrap_used)]
 
-mod support;
-
 use connassist_sandbox::scenario::key;
-use support::{answer_consent, connassist};
+use connassist_testkit::consent::answer_consent;
+use connassist_testkit::process::connassist;
 
 /// Runs `connassist reconnect` for `connection` as `user` on a sandbox of
 /// `profile`, answering its consent.

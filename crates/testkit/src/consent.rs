@@ -317,25 +317,14 @@ pub async fn add_on_tenant_page(start: &str, user: &str, connector: &str) -> Url
 /// Answers, as `user`, the consent whose address `child` prints on its first
 /// line of stdout, then waits for it to exit: the consent's last page, the
 /// exit code, the rest of stdout and stderr.
+#[cfg(unix)]
 pub async fn answer_consent(
     child: &mut std::process::Child,
     user: &str,
     accept: bool,
 ) -> (Url, i32, String, String) {
-    use std::io::{BufRead, BufReader, Read};
-    let mut stdout = BufReader::new(child.stdout.take().unwrap());
-    let mut first = String::new();
-    stdout.read_line(&mut first).unwrap();
-    let done = consent(first.trim(), user, accept).await;
-    let mut rest = String::new();
-    stdout.read_to_string(&mut rest).unwrap();
-    let mut stderr = String::new();
-    child
-        .stderr
-        .take()
-        .unwrap()
-        .read_to_string(&mut stderr)
-        .unwrap();
-    let status = child.wait().unwrap();
-    (done, status.code().unwrap_or(-1), rest, stderr)
+    let (address, stdout) = crate::process::first_line(child);
+    let done = consent(&address, user, accept).await;
+    let (code, rest, stderr) = crate::process::finish(child, stdout);
+    (done, code.unwrap_or(-1), rest, stderr)
 }

@@ -3,11 +3,11 @@
 //! even what a daemon started), a private D-Bus session bus, and the built
 //! `connassist` and `connassist-app` binaries.
 
-use std::io::{BufRead, BufReader};
+use std::io::{BufRead, BufReader, Read};
 use std::os::unix::fs::PermissionsExt;
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, ChildStdout, Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
@@ -170,4 +170,28 @@ pub fn connassist(args: &[&str]) -> Child {
         .stderr(Stdio::piped())
         .spawn()
         .expect("connassist runs")
+}
+
+/// The first line `child` prints on stdout (a URL, a consent address),
+/// trimmed, and the rest of its stdout to read later.
+pub fn first_line(child: &mut Child) -> (String, BufReader<ChildStdout>) {
+    let mut stdout = BufReader::new(child.stdout.take().expect("stdout is piped"));
+    let mut line = String::new();
+    stdout.read_line(&mut line).expect("stdout is readable");
+    (line.trim().to_owned(), stdout)
+}
+
+/// Waits for `child` to end: its exit code (`None` when a signal ended it),
+/// the rest of `stdout` and all of its stderr (empty when not piped).
+pub fn finish(child: &mut Child, mut stdout: impl Read) -> (Option<i32>, String, String) {
+    let mut rest = String::new();
+    stdout
+        .read_to_string(&mut rest)
+        .expect("stdout is readable");
+    let mut stderr = String::new();
+    if let Some(mut err) = child.stderr.take() {
+        err.read_to_string(&mut stderr).expect("stderr is readable");
+    }
+    let status = child.wait().expect("the process is ours to wait for");
+    (status.code(), rest, stderr)
 }

@@ -18,9 +18,10 @@
 //!   daemons and CLI runs behind it; [`cli_login`]: `connassist login` driven
 //!   through the sandbox's form into that keychain.
 //!
-//! Only ever a dev-dependency. Its helpers panic where a test would fail
-//! (an unexpected page, a refused request): a panic here is the calling test
-//! failing, with the helper's message and location.
+//! Only ever a dev-dependency. Its HTTP helpers panic where a test would
+//! fail (an unexpected page, a refused request): a panic here is the calling
+//! test failing, with the helper's message and location. Starting processes
+//! and the keychain returns [`Result`] instead, which the e2e harness passes on.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 pub mod browser;

@@ -7,86 +7,24 @@
 //! `tauri-driver` with Debian's `WebKitWebDriver`. [`Desktop::open_app`] then
 //! launches the built app through WebDriver and returns a client for its window.
 
-use std::io::{BufRead, BufReader};
 use std::net::{TcpListener, TcpStream};
-use std::os::unix::fs::PermissionsExt;
-use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::sync::mpsc;
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 pub mod shell;
 
+// The processes, the keychain and the built binaries are the test kit's,
+// shared with the CLI's tests; re-exported under the names tests use here.
+pub use connassist_testkit::keychain::Keychain;
+use connassist_testkit::keychain::spawn_keyring;
+use connassist_testkit::process::{START_TIMEOUT, Service, private_dirs, spawn_bus};
+pub use connassist_testkit::process::{Signal, app_binary, cli_binary};
+pub use connassist_testkit::{Error, Result};
 use fantoccini::{Client, ClientBuilder};
-pub use nix::sys::signal::Signal;
-use nix::sys::signal::killpg;
 use nix::unistd::Pid;
-
-pub type Error = Box<dyn std::error::Error + Send + Sync>;
-pub type Result<T> = std::result::Result<T, Error>;
-
-const START_TIMEOUT: Duration = Duration::from_secs(20);
 /// `identifier` in src-tauri/tauri.conf.json: names the app's folders.
 pub const APP_IDENTIFIER: &str = "io.connassist.desktop";
-
-/// A child process in its own process group, killed with the group on drop.
-#[derive(Debug)]
-struct Service {
-    name: &'static str,
-    child: Child,
-}
-
-impl Service {
-    fn spawn(name: &'static str, cmd: &mut Command) -> Result<Self> {
-        let child = cmd.process_group(0).spawn().map_err(|e| {
-            format!("cannot start {name} ({cmd:?}): {e}. Run scripts/test, which installs it.")
-        })?;
-        Ok(Self { name, child })
-    }
-
-    /// Reads the first line the service prints on stdout (a display number, a bus address).
-    fn first_line(&mut self) -> Result<String> {
-        let stdout = self
-            .child
-            .stdout
-            .take()
-            .ok_or_else(|| format!("{}: stdout is not piped", self.name))?;
-        let (tx, rx) = mpsc::channel();
-        std::thread::spawn(move || {
-            let mut line = String::new();
-            let _ = BufReader::new(stdout).read_line(&mut line);
-            let _ = tx.send(line);
-        });
-        let line = rx
-            .recv_timeout(START_TIMEOUT)
-            .map_err(|_| format!("{} printed nothing within {START_TIMEOUT:?}", self.name))?;
-        let line = line.trim().to_owned();
-        if line.is_empty() {
-            return Err(format!("{} exited before it was ready", self.name).into());
-        }
-        Ok(line)
-    }
-}
-
-impl Drop for Service {
-    fn drop(&mut self) {
-        if let Ok(pid) = i32::try_from(self.child.id()) {
-            let _ = killpg(Pid::from_raw(pid), Signal::SIGTERM);
-        }
-        let deadline = Instant::now() + Duration::from_secs(3);
-        while Instant::now() < deadline {
-            if let Ok(Some(_)) = self.child.try_wait() {
-                return;
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        if let Ok(pid) = i32::try_from(self.child.id()) {
-            let _ = killpg(Pid::from_raw(pid), Signal::SIGKILL);
-        }
-        let _ = self.child.wait();
-    }
-}
 
 /// A private desktop session with tauri-driver listening on loopback.
 #[derive(Debug)]
@@ -102,123 +40,6 @@ pub struct Desktop {
     pub display: String,
     bus_address: String,
     webdriver_url: String,
-}
-
-/// A private session bus whose socket lives in `dir/bus`.
-fn spawn_bus(dir: &Path) -> Result<(Service, String)> {
-    let mut bus = Service::spawn(
-        "dbus-daemon",
-        Command::new("dbus-daemon")
-            .args(["--session", "--nofork", "--nopidfile", "--print-address=1"])
-            .arg(format!("--address=unix:dir={}", dir.join("bus").display()))
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null()),
-    )?;
-    let address = bus.first_line()?;
-    Ok((bus, address))
-}
-
-/// GNOME Keyring as the Secret Service on `bus_address`, its keyring created
-/// and unlocked under `dir/data`; returns once the service answers on the bus.
-fn spawn_keyring(bus_address: &str, dir: &Path) -> Result<Service> {
-    let mut keyring = Service::spawn(
-        "gnome-keyring-daemon",
-        Command::new("gnome-keyring-daemon")
-            .args(["--foreground", "--unlock", "--components=secrets"])
-            .env("DBUS_SESSION_BUS_ADDRESS", bus_address)
-            .env("XDG_DATA_HOME", dir.join("data"))
-            .env("XDG_RUNTIME_DIR", dir.join("runtime"))
-            .stdin(Stdio::piped())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null()),
-    )?;
-    // The keyring's password, then end of input: it creates and unlocks the login keyring.
-    if let Some(mut stdin) = keyring.child.stdin.take() {
-        use std::io::Write;
-        stdin.write_all(b"test-keyring-password")?;
-    }
-    wait_for_bus_name(
-        bus_address,
-        "org.freedesktop.secrets",
-        "gnome-keyring-daemon",
-    )?;
-    Ok(keyring)
-}
-
-/// Returns once `name` is owned on the bus at `bus_address` (`who` should
-/// take it), or fails after [`START_TIMEOUT`].
-fn wait_for_bus_name(bus_address: &str, name: &str, who: &str) -> Result<()> {
-    let deadline = Instant::now() + START_TIMEOUT;
-    loop {
-        let owned = Command::new("dbus-send")
-            .env("DBUS_SESSION_BUS_ADDRESS", bus_address)
-            .args([
-                "--session",
-                "--print-reply",
-                "--dest=org.freedesktop.DBus",
-                "/org/freedesktop/DBus",
-                "org.freedesktop.DBus.NameHasOwner",
-                &format!("string:{name}"),
-            ])
-            .output()?;
-        if String::from_utf8_lossy(&owned.stdout).contains("boolean true") {
-            return Ok(());
-        }
-        if Instant::now() > deadline {
-            return Err(format!("{who} did not take {name} on the bus in time").into());
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
-}
-
-fn private_dirs() -> Result<tempfile::TempDir> {
-    let dirs = tempfile::Builder::new()
-        .prefix("connassist-e2e-")
-        .tempdir()?;
-    for sub in ["data", "config", "cache", "runtime", "bus", "tmp"] {
-        std::fs::create_dir_all(dirs.path().join(sub))?;
-    }
-    std::fs::set_permissions(
-        dirs.path().join("runtime"),
-        std::fs::Permissions::from_mode(0o700),
-    )?;
-    Ok(dirs)
-}
-
-/// A private D-Bus session with an unlocked GNOME Keyring answering as the
-/// Secret Service, in fresh XDG folders: the real OS keychain, isolated.
-#[derive(Debug)]
-pub struct Keychain {
-    _keyring: Service,
-    _bus: Service,
-    pub dirs: tempfile::TempDir,
-    bus_address: String,
-}
-
-impl Keychain {
-    pub fn start() -> Result<Self> {
-        let dirs = private_dirs()?;
-        let (bus, bus_address) = spawn_bus(dirs.path())?;
-        let keyring = spawn_keyring(&bus_address, dirs.path())?;
-        Ok(Self {
-            _keyring: keyring,
-            _bus: bus,
-            dirs,
-            bus_address,
-        })
-    }
-
-    /// A command that sees this keychain (and nothing of the user's).
-    pub fn command(&self, program: &Path) -> Command {
-        let mut cmd = Command::new(program);
-        cmd.env("DBUS_SESSION_BUS_ADDRESS", &self.bus_address)
-            .env("XDG_DATA_HOME", self.dirs.path().join("data"))
-            .env("XDG_CONFIG_HOME", self.dirs.path().join("config"))
-            .env("XDG_CACHE_HOME", self.dirs.path().join("cache"))
-            .env("XDG_RUNTIME_DIR", self.dirs.path().join("runtime"))
-            .env_remove("CONNASSIST_CLIENT_SECRET");
-        cmd
-    }
 }
 
 /// The environment of this private session: display, bus, XDG folders.
@@ -248,7 +69,7 @@ impl Desktop {
     pub fn start_with_env(env: &[(&str, &str)]) -> Result<Self> {
         // Already installed by an earlier test in this process: fine.
         let _ = rustls::crypto::ring::default_provider().install_default();
-        let dirs = private_dirs()?;
+        let dirs = private_dirs("connassist-e2e-")?;
 
         let mut display = Service::spawn(
             "Xvfb",
@@ -410,23 +231,6 @@ impl Desktop {
             })?;
         Ok(client)
     }
-}
-
-/// The debug build of the `connassist` CLI in this workspace's target directory.
-pub fn cli_binary() -> PathBuf {
-    app_binary().with_file_name("connassist")
-}
-
-/// The debug build of the desktop app in this workspace's target directory.
-pub fn app_binary() -> PathBuf {
-    // Integration tests run from <target>/debug/deps/<test>-<hash>.
-    let exe = std::env::current_exe().unwrap_or_default();
-    let profile_dir = exe
-        .parent()
-        .and_then(Path::parent)
-        .map(Path::to_path_buf)
-        .unwrap_or_default();
-    profile_dir.join("connassist-app")
 }
 
 /// `$TAURI_DRIVER`, else the copy scripts/test installs, else `tauri-driver` on PATH.

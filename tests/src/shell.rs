@@ -15,7 +15,8 @@ use std::time::Duration;
 use tokio::sync::watch;
 use zbus::zvariant::{OwnedValue, Value};
 
-use crate::{Desktop, Result, Service, eventually};
+use crate::{Desktop, Result, eventually};
+use connassist_testkit::process::{Service, wait_for_bus_name};
 
 const NOTIFICATIONS: &str = "org.freedesktop.Notifications";
 const NOTIFICATIONS_PATH: &str = "/org/freedesktop/Notifications";
@@ -68,7 +69,7 @@ impl Desktop {
                 .stderr(Stdio::null()),
         )?;
         self.keep(dunst);
-        crate::wait_for_bus_name(&self.bus_address, NOTIFICATIONS, "dunst")?;
+        wait_for_bus_name(&self.bus_address, NOTIFICATIONS, "dunst")?;
         Ok(Notifications {
             log,
             bus: self.bus_address.clone(),

@@ -6,46 +6,12 @@
 //! refreshes, which only keeps working if each rotated refresh token was
 //! written back to the keychain.
 
-use std::io::{BufRead, BufReader};
-use std::process::{Output, Stdio};
+use std::process::Output;
 use std::time::Duration;
 
 use connassist_e2e::{Keychain, Result, cli_binary, within};
-use connassist_sandbox::{Config, PUBLIC_CLIENT_ID, SANDBOX_PASSWORD, Sandbox};
-
-/// What a person does with the printed address: sign in, follow the redirect.
-async fn browse(sb: &Sandbox, authorize: &str) -> Result<()> {
-    let http = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()?;
-    let url = url::Url::parse(authorize)?;
-    let page = http.get(url.clone()).send().await?;
-    assert_eq!(page.status(), 200);
-    let mut form: Vec<(String, String)> = url
-        .query_pairs()
-        .map(|(k, v)| (k.into_owned(), v.into_owned()))
-        .collect();
-    form.extend([
-        ("username".into(), "alex".into()),
-        ("password".into(), SANDBOX_PASSWORD.into()),
-        ("action".into(), "sign-in".into()),
-    ]);
-    let answer = http
-        .post(format!("{}/identity_/connect/authorize", sb.origin))
-        .form(&form)
-        .send()
-        .await?;
-    let callback = answer
-        .headers()
-        .get("location")
-        .ok_or("no redirect after sign-in")?
-        .to_str()?
-        .to_owned();
-    assert!(callback.starts_with("http://127.0.0.1:"), "{callback}");
-    let landed = http.get(&callback).send().await?;
-    assert!(landed.text().await?.contains("You can close this tab"));
-    Ok(())
-}
+use connassist_testkit::cli_login::login;
+use connassist_testkit::sandbox::short_lived_tokens;
 
 fn run(keychain: &Keychain, args: &[&str]) -> Result<Output> {
     Ok(keychain.command(&cli_binary()).args(args).output()?)
@@ -66,11 +32,7 @@ async fn login_keeps_a_refreshing_session_in_the_keychain_and_logout_revokes_it(
                 cli.exists(),
                 "build the CLI first: cargo build -p connassist-cli"
             );
-            let sb = Sandbox::start(Config {
-                access_token_lifetime: Duration::from_secs(2),
-                ..Config::default()
-            })
-            .await?;
+            let sb = short_lived_tokens(Duration::from_secs(2)).await;
             let keychain = Keychain::start()?;
             let base = sb.base_url.clone();
 
@@ -83,47 +45,7 @@ async fn login_keeps_a_refreshing_session_in_the_keychain_and_logout_revokes_it(
                 text(&out.stderr)
             );
 
-            let mut login = keychain
-                .command(&cli)
-                .args([
-                    "login",
-                    "--url",
-                    &base,
-                    "--client-id",
-                    PUBLIC_CLIENT_ID,
-                    "--browser",
-                    "none",
-                    "--timeout-secs",
-                    "60",
-                ])
-                .stderr(Stdio::piped())
-                .spawn()?;
-            let stderr = login.stderr.take().ok_or("no stderr")?;
-            let (tx, rx) = std::sync::mpsc::channel();
-            std::thread::spawn(move || {
-                for line in BufReader::new(stderr)
-                    .lines()
-                    .map_while(std::result::Result::ok)
-                {
-                    let _ = tx.send(line);
-                }
-            });
-            let authorize = tokio::task::spawn_blocking(
-                move || -> Result<(String, std::sync::mpsc::Receiver<String>)> {
-                    loop {
-                        let line = rx.recv_timeout(Duration::from_secs(20))?;
-                        if let Some(url) = line.strip_prefix("Open this address to sign in: ") {
-                            return Ok((url.to_owned(), rx));
-                        }
-                    }
-                },
-            )
-            .await??;
-            let (authorize, rx) = authorize;
-            browse(&sb, &authorize).await?;
-            let status = tokio::task::spawn_blocking(move || login.wait()).await??;
-            let said: Vec<String> = rx.try_iter().collect();
-            assert!(status.success(), "login failed: {said:?}");
+            let said = login(&cli, &sb, &keychain, "alex").await;
             assert!(
                 said.iter()
                     .any(|l| l.contains("as Alex Attended <alex@contoso.example>")),

@@ -1,8 +1,7 @@
 //! Runs the built `connassist` binary as a user or a script would.
 
-mod support;
-
 use assert_cmd::Command;
+use connassist_testkit::process::{Signal, finish, first_line, send_signal};
 use predicates::prelude::*;
 
 fn connassist() -> Command {
@@ -79,18 +78,9 @@ fn check_url_json_errors_use_the_shared_shape() {
 
 #[test]
 fn sandbox_serves_the_tenant_and_prints_its_url_first() {
-    use std::io::{BufRead, BufReader, Read, Write};
-    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("connassist"))
-        .args(["sandbox", "--port", "0"])
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut first = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut first)
-        .unwrap();
-    let base = first.trim().to_owned();
+    use std::io::{Read, Write};
+    let mut child = connassist_testkit::process::connassist(&["sandbox", "--port", "0"]);
+    let (base, stdout) = first_line(&mut child);
     assert!(
         base.starts_with("http://127.0.0.1:") && base.ends_with("/sandbox/DefaultTenant"),
         "{base}"
@@ -110,16 +100,9 @@ fn sandbox_serves_the_tenant_and_prints_its_url_first() {
     assert!(response.starts_with("HTTP/1.1 401"), "{response}");
     assert!(response.contains("no bearer token"), "{response}");
 
-    support::send_signal(&child, "TERM");
-    let status = child.wait().unwrap();
-    let mut stderr = String::new();
-    child
-        .stderr
-        .take()
-        .unwrap()
-        .read_to_string(&mut stderr)
-        .unwrap();
-    assert!(status.success(), "{status:?} {stderr}");
+    send_signal(&child, Signal::SIGTERM);
+    let (code, _, stderr) = finish(&mut child, stdout);
+    assert_eq!(code, Some(0), "{stderr}");
     assert!(stderr.contains("Sign in as alex, hana or dana"), "{stderr}");
     assert!(stderr.contains("secret"), "{stderr}");
 }
@@ -170,7 +153,6 @@ fn a_sigterm_right_after_the_url_still_stops_the_sandbox_cleanly() {
     // The URL is what a process manager or a test waits for before it may
     // stop the sandbox; the handlers must already be in place (8 of 20
     // such stops killed the process outright before they were).
-    use std::io::BufRead;
     for round in 0..10 {
         let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("connassist"))
             .arg("sandbox")
@@ -179,11 +161,8 @@ fn a_sigterm_right_after_the_url_still_stops_the_sandbox_cleanly() {
             .stderr(std::process::Stdio::null())
             .spawn()
             .unwrap();
-        let mut first = String::new();
-        std::io::BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut first)
-            .unwrap();
-        support::send_signal(&child, "TERM");
+        first_line(&mut child);
+        send_signal(&child, Signal::SIGTERM);
         let status = child.wait().unwrap();
         assert!(status.success(), "round {round}: {status:?}");
     }

@@ -3,7 +3,8 @@
 //! credentials), checking output formats, the JSON schema and exit codes.
 
 use assert_cmd::Command;
-use connassist_sandbox::{CI_CLIENT_ID, Config, FaultSpec, Profile, Sandbox};
+use connassist_sandbox::{CI_CLIENT_ID, Profile, Sandbox};
+use connassist_testkit::sandbox::faulty_sandbox;
 use predicates::prelude::*;
 use serde_json::Value;
 
@@ -16,13 +17,7 @@ async fn sandbox(faults: &str) -> Sandbox {
 }
 
 async fn sandbox_of(profile: Profile, faults: &str) -> Sandbox {
-    Sandbox::start(Config {
-        faults: FaultSpec::parse(faults).expect("valid spec"),
-        profile,
-        ..Config::default()
-    })
-    .await
-    .expect("the sandbox starts")
+    faulty_sandbox(profile, faults).await
 }
 
 const ROW_FIELDS: &[&str] = &[

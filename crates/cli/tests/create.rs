@@ -9,11 +9,10 @@
 // A panic in a test is its failure.
 #![allow(clippy::unwrap_used)]
 
-mod support;
-
 use std::process::Stdio;
 
-use support::{answer_consent, connassist};
+use connassist_testkit::consent::answer_consent;
+use connassist_testkit::process::{connassist, finish, first_line};
 
 /// Runs `connassist --sandbox --sandbox-profile extended --sandbox-user USER
 /// ARGS…` with `env`, to the end.
@@ -161,7 +160,6 @@ async fn a_delegated_connection_is_created_through_the_consent() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_documented_tenant_hands_over_to_its_own_page_and_the_connection_is_picked_up() {
-    use std::io::{BufRead, BufReader, Read};
     let mut child = connassist(&[
         "--sandbox",
         "--sandbox-user",
@@ -178,26 +176,15 @@ async fn a_documented_tenant_hands_over_to_its_own_page_and_the_connection_is_pi
         "--format",
         "json",
     ]);
-    let mut stdout = BufReader::new(child.stdout.take().unwrap());
-    let mut page = String::new();
-    stdout.read_line(&mut page).unwrap();
-    let page = page.trim().to_owned();
+    let (page, stdout) = first_line(&mut child);
     assert!(
         page.contains("/orchestrator_/?fid="),
         "the folder's page: {page}"
     );
-    support::add_on_tenant_page(&page, "hana", "uipath-microsoft-onedrive").await;
-    let mut rest = String::new();
-    stdout.read_to_string(&mut rest).unwrap();
-    let mut stderr = String::new();
-    child
-        .stderr
-        .take()
-        .unwrap()
-        .read_to_string(&mut stderr)
-        .unwrap();
-    let status = child.wait().unwrap();
-    assert_eq!(status.code(), Some(0), "{stderr}");
+    connassist_testkit::consent::add_on_tenant_page(&page, "hana", "uipath-microsoft-onedrive")
+        .await;
+    let (code, rest, stderr) = finish(&mut child, stdout);
+    assert_eq!(code, Some(0), "{stderr}");
     assert!(
         stderr.contains("Add connection"),
         "the steps are said: {stderr}"

@@ -2,7 +2,7 @@
 //! two profiles and as an application signing in as itself.
 
 use assert_cmd::Command;
-use connassist_sandbox::{CI_CLIENT_ID, Config, Sandbox};
+use connassist_sandbox::CI_CLIENT_ID;
 use predicates::prelude::*;
 
 fn connassist() -> Command {
@@ -99,7 +99,7 @@ fn the_extended_profile_turns_the_inventions_on() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn an_application_is_told_it_cannot_read_connections_and_exits_1() {
-    let sb = Sandbox::start(Config::default()).await.unwrap();
+    let sb = connassist_testkit::sandbox::sandbox().await;
     let secret = sb.ci_client_secret.clone().unwrap();
     let base = sb.base_url.clone();
     tokio::task::spawn_blocking(move || {

@@ -22,7 +22,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::process::{Command, Output, Stdio};
 
-use connassist_sandbox::{CI_CLIENT_ID, Config, FaultSpec, Profile, Sandbox};
+use connassist_sandbox::{CI_CLIENT_ID, Profile, Sandbox};
+use connassist_testkit::sandbox::faulty_sandbox;
 use serde_json::Value;
 
 /// The kinds of failure, as `--faults` settings (the rate is added).
@@ -220,15 +221,9 @@ fn judge(
 }
 
 async fn sandbox(spec: &str) -> Sandbox {
-    Sandbox::start(Config {
-        faults: FaultSpec::parse(spec).unwrap(),
-        // The CI application reads connections and pings them only where
-        // the tenant lets an application do so: the extended profile.
-        profile: Profile::Extended,
-        ..Config::default()
-    })
-    .await
-    .unwrap()
+    // The CI application reads connections and pings them only where
+    // the tenant lets an application do so: the extended profile.
+    faulty_sandbox(Profile::Extended, spec).await
 }
 
 /// The three commands at once against `sb`.

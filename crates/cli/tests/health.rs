@@ -5,14 +5,14 @@
 // A panic in a test is its failure.
 #![allow(clippy::unwrap_used)]
 
-mod support;
-
 use std::io::{BufRead, BufReader};
 use std::time::Duration;
 
 use assert_cmd::Command;
 use connassist_sandbox::scenario::key;
 use connassist_sandbox::{CI_CLIENT_ID, Config, Sandbox};
+use connassist_testkit::process::{Signal, send_signal};
+use connassist_testkit::sandbox::extended_sandbox;
 use serde_json::Value;
 
 fn health(args: &[&str]) -> (i32, String, String) {
@@ -124,12 +124,7 @@ fn csv_reads_back_with_the_documented_columns() {
 async fn every_reports_a_recovery_once_and_steady_states_never() {
     // Watching as an application needs Integration Service's scopes granted
     // to applications: the extended profile.
-    let sb = Sandbox::start(Config {
-        profile: connassist_sandbox::Profile::Extended,
-        ..Config::default()
-    })
-    .await
-    .unwrap();
+    let sb = extended_sandbox().await;
     let base = sb.base_url.clone();
     let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("connassist"))
         .args(["health", "--url", &base, "--client-id", CI_CLIENT_ID])
@@ -181,7 +176,7 @@ async fn every_reports_a_recovery_once_and_steady_states_never() {
         .json()
         .await
         .unwrap();
-    support::consent(started["authUrl"].as_str().unwrap(), "hana", true).await;
+    connassist_testkit::consent::consent(started["authUrl"].as_str().unwrap(), "hana", true).await;
 
     let change: Value = serde_json::from_str(&next(&mut lines).await).unwrap();
     assert_eq!(change["change"], "recovered", "{change}");
@@ -192,7 +187,7 @@ async fn every_reports_a_recovery_once_and_steady_states_never() {
     let quiet = tokio::time::timeout(Duration::from_millis(2500), lines.recv()).await;
     assert!(quiet.is_err(), "a steady state was reported: {quiet:?}");
 
-    support::send_signal(&child, "INT");
+    send_signal(&child, Signal::SIGINT);
     let status = child.wait().unwrap();
     assert_eq!(
         status.code(),
@@ -215,7 +210,7 @@ pub fn watch_for(cmd: &mut std::process::Command, secs: u64) -> String {
         .spawn()
         .unwrap();
     std::thread::sleep(Duration::from_secs(secs));
-    support::send_signal(&child, "INT");
+    send_signal(&child, Signal::SIGINT);
     let out = child.wait_with_output().unwrap();
     String::from_utf8_lossy(&out.stderr).into_owned()
 }

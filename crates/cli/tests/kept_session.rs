@@ -1,5 +1,5 @@
 //! One session kept in the real OS keychain (GNOME Keyring on a private
-//! D-Bus, see `support/keychain.rs`), shared by several `connassist`
+//! D-Bus, see `connassist_testkit::keychain`), shared by several `connassist`
 //! processes at once, as scripts and cron jobs on one workstation do. Access
 //! tokens live two seconds, so every round starts with an expired one and
 //! every process wants to refresh it. The sandbox rotates refresh tokens and
@@ -9,111 +9,29 @@
 // Test code: a panic is the failing assertion.
 #![allow(clippy::unwrap_used)]
 
-mod support;
-
-use std::io::{BufRead, BufReader};
 use std::process::{Child, Output, Stdio};
 use std::time::Duration;
 
-use connassist_sandbox::{Config, PUBLIC_CLIENT_ID, SANDBOX_PASSWORD, Sandbox};
-use support::keychain::Keychain;
+use connassist_sandbox::Sandbox;
+use connassist_testkit::cli_login::{self, CliLogin};
+use connassist_testkit::keychain::Keychain;
+use connassist_testkit::process::{Signal, cli_binary, send_signal};
+use connassist_testkit::sandbox::{sandbox, short_lived_tokens};
+use connassist_testkit::sign_in::sign_in_to_loopback;
 
 const TOKEN_LIFETIME: Duration = Duration::from_secs(2);
 
 fn cli() -> std::path::PathBuf {
-    assert_cmd::cargo::cargo_bin("connassist")
+    cli_binary()
 }
 
 fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
 
-/// What a person does with the printed address: sign in as alex, follow the
-/// redirect to the CLI's loopback listener.
-async fn browse(sb: &Sandbox, authorize: &str) {
-    let http = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
-    let url = url::Url::parse(authorize).unwrap();
-    let mut form: Vec<(String, String)> = url
-        .query_pairs()
-        .map(|(k, v)| (k.into_owned(), v.into_owned()))
-        .collect();
-    form.extend([
-        ("username".into(), "alex".into()),
-        ("password".into(), SANDBOX_PASSWORD.into()),
-        ("action".into(), "sign-in".into()),
-    ]);
-    let answer = http
-        .post(format!("{}/identity_/connect/authorize", sb.origin))
-        .form(&form)
-        .send()
-        .await
-        .unwrap();
-    let callback = answer.headers()["location"].to_str().unwrap().to_owned();
-    let landed = http.get(&callback).send().await.unwrap();
-    assert!(
-        landed
-            .text()
-            .await
-            .unwrap()
-            .contains("You can close this tab")
-    );
-}
-
-type Lines = std::io::Lines<BufReader<std::process::ChildStderr>>;
-
-/// Starts `connassist login --browser none`; gives the running command, the
-/// address it printed, and the rest of its stderr.
-async fn start_login(sb: &Sandbox, keychain: &Keychain) -> (Child, String, Lines) {
-    let mut child = keychain
-        .command(&cli())
-        .args([
-            "login",
-            "--url",
-            &sb.base_url,
-            "--client-id",
-            PUBLIC_CLIENT_ID,
-            "--browser",
-            "none",
-            "--timeout-secs",
-            "60",
-        ])
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let stderr = child.stderr.take().unwrap();
-    let (authorize, lines) = tokio::task::spawn_blocking(move || {
-        let mut lines = BufReader::new(stderr).lines();
-        for line in lines.by_ref() {
-            let line = line.unwrap();
-            if let Some(url) = line.strip_prefix("Open this address to sign in: ") {
-                return (url.to_owned(), lines);
-            }
-        }
-        panic!("login printed no address");
-    })
-    .await
-    .unwrap();
-    (child, authorize, lines)
-}
-
-/// Waits for `login` to end; asserts it signed in.
-async fn finish_login(mut child: Child, lines: Lines) {
-    let status = tokio::task::spawn_blocking(move || child.wait().unwrap())
-        .await
-        .unwrap();
-    let said: Vec<String> = lines.map_while(Result::ok).collect();
-    assert!(status.success(), "login failed: {said:?}");
-}
-
-/// `connassist login` through the sandbox's form; the session lands in the keychain.
+/// `connassist login` as alex through the sandbox's form; the session lands in the keychain.
 async fn login(sb: &Sandbox, keychain: &Keychain) {
-    let (child, authorize, lines) = start_login(sb, keychain).await;
-    browse(sb, &authorize).await;
-    finish_login(child, lines).await;
+    cli_login::login(&cli(), sb, keychain, "alex").await;
 }
 
 fn connections(keychain: &Keychain, base: &str) -> Child {
@@ -155,13 +73,8 @@ fn assert_listed(out: &Output, what: &str) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn parallel_runs_share_one_expired_session_and_it_still_works_afterwards() {
-    let sb = Sandbox::start(Config {
-        access_token_lifetime: TOKEN_LIFETIME,
-        ..Config::default()
-    })
-    .await
-    .unwrap();
-    let keychain = Keychain::start();
+    let sb = short_lived_tokens(TOKEN_LIFETIME).await;
+    let keychain = Keychain::start().unwrap();
     login(&sb, &keychain).await;
     for n in [2, 5, 10] {
         // Every run starts with the kept access token expired.
@@ -194,13 +107,8 @@ async fn parallel_runs_share_one_expired_session_and_it_still_works_afterwards()
 async fn health_every_refreshes_the_kept_session_as_it_runs_out() {
     // Issue 14, row 4, with a kept session: every round after the token's
     // lifetime failed ("this check failed").
-    let sb = Sandbox::start(Config {
-        access_token_lifetime: TOKEN_LIFETIME,
-        ..Config::default()
-    })
-    .await
-    .unwrap();
-    let keychain = Keychain::start();
+    let sb = short_lived_tokens(TOKEN_LIFETIME).await;
+    let keychain = Keychain::start().unwrap();
     login(&sb, &keychain).await;
     let mut watch = keychain
         .command(&cli())
@@ -218,7 +126,7 @@ async fn health_every_refreshes_the_kept_session_as_it_runs_out() {
         .spawn()
         .unwrap();
     tokio::time::sleep(Duration::from_secs(7)).await;
-    support::send_signal(&watch, "INT");
+    send_signal(&watch, Signal::SIGINT);
     let stderr = watch.stderr.take().unwrap();
     let err = tokio::task::spawn_blocking(move || {
         let _ = watch.wait();
@@ -238,10 +146,10 @@ async fn health_every_refreshes_the_kept_session_as_it_runs_out() {
 async fn stray_requests_to_the_login_listener_do_not_end_the_sign_in() {
     // Issue 14, row 9: any local request to /callback without this
     // sign-in's state ended `login` with exit 3.
-    let sb = Sandbox::start(Config::default()).await.unwrap();
-    let keychain = Keychain::start();
-    let (child, authorize, lines) = start_login(&sb, &keychain).await;
-    let authorize = url::Url::parse(&authorize).unwrap();
+    let sb = sandbox().await;
+    let keychain = Keychain::start().unwrap();
+    let login = CliLogin::start(&cli(), &sb, &keychain).await;
+    let authorize = url::Url::parse(&login.authorize).unwrap();
     let (_, callback) = authorize
         .query_pairs()
         .find(|(k, _)| k == "redirect_uri")
@@ -256,8 +164,8 @@ async fn stray_requests_to_the_login_listener_do_not_end_the_sign_in() {
         assert_eq!(answer.status(), 400, "{stray}");
         assert!(answer.text().await.unwrap().contains("was ignored"));
     }
-    browse(&sb, authorize.as_str()).await;
-    finish_login(child, lines).await;
+    sign_in_to_loopback(authorize.as_str(), "alex").await;
+    login.finish().await;
     let after = all_of(vec![connections(&keychain, &sb.base_url)]).await;
     assert_listed(&after[0], "signed in despite the stray requests");
 }

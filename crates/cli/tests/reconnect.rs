@@ -9,10 +9,9 @@
 // Helpers below unwrap: a panic there is the calling test failing.
 #![allow(clippy::unwrap_used)]
 
-mod support;
-
 use connassist_sandbox::scenario::key;
-use support::{answer_consent, connassist};
+use connassist_testkit::consent::answer_consent;
+use connassist_testkit::process::{Signal, connassist, send_signal};
 
 /// Runs `connassist reconnect` for `connection` as `user` on a sandbox of
 /// `profile`, answering its consent.
@@ -179,7 +178,7 @@ async fn ctrl_c_while_waiting_cancels_the_consent_as_a_closed_window_does() {
     assert!(address.starts_with("http://127.0.0.1"), "{address}");
     // The command is waiting for the consent; a person presses Ctrl-C.
     tokio::time::sleep(std::time::Duration::from_millis(500)).await;
-    support::send_signal(&child, "INT");
+    send_signal(&child, Signal::SIGINT);
     let mut stderr = String::new();
     child
         .stderr

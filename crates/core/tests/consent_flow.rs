@@ -11,15 +11,16 @@
 
 use std::time::Duration;
 
-use connassist_core::auth::session::READ_SCOPES;
 use connassist_core::consent::{
     ConnectionRef, ConsentDriver, ConsentView, FlowOptions, Observed, run_consent, start_reconnect,
 };
 use connassist_core::reconnect::ReconnectStatus;
-use connassist_core::tenant_client::TenantClient;
-use connassist_core::{ApiError, ErrorCode, Secret, TenantUrl};
+use connassist_core::{ApiError, ErrorCode};
 use connassist_sandbox::scenario::key;
-use connassist_sandbox::{Config, Profile, SANDBOX_PASSWORD, Sandbox};
+use connassist_sandbox::{Profile, SANDBOX_PASSWORD};
+use connassist_testkit::browser::{client, location_from};
+use connassist_testkit::pages::hidden_fields;
+use connassist_testkit::tenant::signed_in_as as signed_in;
 use tokio::sync::mpsc;
 use url::Url;
 
@@ -36,38 +37,6 @@ enum Person {
 
 struct PlayedBrowser {
     person: Person,
-}
-
-fn http() -> reqwest::Client {
-    reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap()
-}
-
-fn hidden_fields(html: &str) -> Vec<(String, String)> {
-    let attr = |tag: &str, name: &str| {
-        let start = tag.find(&format!("{name}=\""))? + name.len() + 2;
-        Some(
-            tag[start..]
-                .split('"')
-                .next()?
-                .replace("&quot;", "\"")
-                .replace("&#39;", "'")
-                .replace("&amp;", "&"),
-        )
-    };
-    html.split("<input")
-        .skip(1)
-        .map(|rest| rest.split('>').next().unwrap())
-        .filter(|tag| tag.contains("type=\"hidden\""))
-        .filter_map(|tag| Some((attr(tag, "name")?, attr(tag, "value").unwrap_or_default())))
-        .collect()
-}
-
-fn location(base: &Url, response: &reqwest::Response) -> Url {
-    base.join(response.headers()["location"].to_str().unwrap())
-        .unwrap()
 }
 
 /// Plays the pages, reporting every address as a window would.
@@ -88,16 +57,16 @@ async fn play(person: Person, start: Url, events: mpsc::Sender<Observed>) {
         }
     };
     seen(start.clone()).await;
-    let to_provider = http().get(start.clone()).send().await.unwrap();
-    let authorize = location(&start, &to_provider);
+    let to_provider = client().get(start.clone()).send().await.unwrap();
+    let authorize = location_from(&start, &to_provider);
     seen(authorize.clone()).await;
-    let page = http().get(authorize.clone()).send().await.unwrap();
+    let page = client().get(authorize.clone()).send().await.unwrap();
     let mut form = hidden_fields(&page.text().await.unwrap());
     form.push(("username".into(), user.into()));
     form.push(("password".into(), SANDBOX_PASSWORD.into()));
     form.push(("action".into(), "sign-in".into()));
     let endpoint = authorize.join("/identity_/connect/authorize").unwrap();
-    let mut answer = http()
+    let mut answer = client()
         .post(endpoint.clone())
         .form(&form)
         .send()
@@ -111,11 +80,11 @@ async fn play(person: Person, start: Url, events: mpsc::Sender<Observed>) {
             "consent-cancel"
         };
         form.push(("action".into(), action.into()));
-        answer = http().post(endpoint).form(&form).send().await.unwrap();
+        answer = client().post(endpoint).form(&form).send().await.unwrap();
     }
-    let callback = location(&authorize, &answer);
+    let callback = location_from(&authorize, &answer);
     seen(callback.clone()).await;
-    let _ = http().get(callback).send().await.unwrap();
+    let _ = client().get(callback).send().await.unwrap();
 }
 
 impl ConsentDriver for PlayedBrowser {
@@ -124,22 +93,6 @@ impl ConsentDriver for PlayedBrowser {
         let task = tokio::spawn(play(self.person, url.clone(), tx));
         Ok(ConsentView::new(rx, move || task.abort()))
     }
-}
-
-async fn signed_in(profile: Profile, user: &str) -> (Sandbox, TenantClient) {
-    let sb = Sandbox::start(Config {
-        profile,
-        ..Config::default()
-    })
-    .await
-    .unwrap();
-    let tokens = sb.sign_in_as(user, &READ_SCOPES.join(" ")).unwrap();
-    let client = TenantClient::new(
-        TenantUrl::parse(&sb.base_url).unwrap(),
-        Secret::new(tokens.access_token),
-    )
-    .unwrap();
-    (sb, client)
 }
 
 fn finance_sharepoint() -> ConnectionRef {

@@ -7,8 +7,6 @@
 // Helpers below unwrap: a panic there is the calling test failing.
 #![allow(clippy::unwrap_used)]
 
-mod support;
-
 use std::time::Duration;
 
 use connassist_core::connections::{ListOptions, list};
@@ -20,7 +18,7 @@ use connassist_core::tenant_client::TenantClient;
 use connassist_sandbox::Sandbox;
 
 async fn signed_in(faults: &str, user: &str) -> (Sandbox, TenantClient) {
-    support::signed_in(
+    connassist_testkit::tenant::signed_in(
         faults,
         user,
         RetryPolicy {

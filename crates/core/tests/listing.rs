@@ -5,8 +5,6 @@
 // Helpers below unwrap: a panic there is the calling test failing.
 #![allow(clippy::unwrap_used)]
 
-mod support;
-
 use std::time::Duration;
 
 use connassist_core::connections::{ConnectionState, ListEvent, ListOptions, list};
@@ -16,7 +14,7 @@ use connassist_core::{ErrorCode, Secret, TenantUrl};
 use connassist_sandbox::Sandbox;
 
 async fn signed_in(faults: &str, user: &str) -> (Sandbox, TenantClient) {
-    support::signed_in(
+    connassist_testkit::tenant::signed_in(
         faults,
         user,
         RetryPolicy {
@@ -81,7 +79,7 @@ async fn every_visible_connection_arrives_folder_by_folder() {
 
     // The extended profile adds the authentication type (owners stay
     // unreported: the API guide's rule for external applications holds).
-    let (_sb, client) = support::signed_in_to(
+    let (_sb, client) = connassist_testkit::tenant::signed_in_to(
         connassist_sandbox::Profile::Extended,
         "",
         "hana",
@@ -284,7 +282,7 @@ async fn a_dead_session_or_an_unreachable_tenant_says_what_to_do() {
 /// A client with four attempts (as the default policy had when the test was
 /// written), waiting less between them.
 async fn default_retries(faults: &str) -> (Sandbox, TenantClient) {
-    support::signed_in(
+    connassist_testkit::tenant::signed_in(
         faults,
         "hana",
         RetryPolicy {
@@ -332,7 +330,7 @@ async fn an_answer_of_another_shape_is_not_retried() {
 async fn a_folder_that_answers_after_the_first_timeout_is_waited_for() {
     // Issue 14, row 11, scaled down: the first attempt waits 1 s, the folder
     // answers after 1.5 s. A fixed timeout retried four times lost it.
-    let (_sb, client) = support::signed_in(
+    let (_sb, client) = connassist_testkit::tenant::signed_in(
         "slow=Finance,slow-ms=1500",
         "hana",
         RetryPolicy {
@@ -351,7 +349,7 @@ async fn a_folder_that_answers_after_the_first_timeout_is_waited_for() {
 
 #[tokio::test]
 async fn a_folder_that_never_answers_says_how_long_it_was_waited_for() {
-    let (_sb, client) = support::signed_in(
+    let (_sb, client) = connassist_testkit::tenant::signed_in(
         "slow=Finance,slow-ms=60000",
         "hana",
         RetryPolicy {
@@ -379,7 +377,7 @@ async fn a_folder_that_never_answers_says_how_long_it_was_waited_for() {
 
 #[tokio::test]
 async fn a_request_that_keeps_running_out_of_time_is_given_up_after_three_waits() {
-    let (_sb, client) = support::signed_in(
+    let (_sb, client) = connassist_testkit::tenant::signed_in(
         "slow=Finance,slow-ms=60000",
         "hana",
         RetryPolicy {
@@ -412,7 +410,7 @@ async fn a_request_that_keeps_running_out_of_time_is_given_up_after_three_waits(
 
 #[tokio::test]
 async fn rate_limits_and_server_errors_say_what_to_do() {
-    let (_sb, client) = support::signed_in(
+    let (_sb, client) = connassist_testkit::tenant::signed_in(
         "rate=1.0,kinds=429",
         "hana",
         RetryPolicy {
@@ -429,7 +427,7 @@ async fn rate_limits_and_server_errors_say_what_to_do() {
     assert!(text.contains("wait a minute"), "{text}");
 
     for status in ["500", "503"] {
-        let (_sb, client) = support::signed_in(
+        let (_sb, client) = connassist_testkit::tenant::signed_in(
             &format!("rate=1.0,kinds={status}"),
             "hana",
             RetryPolicy {

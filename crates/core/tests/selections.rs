@@ -6,27 +6,13 @@
 #![allow(clippy::unwrap_used)]
 
 use connassist_core::ErrorCode;
-use connassist_core::auth::session::READ_SCOPES;
 use connassist_core::selections::{SelectionStorage, SelectionStore};
 use connassist_core::tenant_client::TenantClient;
-use connassist_core::{Secret, TenantUrl};
 use connassist_sandbox::scenario::key;
-use connassist_sandbox::{Config, Sandbox};
+use connassist_sandbox::{Profile, Sandbox};
 
 async fn signed_in(user: &str) -> (Sandbox, TenantClient) {
-    let sb = Sandbox::start(Config {
-        profile: connassist_sandbox::Profile::Extended,
-        ..Config::default()
-    })
-    .await
-    .unwrap();
-    let tokens = sb.sign_in_as(user, &READ_SCOPES.join(" ")).unwrap();
-    let client = TenantClient::new(
-        TenantUrl::parse(&sb.base_url).unwrap(),
-        Secret::new(tokens.access_token),
-    )
-    .unwrap();
-    (sb, client)
+    connassist_testkit::tenant::signed_in_as(Profile::Extended, user).await
 }
 
 fn k(name: &str) -> String {

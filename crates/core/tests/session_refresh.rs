@@ -14,18 +14,14 @@ use connassist_core::connections::list;
 use connassist_core::keychain::{MemoryStore, SecretStore};
 use connassist_core::tenant_client::TenantClient;
 use connassist_core::{ErrorCode, Secret, TenantUrl};
-use connassist_sandbox::{Config, PUBLIC_CLIENT_ID, Sandbox};
+use connassist_sandbox::{PUBLIC_CLIENT_ID, Sandbox};
+use connassist_testkit::sandbox::short_lived_tokens;
 
 const SCOPES: &str = "offline_access OR.Folders.Read IS.Connections.Read";
 
 async fn session_that_believes_it_is_fresh()
 -> (Sandbox, TenantUrl, Arc<MemoryStore>, Arc<TokenSession>) {
-    let sb = Sandbox::start(Config {
-        access_token_lifetime: Duration::from_secs(1),
-        ..Config::default()
-    })
-    .await
-    .unwrap();
+    let sb = short_lived_tokens(Duration::from_secs(1)).await;
     let tenant = TenantUrl::parse(&sb.base_url).unwrap();
     let tokens = sb.sign_in_as("alex", SCOPES).unwrap();
     let store = Arc::new(MemoryStore::default());
@@ -148,12 +144,7 @@ impl SecretStore for SharedStore {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sessions_loaded_apart_refresh_once_and_the_others_take_the_rotated_tokens() {
-    let sb = Sandbox::start(Config {
-        access_token_lifetime: Duration::from_secs(1),
-        ..Config::default()
-    })
-    .await
-    .unwrap();
+    let sb = short_lived_tokens(Duration::from_secs(1)).await;
     let tenant = TenantUrl::parse(&sb.base_url).unwrap();
     let tokens = sb.sign_in_as("alex", SCOPES).unwrap();
     let store: Arc<dyn SecretStore> = Arc::new(SharedStore {

@@ -9,11 +9,11 @@ use connassist_core::auth::session::{READ_SCOPES, SignInError};
 use connassist_core::auth::sign_in::{DEFAULT_REDIRECT_PORTS, PendingSignIn, redirect_uri};
 use connassist_core::tenant_client::TenantClient;
 use connassist_core::{TenantUrl, connections};
-use connassist_sandbox::{Config, PUBLIC_CLIENT_ID, SANDBOX_PASSWORD, Sandbox};
+use connassist_sandbox::{PUBLIC_CLIENT_ID, Sandbox};
+use connassist_testkit::browser::client;
+use connassist_testkit::sandbox::sandbox;
+use connassist_testkit::sign_in::{REDIRECT, fill_sign_in_form};
 use url::Url;
-
-/// The first registered redirect URI (nothing listens: the test reads the redirect).
-const REDIRECT: &str = "http://127.0.0.1:47611/callback";
 
 fn scopes() -> Vec<&'static str> {
     let mut s = vec!["openid", "offline_access"];
@@ -21,40 +21,8 @@ fn scopes() -> Vec<&'static str> {
     s
 }
 
-/// What a person does in the window: the page, the form, the redirect.
-async fn browse(sb: &Sandbox, authorize: &Url, action: &str) -> Url {
-    let http = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
-    let page = http.get(authorize.clone()).send().await.unwrap();
-    assert_eq!(page.status(), 200);
-    assert!(
-        page.text()
-            .await
-            .unwrap()
-            .contains("Sign in to the sandbox tenant")
-    );
-    let mut form: Vec<(String, String)> = authorize
-        .query_pairs()
-        .map(|(k, v)| (k.into_owned(), v.into_owned()))
-        .collect();
-    form.extend([
-        ("username".into(), "alex".into()),
-        ("password".into(), SANDBOX_PASSWORD.into()),
-        ("action".into(), action.into()),
-    ]);
-    let answer = http
-        .post(format!("{}/identity_/connect/authorize", sb.origin))
-        .form(&form)
-        .send()
-        .await
-        .unwrap();
-    Url::parse(answer.headers()["location"].to_str().unwrap()).unwrap()
-}
-
 async fn setup() -> (Sandbox, TenantUrl, PendingSignIn) {
-    let sb = Sandbox::start(Config::default()).await.unwrap();
+    let sb = sandbox().await;
     let tenant = TenantUrl::parse(&sb.base_url).unwrap();
     let pending = PendingSignIn::start(&tenant, PUBLIC_CLIENT_ID, REDIRECT, &scopes()).unwrap();
     (sb, tenant, pending)
@@ -62,7 +30,7 @@ async fn setup() -> (Sandbox, TenantUrl, PendingSignIn) {
 
 #[tokio::test]
 async fn signing_in_yields_tokens_that_list_connections() {
-    let (sb, tenant, pending) = setup().await;
+    let (_sb, tenant, pending) = setup().await;
     let url = pending.authorize_url().clone();
     let query: String = url.query().unwrap().to_owned();
     assert!(
@@ -74,7 +42,7 @@ async fn signing_in_yields_tokens_that_list_connections() {
         "the verifier never leaves the app"
     );
 
-    let redirect = browse(&sb, &url, "sign-in").await;
+    let redirect = fill_sign_in_form(&url, "alex", "sign-in").await;
     assert!(pending.is_callback(&redirect));
     let tokens = pending.complete(&redirect).await.unwrap();
     assert!(
@@ -110,16 +78,16 @@ fn with_param(url: &Url, key: &str, value: Option<&str>) -> Url {
 
 #[tokio::test]
 async fn a_redirect_for_another_sign_in_is_refused() {
-    let (sb, _tenant, pending) = setup().await;
-    let redirect = browse(&sb, pending.authorize_url(), "sign-in").await;
+    let (_sb, _tenant, pending) = setup().await;
+    let redirect = fill_sign_in_form(pending.authorize_url(), "alex", "sign-in").await;
     let forged = with_param(&redirect, "state", Some("forged"));
     assert!(matches!(
         pending.complete(&forged).await,
         Err(SignInError::StateMismatch)
     ));
 
-    let (sb, _tenant, pending) = setup().await;
-    let redirect = browse(&sb, pending.authorize_url(), "sign-in").await;
+    let (_sb, _tenant, pending) = setup().await;
+    let redirect = fill_sign_in_form(pending.authorize_url(), "alex", "sign-in").await;
     let err = pending
         .complete(&with_param(&redirect, "state", None))
         .await
@@ -132,8 +100,8 @@ async fn a_redirect_for_another_sign_in_is_refused() {
 
 #[tokio::test]
 async fn an_answer_from_another_issuer_is_refused() {
-    let (sb, _tenant, pending) = setup().await;
-    let redirect = browse(&sb, pending.authorize_url(), "sign-in").await;
+    let (_sb, _tenant, pending) = setup().await;
+    let redirect = fill_sign_in_form(pending.authorize_url(), "alex", "sign-in").await;
     let mixed = with_param(
         &redirect,
         "iss",
@@ -146,8 +114,8 @@ async fn an_answer_from_another_issuer_is_refused() {
 
 #[tokio::test]
 async fn cancelling_on_the_page_is_a_cancel_not_an_error() {
-    let (sb, _tenant, pending) = setup().await;
-    let redirect = browse(&sb, pending.authorize_url(), "cancel").await;
+    let (_sb, _tenant, pending) = setup().await;
+    let redirect = fill_sign_in_form(pending.authorize_url(), "alex", "cancel").await;
     assert!(matches!(
         pending.complete(&redirect).await,
         Err(SignInError::Cancelled)
@@ -186,14 +154,11 @@ fn the_app_asks_for_the_redirect_uris_the_sandbox_registers_as_the_readme_says()
 
 #[tokio::test]
 async fn an_unregistered_redirect_uri_is_explained_with_the_address_to_add() {
-    let sb = Sandbox::start(Config::default()).await.unwrap();
+    let sb = sandbox().await;
     let tenant = TenantUrl::parse(&sb.base_url).unwrap();
     let unregistered = "http://127.0.0.1:53123/callback";
     let pending = PendingSignIn::start(&tenant, PUBLIC_CLIENT_ID, unregistered, &scopes()).unwrap();
-    let http = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
+    let http = client();
     let answer = http
         .get(pending.authorize_url().clone())
         .send()
@@ -219,15 +184,12 @@ async fn an_unregistered_redirect_uri_is_explained_with_the_address_to_add() {
 
 #[tokio::test]
 async fn scopes_the_application_is_not_registered_for_are_named() {
-    let sb = Sandbox::start(Config::default()).await.unwrap();
+    let sb = sandbox().await;
     let tenant = TenantUrl::parse(&sb.base_url).unwrap();
     let mut asked = scopes();
     asked.push("OR.Administration");
     let pending = PendingSignIn::start(&tenant, PUBLIC_CLIENT_ID, REDIRECT, &asked).unwrap();
-    let http = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
+    let http = client();
     let answer = http
         .get(pending.authorize_url().clone())
         .send()
@@ -247,8 +209,8 @@ async fn an_answer_without_iss_is_refused_where_the_server_promises_it() {
     // Issue 14, row 10 (RFC 9207 §2.4): the sandbox advertises
     // authorization_response_iss_parameter_supported, so an answer without
     // `iss` may come from another server (a mix-up attack) and is refused.
-    let (sb, _tenant, pending) = setup().await;
-    let redirect = browse(&sb, pending.authorize_url(), "sign-in").await;
+    let (_sb, _tenant, pending) = setup().await;
+    let redirect = fill_sign_in_form(pending.authorize_url(), "alex", "sign-in").await;
     let bare = with_param(&redirect, "iss", None);
     let err = pending.complete(&bare).await.unwrap_err();
     assert!(matches!(err, SignInError::IssuerMissing { .. }), "{err}");

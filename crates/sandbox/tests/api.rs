@@ -2,12 +2,12 @@
 //! permissions, the Orchestrator and Integration Service shapes the app and
 //! the official clients rely on, and state that survives a restart.
 
-mod support;
-
 use connassist_sandbox::{CI_CLIENT_ID, Config, PUBLIC_CLIENT_ID, SANDBOX_PASSWORD, Sandbox};
+use connassist_testkit::browser::client;
+use connassist_testkit::sandbox::*;
+use connassist_testkit::sign_in::*;
 use serde_json::Value;
 use std::collections::BTreeSet;
-use support::*;
 
 #[tokio::test]
 async fn users_see_only_their_folders_and_their_own_workspace() {

@@ -10,13 +10,15 @@
 // The helpers below unwrap: a panic there is the calling test failing.
 #![allow(clippy::unwrap_used)]
 
-mod support;
-
 use connassist_sandbox::scenario::key;
 use connassist_sandbox::{BYO_CLIENT_ID, BYO_CLIENT_SECRET, Sandbox};
+use connassist_testkit::browser::client;
+use connassist_testkit::browser::query;
+use connassist_testkit::consent::*;
+use connassist_testkit::pages::*;
+use connassist_testkit::sandbox::*;
+use connassist_testkit::sign_in::*;
 use serde_json::{Value, json};
-use support::browser::*;
-use support::*;
 use url::Url;
 
 const OUTLOOK: &str = "uipath-microsoft-outlook365";

@@ -6,12 +6,11 @@
 // A panic in these helpers is the calling test failing.
 #![allow(clippy::unwrap_used)]
 
-mod support;
-
 use connassist_sandbox::scenario::key;
+use connassist_testkit::browser::client;
+use connassist_testkit::sandbox::*;
+use connassist_testkit::sign_in::*;
 use serde_json::json;
-use support::browser::post;
-use support::*;
 
 #[tokio::test]
 async fn an_external_application_lists_one_folder_at_a_time() {

@@ -4,12 +4,12 @@
 // Test code: a panic is the failing assertion.
 #![allow(clippy::unwrap_used)]
 
-mod support;
-
 use std::time::{Duration, Instant};
 
 use connassist_sandbox::{CI_CLIENT_ID, Config, FaultSpec, Sandbox};
-use support::*;
+use connassist_testkit::browser::client;
+use connassist_testkit::sandbox::*;
+use connassist_testkit::sign_in::*;
 
 async fn with_faults(spec: &str) -> Sandbox {
     Sandbox::start(Config {

@@ -7,14 +7,13 @@
 //! available without a real tenant; where the sandbox and the client
 //! disagree, the client wins.
 
-mod support;
-
 use std::path::PathBuf;
 use std::process::Command;
 
 use connassist_sandbox::{Config, Sandbox};
+use connassist_testkit::sandbox::*;
+use connassist_testkit::sign_in::*;
 use serde_json::json;
-use support::*;
 
 /// The `uipath` CLI's venv, which also holds `uipath-platform` 0.2.41.
 const PINNED: &str = "uipath-cli-2.14.44";

@@ -7,13 +7,11 @@
 // The helpers below unwrap: a panic there is the calling test failing.
 #![allow(clippy::unwrap_used)]
 
-mod support;
-
 use connassist_sandbox::scenario::key;
 use connassist_sandbox::{BYO_CLIENT_ID, BYO_CLIENT_SECRET, Config, Profile, Sandbox};
+use connassist_testkit::sandbox::{connection_anywhere, post};
+use connassist_testkit::sign_in::{access, sign_in};
 use serde_json::json;
-use support::browser::post;
-use support::*;
 
 #[tokio::test]
 async fn a_connection_made_survives_a_restart_and_a_wipe_seeds_the_sandbox_afresh() {

@@ -10,17 +10,20 @@
 // The helpers below unwrap: a panic there is the calling test failing.
 #![allow(clippy::unwrap_used)]
 
-mod support;
-
 use std::collections::HashSet;
 use std::time::Duration;
 
 use connassist_sandbox::scenario::key;
 use connassist_sandbox::{CONNECTORS_CLIENT_ID, Config, Provisioning, Sandbox};
+use connassist_testkit::browser::client;
+use connassist_testkit::browser::{location, query};
+use connassist_testkit::consent::*;
+use connassist_testkit::oidc::{OidcProvider, confidential_client, sign_in_at_provider};
+use connassist_testkit::pages::*;
+use connassist_testkit::sandbox::*;
+use connassist_testkit::sign_in::*;
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
-use support::browser::*;
-use support::*;
 use url::Url;
 
 const ROBOT_OUTLOOK: &str = "robot-prod-02@contoso.example";
@@ -770,124 +773,19 @@ async fn the_identity_publishes_discovery_and_userinfo() {
     assert!(anonymous.headers().contains_key("www-authenticate"));
 }
 
-/// A real OpenID provider (tests/oidc/server.mjs, npm `oidc-provider`) with
-/// the sandbox's connectors registered as a confidential client; killed on drop.
-struct OidcProvider {
-    child: std::process::Child,
-    issuer: String,
-}
-
-impl Drop for OidcProvider {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn start_oidc_provider(client_id: &str, client_secret: &str) -> OidcProvider {
-    use std::io::{BufRead, BufReader};
-    use std::process::{Command, Stdio};
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/oidc");
-    assert!(
-        dir.join("node_modules/oidc-provider").exists(),
-        "oidc-provider is not installed in {}: run scripts/install-deps",
-        dir.display()
-    );
-    let client = json!([{
-        "client_id": client_id,
-        "client_secret": client_secret,
-        // Native: its loopback redirect matches any port (RFC 8252), and the
-        // sandbox's port is only known once it runs.
-        "application_type": "native",
-        "token_endpoint_auth_method": "client_secret_basic",
-        "redirect_uris": ["http://127.0.0.1/provisioning_/callback"],
-        "grant_types": ["authorization_code", "refresh_token"],
-        "response_types": ["code"],
-    }]);
-    let mut child = Command::new("node")
-        .arg("server.mjs")
-        .current_dir(&dir)
-        .env("OIDC_EXTRA_CLIENTS", client.to_string())
-        // Shorter than the sandbox's 10 s margin: every use refreshes at the
-        // provider, so a revoked grant shows at the next ping.
-        .env("OIDC_ACCESS_TOKEN_TTL", "5")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("node runs");
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let port = loop {
-        let line = lines
-            .next()
-            .expect("oidc-provider exited before it was ready")
-            .unwrap();
-        if let Some(port) = line.strip_prefix("OIDC_READY ") {
-            break port.trim().to_owned();
-        }
-    };
-    std::thread::spawn(move || for _ in lines {});
-    OidcProvider {
-        child,
-        issuer: format!("http://127.0.0.1:{port}/identity_"),
-    }
-}
-
-/// Through oidc-provider's own login and consent pages (devInteractions),
-/// keeping its cookies, until it redirects to `callback`.
-async fn sign_in_at_oidc_provider(authorize: &Url, callback: &str, login: &str) -> Url {
-    let mut cookies: Vec<(String, String)> = vec![];
-    let mut here = authorize.clone();
-    let mut form: Option<Vec<(&str, &str)>> = None;
-    for _ in 0..20 {
-        let jar = cookies
-            .iter()
-            .map(|(n, v)| format!("{n}={v}"))
-            .collect::<Vec<_>>()
-            .join("; ");
-        let request = match form.take() {
-            Some(fields) => client().post(here.clone()).form(&fields),
-            None => client().get(here.clone()),
-        };
-        let response = request.header("cookie", jar).send().await.unwrap();
-        for header in response.headers().get_all("set-cookie") {
-            let pair = header.to_str().unwrap().split(';').next().unwrap();
-            if let Some((name, value)) = pair.split_once('=') {
-                cookies.retain(|(n, _)| n != name.trim());
-                cookies.push((name.trim().to_owned(), value.trim().to_owned()));
-            }
-        }
-        if response.status().is_redirection() {
-            let next = here
-                .join(response.headers()["location"].to_str().unwrap())
-                .unwrap();
-            if next.as_str().starts_with(callback) {
-                return next;
-            }
-            here = next;
-            continue;
-        }
-        assert_eq!(response.status(), 200, "at {here}");
-        let html = response.text().await.unwrap();
-        let start = html.find("action=\"").expect("a form") + "action=\"".len();
-        let action = html[start..]
-            .split('"')
-            .next()
-            .unwrap()
-            .replace("&amp;", "&");
-        here = here.join(&action).unwrap();
-        form = Some(if html.contains("name=\"prompt\" value=\"login\"") {
-            vec![("prompt", "login"), ("login", login), ("password", "any")]
-        } else {
-            vec![("prompt", "consent")]
-        });
-    }
-    panic!("oidc-provider never redirected to {callback}");
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn connectors_can_sign_in_at_an_external_openid_provider() {
     let secret = format!("ext-secret-{}", uuid::Uuid::new_v4().simple());
-    let provider = start_oidc_provider("sandbox-connectors-ext", &secret);
+    // Shorter than the sandbox's 10 s margin: every use refreshes at the
+    // provider, so a revoked grant shows at the next ping.
+    let provider = OidcProvider::start_with(&[
+        (
+            "OIDC_EXTRA_CLIENTS",
+            &confidential_client("sandbox-connectors-ext", &secret),
+        ),
+        ("OIDC_ACCESS_TOKEN_TTL", "5"),
+    ]);
+    let issuer = provider.issuer();
     let sb = Sandbox::start_with(
         Config {
             profile: connassist_sandbox::Profile::Extended,
@@ -895,7 +793,7 @@ async fn connectors_can_sign_in_at_an_external_openid_provider() {
         },
         Provisioning {
             provider: Some(connassist_sandbox::ProviderOverride::oidc(
-                &provider.issuer,
+                &issuer,
                 "sandbox-connectors-ext",
                 &secret,
             )),
@@ -913,7 +811,7 @@ async fn connectors_can_sign_in_at_an_external_openid_provider() {
     assert!(
         authorize
             .as_str()
-            .starts_with(&format!("{}/connect/authorize?", provider.issuer)),
+            .starts_with(&format!("{}/connect/authorize?", issuer)),
         "{authorize}"
     );
     assert_eq!(
@@ -921,8 +819,8 @@ async fn connectors_can_sign_in_at_an_external_openid_provider() {
         Some("sandbox-connectors-ext")
     );
     let our_callback = format!("{}/provisioning_/callback", sb.origin);
-    let callback = sign_in_at_oidc_provider(&authorize, &our_callback, "hana").await;
-    assert_eq!(query(&callback, "iss"), Some(provider.issuer.clone()));
+    let callback = sign_in_at_provider(&authorize, &our_callback, "hana").await;
+    assert_eq!(query(&callback, "iss"), Some(issuer.clone()));
     assert!(query(&callback, "code").is_some(), "{callback}");
 
     // Its account is "hana" (devInteractions names accounts by login), not
@@ -971,7 +869,7 @@ async fn connectors_can_sign_in_at_an_external_openid_provider() {
     // The user's sessions are revoked at the provider (a password change):
     // the grant ends there, and the next ping (a health check's) finds out.
     let revoked = client()
-        .post(format!("{}/connect/revocation", provider.issuer))
+        .post(format!("{}/connect/revocation", issuer))
         .basic_auth("sandbox-connectors-ext", Some(&secret))
         .form(&[("token", second["accessToken"].as_str().unwrap())])
         .send()

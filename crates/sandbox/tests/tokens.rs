@@ -8,16 +8,16 @@
 // The helpers below unwrap: a panic there is the calling test failing.
 #![allow(clippy::unwrap_used)]
 
-mod support;
-
 use std::collections::HashSet;
 use std::time::Duration;
 
 use connassist_sandbox::scenario::key;
 use connassist_sandbox::{CONNECTORS_CLIENT_ID, Config, Sandbox};
+use connassist_testkit::browser::client;
+use connassist_testkit::consent::*;
+use connassist_testkit::sandbox::*;
+use connassist_testkit::sign_in::*;
 use serde_json::Value;
-use support::browser::*;
-use support::*;
 
 fn finance_sharepoint() -> String {
     key("connection/Finance SharePoint").to_string()

@@ -7,12 +7,10 @@
 // A panic in these helpers is the calling test failing.
 #![allow(clippy::unwrap_used)]
 
-mod support;
-
 use connassist_sandbox::scenario::key;
+use connassist_testkit::sandbox::*;
+use connassist_testkit::sign_in::*;
 use serde_json::{Value, json};
-use support::browser::post;
-use support::*;
 
 fn schema(name: &str) -> Value {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))

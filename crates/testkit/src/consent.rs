@@ -1,27 +1,19 @@
-//! Playing a browser through a consent with plain HTTP (reqwest, no automatic
-//! redirects, so every hop is checked): the tenant API that starts and reads
-//! sessions, the sandbox identity's sign-in and consent pages, the callback
-//! and the done page; and reading the sandbox's database to see what was
-//! stored. Shared by `provisioning.rs` and `creation.rs`.
+//! A person at a consent address, played with plain HTTP through the
+//! sandbox's pages: the tenant API that starts and reads consent sessions,
+//! the identity's sign-in and consent pages, the callback and the page the
+//! consent ends on; step by step with every hop checked (the sandbox's own
+//! tests), or all at once from an address a front end printed (the CLI's
+//! tests), and on the tenant's own "Add connection" page (the hand-off).
 
 use connassist_sandbox::{CONNECTORS_CLIENT_ID, SANDBOX_PASSWORD, Sandbox};
 use serde_json::{Value, json};
 use url::Url;
 
-use super::{api, client};
+use crate::browser::{Browser, client, location, query};
+use crate::pages::{form_action, hidden_fields, title, unescape};
+use crate::sandbox::{api, post};
 
-pub async fn post(sb: &Sandbox, token: &str, path: &str, body: &Value) -> (u16, Value) {
-    let response = client()
-        .post(format!("{}{path}", sb.base_url))
-        .bearer_auth(token)
-        .json(body)
-        .send()
-        .await
-        .unwrap();
-    let status = response.status().as_u16();
-    (status, response.json().await.unwrap_or(Value::Null))
-}
-
+/// The tenant's address of connection `connection`'s consent sessions.
 pub fn auth_path(connection: &str) -> String {
     format!("/connections_/api/v1/Connections/{connection}/auth")
 }
@@ -41,6 +33,7 @@ pub async fn start(sb: &Sandbox, token: &str, connection: &str) -> (String, Url)
     )
 }
 
+/// `GET …/auth/{session}`: the consent session as the tenant reports it.
 pub async fn session(sb: &Sandbox, token: &str, connection: &str, session: &str) -> Value {
     let (status, body) = api(
         sb,
@@ -51,49 +44,6 @@ pub async fn session(sb: &Sandbox, token: &str, connection: &str, session: &str)
     .await;
     assert_eq!(status, 200, "{body}");
     body
-}
-
-pub async fn connection(sb: &Sandbox, token: &str, id: &str) -> Value {
-    let (status, body) = super::connection_anywhere(sb, token, id).await;
-    assert_eq!(status, 200, "{body}");
-    body
-}
-
-pub fn location(response: &reqwest::Response) -> Url {
-    Url::parse(response.headers()["location"].to_str().unwrap()).unwrap()
-}
-
-pub fn query(url: &Url, name: &str) -> Option<String> {
-    url.query_pairs()
-        .find(|(k, _)| k == name)
-        .map(|(_, v)| v.into_owned())
-}
-
-pub fn unescape(text: &str) -> String {
-    text.replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&amp;", "&")
-}
-
-/// The hidden fields of the page's form, as a browser would post them.
-pub fn hidden_fields(html: &str) -> Vec<(String, String)> {
-    let attr = |tag: &str, name: &str| {
-        let start = tag.find(&format!("{name}=\""))? + name.len() + 2;
-        Some(unescape(tag[start..].split('"').next()?))
-    };
-    html.split("<input")
-        .skip(1)
-        .map(|rest| rest.split('>').next().unwrap())
-        .filter(|tag| tag.contains("type=\"hidden\""))
-        .filter_map(|tag| Some((attr(tag, "name")?, attr(tag, "value").unwrap_or_default())))
-        .collect()
-}
-
-pub fn title(html: &str) -> String {
-    let start = html.find("<title>").unwrap() + "<title>".len();
-    html[start..].split("</title>").next().unwrap().to_owned()
 }
 
 /// `GET authUrl`: 302 to the provider's authorize endpoint, checked.
@@ -131,6 +81,7 @@ pub async fn open_auth_url_as(sb: &Sandbox, auth_url: &Url, client_id: &str) -> 
     authorize
 }
 
+/// What the person does on the consent page.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AtConsent {
     Accept,
@@ -212,7 +163,7 @@ pub async fn sign_in_for_app(
     (callback, asked)
 }
 
-/// `GET callback` as a browser would; the response, unread.
+/// `GET url` as a browser would; the response, unread.
 pub async fn follow(url: &Url) -> reqwest::Response {
     client().get(url.clone()).send().await.unwrap()
 }
@@ -251,7 +202,8 @@ pub async fn finish(sb: &Sandbox, callback: &Url, session: &str) -> (String, Str
     (status, title)
 }
 
-/// A whole reconnect through the browser, up to the done page.
+/// A whole reconnect through the browser, up to the done page: the
+/// session's id, its status and the last page's title.
 pub async fn reconnect(
     sb: &Sandbox,
     token: &str,
@@ -266,17 +218,113 @@ pub async fn reconnect(
     (id, status, title)
 }
 
-pub fn db(sb: &Sandbox) -> rusqlite::Connection {
-    rusqlite::Connection::open(sb.data_dir().join("sandbox.sqlite3")).unwrap()
+/// Plays a person at the consent address `start` a front end printed: signs
+/// in as `user`, then accepts or cancels the consent page, following every
+/// redirect, until the page the consent ends on (the extended profile's
+/// "done" page, or the tenant's callback page); returns its address.
+pub async fn consent(start: &str, user: &str, accept: bool) -> Url {
+    let mut browser = Browser::new();
+    let mut here = Url::parse(start).unwrap();
+    let mut post: Option<Vec<(String, String)>> = None;
+    for _ in 0..20 {
+        if here.path().ends_with("/provisioning_/done") {
+            return here;
+        }
+        let response = match post.take() {
+            Some(fields) => browser.post(&here, &fields).await,
+            None => browser.get(&here).await,
+        };
+        if response.status().is_redirection() {
+            here = here
+                .join(response.headers()["location"].to_str().unwrap())
+                .unwrap();
+            continue;
+        }
+        let html = response.text().await.unwrap();
+        if here.path().ends_with("/provisioning_/callback") && html.contains("id=\"message\"") {
+            return here;
+        }
+        let action = form_action(&html);
+        let mut fields = hidden_fields(&html);
+        if html.contains("id=\"username\"") {
+            fields.push(("username".into(), user.into()));
+            fields.push(("password".into(), SANDBOX_PASSWORD.into()));
+            fields.push(("action".into(), "sign-in".into()));
+        } else if html.contains("id=\"accept\"") {
+            let action = if accept {
+                "consent-accept"
+            } else {
+                "consent-cancel"
+            };
+            fields.push(("action".into(), action.into()));
+        } else {
+            panic!("an unexpected page at {here}: {html}");
+        }
+        here = here.join(&action).unwrap();
+        post = Some(fields);
+    }
+    panic!("never reached the done page");
 }
 
-pub fn count(sb: &Sandbox, sql: &str) -> i64 {
-    db(sb).query_row(sql, [], |r| r.get(0)).unwrap()
+/// Plays a person on the tenant's own "Add connection" page (the hand-off
+/// address `start`): picks `connector` in the folder already chosen, signs in
+/// as `user` and consents, until the page the consent ends on.
+pub async fn add_on_tenant_page(start: &str, user: &str, connector: &str) -> Url {
+    let http = client();
+    let page_url = Url::parse(start).unwrap();
+    let html = http
+        .get(page_url.clone())
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("Add connection"), "{html}");
+    let selected = html
+        .split("<option value=\"")
+        .skip(1)
+        .find(|o| o.split('>').next().unwrap().contains(" selected"))
+        .expect("the folder is preselected from fid")
+        .split('"')
+        .next()
+        .unwrap()
+        .to_owned();
+    let answer = http
+        .post(page_url.clone())
+        .form(&[
+            ("folder", selected.as_str()),
+            ("connector", connector),
+            ("name", ""),
+            ("username", user),
+            ("password", SANDBOX_PASSWORD),
+            ("action", "add"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        answer.status().is_redirection(),
+        "{}",
+        answer.text().await.unwrap()
+    );
+    let next = page_url
+        .join(answer.headers()["location"].to_str().unwrap())
+        .unwrap();
+    consent(next.as_str(), user, true).await
 }
 
-pub fn stored_tokens(sb: &Sandbox) -> i64 {
-    count(
-        sb,
-        "SELECT COUNT(*) FROM documents WHERE kind = 'connection_tokens'",
-    )
+/// Answers, as `user`, the consent whose address `child` prints on its first
+/// line of stdout, then waits for it to exit: the consent's last page, the
+/// exit code, the rest of stdout and stderr.
+#[cfg(unix)]
+pub async fn answer_consent(
+    child: &mut std::process::Child,
+    user: &str,
+    accept: bool,
+) -> (Url, i32, String, String) {
+    let (address, stdout) = crate::process::first_line(child);
+    let done = consent(&address, user, accept).await;
+    let (code, rest, stderr) = crate::process::finish(child, stdout);
+    (done, code.unwrap_or(-1), rest, stderr)
 }

@@ -1,5 +1,6 @@
 // The first screen in a real browser (Debian's Chromium via playwright-core),
-// against the web build with its fake backend. Writes the README's screenshots.
+// against the web build with its fake backend. The README's screenshots of the
+// signed-in window come from the real window (tests/tests/window_layout.rs).
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { mkdtempSync, mkdirSync, rmSync } from "node:fs";
@@ -145,7 +146,6 @@ describe("Connections (web build, fake backend)", () => {
     const secondName = (await rows.nth(1).locator("td.name").innerText()).replace(/default$/, "").trim();
     assert.match(await detail.innerText(), new RegExp(`Acts as[\\s\\S]*Owner`));
     assert.equal((await detail.locator("h2").innerText()).trim(), secondName);
-    await page.screenshot({ path: join(shots, "connections.png") });
 
     await page.getByRole("button", { name: "Sign out" }).click();
     await page.getByRole("heading", { name: "Choose a tenant" }).waitFor();
@@ -264,7 +264,6 @@ describe("Health and new connections (web build, fake backend)", () => {
     await page.locator("#nav-health").click();
     await page.locator("#nav-settings").click();
     assert.equal(await page.locator("#background-check").inputValue(), "0");
-    await page.screenshot({ path: join(shots, "settings.png") });
     await page.close();
   });
 });

@@ -1,5 +1,5 @@
 import { useVirtualizer } from "@tanstack/react-virtual";
-import { useCallback, useEffect, useReducer, useRef } from "react";
+import { useCallback, useEffect, useReducer, useRef, useState } from "react";
 import { toApiError, type Backend, type ConnectionRow, type ConnectionState, type SessionInfo } from "../backend";
 import { AUTH_LABELS, ConnectorIcon } from "./ConnectorIcon";
 import { Reconnect } from "./Reconnect";
@@ -18,15 +18,37 @@ import {
   type SortKey,
 } from "./connectionsState";
 
-const COLUMNS: { key: SortKey; label: string }[] = [
-  { key: "state", label: "State" },
-  { key: "name", label: "Name" },
-  { key: "connectorName", label: "Connector" },
-  { key: "identity", label: "Identity" },
-  { key: "owner", label: "Owner" },
-  { key: "folder", label: "Folder" },
-  { key: "lastUsed", label: "Last used" },
+// Fixed column widths (table-layout: fixed): filtering never makes columns jump,
+// and long values end in an ellipsis instead of breaking mid-word. A width of
+// null shares what is left.
+const COLUMNS: { key: SortKey; label: string; width: string | null }[] = [
+  { key: "state", label: "State", width: "6.5rem" },
+  { key: "name", label: "Name", width: null },
+  { key: "connectorName", label: "Connector", width: "12%" },
+  { key: "identity", label: "Identity", width: null },
+  { key: "owner", label: "Owner", width: "14%" },
+  { key: "folder", label: "Folder", width: "12%" },
+  { key: "lastUsed", label: "Last used", width: "6.5rem" },
 ];
+
+/** The details pane's width: dragged or moved with the arrow keys on its separator, kept for the next launch. */
+const PANE_KEY = "connassist.detailWidth";
+const PANE_MIN = 240;
+const PANE_DEFAULT = 300;
+function paneMax(): number {
+  return Math.max(PANE_MIN, Math.round((typeof window === "undefined" ? 1100 : window.innerWidth) * 0.5));
+}
+function clampPane(width: number): number {
+  return Math.round(Math.min(paneMax(), Math.max(PANE_MIN, width)));
+}
+function savedPaneWidth(): number {
+  try {
+    const saved = Number(localStorage.getItem(PANE_KEY));
+    return saved > 0 ? clampPane(saved) : PANE_DEFAULT;
+  } catch {
+    return PANE_DEFAULT;
+  }
+}
 const STATES: ConnectionState[] = ["Enabled", "Expired", "Failed", "Disabled", "Unknown"];
 
 function since(iso: string | null): string {
@@ -45,7 +67,24 @@ function when(iso: string | null): string {
   return Number.isNaN(d.getTime()) ? iso : d.toLocaleString();
 }
 
-function Detail({ row, chosenFor, backend, onChanged }: { row: ConnectionRow; chosenFor: string[]; backend: Backend; onChanged: () => void }) {
+function Detail({
+  row,
+  chosenFor,
+  backend,
+  onChanged,
+  paneRef,
+  width,
+  onBack,
+}: {
+  row: ConnectionRow;
+  chosenFor: string[];
+  backend: Backend;
+  onChanged: () => void;
+  paneRef: React.Ref<HTMLElement>;
+  width: number;
+  /** Escape: keyboard focus goes back to the row. */
+  onBack: () => void;
+}) {
   const fields: [string, string][] = [
     ["State", row.state],
     ["Connector", `${row.connectorName} (${row.connectorKey})`],
@@ -60,7 +99,19 @@ function Detail({ row, chosenFor, backend, onChanged }: { row: ConnectionRow; ch
   ];
   if (chosenFor.length > 0) fields.splice(2, 0, ["Your choice for", chosenFor.join(", ")]);
   return (
-    <aside className="detail" aria-label={`Details of ${row.name}`}>
+    <aside
+      className="detail"
+      id="detail"
+      aria-label={`Details of ${row.name}`}
+      ref={paneRef}
+      tabIndex={-1}
+      style={{ flexBasis: width, width }}
+      onKeyDown={(e) => {
+        if (e.key !== "Escape" || e.defaultPrevented) return;
+        e.preventDefault();
+        onBack();
+      }}
+    >
       <h2>{row.name}</h2>
       <Reconnect key={row.id} backend={backend} row={row} onChanged={onChanged} />
       <SecretExpiry key={`expiry-${row.id}`} backend={backend} row={row} />
@@ -100,6 +151,17 @@ export function Connections({
   const [state, dispatch] = useReducer(reduce, initialState);
   const tableRef = useRef<HTMLTableSectionElement>(null);
   const scrollRef = useRef<HTMLDivElement>(null);
+  const paneRef = useRef<HTMLElement>(null);
+  const [paneWidth, setPaneWidth] = useState(savedPaneWidth);
+  const resizePane = (width: number) => {
+    const next = clampPane(width);
+    setPaneWidth(next);
+    try {
+      localStorage.setItem(PANE_KEY, String(next));
+    } catch {
+      // Not kept (storage refused): the width still applies to this session.
+    }
+  };
   const rows = visibleRows(state);
   const items = visibleItems(state);
   const selected = state.rows.find((r) => r.id === state.selected) ?? null;
@@ -164,13 +226,45 @@ export function Connections({
     requestAnimationFrame(focus);
   }, [selectedIndex, virtualizer]);
 
+  // The table is one Tab stop (roving tabindex): the selected row, else the first.
+  const tabRow = rows.some((r) => r.id === state.selected) ? state.selected : (rows[0]?.id ?? null);
+  const rowsPerPage = () => Math.max(1, Math.floor((scrollRef.current?.clientHeight ?? 440) / 44) - 1);
+  const focusRow = (id: string | null) => {
+    const index = items.findIndex((i) => i.kind === "row" && i.row.id === id);
+    if (index < 0) return;
+    virtualizer.scrollToIndex(index, { align: "auto" });
+    requestAnimationFrame(() => tableRef.current?.querySelector<HTMLTableRowElement>(`tr[data-index="${index}"]`)?.focus({ preventScroll: true }));
+  };
   const onKeyDown = (e: React.KeyboardEvent) => {
-    if (e.key === "ArrowDown" || e.key === "ArrowUp") {
-      e.preventDefault();
-      dispatch({ type: "move", by: e.key === "ArrowDown" ? 1 : -1 });
-    } else if (e.key === "Escape") {
-      dispatch({ type: "select", id: null });
+    const first = rows[0]?.id ?? null;
+    const last = rows[rows.length - 1]?.id ?? null;
+    switch (e.key) {
+      case "ArrowDown":
+      case "ArrowUp":
+        dispatch({ type: "move", by: e.key === "ArrowDown" ? 1 : -1 });
+        break;
+      case "PageDown":
+      case "PageUp":
+        dispatch({ type: "move", by: (e.key === "PageDown" ? 1 : -1) * rowsPerPage() });
+        break;
+      case "Home":
+        dispatch({ type: "select", id: first });
+        break;
+      case "End":
+        dispatch({ type: "select", id: last });
+        break;
+      case "Enter":
+        if (!selected) return;
+        // Into the details pane; Escape there comes back to this row.
+        requestAnimationFrame(() => paneRef.current?.focus());
+        break;
+      case "Escape":
+        dispatch({ type: "select", id: null });
+        break;
+      default:
+        return;
     }
+    e.preventDefault();
   };
 
   const progress = state.folders > 0 ? Math.round((100 * state.done) / state.folders) : 0;
@@ -280,6 +374,11 @@ export function Connections({
       <div className="list-and-detail">
         <div className="grid-scroll" ref={scrollRef}>
         <table className="grid" aria-label="Connections" aria-rowcount={rows.length + 1}>
+          <colgroup>
+            {COLUMNS.map((c) => (
+              <col key={c.key} style={c.width ? { width: c.width } : undefined} />
+            ))}
+          </colgroup>
           <thead>
             <tr>
               {COLUMNS.map((c) => (
@@ -300,7 +399,7 @@ export function Connections({
               if (entry.kind === "group") {
                 return (
                   <tr key={`group:${entry.path}`} data-index={item.index} ref={virtualizer.measureElement} className="group">
-                    <th colSpan={COLUMNS.length} scope="rowgroup">
+                    <th colSpan={COLUMNS.length} scope="rowgroup" title={entry.path}>
                       {entry.path}
                       {entry.personal && <span className="tag">personal</span>}
                       <span className="count">{entry.count}</span>
@@ -316,7 +415,7 @@ export function Connections({
                 data-index={item.index}
                 ref={virtualizer.measureElement}
                 aria-rowindex={item.index + 2}
-                tabIndex={0}
+                tabIndex={r.id === tabRow ? 0 : -1}
                 aria-selected={r.id === state.selected}
                 onClick={() => dispatch({ type: "select", id: r.id })}
                 onFocus={() => r.id !== state.selected && dispatch({ type: "select", id: r.id })}
@@ -324,12 +423,12 @@ export function Connections({
                 <td>
                   <span className={`badge badge-${r.state}`}>{r.state}</span>
                 </td>
-                <td className="name">
+                <td className="name" title={r.name}>
                   {r.name}
                   {r.isDefault && <span className="tag">default</span>}
                   {chosenFor[r.id] && <span className="tag chosen">your choice</span>}
                 </td>
-                <td>
+                <td title={r.authType ? `${r.connectorName} (${AUTH_LABELS[r.authType] ?? r.authType})` : r.connectorName}>
                   <span className="connector">
                     <ConnectorIcon connectorKey={r.connectorKey} name={r.connectorName} />
                     <span>
@@ -338,19 +437,21 @@ export function Connections({
                     </span>
                   </span>
                 </td>
-                <td>{r.identity}</td>
+                <td title={r.identity}>{r.identity}</td>
                 {r.ownerReported ? (
-                  <td>{r.owner}</td>
+                  <td title={r.owner}>{r.owner}</td>
                 ) : (
                   <td className="muted" title={OWNER_NOT_REPORTED}>
                     not reported
                   </td>
                 )}
-                <td>
+                <td title={r.folder.path}>
                   {r.folder.path}
                   {r.folder.personal && <span className="tag">personal</span>}
                 </td>
-                <td className="muted">{since(r.lastUsed)}</td>
+                <td className="muted" title={when(r.lastUsed)}>
+                  {since(r.lastUsed)}
+                </td>
               </tr>
               );
             })}
@@ -365,8 +466,66 @@ export function Connections({
           </tbody>
         </table>
         </div>
-        {selected && <Detail row={selected} chosenFor={chosenFor[selected.id] ?? []} backend={backend} onChanged={() => void load(selected.folder.path)} />}
+        {selected && (
+          <>
+            <PaneSeparator width={paneWidth} onResize={resizePane} />
+            <Detail
+              row={selected}
+              chosenFor={chosenFor[selected.id] ?? []}
+              backend={backend}
+              onChanged={() => void load(selected.folder.path)}
+              paneRef={paneRef}
+              width={paneWidth}
+              onBack={() => focusRow(selected.id)}
+            />
+          </>
+        )}
       </div>
     </section>
+  );
+}
+
+/** The handle between the table and the details pane: drag it, or focus it and use the arrow keys. */
+function PaneSeparator({ width, onResize }: { width: number; onResize: (width: number) => void }) {
+  const onPointerDown = (e: React.PointerEvent<HTMLDivElement>) => {
+    e.preventDefault();
+    const handle = e.currentTarget;
+    handle.setPointerCapture(e.pointerId);
+    const startX = e.clientX;
+    const startWidth = width;
+    const move = (ev: PointerEvent) => onResize(startWidth + (startX - ev.clientX));
+    const up = () => {
+      handle.removeEventListener("pointermove", move);
+      handle.removeEventListener("pointerup", up);
+      handle.removeEventListener("pointercancel", up);
+    };
+    handle.addEventListener("pointermove", move);
+    handle.addEventListener("pointerup", up);
+    handle.addEventListener("pointercancel", up);
+  };
+  const onKeyDown = (e: React.KeyboardEvent) => {
+    const step = e.shiftKey ? 80 : 20;
+    if (e.key === "ArrowLeft") onResize(width + step);
+    else if (e.key === "ArrowRight") onResize(width - step);
+    else if (e.key === "Home") onResize(PANE_MIN);
+    else if (e.key === "End") onResize(paneMax());
+    else return;
+    e.preventDefault();
+  };
+  return (
+    <div
+      className="pane-separator"
+      id="detail-separator"
+      role="separator"
+      aria-orientation="vertical"
+      aria-label="Width of the details pane"
+      aria-controls="detail"
+      aria-valuenow={width}
+      aria-valuemin={PANE_MIN}
+      aria-valuemax={paneMax()}
+      tabIndex={0}
+      onPointerDown={onPointerDown}
+      onKeyDown={onKeyDown}
+    />
   );
 }

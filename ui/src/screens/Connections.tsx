@@ -1,5 +1,5 @@
 import { useVirtualizer } from "@tanstack/react-virtual";
-import { useCallback, useEffect, useReducer, useRef, useState } from "react";
+import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from "react";
 import { toApiError, type Backend, type ConnectionRow, type ConnectionState, type SessionInfo } from "../backend";
 import { AUTH_LABELS, ConnectorIcon } from "./ConnectorIcon";
 import { Reconnect } from "./Reconnect";
@@ -164,6 +164,12 @@ export function Connections({
   };
   const rows = visibleRows(state);
   const items = visibleItems(state);
+  // What the filters offer and the counts, once per listing: a scroll renders this
+  // screen, and 50,000 rows must not be walked for every frame.
+  const folderChoices = useMemo(() => folderPaths({ ...initialState, rows: state.rows, errors: state.errors }), [state.rows, state.errors]);
+  const connectorChoices = useMemo(() => connectorOptions({ ...initialState, rows: state.rows }), [state.rows]);
+  const ownerChoices = useMemo(() => owners({ ...initialState, rows: state.rows }), [state.rows]);
+  const broken = useMemo(() => brokenCount({ ...initialState, rows: state.rows }), [state.rows]);
   const selected = state.rows.find((r) => r.id === state.selected) ?? null;
   // Only the rows in view are in the DOM, so 10,000 connections scroll smoothly.
   const virtualizer = useVirtualizer({
@@ -302,7 +308,7 @@ export function Connections({
         </select>
         <select aria-label="Folder" id="folder-filter" value={state.folderFilter} onChange={(e) => dispatch({ type: "folderFilter", value: e.target.value })}>
           <option value="all">All folders</option>
-          {folderPaths(state).map((p) => (
+          {folderChoices.map((p) => (
             <option key={p} value={p}>
               {p}
             </option>
@@ -310,7 +316,7 @@ export function Connections({
         </select>
         <select aria-label="Connector" id="connector-filter" value={state.connectorFilter} onChange={(e) => dispatch({ type: "connectorFilter", value: e.target.value })}>
           <option value="all">All connectors</option>
-          {connectorOptions(state).map((c) => (
+          {connectorChoices.map((c) => (
             <option key={c.key} value={c.key}>
               {c.name}
             </option>
@@ -318,7 +324,7 @@ export function Connections({
         </select>
         <select aria-label="Owner" id="owner-filter" value={state.ownerFilter} onChange={(e) => dispatch({ type: "ownerFilter", value: e.target.value })}>
           <option value="all">All owners</option>
-          {owners(state).map((o) => (
+          {ownerChoices.map((o) => (
             <option key={o} value={o}>
               {o}
             </option>
@@ -344,7 +350,7 @@ export function Connections({
         ) : (
           <span>
             {state.rows.length} connections in {state.folders} folders
-            {brokenCount(state) > 0 && ` · ${brokenCount(state)} need attention`}
+            {broken > 0 && ` · ${broken} need attention`}
             {rows.length !== state.rows.length && ` · ${rows.length} shown`}
           </span>
         )}

@@ -28,7 +28,8 @@
     for (let node = walker.nextNode(); node; node = walker.nextNode()) {
       const parent = node.parentElement;
       if (!parent || !shown(parent) || parent.closest("option, script, style, textarea")) continue;
-      for (const match of node.data.matchAll(/\S+/g)) {
+      // A word, up to where a line may break anyway (after a hyphen, a slash or a dash).
+      for (const match of node.data.matchAll(/[^\s\-\/–—]+[\-\/–—]?|[\-\/–—]/g)) {
         const range = document.createRange();
         range.setStart(node, match.index);
         range.setEnd(node, match.index + match[0].length);

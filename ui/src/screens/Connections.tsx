@@ -24,17 +24,17 @@ import {
 const COLUMNS: { key: SortKey; label: string; width: string | null }[] = [
   { key: "state", label: "State", width: "6.5rem" },
   { key: "name", label: "Name", width: null },
-  { key: "connectorName", label: "Connector", width: "12%" },
+  { key: "connectorName", label: "Connector", width: "16%" },
   { key: "identity", label: "Identity", width: null },
-  { key: "owner", label: "Owner", width: "14%" },
-  { key: "folder", label: "Folder", width: "12%" },
-  { key: "lastUsed", label: "Last used", width: "6.5rem" },
+  { key: "owner", label: "Owner", width: "11%" },
+  { key: "folder", label: "Folder", width: "11%" },
+  { key: "lastUsed", label: "Last used", width: "6.75rem" },
 ];
 
 /** The details pane's width: dragged or moved with the arrow keys on its separator, kept for the next launch. */
 const PANE_KEY = "connassist.detailWidth";
 const PANE_MIN = 240;
-const PANE_DEFAULT = 300;
+const PANE_DEFAULT = 280;
 function paneMax(): number {
   return Math.max(PANE_MIN, Math.round((typeof window === "undefined" ? 1100 : window.innerWidth) * 0.5));
 }

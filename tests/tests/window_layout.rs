@@ -289,7 +289,7 @@ async fn the_table_is_one_tab_stop_moved_with_the_keyboard() -> Result<()> {
             let ids: Vec<String> = serde_json::from_value(
                 client
                     .execute(
-                        "return [...document.querySelectorAll('table.grid tbody tr[data-id]')].map((e) => e.dataset.id);",
+                        "return [...document.querySelectorAll('table.grid tbody tr[data-id]')].sort((a, b) => a.dataset.index - b.dataset.index).map((e) => e.dataset.id);",
                         vec![],
                     )
                     .await?,

@@ -1,8 +1,9 @@
 // The first screen in a real browser (Debian's Chromium via playwright-core),
-// against the web build with its fake backend. Writes the README's screenshots.
+// against the web build with its fake backend. The README's screenshots come from
+// the real window (tests/tests/window_layout.rs and the other real-window tests).
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, mkdirSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -10,7 +11,6 @@ import { chromium } from "playwright-core";
 import { preview } from "vite";
 
 const uiDir = fileURLToPath(new URL("..", import.meta.url));
-const shots = fileURLToPath(new URL("../../docs/screenshots/", import.meta.url));
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
 let server;
@@ -42,7 +42,6 @@ before(async () => {
   });
   // Nothing leaves this machine: only the preview server may answer.
   await context.route((url) => url.hostname !== "127.0.0.1", (route) => route.abort());
-  mkdirSync(shots, { recursive: true });
 });
 
 after(async () => {
@@ -83,7 +82,6 @@ describe("Choose a tenant (web build, fake backend)", () => {
     await field.fill("http://example.com");
     await field.blur();
     await message.filter({ hasText: "Use https://" }).waitFor();
-    await page.screenshot({ path: join(shots, "first-screen.png") });
     await page.close();
   });
 
@@ -96,7 +94,6 @@ describe("Choose a tenant (web build, fake backend)", () => {
     // Dark means dark: the body's luminance is low.
     const [r, g, b] = darkBg.match(/\d+/g).map(Number);
     assert.ok(r + g + b < 120, `dark background ${darkBg}`);
-    await dark.screenshot({ path: join(shots, "first-screen-dark.png") });
     await light.close();
     await dark.close();
   });
@@ -145,7 +142,6 @@ describe("Connections (web build, fake backend)", () => {
     const secondName = (await rows.nth(1).locator("td.name").innerText()).replace(/default$/, "").trim();
     assert.match(await detail.innerText(), new RegExp(`Acts as[\\s\\S]*Owner`));
     assert.equal((await detail.locator("h2").innerText()).trim(), secondName);
-    await page.screenshot({ path: join(shots, "connections.png") });
 
     await page.getByRole("button", { name: "Sign out" }).click();
     await page.getByRole("heading", { name: "Choose a tenant" }).waitFor();
@@ -264,7 +260,6 @@ describe("Health and new connections (web build, fake backend)", () => {
     await page.locator("#nav-health").click();
     await page.locator("#nav-settings").click();
     assert.equal(await page.locator("#background-check").inputValue(), "0");
-    await page.screenshot({ path: join(shots, "settings.png") });
     await page.close();
   });
 });

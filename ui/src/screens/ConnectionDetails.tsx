@@ -63,6 +63,9 @@ export function ConnectionDetails({
   onChanged,
   attended,
   checked,
+  paneRef,
+  width,
+  onBack,
 }: {
   row: ConnectionRow;
   /** Its latest check in Health, if any. */
@@ -71,6 +74,12 @@ export function ConnectionDetails({
   backend: Backend;
   onChanged: () => void;
   attended?: AttendedChoice;
+  /** The pane itself, for focus (Enter on a row moves focus here). */
+  paneRef?: React.Ref<HTMLElement>;
+  /** Its width in pixels, as the separator beside it sets it. */
+  width?: number;
+  /** Escape: keyboard focus goes back to the row. */
+  onBack?: () => void;
 }) {
   const { t } = useTranslation();
   const fields: [string, string, string][] = [
@@ -97,7 +106,19 @@ export function ConnectionDetails({
   }
   if (chosenFor.length > 0) fields.splice(2, 0, ["chosen-for", t("details.chosenFor"), chosenFor.join(", ")]);
   return (
-    <aside className="detail" aria-label={t("details.label", { name: row.name })}>
+    <aside
+      className="detail"
+      id="detail"
+      aria-label={t("details.label", { name: row.name })}
+      ref={paneRef}
+      tabIndex={-1}
+      style={width === undefined ? undefined : { flexBasis: width, width }}
+      onKeyDown={(e) => {
+        if (!onBack || e.key !== "Escape" || e.defaultPrevented) return;
+        e.preventDefault();
+        onBack();
+      }}
+    >
       <h2>{row.name}</h2>
       <Reconnect key={row.id} backend={backend} row={row} onChanged={onChanged} />
       <SecretExpiry key={`expiry-${row.id}`} backend={backend} row={row} />

@@ -1,5 +1,5 @@
 import { useVirtualizer } from "@tanstack/react-virtual";
-import { useCallback, useEffect, useReducer, useRef } from "react";
+import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from "react";
 import { toApiError, type Backend, type ConnectionRow, type ConnectionState, type SessionInfo } from "../backend";
 import { useTranslation } from "react-i18next";
 import { dateTime, since } from "../i18n/format";
@@ -18,8 +18,37 @@ import {
   type SortKey,
 } from "./connectionsState";
 
-/** The columns, in order; their headings are `list.col.<key>` in the catalogue. */
-const COLUMNS: { key: SortKey }[] = [{ key: "state" }, { key: "name" }, { key: "connectorName" }, { key: "identity" }, { key: "owner" }, { key: "folder" }, { key: "lastUsed" }];
+// Fixed column widths (table-layout: fixed): filtering never makes columns jump,
+// and long values end in an ellipsis instead of breaking mid-word. A width of
+// null shares what is left. Headings are `list.col.<key>` in the catalogue.
+const COLUMNS: { key: SortKey; width: string | null }[] = [
+  { key: "state", width: "6.5rem" },
+  { key: "name", width: null },
+  { key: "connectorName", width: "16%" },
+  { key: "identity", width: null },
+  { key: "owner", width: "11%" },
+  { key: "folder", width: "11%" },
+  { key: "lastUsed", width: "6.75rem" },
+];
+
+/** The details pane's width: dragged or moved with the arrow keys on its separator, kept for the next launch. */
+const PANE_KEY = "connassist.detailWidth";
+const PANE_MIN = 240;
+const PANE_DEFAULT = 280;
+function paneMax(): number {
+  return Math.max(PANE_MIN, Math.round((typeof window === "undefined" ? 1100 : window.innerWidth) * 0.5));
+}
+function clampPane(width: number): number {
+  return Math.round(Math.min(paneMax(), Math.max(PANE_MIN, width)));
+}
+function savedPaneWidth(): number {
+  try {
+    const saved = Number(localStorage.getItem(PANE_KEY));
+    return saved > 0 ? clampPane(saved) : PANE_DEFAULT;
+  } catch {
+    return PANE_DEFAULT;
+  }
+}
 const STATES: ConnectionState[] = ["Enabled", "Expired", "Failed", "Disabled", "Unknown"];
 
 export function Connections({
@@ -53,8 +82,25 @@ export function Connections({
   const [state, dispatch] = useReducer(reduce, initialState);
   const tableRef = useRef<HTMLTableSectionElement>(null);
   const scrollRef = useRef<HTMLDivElement>(null);
+  const paneRef = useRef<HTMLElement>(null);
+  const [paneWidth, setPaneWidth] = useState(savedPaneWidth);
+  const resizePane = (width: number) => {
+    const next = clampPane(width);
+    setPaneWidth(next);
+    try {
+      localStorage.setItem(PANE_KEY, String(next));
+    } catch {
+      // Not kept (storage refused): the width still applies to this session.
+    }
+  };
   const rows = visibleRows(state);
   const items = visibleItems(state);
+  // What the filters offer and the counts, once per listing: a scroll renders this
+  // screen, and 50,000 rows must not be walked for every frame.
+  const folderChoices = useMemo(() => folderPaths({ ...initialState, rows: state.rows, errors: state.errors }), [state.rows, state.errors]);
+  const connectorChoices = useMemo(() => connectorOptions({ ...initialState, rows: state.rows }), [state.rows]);
+  const ownerChoices = useMemo(() => owners({ ...initialState, rows: state.rows }), [state.rows]);
+  const broken = useMemo(() => brokenCount({ ...initialState, rows: state.rows }), [state.rows]);
   const selected = state.rows.find((r) => r.id === state.selected) ?? null;
   // Only the rows in view are in the DOM, so 10,000 connections scroll smoothly.
   const virtualizer = useVirtualizer({
@@ -117,13 +163,45 @@ export function Connections({
     requestAnimationFrame(focus);
   }, [selectedIndex, virtualizer]);
 
+  // The table is one Tab stop (roving tabindex): the selected row, else the first.
+  const tabRow = rows.some((r) => r.id === state.selected) ? state.selected : (rows[0]?.id ?? null);
+  const rowsPerPage = () => Math.max(1, Math.floor((scrollRef.current?.clientHeight ?? 440) / 44) - 1);
+  const focusRow = (id: string | null) => {
+    const index = items.findIndex((i) => i.kind === "row" && i.row.id === id);
+    if (index < 0) return;
+    virtualizer.scrollToIndex(index, { align: "auto" });
+    requestAnimationFrame(() => tableRef.current?.querySelector<HTMLTableRowElement>(`tr[data-index="${index}"]`)?.focus({ preventScroll: true }));
+  };
   const onKeyDown = (e: React.KeyboardEvent) => {
-    if (e.key === "ArrowDown" || e.key === "ArrowUp") {
-      e.preventDefault();
-      dispatch({ type: "move", by: e.key === "ArrowDown" ? 1 : -1 });
-    } else if (e.key === "Escape") {
-      dispatch({ type: "select", id: null });
+    const first = rows[0]?.id ?? null;
+    const last = rows[rows.length - 1]?.id ?? null;
+    switch (e.key) {
+      case "ArrowDown":
+      case "ArrowUp":
+        dispatch({ type: "move", by: e.key === "ArrowDown" ? 1 : -1 });
+        break;
+      case "PageDown":
+      case "PageUp":
+        dispatch({ type: "move", by: (e.key === "PageDown" ? 1 : -1) * rowsPerPage() });
+        break;
+      case "Home":
+        dispatch({ type: "select", id: first });
+        break;
+      case "End":
+        dispatch({ type: "select", id: last });
+        break;
+      case "Enter":
+        if (!selected) return;
+        // Into the details pane; Escape there comes back to this row.
+        requestAnimationFrame(() => paneRef.current?.focus());
+        break;
+      case "Escape":
+        dispatch({ type: "select", id: null });
+        break;
+      default:
+        return;
     }
+    e.preventDefault();
   };
 
   const progress = state.folders > 0 ? Math.round((100 * state.done) / state.folders) : 0;
@@ -161,7 +239,7 @@ export function Connections({
         </select>
         <select aria-label={t("list.folderLabel")} id="folder-filter" value={state.folderFilter} onChange={(e) => dispatch({ type: "folderFilter", value: e.target.value })}>
           <option value="all">{t("list.allFolders")}</option>
-          {folderPaths(state).map((p) => (
+          {folderChoices.map((p) => (
             <option key={p} value={p}>
               {p}
             </option>
@@ -169,7 +247,7 @@ export function Connections({
         </select>
         <select aria-label={t("list.connectorLabel")} id="connector-filter" value={state.connectorFilter} onChange={(e) => dispatch({ type: "connectorFilter", value: e.target.value })}>
           <option value="all">{t("list.allConnectors")}</option>
-          {connectorOptions(state).map((c) => (
+          {connectorChoices.map((c) => (
             <option key={c.key} value={c.key}>
               {c.name}
             </option>
@@ -177,7 +255,7 @@ export function Connections({
         </select>
         <select aria-label={t("list.ownerLabel")} id="owner-filter" value={state.ownerFilter} onChange={(e) => dispatch({ type: "ownerFilter", value: e.target.value })}>
           <option value="all">{t("list.allOwners")}</option>
-          {owners(state).map((o) => (
+          {ownerChoices.map((o) => (
             <option key={o} value={o}>
               {o}
             </option>
@@ -201,7 +279,7 @@ export function Connections({
         ) : (
           <span>
             {t("list.counts", { rows: state.rows.length, folders: state.folders })}
-            {brokenCount(state) > 0 && t("list.needAttention", { count: brokenCount(state) })}
+            {broken > 0 && t("list.needAttention", { count: broken })}
             {rows.length !== state.rows.length && t("list.shown", { count: rows.length })}
           </span>
         )}
@@ -231,6 +309,11 @@ export function Connections({
       <div className="list-and-detail">
         <div className="grid-scroll" ref={scrollRef}>
         <table className="grid" aria-label={t("list.title")} aria-rowcount={rows.length + 1}>
+          <colgroup>
+            {COLUMNS.map((c) => (
+              <col key={c.key} style={c.width ? { width: c.width } : undefined} />
+            ))}
+          </colgroup>
           <thead>
             <tr>
               {COLUMNS.map((c) => (
@@ -251,7 +334,7 @@ export function Connections({
               if (entry.kind === "group") {
                 return (
                   <tr key={`group:${entry.path}`} data-index={item.index} ref={virtualizer.measureElement} className="group">
-                    <th colSpan={COLUMNS.length} scope="rowgroup">
+                    <th colSpan={COLUMNS.length} scope="rowgroup" title={entry.path}>
                       {entry.path}
                       {entry.personal && <span className="tag">{t("list.personal")}</span>}
                       <span className="count">{entry.count}</span>
@@ -267,7 +350,7 @@ export function Connections({
                 data-index={item.index}
                 ref={virtualizer.measureElement}
                 aria-rowindex={item.index + 2}
-                tabIndex={0}
+                tabIndex={r.id === tabRow ? 0 : -1}
                 aria-selected={r.id === state.selected}
                 onClick={() => dispatch({ type: "select", id: r.id })}
                 onFocus={() => r.id !== state.selected && dispatch({ type: "select", id: r.id })}
@@ -281,12 +364,12 @@ export function Connections({
                     <span className={`badge badge-${r.state}`}>{t(`state.${r.state}`)}</span>
                   )}
                 </td>
-                <td className="name">
+                <td className="name" title={r.name}>
                   {r.name}
                   {r.isDefault && <span className="tag">{t("list.default")}</span>}
                   {chosenFor[r.id] && <span className="tag chosen">{t("list.yourChoice")}</span>}
                 </td>
-                <td>
+                <td title={`${r.connectorName} (${r.authLabel})`}>
                   <span className="connector">
                     <ConnectorIcon connectorKey={r.connectorKey} name={r.connectorName} />
                     <span>
@@ -295,15 +378,15 @@ export function Connections({
                     </span>
                   </span>
                 </td>
-                <td>{r.identity}</td>
+                <td title={r.identity}>{r.identity}</td>
                 {r.ownerReported ? (
-                  <td>{r.owner}</td>
+                  <td title={r.owner}>{r.owner}</td>
                 ) : (
                   <td className="muted" title={r.ownerLabel}>
                     {t("list.notReported")}
                   </td>
                 )}
-                <td>
+                <td title={r.folder.path}>
                   {r.folder.path}
                   {r.folder.personal && <span className="tag">{t("list.personal")}</span>}
                 </td>
@@ -323,16 +406,67 @@ export function Connections({
         </table>
         </div>
         {selected && (
-          <ConnectionDetails
-            row={selected}
-            chosenFor={chosenFor[selected.id] ?? []}
-            backend={backend}
-            onChanged={() => void load(selected.folder.path)}
-            attended={attended}
-            checked={checked[selected.id]}
-          />
+          <>
+            <PaneSeparator width={paneWidth} onResize={resizePane} />
+            <ConnectionDetails
+              row={selected}
+              chosenFor={chosenFor[selected.id] ?? []}
+              backend={backend}
+              onChanged={() => void load(selected.folder.path)}
+              attended={attended}
+              checked={checked[selected.id]}
+              paneRef={paneRef}
+              width={paneWidth}
+              onBack={() => focusRow(selected.id)}
+            />
+          </>
         )}
       </div>
     </section>
+  );
+}
+
+/** The handle between the table and the details pane: drag it, or focus it and use the arrow keys. */
+function PaneSeparator({ width, onResize }: { width: number; onResize: (width: number) => void }) {
+  const onPointerDown = (e: React.PointerEvent<HTMLDivElement>) => {
+    e.preventDefault();
+    const handle = e.currentTarget;
+    handle.setPointerCapture(e.pointerId);
+    const startX = e.clientX;
+    const startWidth = width;
+    const move = (ev: PointerEvent) => onResize(startWidth + (startX - ev.clientX));
+    const up = () => {
+      handle.removeEventListener("pointermove", move);
+      handle.removeEventListener("pointerup", up);
+      handle.removeEventListener("pointercancel", up);
+    };
+    handle.addEventListener("pointermove", move);
+    handle.addEventListener("pointerup", up);
+    handle.addEventListener("pointercancel", up);
+  };
+  const onKeyDown = (e: React.KeyboardEvent) => {
+    const step = e.shiftKey ? 80 : 20;
+    if (e.key === "ArrowLeft") onResize(width + step);
+    else if (e.key === "ArrowRight") onResize(width - step);
+    else if (e.key === "Home") onResize(PANE_MIN);
+    else if (e.key === "End") onResize(paneMax());
+    else return;
+    e.preventDefault();
+  };
+  return (
+    <div
+      className="pane-separator"
+      id="detail-separator"
+      role="separator"
+      aria-orientation="vertical"
+      aria-label="Width of the details pane"
+      aria-controls="detail"
+      aria-valuenow={width}
+      aria-valuemin={PANE_MIN}
+      aria-valuemax={paneMax()}
+      tabIndex={0}
+      onPointerDown={onPointerDown}
+      onKeyDown={onKeyDown}
+    />
   );
 }

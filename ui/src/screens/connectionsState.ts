@@ -158,8 +158,29 @@ function sortValue(r: ConnectionRow, key: SortKey): string | number {
   }
 }
 
+// localeCompare's order, with the collator built once instead of per call.
+const collator = new Intl.Collator();
+
+// Each row's lower-cased search text, computed once per row object (rows are
+// replaced, never changed, so a listing of 50,000 is lower-cased once, not per keystroke).
+const haystacks = new WeakMap<ConnectionRow, string>();
+function haystack(r: ConnectionRow): string {
+  let text = haystacks.get(r);
+  if (text === undefined) {
+    text = [r.name, r.identity, r.owner, r.connectorName, r.connectorKey, r.folder.path].join("\u0000").toLowerCase();
+    haystacks.set(r, text);
+  }
+  return text;
+}
+
+// The last answer of visibleRows, by what it depends on: the screen asks on every
+// render (a scroll renders), and a state that only moved the selection gives the same rows.
+let memo: { inputs: unknown[]; rows: ConnectionRow[] } | null = null;
+
 /** The rows to show: filtered by search, state and folder, then sorted (name breaks ties). */
 export function visibleRows(state: State): ConnectionRow[] {
+  const inputs = [state.rows, state.query, state.stateFilter, state.folderFilter, state.connectorFilter, state.ownerFilter, state.groupByFolder, state.sort.key, state.sort.ascending];
+  if (memo && memo.inputs.every((v, i) => v === inputs[i])) return memo.rows;
   const q = state.query.trim().toLowerCase();
   const rows = state.rows.filter(
     (r) =>
@@ -167,32 +188,45 @@ export function visibleRows(state: State): ConnectionRow[] {
       (state.folderFilter === "all" || inFolder(r.folder.path, state.folderFilter)) &&
       (state.connectorFilter === "all" || r.connectorKey === state.connectorFilter) &&
       (state.ownerFilter === "all" || r.owner === state.ownerFilter) &&
-      (q === "" ||
-        [r.name, r.identity, r.owner, r.connectorName, r.connectorKey, r.folder.path].some((v) => v.toLowerCase().includes(q))),
+      (q === "" || haystack(r).includes(q)),
   );
   const { key, ascending } = state.sort;
   const dir = ascending ? 1 : -1;
-  return rows.sort((a, b) => {
+  // Sort keys computed once per row, not once per comparison.
+  const keyed = rows.map((row) => ({ row, folder: state.groupByFolder ? row.folder.path.toLowerCase() : "", value: sortValue(row, key) }));
+  keyed.sort((a, b) => {
     // Grouped, folders come first; the chosen column sorts within each folder.
     if (state.groupByFolder) {
-      const byFolder = a.folder.path.toLowerCase().localeCompare(b.folder.path.toLowerCase());
+      const byFolder = collator.compare(a.folder, b.folder);
       if (byFolder !== 0) return byFolder;
     }
-    const [x, y] = [sortValue(a, key), sortValue(b, key)];
+    const [x, y] = [a.value, b.value];
     if (x < y) return -dir;
     if (x > y) return dir;
-    return a.name.localeCompare(b.name);
+    return collator.compare(a.row.name, b.row.name);
   });
+  const sorted = keyed.map((k) => k.row);
+  memo = { inputs, rows: sorted };
+  return sorted;
 }
 
 export type Item =
   | { kind: "group"; path: string; personal: boolean; count: number }
   | { kind: "row"; row: ConnectionRow };
 
+let itemsMemo: { rows: ConnectionRow[]; items: Item[] } | null = null;
+
 /** What the table shows, in order: rows, with a header before each folder when grouped. */
 export function visibleItems(state: State): Item[] {
   const rows = visibleRows(state);
-  if (!state.groupByFolder) return rows.map((row) => ({ kind: "row", row }));
+  if (itemsMemo?.rows === rows) return itemsMemo.items;
+  const items = groupedItems(rows, state.groupByFolder);
+  itemsMemo = { rows, items };
+  return items;
+}
+
+function groupedItems(rows: ConnectionRow[], groupByFolder: boolean): Item[] {
+  if (!groupByFolder) return rows.map((row) => ({ kind: "row", row }));
   const items: Item[] = [];
   let group: Extract<Item, { kind: "group" }> | null = null;
   for (const row of rows) {

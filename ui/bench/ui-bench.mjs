@@ -102,8 +102,20 @@ try {
   const slow = frames.filter((f) => f > FRAME_MS + 1).length;
   const p95 = [...frames].sort((a, b) => a - b)[Math.floor(frames.length * 0.95)];
 
+  // The app's listing arrives folder by folder, one event each: 5,000 rows in
+  // 500 folders (the large sandbox), from the click to every row counted.
+  const streamed = await browser.context.newPage();
+  await streamed.goto(`${browser.baseUrl}?rows=5000&folders=500`);
+  await streamed.getByRole("button", { name: "Try the sandbox" }).waitFor();
+  const s0 = Date.now();
+  await streamed.getByRole("button", { name: "Try the sandbox" }).click();
+  await streamed.locator("#list-status").filter({ hasText: "5000 connections in 500 folders" }).waitFor({ timeout: 120_000 });
+  const streamedMs = Date.now() - s0;
+  await streamed.close();
+
   const table = [
     ["What", "Median", "Worst", "Target"],
+    ["Listing streamed folder by folder: 5,000 rows in 500 folders, to all listed", fmt(streamedMs), fmt(streamedMs), "—"],
     ["First rows painted", fmt(firstRows), fmt(firstRows), "—"],
     ["Search keystroke to updated rows (typing)", fmt(median(keystrokes)), fmt(max(keystrokes)), "< 50 ms"],
     ["Search keystroke to updated rows (deleting)", fmt(median(deletes)), fmt(max(deletes)), "< 50 ms"],

@@ -99,9 +99,12 @@ export const fakeBackend: Backend = {
     return fakeSession;
   },
   async listConnections(onEvent, folder) {
-    // `?rows=N` in the page address: a generated listing of N rows (scale checks).
-    const generated = Number(typeof location === "undefined" ? 0 : new URLSearchParams(location.search).get("rows") ?? 0);
-    if (generated > 0) return generatedListing(generated, onEvent);
+    // `?rows=N` in the page address: a generated listing of N rows (scale
+    // checks); `&folders=F` spreads them over F folders, each told on its own
+    // task as the app's folders arrive (default 50, all at once).
+    const params = new URLSearchParams(typeof location === "undefined" ? "" : location.search);
+    const generated = Number(params.get("rows") ?? 0);
+    if (generated > 0) return generatedListing(generated, Number(params.get("folders") ?? 0), onEvent);
     const folders = folder ? fakeFolders.filter((f) => f.path === folder) : fakeFolders;
     onEvent({ event: "started", data: { folders: folders.length } });
     for (const f of folders) {
@@ -360,17 +363,19 @@ function fakeRow(id: string, name: string, connector: [string, string], folder: 
   };
 }
 
-function generatedListing(total: number, onEvent: (e: ListEvent) => void) {
-  const folders: FolderSummary[] = Array.from({ length: 50 }, (_, i) => ({ key: `g${i}`, path: `Region ${String(i).padStart(2, "0")}`, personal: false, id: 1000 + i }));
+async function generatedListing(total: number, streamed: number, onEvent: (e: ListEvent) => void) {
+  const count = streamed > 0 ? streamed : 50;
+  const folders: FolderSummary[] = Array.from({ length: count }, (_, i) => ({ key: `g${i}`, path: `Region ${String(i).padStart(3, "0")}`, personal: false, id: 1000 + i }));
   onEvent({ event: "started", data: { folders: folders.length } });
   const states: ConnectionRow["state"][] = ["Enabled", "Enabled", "Enabled", "Enabled", "Expired", "Failed"];
-  folders.forEach((f, fi) => {
+  for (const [fi, f] of folders.entries()) {
+    if (streamed > 0) await new Promise((resolve) => setTimeout(resolve, 0));
     const connections: ConnectionRow[] = [];
     for (let i = fi; i < total; i += folders.length) {
       connections.push(fakeRow(`g-${i}`, `Connection ${String(i).padStart(5, "0")}`, outlook, f, states[i % states.length] ?? "Enabled", `user${i % 40}@contoso.example`));
     }
     onEvent({ event: "folder", data: { folder: f, connections } });
-  });
+  }
 }
 
 const outlook: [string, string] = ["uipath-microsoft-outlook365", "Microsoft Outlook 365"];

@@ -1,6 +1,6 @@
 import { useVirtualizer } from "@tanstack/react-virtual";
 import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from "react";
-import { toApiError, type Backend, type ConnectionRow, type ConnectionState, type SessionInfo } from "../backend";
+import { toApiError, type Backend, type ConnectionRow, type ConnectionState, type ListEvent, type SessionInfo } from "../backend";
 import { useTranslation } from "react-i18next";
 import { dateTime, since } from "../i18n/format";
 import { ConnectionDetails, type AttendedChoice } from "./ConnectionDetails";
@@ -120,10 +120,26 @@ export function Connections({
   const load = useCallback(
     async (folder?: string) => {
       dispatch({ type: "listing", folder });
+      // A big tenant answers folder by folder (500 events for 500 folders); the
+      // table is redrawn once per frame with what arrived, not once per folder.
+      const pending: ListEvent[] = [];
+      let scheduled = false;
+      const flush = () => {
+        scheduled = false;
+        if (pending.length > 0) dispatch({ type: "events", events: pending.splice(0) });
+      };
       try {
-        await backend.listConnections((event) => dispatch({ type: "event", event }), folder);
+        await backend.listConnections((event) => {
+          pending.push(event);
+          if (!scheduled) {
+            scheduled = true;
+            requestAnimationFrame(flush);
+          }
+        }, folder);
+        flush();
         dispatch({ type: "finished" });
       } catch (e) {
+        flush();
         dispatch({ type: "failed", error: toApiError(e) });
       }
     },

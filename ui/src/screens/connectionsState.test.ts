@@ -67,6 +67,17 @@ describe("connections list", () => {
     expect(brokenCount(listed)).toBe(2);
   });
 
+  it("folders that arrived within one frame are applied together, in order, as if one by one", () => {
+    const events: ListEvent[] = [
+      { event: "started", data: { folders: 3 } },
+      { event: "folder", data: { folder: shared, connections: [row("1", "b-mail", shared), row("2", "A-mail", shared, "Expired")] } },
+      { event: "folderFailed", data: { folder: finance, error: { code: "forbidden", message: "No access." } } },
+      { event: "folder", data: { folder: sub, connections: [row("3", "payables", sub, "Failed", "hana@contoso.example")] } },
+    ];
+    const batched = run({ type: "listing" }, { type: "events", events }, { type: "finished" });
+    expect(batched).toEqual(listed);
+  });
+
   it("a retry replaces that folder's error with its rows and keeps the rest", () => {
     const retried = [
       { type: "listing", folder: "Finance" } as Action,

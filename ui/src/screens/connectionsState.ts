@@ -30,6 +30,8 @@ export interface State {
 export type Action =
   | { type: "listing"; folder?: string }
   | { type: "event"; event: ListEvent }
+  /** Events that arrived within one frame, applied in order (one redraw for them all). */
+  | { type: "events"; events: ListEvent[] }
   | { type: "finished" }
   | { type: "failed"; error: ApiError }
   | { type: "query"; query: string }
@@ -102,6 +104,8 @@ export function reduce(state: State, action: Action): State {
       }
       return state;
     }
+    case "events":
+      return action.events.reduce((next, event) => reduce(next, { type: "event", event }), state);
     case "finished":
       return { ...state, loading: false };
     case "failed":

@@ -1,5 +1,6 @@
 // Whatever a backend throws becomes an ApiError, so screens handle one shape
 // and branch on `code`, never on message text.
+import { t } from "../i18n";
 import type { ApiError, ErrorCode } from "./types";
 
 const ERROR_CODES = [
@@ -35,5 +36,5 @@ export function toApiError(value: unknown): ApiError {
   if (value instanceof Error && value.message) {
     return { code: "internal", message: value.message };
   }
-  return { code: "internal", message: "Something unexpected went wrong. Try again; if it keeps happening, send us the app's log." };
+  return { code: "internal", message: t("app.unexpected") };
 }

@@ -2,7 +2,8 @@
 //! on loopback (real HTTP, the real consent and listing endpoints): which
 //! session a command uses and what it answers signed out, what "Check all"
 //! streams, keeps and badges, what the background watch notifies (once),
-//! what a closed consent window reports, what signing out ends.
+//! what a closed consent window reports, what signing out ends, what the
+//! sandbox keeps and what "Reset the sandbox" wipes.
 
 // A panic here is the test failing.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
@@ -544,4 +545,42 @@ async fn saved_settings_restart_the_watch_and_the_flows_use_them() {
         connassist_core::settings::Settings::default().consent_timeout_secs
     );
     commands::leave(&host).await.unwrap();
+}
+
+#[tokio::test]
+async fn the_sandbox_keeps_its_address_and_state_and_a_reset_wipes_only_it() {
+    // Signed in to another tenant: a sandbox reset must not end that session.
+    let (_other, host) = signed_in("hana", Profile::Documented).await;
+    let first = crate::sandbox_tenant::ensure_started(&host).await.unwrap();
+    let kept = host.data_dir().unwrap().join("sandbox");
+    assert!(
+        kept.join(connassist_sandbox::db::FILE).exists(),
+        "its state is kept in the app's data folder"
+    );
+    assert_eq!(
+        crate::sandbox_tenant::ensure_started(&host).await.unwrap(),
+        first,
+        "started once per run"
+    );
+
+    commands::reset(&host).await.unwrap();
+    assert!(
+        host.state().sandbox.try_lock().unwrap().is_none(),
+        "it stopped"
+    );
+    assert!(
+        !kept.join(connassist_sandbox::db::FILE).exists(),
+        "its state is wiped"
+    );
+    assert!(
+        host.state().session().is_ok(),
+        "the session with another tenant goes on"
+    );
+
+    let again = crate::sandbox_tenant::ensure_started(&host).await.unwrap();
+    assert_eq!(
+        again, first,
+        "seeded afresh at the address it had, so what is filed under it still matches"
+    );
+    assert!(kept.join(connassist_sandbox::db::FILE).exists());
 }

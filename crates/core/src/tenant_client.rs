@@ -7,6 +7,7 @@
 //! timeout so a stalled tenant cannot hang a listing; it grows after each
 //! attempt that ran out of time, so a slow folder is waited for, not lost.
 
+use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
@@ -89,10 +90,14 @@ pub struct TenantClient {
     token: Arc<dyn BearerSource>,
     retry: RetryPolicy,
     requests: AtomicU64,
-    /// Set when the tenant asks to slow down (429 with `Retry-After`): every
-    /// request of this client waits until then, not only the one refused, so
-    /// a bulk run slows down as a whole instead of failing row after row.
-    paused_until: std::sync::Mutex<Option<tokio::time::Instant>>,
+    /// Set when the tenant asks to slow down (429 with `Retry-After`), per
+    /// route ([`route`]): every request of this client to that route waits
+    /// until then, not only the one refused, so a bulk run slows down as a
+    /// whole instead of failing row after row. Other routes go on: the
+    /// platform limits endpoints separately (Orchestrator's `Jobs` listing
+    /// at 100 a minute per tenant), and a limited audit must not stall the
+    /// connection list the user is waiting for.
+    paused_until: std::sync::Mutex<HashMap<String, tokio::time::Instant>>,
     /// Answers that said 429 (too many requests), for benchmarks and logs.
     throttled: AtomicU64,
 }
@@ -210,7 +215,7 @@ impl TenantClient {
             token,
             retry: RetryPolicy::default(),
             requests: AtomicU64::new(0),
-            paused_until: std::sync::Mutex::new(None),
+            paused_until: std::sync::Mutex::new(HashMap::new()),
             throttled: AtomicU64::new(0),
         })
     }
@@ -238,9 +243,14 @@ impl TenantClient {
             .map_err(|message| TenantError::Unauthorized { message })
     }
 
-    /// Waits while the tenant has asked every request to hold back.
-    async fn wait_out_pause(&self) {
-        let until = *self.paused_until.lock().unwrap_or_else(|p| p.into_inner());
+    /// Waits while the tenant has asked requests to `route` to hold back.
+    async fn wait_out_pause(&self, route: &str) {
+        let until = self
+            .paused_until
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(route)
+            .copied();
         if let Some(until) = until
             && until > tokio::time::Instant::now()
         {
@@ -248,17 +258,22 @@ impl TenantClient {
         }
     }
 
-    /// Holds every request back for `Retry-After` seconds (capped like a
-    /// retry's wait; 1 s when the tenant names no time).
-    fn pause_for(&self, retry_after_secs: Option<u64>) {
+    /// Holds every request to `route` back for `Retry-After` seconds (capped
+    /// like a retry's wait; 1 s when the tenant names no time).
+    fn pause_for(&self, route: &str, retry_after_secs: Option<u64>) {
         let wait =
             Duration::from_secs(retry_after_secs.unwrap_or(1)).min(self.retry.max_retry_after);
         let until = tokio::time::Instant::now() + wait;
-        let mut slot = self.paused_until.lock().unwrap_or_else(|p| p.into_inner());
-        if slot.is_none_or(|now| now < until) {
-            *slot = Some(until);
+        let mut paused = self.paused_until.lock().unwrap_or_else(|p| p.into_inner());
+        let slot = paused.entry(route.to_owned()).or_insert(until);
+        if *slot < until {
+            *slot = until;
         }
-        tracing::debug!(?wait, "the tenant asked to slow down: every request waits");
+        tracing::debug!(
+            ?wait,
+            route,
+            "the tenant asked to slow down: requests to this route wait"
+        );
     }
 
     /// The request never got a whole answer (connection, timeout, a body cut
@@ -463,9 +478,10 @@ impl TenantClient {
         let mut timed_out = 0;
         let mut bearer = self.bearer().await?;
         let mut refreshed = false;
+        let route = route(path);
         loop {
             attempt += 1;
-            self.wait_out_pause().await;
+            self.wait_out_pause(&route).await;
             let timeout = self.retry.timeout_after(timed_out);
             let mut request = self
                 .http
@@ -488,7 +504,7 @@ impl TenantClient {
                     let retry_after = retry_after(response.headers());
                     if status == StatusCode::TOO_MANY_REQUESTS {
                         self.throttled.fetch_add(1, Ordering::Relaxed);
-                        self.pause_for(retry_after);
+                        self.pause_for(&route, retry_after);
                     }
                     match response.bytes().await {
                         Ok(body) if status.is_success() => match read(status.as_u16(), &body) {
@@ -559,9 +575,76 @@ fn status_error(status: StatusCode, path: &str, body: &[u8]) -> TenantError {
     }
 }
 
+/// What a rate limit applies to: the path without its query, each
+/// identifier (a GUID, a number, an OData key) replaced by `{}`, so every
+/// connection's ping is one route and `Jobs` another.
+fn route(path: &str) -> String {
+    let path = path.split('?').next().unwrap_or(path).trim_matches('/');
+    path.split('/')
+        .map(|segment| {
+            let name = segment.split('(').next().unwrap_or(segment);
+            let identifier = name.parse::<u64>().is_ok()
+                || (name.len() > 3 && name.chars().any(|c| c.is_ascii_digit()));
+            if identifier { "{}" } else { name }
+        })
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_route_is_the_path_without_its_query_and_identifiers() {
+        assert_eq!(
+            route("/orchestrator_/odata/Jobs?$top=1"),
+            "orchestrator_/odata/Jobs"
+        );
+        assert_eq!(
+            route("connections_/api/v1/Connections/7f0e9a52-3c1b-4e8e-9a41-2f1c0d9e8b11/ping"),
+            "connections_/api/v1/Connections/{}/ping"
+        );
+        assert_eq!(
+            route(
+                "orchestrator_/odata/Releases(42)/UiPath.Server.Configuration.OData.GetResources"
+            ),
+            "orchestrator_/odata/Releases/UiPath.Server.Configuration.OData.GetResources"
+        );
+        assert_eq!(
+            route("orchestrator_/odata/Folders/123"),
+            "orchestrator_/odata/Folders/{}"
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_limited_route_holds_back_only_its_own_requests() {
+        let client = TenantClient::new(
+            TenantUrl::parse("https://cloud.uipath.com/contoso/DefaultTenant").unwrap(),
+            Secret::new("token".to_owned()),
+        )
+        .unwrap();
+        client.pause_for(&route("orchestrator_/odata/Jobs?$filter=x"), Some(60));
+        let jobs = route("orchestrator_/odata/Jobs");
+        let held = tokio::time::timeout(Duration::from_secs(5), client.wait_out_pause(&jobs)).await;
+        assert!(held.is_err(), "the limited route waits out its Retry-After");
+        for other in [
+            "orchestrator_/odata/Folders",
+            "connections_/api/v1/Connections",
+        ] {
+            let other = route(other);
+            let free =
+                tokio::time::timeout(Duration::from_millis(1), client.wait_out_pause(&other)).await;
+            assert!(
+                free.is_ok(),
+                "{other} is not held back by the limit on Jobs"
+            );
+        }
+        tokio::time::advance(Duration::from_secs(31)).await;
+        let after =
+            tokio::time::timeout(Duration::from_millis(1), client.wait_out_pause(&jobs)).await;
+        assert!(after.is_ok(), "the pause ends (capped at 30 s)");
+    }
 
     #[test]
     fn error_messages_come_from_the_body_when_it_has_one() {

@@ -3,7 +3,7 @@
 // question when another account consented, and a failure with its cause and
 // fix. When only an administrator can consent, the admin-consent link is
 // shown ready to copy and send. Words from the catalogue (src/i18n).
-import { useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { Trans, useTranslation } from "react-i18next";
 import type { ApiError, ReconnectProgress } from "../backend";
 import { scopeLines, type ConsentPurpose } from "./consentText";
@@ -62,6 +62,21 @@ export function ConsentOutcome({
   const { t } = useTranslation();
   const scopes = scopeLines(progress, purpose);
   const b = { b: <b /> };
+  // The question and a failure can appear below the fold of a short details
+  // pane: they are scrolled into view, and the question's safe answer (keep
+  // the connection as it was) takes the focus.
+  const asking = progress?.status === "needs_confirmation" && onConfirm !== undefined;
+  const failed = progress?.status === "failed" || progress?.status === "expired";
+  const keep = useRef<HTMLButtonElement>(null);
+  const failure = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (!asking) return;
+    keep.current?.scrollIntoView({ block: "nearest" });
+    keep.current?.focus();
+  }, [asking]);
+  useEffect(() => {
+    if (failed) failure.current?.scrollIntoView({ block: "nearest" });
+  }, [failed]);
   return (
     <div aria-live="polite" id="reconnect-status">
       {running && progress?.status === "pending" && <p>{t("consent.waiting", { where: t(system ? "consent.inBrowser" : "consent.inWindow") })}</p>}
@@ -80,21 +95,21 @@ export function ConsentOutcome({
           <Trans i18nKey="consent.otherAccount" values={{ identity: progress.identity, previous: progress.previousIdentity }} components={b} />
         </div>
       )}
-      {progress?.status === "needs_confirmation" && onConfirm && (
+      {asking && (
         <div className="banner banner-invalid_input" role="alert" id="reconnect-confirm">
           <p>
             <Trans i18nKey="consent.confirm" values={{ identity: progress.identity, previous: progress.previousIdentity }} components={b} />
           </p>
-          <button type="button" className="secondary narrow" id="reconnect-accept" onClick={() => onConfirm(true)} disabled={running}>
+          <button type="button" className="secondary narrow" id="reconnect-accept" onClick={() => onConfirm?.(true)} disabled={running}>
             {t("consent.use", { identity: progress.identity })}
           </button>{" "}
-          <button type="button" className="secondary narrow" id="reconnect-reject" onClick={() => onConfirm(false)} disabled={running}>
+          <button type="button" className="secondary narrow" id="reconnect-reject" ref={keep} onClick={() => onConfirm?.(false)} disabled={running}>
             {t("consent.keep")}
           </button>
         </div>
       )}
-      {(progress?.status === "failed" || progress?.status === "expired") && (
-        <div className="banner banner-invalid_input" role="alert" id="reconnect-failed">
+      {failed && (
+        <div className="banner banner-invalid_input" role="alert" id="reconnect-failed" ref={failure}>
           <p>{progress.failure?.cause ?? t("consent.didNotFinish")}</p>
           <p>{progress.failure?.fix ?? t("consent.startAgain")}</p>
           {(progress.failure?.needsAdmin || progress.adminConsentUrl !== null) && <AdminConsent url={progress.adminConsentUrl} />}

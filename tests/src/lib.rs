@@ -647,6 +647,19 @@ pub async fn select_connection(client: &Client, name: &str) -> Result<String> {
 
 /// The row's state badge; the list re-renders as folders reload, so a stale
 /// element is read again rather than failing the test.
+/// A table cell's text as the page holds it. WebKitWebDriver's visible-text
+/// rules read a cell cut to its column (one line, `overflow: hidden`, an
+/// ellipsis) as empty even while its whole value shows, so the names in the
+/// connections table are read from `textContent`.
+pub async fn cell_text(cell: &fantoccini::elements::Element) -> Result<String> {
+    Ok(cell
+        .prop("textContent")
+        .await?
+        .unwrap_or_default()
+        .trim()
+        .to_owned())
+}
+
 pub async fn state_of(client: &Client, id: &str) -> Result<String> {
     eventually(Duration::from_secs(10), "the row's state", || async {
         let badge = client

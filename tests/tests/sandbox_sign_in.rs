@@ -6,8 +6,8 @@
 use std::time::Duration;
 
 use connassist_e2e::{
-    Desktop, Result, app_binary, find_sign_in_window, listing_status, sign_in_through_the_window,
-    within,
+    Desktop, Result, app_binary, cell_text, find_sign_in_window, listing_status,
+    sign_in_through_the_window, within,
 };
 use fantoccini::{Client, Locator};
 
@@ -63,7 +63,7 @@ async fn rows(client: &Client) -> Result<Vec<String>> {
         .find_all(Locator::Css("table.grid tbody tr[data-id] td.name"))
         .await?
     {
-        let text = cell.text().await?;
+        let text = cell_text(&cell).await?;
         names.push(text.trim_end_matches("default").trim().to_owned());
     }
     names.sort();

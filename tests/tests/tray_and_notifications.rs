@@ -13,8 +13,8 @@ use std::time::Duration;
 
 use connassist_e2e::shell::Panel;
 use connassist_e2e::{
-    ONE_AT_A_TIME, Result, click_id, consent_in_the_window, eventually, in_prepared_sandbox_app_as,
-    start_reconnect, state_of,
+    ONE_AT_A_TIME, Result, cell_text, click_id, consent_in_the_window, eventually,
+    in_prepared_sandbox_app_as, start_reconnect, state_of,
 };
 use fantoccini::{Client, Locator};
 
@@ -38,7 +38,7 @@ async fn shown_connection(client: &Client) -> Result<String> {
                     .find(Locator::Css("tr[aria-selected='true'] td.name"))
                     .await
                 {
-                    Ok(cell) => Some(cell.text().await?),
+                    Ok(cell) => Some(cell_text(&cell).await?),
                     Err(_) => None,
                 },
             )

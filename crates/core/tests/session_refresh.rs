@@ -144,7 +144,11 @@ impl SecretStore for SharedStore {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sessions_loaded_apart_refresh_once_and_the_others_take_the_rotated_tokens() {
-    let sb = short_lived_tokens(Duration::from_secs(1)).await;
+    // The kept session says its token lapses after 1 s; the tenant's new
+    // tokens live a minute. Were they to live 1 s too, a session that took
+    // the lock after a second boundary would find the new token already
+    // lapsing (whole seconds) and rightly refresh again: a flaky count.
+    let sb = short_lived_tokens(Duration::from_secs(60)).await;
     let tenant = TenantUrl::parse(&sb.base_url).unwrap();
     let tokens = sb.sign_in_as("alex", SCOPES).unwrap();
     let store: Arc<dyn SecretStore> = Arc::new(SharedStore {

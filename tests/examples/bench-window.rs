@@ -17,7 +17,9 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use connassist_e2e::{Desktop, Result, Signal, app_binary, eventually, sign_in_through_the_window};
+use connassist_e2e::{
+    Desktop, Result, Signal, app_binary, connect_to_tenant, eventually, sign_in_through_the_window,
+};
 use connassist_sandbox::{Config, LargeSpec, PUBLIC_CLIENT_ID, Sandbox, Scenario};
 use fantoccini::{Client, Locator};
 
@@ -79,23 +81,6 @@ fn app_memory(desktop: &Desktop) -> (f64, f64, usize) {
     (rss, pss, pids.len())
 }
 
-async fn sign_in(client: &Client, url: &str) -> Result<()> {
-    client
-        .wait()
-        .at_most(Duration::from_secs(60))
-        .for_element(Locator::Id("tenant-url"))
-        .await?
-        .send_keys(url)
-        .await?;
-    client
-        .find(Locator::Id("client-id"))
-        .await?
-        .send_keys(PUBLIC_CLIENT_ID)
-        .await?;
-    client.find(Locator::Id("sign-in")).await?.click().await?;
-    Ok(())
-}
-
 async fn listed(client: &Client) -> Result<String> {
     eventually(
         Duration::from_secs(300),
@@ -130,7 +115,7 @@ async fn app_run(desktop: &Desktop, app: &Path, url: &str) -> Result<Run> {
         .for_element(Locator::Id("tenant-url"))
         .await?;
     let first_paint = start.elapsed();
-    sign_in(&client, url).await?;
+    connect_to_tenant(&client, url, PUBLIC_CLIENT_ID, Duration::from_secs(60)).await?;
     client
         .wait()
         .at_most(Duration::from_secs(300))
@@ -209,7 +194,13 @@ async fn main() -> Result<()> {
 
     // First launch, not measured: sign in through the window; the keychain keeps it.
     let client = desktop.open_app(&app).await?;
-    sign_in(&client, &sandbox.base_url).await?;
+    connect_to_tenant(
+        &client,
+        &sandbox.base_url,
+        PUBLIC_CLIENT_ID,
+        Duration::from_secs(60),
+    )
+    .await?;
     sign_in_through_the_window(&client, "hana", "sandbox").await?;
     listed(&client).await?;
     desktop.signal_app(Signal::SIGTERM)?;

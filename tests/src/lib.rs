@@ -647,6 +647,34 @@ pub async fn select_connection(client: &Client, name: &str) -> Result<String> {
 
 /// The row's state badge; the list re-renders as folders reload, so a stale
 /// element is read again rather than failing the test.
+/// On the first screen (waited for up to `wait`): types the tenant's
+/// address and the application's id, then signs in.
+pub async fn connect_to_tenant(
+    client: &Client,
+    url: &str,
+    client_id: &str,
+    wait: Duration,
+) -> Result<()> {
+    client
+        .wait()
+        .at_most(wait)
+        .for_element(fantoccini::Locator::Id("tenant-url"))
+        .await?
+        .send_keys(url)
+        .await?;
+    client
+        .find(fantoccini::Locator::Id("client-id"))
+        .await?
+        .send_keys(client_id)
+        .await?;
+    client
+        .find(fantoccini::Locator::Id("sign-in"))
+        .await?
+        .click()
+        .await?;
+    Ok(())
+}
+
 /// A table cell's text as the page holds it. WebKitWebDriver's visible-text
 /// rules read a cell cut to its column (one line, `overflow: hidden`, an
 /// ellipsis) as empty even while its whole value shows, so the names in the

@@ -6,28 +6,11 @@
 use std::time::Duration;
 
 use connassist_e2e::{
-    Desktop, Result, Signal, app_binary, eventually, listing_status, sign_in_through_the_window,
-    within,
+    Desktop, Result, Signal, app_binary, connect_to_tenant, eventually, listing_status,
+    sign_in_through_the_window, within,
 };
 use connassist_sandbox::{Config, PUBLIC_CLIENT_ID, Sandbox};
-use fantoccini::{Client, Locator};
-
-async fn fill_and_sign_in(client: &Client, url: &str) -> Result<()> {
-    client
-        .wait()
-        .at_most(Duration::from_secs(20))
-        .for_element(Locator::Id("tenant-url"))
-        .await?
-        .send_keys(url)
-        .await?;
-    client
-        .find(Locator::Id("client-id"))
-        .await?
-        .send_keys(PUBLIC_CLIENT_ID)
-        .await?;
-    client.find(Locator::Id("sign-in")).await?.click().await?;
-    Ok(())
-}
+use fantoccini::Locator;
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_tenant_session_is_kept_in_the_keychain_until_sign_out() -> Result<()> {
@@ -41,7 +24,13 @@ async fn a_tenant_session_is_kept_in_the_keychain_until_sign_out() -> Result<()>
 
             // First launch: the sign-in window, then dana's seven connections.
             let client = desktop.open_app(&app).await?;
-            fill_and_sign_in(&client, &sandbox.base_url).await?;
+            connect_to_tenant(
+                &client,
+                &sandbox.base_url,
+                PUBLIC_CLIENT_ID,
+                Duration::from_secs(20),
+            )
+            .await?;
             sign_in_through_the_window(&client, "dana", "sandbox").await?;
             let status = listing_status(&client).await?;
             assert!(status.starts_with("7 connections in 3 folders"), "{status}");
@@ -59,7 +48,13 @@ async fn a_tenant_session_is_kept_in_the_keychain_until_sign_out() -> Result<()>
 
             // Second launch: the kept session signs in, no window opens.
             let client = desktop.open_app(&app).await?;
-            fill_and_sign_in(&client, &sandbox.base_url).await?;
+            connect_to_tenant(
+                &client,
+                &sandbox.base_url,
+                PUBLIC_CLIENT_ID,
+                Duration::from_secs(20),
+            )
+            .await?;
             let status = listing_status(&client).await?;
             assert!(status.starts_with("7 connections in 3 folders"), "{status}");
             assert_eq!(
@@ -75,7 +70,13 @@ async fn a_tenant_session_is_kept_in_the_keychain_until_sign_out() -> Result<()>
                 .at_most(Duration::from_secs(10))
                 .for_element(Locator::Id("tenant-url"))
                 .await?;
-            fill_and_sign_in(&client, &sandbox.base_url).await?;
+            connect_to_tenant(
+                &client,
+                &sandbox.base_url,
+                PUBLIC_CLIENT_ID,
+                Duration::from_secs(20),
+            )
+            .await?;
             let windows = eventually(Duration::from_secs(20), "the sign-in window", || async {
                 let n = client.windows().await?.len();
                 Ok((n == 2).then_some(n))
